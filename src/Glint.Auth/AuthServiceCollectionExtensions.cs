@@ -1,0 +1,97 @@
+using Glint.Auth.Clients;
+using Glint.Auth.Jwk;
+using Glint.Auth.OAuth2;
+using Glint.Data;
+using Glint.Data.OAuth;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.IdentityModel.Tokens;
+using OpenIddict.Server;
+
+namespace Glint.Auth;
+
+public static class AuthServiceCollectionExtensions
+{
+    public const string RevocationPath = "/oauth2/revoke";
+
+    /// <summary>
+    /// The authorization server: OpenIddict as the protocol engine over Glint's database, with Hydra's client model
+    /// and Glint's handlers where Hydra's behaviour differs from OpenIddict's defaults.
+    /// </summary>
+    public static IServiceCollection AddGlintAuth(this IServiceCollection services, AuthSettings settings, SigningKeyRing keys, SystemSecret secret)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(settings);
+        services.AddScoped<ClientDirectory>();
+
+        services.AddOpenIddict()
+            .AddCore(core =>
+            {
+                core.UseEntityFrameworkCore()
+                    .UseDbContext<GlintDbContext>()
+                    .ReplaceDefaultEntities<OAuthClient, OAuthAuthorization, OAuthScope, OAuthToken, string>();
+                core.ReplaceApplicationManager<OAuthClient, ClientManager>();
+            })
+            .AddServer(server =>
+            {
+                server.SetIssuer(settings.Issuer)
+                    .SetTokenEndpointUris(TokenApi.Path)
+                    .SetRevocationEndpointUris(RevocationPath)
+                    .SetConfigurationEndpointUris("/.well-known/openid-configuration", "/.well-known/oauth-authorization-server")
+                    .SetJsonWebKeySetEndpointUris("/.well-known/jwks.json");
+
+                server.AllowClientCredentialsFlow();
+
+                server.UseReferenceAccessTokens()
+                    .UseReferenceRefreshTokens()
+                    // Access tokens are signed, not encrypted: JWT access tokens are meant to be read by resource servers.
+                    .DisableAccessTokenEncryption();
+
+                // Hydra's client model decides grants and scopes (see GlintServerHandlers.Exchange), not OpenIddict's permissions.
+                server.DisableScopeValidation()
+                    .IgnoreEndpointPermissions()
+                    .IgnoreGrantTypePermissions()
+                    .IgnoreScopePermissions()
+                    .IgnoreResponseTypePermissions()
+                    .IgnoreAudiencePermissions()
+                    .IgnoreResourcePermissions();
+
+                server.SetAccessTokenLifetime(settings.AccessTokenLifetime)
+                    .SetRefreshTokenLifetime(settings.RefreshTokenLifetime)
+                    .SetIdentityTokenLifetime(settings.IdTokenLifetime)
+                    .SetAuthorizationCodeLifetime(settings.AuthorizationCodeLifetime);
+
+                foreach (var key in keys.Keys)
+                {
+                    server.AddSigningKey(key);
+                }
+
+                server.AddEncryptionKey(new SymmetricSecurityKey(secret.DeriveKey("token-encryption")));
+
+                var aspNetCore = server.UseAspNetCore().EnableTokenEndpointPassthrough();
+                if (settings.AllowHttp)
+                {
+                    aspNetCore.DisableTransportSecurityRequirement();
+                }
+
+                // OpenIddict reserves `audience` for token exchange; Hydra accepts it on every grant (the hydra CLI
+                // always sends it, often empty) and checks it against the client, which ValidateClientGrant does.
+                server.RemoveEventHandler(OpenIddictServerHandlers.Exchange.ValidateAudienceParameter.Descriptor);
+                server.RemoveEventHandler(OpenIddictServerHandlers.Exchange.ValidateAudiences.Descriptor);
+
+                foreach (var handler in GlintServerHandlers.All)
+                {
+                    server.AddEventHandler(handler);
+                }
+            });
+
+        return services;
+    }
+
+    /// <summary>Endpoints of the public port that Glint writes itself; OpenIddict serves discovery, JWKS and revocation.</summary>
+    public static IEndpointRouteBuilder MapGlintAuthPublic(this IEndpointRouteBuilder routes) => routes.MapTokenApi();
+
+    public static IEndpointRouteBuilder MapGlintAuthAdmin(this IEndpointRouteBuilder routes) =>
+        routes.MapClientAdminApi().MapIntrospectionApi();
+}

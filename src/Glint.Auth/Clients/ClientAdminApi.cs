@@ -1,0 +1,238 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Glint.Data.OAuth;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+using OpenIddict.Abstractions;
+using OpenIddict.Core;
+
+namespace Glint.Auth.Clients;
+
+/// <summary>Hydra's OAuth2 client admin API: <c>/admin/clients</c>, wire-compatible with Hydra v2.2.0.</summary>
+public static class ClientAdminApi
+{
+    public const string Path = "/admin/clients";
+
+    public static IEndpointRouteBuilder MapClientAdminApi(this IEndpointRouteBuilder routes)
+    {
+        var clients = routes.MapGroup(Path).DisableAntiforgery();
+        clients.MapPost("", CreateAsync);
+        clients.MapGet("", ClientListApi.ListAsync);
+        clients.MapGet("/{id}", GetAsync);
+        clients.MapPut("/{id}", ReplaceAsync);
+        clients.MapPatch("/{id}", PatchAsync);
+        clients.MapDelete("/{id}", DeleteAsync);
+        clients.MapPut("/{id}/lifespans", SetLifespansAsync);
+        return routes;
+    }
+
+    private static async Task<IResult> CreateAsync(HttpContext http, OpenIddictApplicationManager<OAuthClient> manager, TimeProvider time)
+    {
+        var (client, error) = await ReadBodyAsync<HydraClient>(http);
+        if (client is null)
+        {
+            return error!;
+        }
+
+        if (ClientValidator.Validate(client) is { } invalid)
+        {
+            return invalid;
+        }
+
+        client.ClientId ??= Guid.NewGuid().ToString();
+        var secret = client.IsPublic ? null : client.ClientSecret ?? ClientRecord.GenerateSecret();
+        client.CreatedAt = client.UpdatedAt = Now(time);
+
+        if (await manager.FindByClientIdAsync(client.ClientId, http.RequestAborted) is not null)
+        {
+            return HydraError.Conflict();
+        }
+
+        var row = new OAuthClient();
+        ClientRecord.Write(client, row);
+        try
+        {
+            await manager.CreateAsync(row, secret, http.RequestAborted);
+        }
+        catch (DbUpdateException)
+        {
+            // Two creates of the same id raced past the lookup above; the unique index decided.
+            return HydraError.Conflict();
+        }
+        catch (OpenIddictExceptions.ValidationException exception)
+        {
+            return HydraError.InvalidClientMetadata(string.Join(" ", exception.Results.Select(result => result.ErrorMessage)));
+        }
+
+        var created = ClientRecord.Read(row);
+        created.ClientSecret = secret;
+        http.Response.Headers.Location = $"{Path}/{Uri.EscapeDataString(row.ClientId!)}";
+        return Json(created, StatusCodes.Status201Created);
+    }
+
+    private static async Task<IResult> GetAsync(string id, OpenIddictApplicationManager<OAuthClient> manager, CancellationToken cancellationToken) =>
+        await manager.FindByClientIdAsync(id, cancellationToken) is { } row
+            ? Json(ClientRecord.Read(row))
+            : HydraError.NotFound();
+
+    private static async Task<IResult> ReplaceAsync(string id, HttpContext http, OpenIddictApplicationManager<OAuthClient> manager, TimeProvider time)
+    {
+        if (await manager.FindByClientIdAsync(id, http.RequestAborted) is not { } row)
+        {
+            return HydraError.NotFound();
+        }
+
+        var (client, error) = await ReadBodyAsync<HydraClient>(http);
+        return client is null ? error! : await SaveAsync(row, client, manager, time, http.RequestAborted);
+    }
+
+    private static async Task<IResult> PatchAsync(string id, HttpContext http, OpenIddictApplicationManager<OAuthClient> manager, TimeProvider time)
+    {
+        if (await manager.FindByClientIdAsync(id, http.RequestAborted) is not { } row)
+        {
+            return HydraError.NotFound();
+        }
+
+        var (body, error) = await ReadBodyAsync<JsonNode>(http);
+        if (body is null)
+        {
+            return error!;
+        }
+
+        HydraClient? patched;
+        try
+        {
+            var operations = JsonPatch.Parse(body);
+            if (operations.FirstOrDefault(op => IsImmutable(op.Path)) is { } denied)
+            {
+                return HydraError.InvalidRequest($"The JSON Patch operation on '{denied.Path}' is not allowed: that field cannot be changed.");
+            }
+
+            var document = ClientRecord.ToNode(ClientRecord.Read(row));
+            JsonPatch.Apply(document, operations);
+            patched = document.Deserialize<HydraClient>(HydraJson.Options);
+        }
+        catch (Exception exception) when (exception is FormatException or JsonException or InvalidOperationException)
+        {
+            return HydraError.Malformed("Unable to apply the JSON Patch: " + exception.Message);
+        }
+
+        return patched is null
+            ? HydraError.Malformed("The JSON Patch produced no client.")
+            : await SaveAsync(row, patched, manager, time, http.RequestAborted);
+    }
+
+    private static async Task<IResult> SetLifespansAsync(string id, HttpContext http, OpenIddictApplicationManager<OAuthClient> manager, TimeProvider time)
+    {
+        if (await manager.FindByClientIdAsync(id, http.RequestAborted) is not { } row)
+        {
+            return HydraError.NotFound();
+        }
+
+        var (lifespans, error) = await ReadBodyAsync<ClientLifespans>(http);
+        if (lifespans is null)
+        {
+            return error!;
+        }
+
+        var client = ClientRecord.Read(row);
+        lifespans.ApplyTo(client);
+        return await SaveAsync(row, client, manager, time, http.RequestAborted);
+    }
+
+    private static async Task<IResult> DeleteAsync(string id, OpenIddictApplicationManager<OAuthClient> manager, CancellationToken cancellationToken)
+    {
+        if (await manager.FindByClientIdAsync(id, cancellationToken) is not { } row)
+        {
+            return HydraError.NotFound();
+        }
+
+        // OpenIddict's store deletes the client's authorizations and tokens with it, so its tokens stop working.
+        await manager.DeleteAsync(row, cancellationToken);
+        return Results.NoContent();
+    }
+
+    /// <summary>
+    /// PUT, PATCH and lifespans all end here. The id comes from the path; a secret in the body replaces the stored
+    /// one and is returned once; no secret keeps the stored one (the Terraform provider re-sends it on every update).
+    /// </summary>
+    private static async Task<IResult> SaveAsync(
+        OAuthClient row, HydraClient client, OpenIddictApplicationManager<OAuthClient> manager, TimeProvider time, CancellationToken cancellationToken)
+    {
+        client.ClientId = null;
+        if (ClientValidator.Validate(client) is { } invalid)
+        {
+            return invalid;
+        }
+
+        client.ClientId = row.ClientId;
+        client.CreatedAt = row.CreatedAt;
+        client.UpdatedAt = Now(time);
+
+        var secret = client.ClientSecret;
+        if (client.IsPublic)
+        {
+            row.ClientSecret = null;
+        }
+        else if (secret is null && row.ClientSecret is null)
+        {
+            // A public client became confidential without a secret in the body: it needs one now.
+            secret = ClientRecord.GenerateSecret();
+        }
+
+        ClientRecord.Write(client, row);
+        try
+        {
+            if (secret is null)
+            {
+                await manager.UpdateAsync(row, cancellationToken);
+            }
+            else
+            {
+                await manager.UpdateAsync(row, secret, cancellationToken);
+            }
+        }
+        catch (OpenIddictExceptions.ConcurrencyException)
+        {
+            return HydraError.Conflict();
+        }
+        catch (OpenIddictExceptions.ValidationException exception)
+        {
+            return HydraError.InvalidClientMetadata(string.Join(" ", exception.Results.Select(result => result.ErrorMessage)));
+        }
+
+        var saved = ClientRecord.Read(row);
+        saved.ClientSecret = secret;
+        return Json(saved);
+    }
+
+    private static bool IsImmutable(string path) =>
+        path.TrimEnd('/').ToLowerInvariant() is "/client_id" or "/id" or "/created_at" or "/updated_at" or "/rotated_secrets" or "/rotatedsecrets";
+
+    private static async Task<(T? Value, IResult? Error)> ReadBodyAsync<T>(HttpContext http) where T : class
+    {
+        try
+        {
+            var value = await JsonSerializer.DeserializeAsync<T>(http.Request.Body, HydraJson.Options, http.RequestAborted);
+            return value is null
+                ? (null, HydraError.Malformed("Unable to decode the request body: the body must be a JSON object."))
+                : (value, null);
+        }
+        catch (JsonException exception)
+        {
+            return (null, HydraError.Malformed("Unable to decode the request body: " + exception.Message));
+        }
+    }
+
+    /// <summary>Hydra rounds client timestamps to the second.</summary>
+    private static DateTimeOffset Now(TimeProvider time)
+    {
+        var now = time.GetUtcNow();
+        return new DateTimeOffset(now.Ticks - now.Ticks % TimeSpan.TicksPerSecond, TimeSpan.Zero);
+    }
+
+    internal static IResult Json(HydraClient client, int status = StatusCodes.Status200OK) =>
+        Results.Json(client, HydraJson.Options, "application/json; charset=utf-8", status);
+}

@@ -1,0 +1,207 @@
+using Microsoft.AspNetCore.Http;
+
+namespace Glint.Auth.Clients;
+
+/// <summary>
+/// Hydra's client validation, in Hydra's order, filling the defaults Hydra fills. Where Hydra stores values that
+/// can never work (an unknown auth method, pairwise subjects Glint does not offer), Glint refuses them up front.
+/// </summary>
+public static class ClientValidator
+{
+    public const string DefaultScope = "offline_access offline openid";
+
+    private static readonly string[] AuthMethods = ["client_secret_basic", "client_secret_post", "private_key_jwt", HydraClient.AuthMethodNone];
+
+    /// <summary>Validates <paramref name="client"/> in place; returns the error to send, or null when the client is valid.</summary>
+    public static IResult? Validate(HydraClient client)
+    {
+        Normalize(client);
+
+        client.TokenEndpointAuthMethod ??= "client_secret_basic";
+        if (!AuthMethods.Contains(client.TokenEndpointAuthMethod))
+        {
+            return HydraError.InvalidClientMetadata(
+                $"Field token_endpoint_auth_method must be one of {string.Join(", ", AuthMethods)}, not '{client.TokenEndpointAuthMethod}'.");
+        }
+
+        var hasJwks = client.Jwks is { ValueKind: System.Text.Json.JsonValueKind.Object } jwks && jwks.TryGetProperty("keys", out _);
+        if (client.TokenEndpointAuthMethod == "private_key_jwt" && !hasJwks && client.JwksUri is null)
+        {
+            return HydraError.InvalidClientMetadata("When token_endpoint_auth_method is 'private_key_jwt', either jwks or jwks_uri must be set.");
+        }
+
+        if (hasJwks && client.JwksUri is not null)
+        {
+            return HydraError.InvalidClientMetadata("Fields jwks and jwks_uri can not both be set, you must choose one.");
+        }
+
+        foreach (var (name, value) in new[] { ("tos_uri", client.TosUri), ("policy_uri", client.PolicyUri), ("logo_uri", client.LogoUri), ("client_uri", client.ClientUri) })
+        {
+            if (!string.IsNullOrEmpty(value) && !IsHttpUri(value))
+            {
+                return HydraError.InvalidClientMetadata($"Field {name} must be a valid URI with an http or https scheme.");
+            }
+        }
+
+        if (client.ClientSecret is { Length: < 6 })
+        {
+            return HydraError.InvalidClientMetadata("Field client_secret must contain a secret that is at least 6 characters long.");
+        }
+
+        if (client.ClientSecret is not null && client.IsPublic)
+        {
+            return HydraError.InvalidClientMetadata("Field client_secret must be empty when token_endpoint_auth_method is 'none'.");
+        }
+
+        if (string.IsNullOrWhiteSpace(client.Scope))
+        {
+            client.Scope = DefaultScope;
+        }
+
+        var origins = new List<string>();
+        foreach (var origin in client.AllowedCorsOrigins ?? [])
+        {
+            if (!Uri.TryCreate(origin, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") ||
+                uri.UserInfo.Length > 0 || uri.AbsolutePath != "/" || uri.Query.Length > 0 || uri.Fragment.Length > 0 ||
+                origin.TrimEnd('/').Length != uri.GetLeftPart(UriPartial.Authority).Length)
+            {
+                return HydraError.InvalidClientMetadata(
+                    $"Origin URL {origin} must have an http or https scheme and no user info, path, query or fragment.");
+            }
+
+            origins.Add(origin.TrimEnd('/'));
+        }
+
+        client.AllowedCorsOrigins = origins;
+        client.ClientSecretExpiresAt = 0;
+
+        if (client.SectorIdentifierUri is not null)
+        {
+            return HydraError.InvalidClientMetadata("Field sector_identifier_uri is not supported: Glint issues public subject identifiers only.");
+        }
+
+        client.UserinfoSignedResponseAlg ??= "none";
+        if (client.UserinfoSignedResponseAlg is not ("none" or "RS256"))
+        {
+            return HydraError.InvalidClientMetadata("Field userinfo_signed_response_alg can either be 'none' or 'RS256'.");
+        }
+
+        foreach (var redirectUri in client.RedirectUris ?? [])
+        {
+            if (redirectUri.Contains('#', StringComparison.Ordinal))
+            {
+                return HydraError.InvalidRedirectUri("Redirect URIs must not contain fragments (#).");
+            }
+
+            if (!Uri.TryCreate(redirectUri, UriKind.Absolute, out _))
+            {
+                return HydraError.InvalidRedirectUri($"Unable to parse redirect URL: {redirectUri}");
+            }
+        }
+
+        client.SubjectType ??= "public";
+        if (client.SubjectType != "public")
+        {
+            return HydraError.InvalidClientMetadata($"Subject type {client.SubjectType} is not supported by server, only [public] are allowed.");
+        }
+
+        foreach (var postLogout in client.PostLogoutRedirectUris ?? [])
+        {
+            if (!Uri.TryCreate(postLogout, UriKind.Absolute, out var uri))
+            {
+                return HydraError.InvalidRedirectUri($"Unable to parse post_logout_redirect_uri: {postLogout}");
+            }
+
+            var matches = (client.RedirectUris ?? []).Any(r => Uri.TryCreate(r, UriKind.Absolute, out var redirect) &&
+                redirect.Scheme == uri.Scheme && redirect.Host == uri.Host && redirect.Port == uri.Port);
+            if (!matches)
+            {
+                return HydraError.InvalidRedirectUri(
+                    $"post_logout_redirect_uri '{postLogout}' must match the domain, port, scheme of at least one of the registered redirect URIs but did not");
+            }
+        }
+
+        if (client.AccessTokenStrategy is not null)
+        {
+            client.AccessTokenStrategy = client.AccessTokenStrategy.ToLowerInvariant();
+            if (client.AccessTokenStrategy is not ("jwt" or "opaque"))
+            {
+                return HydraError.InvalidClientMetadata("Field access_token_strategy must be 'jwt' or 'opaque'.");
+            }
+        }
+
+        return NormalizeLifespans(client);
+    }
+
+    /// <summary>Empty strings mean "not set", as the hydra CLI sends every field.</summary>
+    private static void Normalize(HydraClient client)
+    {
+        client.ClientId = NullIfEmpty(client.ClientId);
+        client.ClientSecret = NullIfEmpty(client.ClientSecret);
+        client.AccessTokenStrategy = NullIfEmpty(client.AccessTokenStrategy);
+        client.TokenEndpointAuthMethod = NullIfEmpty(client.TokenEndpointAuthMethod);
+        client.TokenEndpointAuthSigningAlg = NullIfEmpty(client.TokenEndpointAuthSigningAlg);
+        client.SubjectType = NullIfEmpty(client.SubjectType);
+        client.UserinfoSignedResponseAlg = NullIfEmpty(client.UserinfoSignedResponseAlg);
+        client.RequestObjectSigningAlg = NullIfEmpty(client.RequestObjectSigningAlg);
+        client.JwksUri = NullIfEmpty(client.JwksUri);
+        client.SectorIdentifierUri = NullIfEmpty(client.SectorIdentifierUri);
+        client.FrontchannelLogoutUri = NullIfEmpty(client.FrontchannelLogoutUri);
+        client.BackchannelLogoutUri = NullIfEmpty(client.BackchannelLogoutUri);
+        client.ClientName ??= "";
+        client.Owner ??= "";
+        client.PolicyUri ??= "";
+        client.TosUri ??= "";
+        client.ClientUri ??= "";
+        client.LogoUri ??= "";
+        client.Scope = client.Scope?.Trim();
+        if (client.Metadata is not { ValueKind: not System.Text.Json.JsonValueKind.Null and not System.Text.Json.JsonValueKind.Undefined })
+        {
+            client.Metadata = EmptyObject;
+        }
+
+        if (client.Jwks is not { ValueKind: System.Text.Json.JsonValueKind.Object })
+        {
+            client.Jwks = EmptyObject;
+        }
+    }
+
+    private static readonly System.Text.Json.JsonElement EmptyObject = System.Text.Json.JsonDocument.Parse("{}").RootElement.Clone();
+
+    private static IResult? NormalizeLifespans(HydraClient client)
+    {
+        IResult? error = null;
+        string? Canonical(string? value, string name)
+        {
+            if (value is null || error is not null)
+            {
+                return value;
+            }
+
+            if (!GoDuration.TryParse(value, out var duration))
+            {
+                error = HydraError.Malformed($"Unable to decode the request body: field {name}: time: invalid duration '{value}'");
+                return value;
+            }
+
+            return GoDuration.Format(duration);
+        }
+
+        client.AuthorizationCodeGrantAccessTokenLifespan = Canonical(client.AuthorizationCodeGrantAccessTokenLifespan, "authorization_code_grant_access_token_lifespan");
+        client.AuthorizationCodeGrantIdTokenLifespan = Canonical(client.AuthorizationCodeGrantIdTokenLifespan, "authorization_code_grant_id_token_lifespan");
+        client.AuthorizationCodeGrantRefreshTokenLifespan = Canonical(client.AuthorizationCodeGrantRefreshTokenLifespan, "authorization_code_grant_refresh_token_lifespan");
+        client.ClientCredentialsGrantAccessTokenLifespan = Canonical(client.ClientCredentialsGrantAccessTokenLifespan, "client_credentials_grant_access_token_lifespan");
+        client.ImplicitGrantAccessTokenLifespan = Canonical(client.ImplicitGrantAccessTokenLifespan, "implicit_grant_access_token_lifespan");
+        client.ImplicitGrantIdTokenLifespan = Canonical(client.ImplicitGrantIdTokenLifespan, "implicit_grant_id_token_lifespan");
+        client.JwtBearerGrantAccessTokenLifespan = Canonical(client.JwtBearerGrantAccessTokenLifespan, "jwt_bearer_grant_access_token_lifespan");
+        client.RefreshTokenGrantIdTokenLifespan = Canonical(client.RefreshTokenGrantIdTokenLifespan, "refresh_token_grant_id_token_lifespan");
+        client.RefreshTokenGrantAccessTokenLifespan = Canonical(client.RefreshTokenGrantAccessTokenLifespan, "refresh_token_grant_access_token_lifespan");
+        client.RefreshTokenGrantRefreshTokenLifespan = Canonical(client.RefreshTokenGrantRefreshTokenLifespan, "refresh_token_grant_refresh_token_lifespan");
+        return error;
+    }
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+
+    private static bool IsHttpUri(string value) =>
+        Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https";
+}

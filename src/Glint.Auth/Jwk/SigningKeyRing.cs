@@ -1,0 +1,75 @@
+using System.Security.Cryptography;
+using Glint.Data;
+using Glint.Data.OAuth;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Glint.Auth.Jwk;
+
+/// <summary>
+/// The token-signing keys every node shares. The newest key signs; the one before it stays published in the JWKS
+/// so that tokens signed just before a rotation still verify. Older keys are no longer published.
+/// </summary>
+public sealed class SigningKeyRing
+{
+    public const string Algorithm = SecurityAlgorithms.RsaSha256;
+    private const int PublishedKeys = 2;
+
+    private SigningKeyRing(IReadOnlyList<RsaSecurityKey> keys) => Keys = keys;
+
+    /// <summary>Current key first, then the previous one.</summary>
+    public IReadOnlyList<RsaSecurityKey> Keys { get; }
+
+    public static async Task<SigningKeyRing> LoadOrCreateAsync(GlintDbContext db, KeySealer sealer, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var rows = await LatestAsync(db, cancellationToken);
+        if (rows.Count == 0)
+        {
+            await RotateAsync(db, sealer, time, cancellationToken);
+            rows = await LatestAsync(db, cancellationToken);
+        }
+
+        return new SigningKeyRing(rows.Select(row => Open(row, sealer)).ToList());
+    }
+
+    /// <summary>Adds a new current key. Nodes start signing with it when they next start.</summary>
+    public static async Task<string> RotateAsync(GlintDbContext db, KeySealer sealer, TimeProvider time, CancellationToken cancellationToken)
+    {
+        using var rsa = RSA.Create(2048);
+        var id = Guid.NewGuid().ToString();
+        db.SigningKeys.Add(new SigningKey
+        {
+            Id = id,
+            Algorithm = Algorithm,
+            SealedPrivateKey = sealer.Seal(rsa.ExportPkcs8PrivateKey(), id),
+            CreatedAt = time.GetUtcNow(),
+        });
+        await db.SaveChangesAsync(cancellationToken);
+        return id;
+    }
+
+    private static async Task<List<SigningKey>> LatestAsync(GlintDbContext db, CancellationToken cancellationToken)
+    {
+        var rows = await db.SigningKeys.AsNoTracking().ToListAsync(cancellationToken);
+        // Ordered in memory: SQLite cannot order by a DateTimeOffset column.
+        return rows.OrderByDescending(row => row.CreatedAt).ThenBy(row => row.Id, StringComparer.Ordinal).Take(PublishedKeys).ToList();
+    }
+
+    private static RsaSecurityKey Open(SigningKey row, KeySealer sealer)
+    {
+        var rsa = RSA.Create();
+        try
+        {
+            rsa.ImportPkcs8PrivateKey(sealer.Unseal(row.SealedPrivateKey, row.Id), out _);
+        }
+        catch (CryptographicException exception)
+        {
+            rsa.Dispose();
+            throw new InvalidOperationException(
+                $"Signing key {row.Id} cannot be opened with the configured system secret. Start Glint with the secret the keys were created with.",
+                exception);
+        }
+
+        return new RsaSecurityKey(rsa) { KeyId = row.Id };
+    }
+}

@@ -1,0 +1,23 @@
+using System.Collections.Immutable;
+using OpenIddict.Server;
+
+namespace Glint.Auth.OAuth2;
+
+/// <summary>
+/// Glint's additions to OpenIddict's server pipeline: where Hydra's observable behaviour differs from OpenIddict's
+/// default, a small handler here makes it Hydra's. One file per endpoint.
+/// </summary>
+public static partial class GlintServerHandlers
+{
+    public static ImmutableArray<OpenIddictServerHandlerDescriptor> All { get; } =
+    [
+        EnforceRegisteredAuthMethod.TokenDescriptor,
+        EnforceRegisteredAuthMethod.RevocationDescriptor,
+        Exchange.ValidateClientGrant.Descriptor,
+        Exchange.AlwaysReturnScope.Descriptor,
+        Protection.ChooseAccessTokenFormat.Descriptor,
+        Protection.PrefixReferenceToken.Descriptor,
+        Protection.StripTokenPrefix.Descriptor,
+        Revocation.AcknowledgeUnknownTokens.Descriptor,
+    ];
+}

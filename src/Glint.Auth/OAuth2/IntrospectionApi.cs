@@ -1,0 +1,126 @@
+using System.Security.Claims;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using OpenIddict.Abstractions;
+using OpenIddict.Server;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace Glint.Auth.OAuth2;
+
+/// <summary>
+/// <c>POST /admin/oauth2/introspect</c> on the admin port, in Hydra's shape: no client authentication (the admin
+/// port is protected by the network), 200 <c>{"active":false}</c> for anything not usable, and an empty
+/// <c>scope</c> parameter meaning no requirement. The token itself is validated by OpenIddict's own pipeline.
+/// </summary>
+public static class IntrospectionApi
+{
+    public const string Path = "/admin/oauth2/introspect";
+
+    public static IEndpointRouteBuilder MapIntrospectionApi(this IEndpointRouteBuilder routes)
+    {
+        routes.MapPost(Path, IntrospectAsync).DisableAntiforgery();
+        return routes;
+    }
+
+    private static async Task<IResult> IntrospectAsync(
+        HttpContext http, IOpenIddictServerFactory factory, IOpenIddictServerDispatcher dispatcher, AuthSettings settings)
+    {
+        if (!http.Request.HasFormContentType)
+        {
+            return OAuthErrors.Json(StatusCodes.Status400BadRequest, Errors.InvalidRequest,
+                "The request is missing a required parameter, includes an invalid parameter value, includes a parameter more than once, or is otherwise malformed. The POST body can not be empty.");
+        }
+
+        IFormCollection form;
+        try
+        {
+            form = await http.Request.ReadFormAsync(http.RequestAborted);
+        }
+        catch (InvalidDataException)
+        {
+            return OAuthErrors.Json(StatusCodes.Status400BadRequest, Errors.InvalidRequest,
+                "The request is missing a required parameter, includes an invalid parameter value, includes a parameter more than once, or is otherwise malformed. Unable to parse HTTP body.");
+        }
+
+        if (form.Count == 0)
+        {
+            return OAuthErrors.Json(StatusCodes.Status400BadRequest, Errors.InvalidRequest,
+                "The request is missing a required parameter, includes an invalid parameter value, includes a parameter more than once, or is otherwise malformed. The POST body can not be empty.");
+        }
+
+        var token = form[Parameters.Token].ToString();
+        var principal = string.IsNullOrEmpty(token) ? null : await ValidateAsync(factory, dispatcher, token, form[Parameters.TokenTypeHint].ToString(), http.RequestAborted);
+        if (principal is null || !HasScopes(principal, ScopeStrategy.Split(form[Parameters.Scope].ToString())))
+        {
+            return Inactive;
+        }
+
+        return OAuthErrors.NoStore(Results.Json(Describe(principal, settings), contentType: "application/json;charset=UTF-8"), http);
+    }
+
+    private static async Task<ClaimsPrincipal?> ValidateAsync(
+        IOpenIddictServerFactory factory, IOpenIddictServerDispatcher dispatcher, string token, string hint, CancellationToken cancellationToken)
+    {
+        var transaction = await factory.CreateTransactionAsync();
+        transaction.CancellationToken = cancellationToken;
+        transaction.Request = new OpenIddictRequest();
+        var context = new OpenIddictServerEvents.ValidateTokenContext(transaction)
+        {
+            Token = token,
+            TokenTypeHint = string.IsNullOrEmpty(hint) ? null : hint,
+            ValidTokenTypes = { TokenTypeIdentifiers.AccessToken, TokenTypeIdentifiers.RefreshToken },
+        };
+
+        await dispatcher.DispatchAsync(context);
+        return context.IsRejected ? null : context.Principal;
+    }
+
+    private static bool HasScopes(ClaimsPrincipal principal, string[] required)
+    {
+        if (required.Length == 0)
+        {
+            return true;
+        }
+
+        var granted = principal.GetScopes();
+        return required.All(scope => ScopeStrategy.Allows(granted, scope));
+    }
+
+    private static IntrospectedToken Describe(ClaimsPrincipal principal, AuthSettings settings)
+    {
+        var created = principal.GetCreationDate();
+        var scopes = principal.GetScopes();
+        return new IntrospectedToken
+        {
+            Scope = scopes.IsDefaultOrEmpty ? null : string.Join(' ', scopes),
+            ClientId = principal.GetClaim(Claims.ClientId) ?? principal.GetPresenters().FirstOrDefault(),
+            Subject = principal.GetClaim(Claims.Subject),
+            ExpiresAt = principal.GetExpirationDate()?.ToUnixTimeSeconds(),
+            IssuedAt = created?.ToUnixTimeSeconds(),
+            NotBefore = created?.ToUnixTimeSeconds(),
+            Audience = [.. principal.GetAudiences()],
+            Issuer = settings.Issuer.AbsoluteUri,
+            TokenUse = principal.HasTokenType(TokenTypeIdentifiers.RefreshToken) ? TokenTypeHints.RefreshToken : TokenTypeHints.AccessToken,
+        };
+    }
+
+    private static readonly IResult Inactive = Results.Json(new { active = false }, contentType: "application/json;charset=UTF-8");
+
+    /// <summary>Hydra's introspection response (<c>introspectedOAuth2Token</c>).</summary>
+    private sealed class IntrospectedToken
+    {
+        [JsonPropertyName("active")] public bool Active { get; } = true;
+        [JsonPropertyName("scope"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Scope { get; init; }
+        [JsonPropertyName("client_id")] public string? ClientId { get; init; }
+        [JsonPropertyName("sub")] public string? Subject { get; init; }
+        [JsonPropertyName("exp")] public long? ExpiresAt { get; init; }
+        [JsonPropertyName("iat")] public long? IssuedAt { get; init; }
+        [JsonPropertyName("nbf")] public long? NotBefore { get; init; }
+        [JsonPropertyName("aud")] public required string[] Audience { get; init; }
+        [JsonPropertyName("iss")] public required string Issuer { get; init; }
+        [JsonPropertyName("token_type")] public string TokenType { get; } = "Bearer";
+        [JsonPropertyName("token_use")] public required string TokenUse { get; init; }
+    }
+}

@@ -1,0 +1,67 @@
+using System.Security.Claims;
+using Glint.Auth.Clients;
+using Microsoft.AspNetCore;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using OpenIddict.Abstractions;
+using OpenIddict.Server.AspNetCore;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace Glint.Auth.OAuth2;
+
+/// <summary>
+/// <c>POST /oauth2/token</c>. OpenIddict parses, authenticates the client and validates the request; this endpoint
+/// only decides what the token says, then hands it back to OpenIddict to issue.
+/// </summary>
+public static class TokenApi
+{
+    public const string Path = "/oauth2/token";
+
+    public static IEndpointRouteBuilder MapTokenApi(this IEndpointRouteBuilder routes)
+    {
+        routes.MapPost(Path, ExchangeAsync);
+        return routes;
+    }
+
+    private static async Task<IResult> ExchangeAsync(HttpContext http, ClientDirectory clients)
+    {
+        var request = http.GetOpenIddictServerRequest()
+            ?? throw new InvalidOperationException("The OpenIddict server request cannot be retrieved.");
+
+        if (request.IsClientCredentialsGrantType() && await clients.FindAsync(request.ClientId, http.RequestAborted) is { } client)
+        {
+            return Results.SignIn(ClientCredentialsPrincipal(request, client), authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+        }
+
+        return Forbid(Errors.UnsupportedGrantType, "The authorization grant type is not supported by the authorization server.");
+    }
+
+    /// <summary>Hydra's client_credentials token: the subject is the client, scope and audience exactly as requested.</summary>
+    private static ClaimsPrincipal ClientCredentialsPrincipal(OpenIddictRequest request, HydraClient client)
+    {
+        var identity = new ClaimsIdentity(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme, Claims.Name, Claims.Role);
+        identity.SetClaim(Claims.Subject, client.ClientId);
+        identity.SetScopes(request.GetScopes());
+        identity.SetAudiences(GlintServerHandlers.Exchange.RequestedAudiences(request));
+        identity.SetDestinations(static _ => [Destinations.AccessToken]);
+
+        var principal = new ClaimsPrincipal(identity);
+        if (client.ClientCredentialsGrantAccessTokenLifespan is { } lifespan && GoDuration.TryParse(lifespan, out var lifetime))
+        {
+            principal.SetAccessTokenLifetime(lifetime);
+        }
+
+        return principal;
+    }
+
+    private static IResult Forbid(string error, string description) =>
+        Results.Forbid(
+            new AuthenticationProperties(new Dictionary<string, string?>
+            {
+                [OpenIddictServerAspNetCoreConstants.Properties.Error] = error,
+                [OpenIddictServerAspNetCoreConstants.Properties.ErrorDescription] = description,
+            }),
+            [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
+}

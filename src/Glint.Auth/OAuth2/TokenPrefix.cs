@@ -1,0 +1,35 @@
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace Glint.Auth.OAuth2;
+
+/// <summary>
+/// Opaque tokens carry a type prefix so that secret scanners and people can recognise a leaked Glint token.
+/// The prefix is not part of the stored reference, which is hashed at rest by OpenIddict.
+/// </summary>
+public static class TokenPrefix
+{
+    public const string AccessToken = "glint_at_";
+    public const string RefreshToken = "glint_rt_";
+    public const string AuthorizationCode = "glint_ac_";
+
+    public static string? For(string? tokenType) => tokenType switch
+    {
+        TokenTypeIdentifiers.AccessToken => AccessToken,
+        TokenTypeIdentifiers.RefreshToken => RefreshToken,
+        TokenTypeIdentifiers.Private.AuthorizationCode => AuthorizationCode,
+        _ => null,
+    };
+
+    public static string Strip(string token)
+    {
+        foreach (var prefix in (ReadOnlySpan<string>)[AccessToken, RefreshToken, AuthorizationCode])
+        {
+            if (token.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                return token[prefix.Length..];
+            }
+        }
+
+        return token;
+    }
+}

@@ -1,0 +1,23 @@
+using Glint.Data.OAuth;
+using Microsoft.EntityFrameworkCore;
+
+namespace Glint.Data;
+
+/// <summary>
+/// The one database context. Each provider project (SQLite, PostgreSQL) supplies its own migrations assembly.
+/// </summary>
+public sealed class GlintDbContext(DbContextOptions<GlintDbContext> options) : DbContext(options)
+{
+    public DbSet<OAuthClient> OAuthClients => Set<OAuthClient>();
+
+    public DbSet<OAuthToken> OAuthTokens => Set<OAuthToken>();
+
+    public DbSet<SigningKey> SigningKeys => Set<SigningKey>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        base.OnModelCreating(modelBuilder);
+        modelBuilder.UseOpenIddict<OAuthClient, OAuthAuthorization, OAuthScope, OAuthToken, string>();
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(GlintDbContext).Assembly);
+    }
+}

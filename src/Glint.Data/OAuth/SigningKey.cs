@@ -1,0 +1,15 @@
+namespace Glint.Data.OAuth;
+
+/// <summary>
+/// A token-signing key shared by every node. The private key is sealed with the system secret before it is stored.
+/// </summary>
+public sealed class SigningKey
+{
+    public required string Id { get; set; }
+
+    public required string Algorithm { get; set; }
+
+    public required byte[] SealedPrivateKey { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+}

@@ -1,0 +1,45 @@
+namespace Glint.Server.Hosting;
+
+/// <summary>
+/// Every setting Glint reads, under Hydra's key where Hydra has one, with the environment variables that set it.
+/// Hydra's own variable names (<c>DSN</c>, <c>SECRETS_SYSTEM</c>, <c>URLS_SELF_ISSUER</c>, …) work unchanged, so an
+/// operator's Hydra environment carries over; <c>GLINT_</c> names take precedence over them.
+/// </summary>
+public static class ConfigurationKeys
+{
+    public const string Dsn = "dsn";
+    public const string PublicHost = "serve:public:host";
+    public const string PublicPort = "serve:public:port";
+    public const string AdminHost = "serve:admin:host";
+    public const string AdminPort = "serve:admin:port";
+    public const string Issuer = "urls:self:issuer";
+    public const string SystemSecret = "secrets:system";
+    public const string Dev = "dev";
+    public const string AccessTokenTtl = "ttl:access_token";
+    public const string RefreshTokenTtl = "ttl:refresh_token";
+    public const string IdTokenTtl = "ttl:id_token";
+    public const string AuthCodeTtl = "ttl:auth_code";
+    public const string AccessTokenStrategy = "strategies:access_token";
+    public const string LogFormat = "log:format";
+    public const string LogLevel = "log:level";
+
+    /// <summary>Environment variables per key, lowest precedence first.</summary>
+    public static readonly IReadOnlyDictionary<string, string[]> EnvironmentVariables = new Dictionary<string, string[]>
+    {
+        [Dsn] = ["DSN", "GLINT_DSN"],
+        [PublicHost] = ["SERVE_PUBLIC_HOST", "GLINT_PUBLIC_HOST"],
+        [PublicPort] = ["SERVE_PUBLIC_PORT", "GLINT_PUBLIC_PORT"],
+        [AdminHost] = ["SERVE_ADMIN_HOST", "GLINT_ADMIN_HOST"],
+        [AdminPort] = ["SERVE_ADMIN_PORT", "GLINT_ADMIN_PORT"],
+        [Issuer] = ["URLS_SELF_ISSUER", "GLINT_ISSUER"],
+        [SystemSecret] = ["SECRETS_SYSTEM", "GLINT_SECRETS_SYSTEM"],
+        [Dev] = ["GLINT_DEV"],
+        [AccessTokenTtl] = ["TTL_ACCESS_TOKEN", "GLINT_TTL_ACCESS_TOKEN"],
+        [RefreshTokenTtl] = ["TTL_REFRESH_TOKEN", "GLINT_TTL_REFRESH_TOKEN"],
+        [IdTokenTtl] = ["TTL_ID_TOKEN", "GLINT_TTL_ID_TOKEN"],
+        [AuthCodeTtl] = ["TTL_AUTH_CODE", "GLINT_TTL_AUTH_CODE"],
+        [AccessTokenStrategy] = ["STRATEGIES_ACCESS_TOKEN", "GLINT_STRATEGIES_ACCESS_TOKEN"],
+        [LogFormat] = ["LOG_FORMAT", "GLINT_LOG_FORMAT"],
+        [LogLevel] = ["LOG_LEVEL", "GLINT_LOG_LEVEL"],
+    };
+}

@@ -1,0 +1,36 @@
+using Glint.Data;
+using Glint.Data.Postgres;
+using Glint.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+
+namespace Glint.Server.Hosting;
+
+/// <summary>Chooses the provider (and so the migrations assembly) from the DSN.</summary>
+public static class Database
+{
+    public static DbContextOptionsBuilder Use(DbContextOptionsBuilder options, DatabaseDsn dsn) => dsn.Kind switch
+    {
+        DatabaseKind.Sqlite => SqliteDatabase.Use(options, dsn),
+        DatabaseKind.Postgres => PostgresDatabase.Use(options, dsn),
+        _ => throw new ArgumentOutOfRangeException(nameof(dsn), dsn.Kind, "Unknown database kind."),
+    };
+
+    public static GlintDbContext Open(DatabaseDsn dsn)
+    {
+        if (dsn.Kind == DatabaseKind.Sqlite && Path.GetDirectoryName(Path.GetFullPath(dsn.Target)) is { } directory)
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        var options = new DbContextOptionsBuilder<GlintDbContext>();
+        Use(options, dsn);
+        return new GlintDbContext(options.Options);
+    }
+
+    /// <summary>Applies pending migrations. EF Core takes a database lock, so nodes starting together do not race.</summary>
+    public static async Task MigrateAsync(DatabaseDsn dsn, CancellationToken cancellationToken)
+    {
+        await using var db = Open(dsn);
+        await db.Database.MigrateAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,107 @@
+using System.Net;
+using System.Text.Json;
+using Glint.Auth;
+using Glint.Auth.Jwk;
+using Glint.Data;
+using Glint.Server.Health;
+using Microsoft.AspNetCore.Diagnostics;
+using OpenTelemetry.Metrics;
+
+namespace Glint.Server.Hosting;
+
+/// <summary>Builds the one Glint process: migrate, open the shared keys, then both listeners.</summary>
+public static class GlintHost
+{
+    public static async Task<WebApplication> BuildAsync(IConfiguration config, CancellationToken cancellationToken = default)
+    {
+        var settings = ServerSettings.Read(config);
+        await Database.MigrateAsync(settings.Dsn, cancellationToken);
+
+        var secret = new SystemSecret(settings.Secret);
+        SigningKeyRing keys;
+        await using (var db = Database.Open(settings.Dsn))
+        {
+            keys = await SigningKeyRing.LoadOrCreateAsync(db, new KeySealer(secret), TimeProvider.System, cancellationToken);
+        }
+
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = Directory.GetCurrentDirectory() });
+        builder.Configuration.Sources.Clear();
+        builder.Configuration.AddConfiguration(config);
+        ConfigureLogging(builder.Logging, settings, config);
+
+        builder.WebHost.UseKestrel(kestrel =>
+        {
+            Listen(kestrel, settings.PublicHost, settings.PublicPort);
+            Listen(kestrel, settings.AdminHost, settings.AdminPort);
+            kestrel.AddServerHeader = false;
+        });
+
+        builder.Services.AddDbContextPool<GlintDbContext>(options => Database.Use(options, settings.Dsn));
+        builder.Services.AddGlintAuth(settings.Auth, keys, secret);
+        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddAspNetCoreInstrumentation().AddPrometheusExporter());
+
+        var app = builder.Build();
+        if (settings.UsesDevelopmentSecret)
+        {
+            app.Logger.LogWarning(
+                "NO SYSTEM SECRET IS CONFIGURED: signing keys are sealed with Glint's public development secret. " +
+                "This is only acceptable on a developer's machine. Set SECRETS_SYSTEM before anyone else can reach this server.");
+        }
+
+        app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = WriteServerErrorAsync });
+        app.UseMiddleware<PortSurfaces>(settings.AdminPort);
+        app.UseRouting();
+        app.UseAuthentication();
+
+        app.MapHealthApi();
+        app.MapGlintAuthPublic();
+        app.MapGlintAuthAdmin();
+        app.MapPrometheusScrapingEndpoint("/admin/metrics/prometheus");
+        return app;
+    }
+
+    private static void Listen(Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions kestrel, string host, int port)
+    {
+        if (host == "localhost")
+        {
+            kestrel.ListenLocalhost(port);
+        }
+        else
+        {
+            kestrel.Listen(IPAddress.TryParse(host, out var address) ? address : IPAddress.Any, port);
+        }
+    }
+
+    private static void ConfigureLogging(ILoggingBuilder logging, ServerSettings settings, IConfiguration config)
+    {
+        logging.ClearProviders();
+        if (settings.JsonLogs)
+        {
+            logging.AddJsonConsole(json => json.UseUtcTimestamp = true);
+        }
+        else
+        {
+            logging.AddSimpleConsole(console => console.SingleLine = true);
+        }
+
+        logging.SetMinimumLevel(Enum.TryParse<LogLevel>(config[ConfigurationKeys.LogLevel], ignoreCase: true, out var level) ? level : LogLevel.Information);
+        // OpenIddict and EF Core log request parameters and SQL at Information and below; warnings are enough
+        // for operators and keep tokens and secrets out of the logs whatever the level.
+        logging.AddFilter("OpenIddict", LogLevel.Warning);
+        logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
+        logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+    }
+
+    /// <summary>Never a stack trace: the error is logged and the client gets Hydra's generic error body.</summary>
+    private static async Task WriteServerErrorAsync(HttpContext context)
+    {
+        var exception = context.Features.Get<IExceptionHandlerFeature>()?.Error;
+        var status = exception is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError;
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "application/json; charset=utf-8";
+        var body = status == StatusCodes.Status500InternalServerError
+            ? new { error = "An internal server error occurred, please contact the system administrator", error_description = "" }
+            : new { error = "The request was malformed or contained invalid parameters", error_description = exception?.Message ?? "" };
+        await JsonSerializer.SerializeAsync(context.Response.Body, body, cancellationToken: context.RequestAborted);
+    }
+}

@@ -1,0 +1,130 @@
+using System.Globalization;
+using System.Net;
+using Glint.Auth;
+using Glint.Auth.Clients;
+using Glint.Data;
+
+namespace Glint.Server.Hosting;
+
+/// <summary>The settings of <c>glint serve</c>, checked once at start-up with messages that say how to fix them.</summary>
+public sealed class ServerSettings
+{
+    /// <summary>Used only when every listener is on loopback and no secret is configured; start-up warns loudly.</summary>
+    public const string DevelopmentSecret = "glint-development-secret-never-use-in-production";
+
+    public required DatabaseDsn Dsn { get; init; }
+    public required string PublicHost { get; init; }
+    public required int PublicPort { get; init; }
+    public required string AdminHost { get; init; }
+    public required int AdminPort { get; init; }
+    public required string Secret { get; init; }
+    public required bool UsesDevelopmentSecret { get; init; }
+    public required bool Dev { get; init; }
+    public required AuthSettings Auth { get; init; }
+    public required bool JsonLogs { get; init; }
+
+    public static ServerSettings Read(IConfiguration config)
+    {
+        var dev = config.GetValue<bool>(ConfigurationKeys.Dev);
+        var publicHost = config[ConfigurationKeys.PublicHost] ?? "127.0.0.1";
+        var adminHost = config[ConfigurationKeys.AdminHost] ?? "127.0.0.1";
+        var publicPort = Port(config, ConfigurationKeys.PublicPort, 4444);
+        var adminPort = Port(config, ConfigurationKeys.AdminPort, 4445);
+
+        var issuerText = config[ConfigurationKeys.Issuer] ?? $"http://127.0.0.1:{publicPort.ToString(CultureInfo.InvariantCulture)}";
+        if (!Uri.TryCreate(issuerText, UriKind.Absolute, out var issuer) || issuer.Scheme is not ("http" or "https") ||
+            issuer.Query.Length > 0 || issuer.Fragment.Length > 0)
+        {
+            throw new SettingsException($"The issuer '{issuerText}' must be an absolute http(s) URL without query or fragment (--issuer or URLS_SELF_ISSUER).");
+        }
+
+        var httpIssuer = issuer.Scheme == "http";
+        if (httpIssuer && !issuer.IsLoopback && !dev)
+        {
+            throw new SettingsException($"The issuer '{issuerText}' uses http on a non-loopback host. Use https, or pass --dev for a development setup.");
+        }
+
+        var loopbackOnly = IsLoopback(publicHost) && IsLoopback(adminHost);
+        var secret = config[ConfigurationKeys.SystemSecret];
+        if (string.IsNullOrEmpty(secret) && !loopbackOnly)
+        {
+            throw new SettingsException("A system secret is required when Glint listens beyond loopback: set SECRETS_SYSTEM (at least 16 characters).");
+        }
+
+        if (secret is { Length: > 0 and < Glint.Auth.Jwk.SystemSecret.MinimumLength })
+        {
+            throw new SettingsException($"The system secret must be at least {Glint.Auth.Jwk.SystemSecret.MinimumLength} characters long.");
+        }
+
+        DatabaseDsn dsn;
+        try
+        {
+            dsn = DatabaseDsn.Parse(config[ConfigurationKeys.Dsn] ?? "sqlite://glint.db");
+        }
+        catch (FormatException exception)
+        {
+            throw new SettingsException(exception.Message);
+        }
+
+        var strategy = (config[ConfigurationKeys.AccessTokenStrategy] ?? "opaque").ToLowerInvariant();
+        if (strategy is not ("opaque" or "jwt"))
+        {
+            throw new SettingsException($"strategies.access_token must be 'opaque' or 'jwt', not '{strategy}'.");
+        }
+
+        return new ServerSettings
+        {
+            Dsn = dsn,
+            PublicHost = publicHost,
+            PublicPort = publicPort,
+            AdminHost = adminHost,
+            AdminPort = adminPort,
+            Secret = string.IsNullOrEmpty(secret) ? DevelopmentSecret : secret,
+            UsesDevelopmentSecret = string.IsNullOrEmpty(secret),
+            Dev = dev,
+            JsonLogs = !string.Equals(config[ConfigurationKeys.LogFormat], "text", StringComparison.OrdinalIgnoreCase),
+            Auth = new AuthSettings
+            {
+                Issuer = issuer,
+                AllowHttp = httpIssuer,
+                AccessTokenLifetime = Duration(config, ConfigurationKeys.AccessTokenTtl, TimeSpan.FromHours(1)),
+                RefreshTokenLifetime = Duration(config, ConfigurationKeys.RefreshTokenTtl, TimeSpan.FromHours(720)),
+                IdTokenLifetime = Duration(config, ConfigurationKeys.IdTokenTtl, TimeSpan.FromHours(1)),
+                AuthorizationCodeLifetime = Duration(config, ConfigurationKeys.AuthCodeTtl, TimeSpan.FromMinutes(10)),
+                JwtAccessTokens = strategy == "jwt",
+            },
+        };
+    }
+
+    public static bool IsLoopback(string host) =>
+        host is "localhost" || (IPAddress.TryParse(host, out var address) && IPAddress.IsLoopback(address));
+
+    private static int Port(IConfiguration config, string key, int fallback)
+    {
+        var text = config[key];
+        if (text is null)
+        {
+            return fallback;
+        }
+
+        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is >= 0 and <= 65535
+            ? port
+            : throw new SettingsException($"{key.Replace(':', '.')} must be a port number, not '{text}'.");
+    }
+
+    private static TimeSpan Duration(IConfiguration config, string key, TimeSpan fallback)
+    {
+        var text = config[key];
+        if (text is null)
+        {
+            return fallback;
+        }
+
+        return GoDuration.TryParse(text, out var duration) && duration > TimeSpan.Zero
+            ? duration
+            : throw new SettingsException($"{key.Replace(':', '.')} must be a positive duration such as 1h or 30m, not '{text}'.");
+    }
+}
+
+/// <summary>A setting that cannot work; its message is shown to the operator as it is.</summary>
+public sealed class SettingsException(string message) : Exception(message);

@@ -1,0 +1,3 @@
+using Glint.Server.Cli;
+
+return await GlintCommandLine.Build().Parse(args).InvokeAsync();
