@@ -18,6 +18,7 @@ public static partial class GlintServerHandlers
         Protection.ChooseAccessTokenFormat.Descriptor,
         Protection.PrefixReferenceToken.Descriptor,
         Protection.StripTokenPrefix.Descriptor,
+        Revocation.RequireOwnToken.Descriptor,
         Revocation.AcknowledgeUnknownTokens.Descriptor,
     ];
 }

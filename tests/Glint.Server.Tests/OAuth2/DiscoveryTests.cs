@@ -1,0 +1,61 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Glint.Server.Tests.Infrastructure;
+
+namespace Glint.Server.Tests.OAuth2;
+
+public abstract class DiscoveryTests<TServer>(TServer server) : IClassFixture<TServer> where TServer : GlintServerFixture
+{
+    [Theory]
+    [InlineData("/.well-known/openid-configuration")]
+    [InlineData("/.well-known/oauth-authorization-server")]
+    public async Task Discovery_AdvertisesIssuerAndEndpoints(string path)
+    {
+        var document = JsonNode.Parse(await server.Public.GetStringAsync(path))!;
+        Assert.Equal($"http://127.0.0.1:{server.PublicPort}/", document["issuer"]!.GetValue<string>());
+        Assert.Equal($"http://127.0.0.1:{server.PublicPort}/oauth2/token", document["token_endpoint"]!.GetValue<string>());
+        Assert.Equal($"http://127.0.0.1:{server.PublicPort}/oauth2/revoke", document["revocation_endpoint"]!.GetValue<string>());
+        Assert.Equal($"http://127.0.0.1:{server.PublicPort}/.well-known/jwks.json", document["jwks_uri"]!.GetValue<string>());
+        Assert.Contains("client_credentials", document["grant_types_supported"]!.AsArray().Select(v => v!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task Jwks_PublishesRsaSigningKey()
+    {
+        var jwks = JsonNode.Parse(await server.Public.GetStringAsync("/.well-known/jwks.json"))!;
+        var key = jwks["keys"]!.AsArray().Single()!;
+        Assert.Equal("RSA", key["kty"]!.GetValue<string>());
+        Assert.Equal("RS256", key["alg"]!.GetValue<string>());
+        Assert.Null(key["d"]);
+    }
+
+    [Fact]
+    public async Task AdminPaths_AreNotServedOnPublicPort()
+    {
+        using var response = await server.Public.GetAsync("/admin/clients");
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task PublicOAuthEndpoints_AreNotServedOnAdminPort()
+    {
+        using var response = await server.Admin.GetAsync("/.well-known/openid-configuration");
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("/health/alive")]
+    [InlineData("/health/ready")]
+    public async Task Health_AnswersOnBothPorts(string path)
+    {
+        foreach (var client in new[] { server.Public, server.Admin })
+        {
+            var body = JsonNode.Parse(await client.GetStringAsync(path))!;
+            Assert.Equal("ok", body["status"]!.GetValue<string>());
+        }
+    }
+}
+
+public sealed class SqliteDiscoveryTests(SqliteServerFixture server) : DiscoveryTests<SqliteServerFixture>(server);
+
+public sealed class PostgresDiscoveryTests(PostgresServerFixture server) : DiscoveryTests<PostgresServerFixture>(server);
