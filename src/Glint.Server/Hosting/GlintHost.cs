@@ -90,6 +90,10 @@ public static class GlintHost
         logging.AddFilter("OpenIddict", LogLevel.Warning);
         logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
         logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        // Nothing Glint serves yet protects data with ASP.NET Core Data Protection (it comes with the login pages'
+        // cookies, whose keys will live in the database); until then its start-up notice about an unencrypted local
+        // key ring is noise.
+        logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
     }
 
     /// <summary>Never a stack trace: the error is logged and the client gets Hydra's generic error body.</summary>
