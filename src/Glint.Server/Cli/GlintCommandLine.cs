@@ -69,7 +69,7 @@ public static class GlintCommandLine
         }
         catch (SettingsException exception)
         {
-            await Console.Error.WriteLineAsync("glint: " + exception.Message);
+            await parse.InvocationConfiguration.Error.WriteLineAsync("glint: " + exception.Message);
             return 2;
         }
     }
@@ -80,12 +80,12 @@ public static class GlintCommandLine
         {
             var settings = ServerSettings.Read(GlintConfiguration.Build(Flags(parse)));
             await Database.MigrateAsync(settings.Dsn, cancellationToken);
-            await Console.Out.WriteLineAsync("glint: migrations applied");
+            await parse.InvocationConfiguration.Output.WriteLineAsync("glint: migrations applied");
             return 0;
         }
         catch (SettingsException exception)
         {
-            await Console.Error.WriteLineAsync("glint: " + exception.Message);
+            await parse.InvocationConfiguration.Error.WriteLineAsync("glint: " + exception.Message);
             return 2;
         }
     }
@@ -97,13 +97,17 @@ public static class GlintCommandLine
             var settings = ServerSettings.Read(GlintConfiguration.Build(Flags(parse)));
             await Database.MigrateAsync(settings.Dsn, cancellationToken);
             await using var db = Database.Open(settings.Dsn);
-            var id = await SigningKeyRing.RotateAsync(db, new KeySealer(new SystemSecret(settings.Secret)), TimeProvider.System, cancellationToken);
-            await Console.Out.WriteLineAsync($"glint: new signing key {id}; restart each node to sign with it");
+            var sealer = new KeySealer(new SystemSecret(settings.Secret));
+            // Opening the current keys first proves the secret is the right one: a key sealed with another
+            // secret would stop every node at its next start.
+            await SigningKeyRing.LoadOrCreateAsync(db, sealer, TimeProvider.System, cancellationToken);
+            var id = await SigningKeyRing.RotateAsync(db, sealer, TimeProvider.System, cancellationToken);
+            await parse.InvocationConfiguration.Output.WriteLineAsync($"glint: new signing key {id}; restart each node to sign with it");
             return 0;
         }
-        catch (SettingsException exception)
+        catch (Exception exception) when (exception is SettingsException or InvalidOperationException)
         {
-            await Console.Error.WriteLineAsync("glint: " + exception.Message);
+            await parse.InvocationConfiguration.Error.WriteLineAsync("glint: " + exception.Message);
             return 2;
         }
     }

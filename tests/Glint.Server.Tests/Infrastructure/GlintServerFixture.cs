@@ -38,7 +38,7 @@ public abstract class GlintServerFixture : IAsyncLifetime
         Dsn = await CreateDatabaseAsync();
         PublicPort = FreePort();
         AdminPort = FreePort();
-        var flags = new Dictionary<string, string?>(ExtraSettings)
+        var flags = new Dictionary<string, string?>
         {
             [ConfigurationKeys.Dsn] = Dsn,
             [ConfigurationKeys.PublicPort] = PublicPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -46,6 +46,10 @@ public abstract class GlintServerFixture : IAsyncLifetime
             [ConfigurationKeys.SystemSecret] = Secret,
             [ConfigurationKeys.LogLevel] = "Warning",
         };
+        foreach (var (key, value) in ExtraSettings)
+        {
+            flags[key] = value;
+        }
 
         _app = await GlintHost.BuildAsync(GlintConfiguration.Build(flags, new Hashtable(), AppContext.BaseDirectory));
         await _app.StartAsync();

@@ -1,0 +1,114 @@
+using System.Collections;
+using Glint.Data;
+using Glint.Server.Hosting;
+
+namespace Glint.Server.Tests.Hosting;
+
+public sealed class ServerSettingsTests
+{
+    private static ServerSettings Read(Dictionary<string, string?> flags, Hashtable? environment = null) =>
+        ServerSettings.Read(GlintConfiguration.Build(flags, environment ?? [], Path.GetTempPath()));
+
+    [Fact]
+    public void Defaults_AreLoopbackSqliteAndDevelopmentSecret()
+    {
+        var settings = Read([]);
+
+        Assert.Equal("127.0.0.1", settings.PublicHost);
+        Assert.Equal(4444, settings.PublicPort);
+        Assert.Equal("127.0.0.1", settings.AdminHost);
+        Assert.Equal(4445, settings.AdminPort);
+        Assert.Equal(new Uri("http://127.0.0.1:4444"), settings.Auth.Issuer);
+        Assert.Equal(DatabaseKind.Sqlite, settings.Dsn.Kind);
+        Assert.Equal("glint.db", settings.Dsn.Target);
+        Assert.True(settings.UsesDevelopmentSecret);
+        Assert.Equal(TimeSpan.FromHours(1), settings.Auth.AccessTokenLifetime);
+        Assert.Equal(TimeSpan.FromHours(720), settings.Auth.RefreshTokenLifetime);
+        Assert.Equal(TimeSpan.FromMinutes(10), settings.Auth.AuthorizationCodeLifetime);
+    }
+
+    [Fact]
+    public void HydraEnvironmentVariables_AreRead_AndGlintNamesWin()
+    {
+        var settings = Read([], new Hashtable
+        {
+            ["DSN"] = "postgres://u:p@db:5432/hydra",
+            ["GLINT_DSN"] = "postgres://u:p@db:5432/glint",
+            ["SECRETS_SYSTEM"] = "a-secret-of-at-least-16",
+            ["TTL_ACCESS_TOKEN"] = "30m",
+        });
+
+        Assert.Equal(DatabaseKind.Postgres, settings.Dsn.Kind);
+        Assert.Contains("/glint", settings.Dsn.Target, StringComparison.Ordinal);
+        Assert.False(settings.UsesDevelopmentSecret);
+        Assert.Equal(TimeSpan.FromMinutes(30), settings.Auth.AccessTokenLifetime);
+    }
+
+    [Fact]
+    public void Flags_WinOverEnvironment()
+    {
+        var settings = Read(new() { [ConfigurationKeys.PublicPort] = "9000" }, new Hashtable { ["SERVE_PUBLIC_PORT"] = "8000" });
+        Assert.Equal(9000, settings.PublicPort);
+        Assert.Equal(new Uri("http://127.0.0.1:9000"), settings.Auth.Issuer);
+    }
+
+    [Fact]
+    public void HttpIssuer_OnNonLoopbackHost_IsRefusedUnlessDev()
+    {
+        var flags = new Dictionary<string, string?> { [ConfigurationKeys.Issuer] = "http://auth.example.com", [ConfigurationKeys.SystemSecret] = "a-secret-of-at-least-16" };
+        var error = Assert.Throws<SettingsException>(() => Read(flags));
+        Assert.Contains("--dev", error.Message, StringComparison.Ordinal);
+
+        flags[ConfigurationKeys.Dev] = "true";
+        Assert.True(Read(flags).Auth.AllowHttp);
+    }
+
+    [Fact]
+    public void HttpsIssuer_IsAccepted()
+    {
+        var settings = Read(new() { [ConfigurationKeys.Issuer] = "https://auth.example.com" });
+        Assert.False(settings.Auth.AllowHttp);
+    }
+
+    [Fact]
+    public void MissingSecret_BeyondLoopback_IsRefused()
+    {
+        var error = Assert.Throws<SettingsException>(() => Read(new() { [ConfigurationKeys.PublicHost] = "0.0.0.0" }));
+        Assert.Contains("SECRETS_SYSTEM", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ShortSecret_IsRefused() =>
+        Assert.Throws<SettingsException>(() => Read(new() { [ConfigurationKeys.SystemSecret] = "short" }));
+
+    [Theory]
+    [InlineData("mysql://x")]
+    [InlineData("not a dsn")]
+    [InlineData("sqlite://")]
+    public void BadDsn_IsRefusedWithAClearMessage(string dsn)
+    {
+        var error = Assert.Throws<SettingsException>(() => Read(new() { [ConfigurationKeys.Dsn] = dsn }));
+        Assert.Contains("sqlite://", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(ConfigurationKeys.PublicPort, "http")]
+    [InlineData(ConfigurationKeys.AccessTokenTtl, "forever")]
+    [InlineData(ConfigurationKeys.AccessTokenStrategy, "magic")]
+    public void BadValues_AreRefused(string key, string value) =>
+        Assert.Throws<SettingsException>(() => Read(new() { [key] = value }));
+
+    [Fact]
+    public void PostgresDsn_BecomesNpgsqlConnectionString()
+    {
+        var connection = Glint.Data.Postgres.PostgresDatabase.ConnectionString(
+            DatabaseDsn.Parse("postgres://us%40er:p%3Ass@db.internal:6543/glint?sslmode=disable&max_conns=7"));
+
+        Assert.Contains("Host=db.internal", connection, StringComparison.Ordinal);
+        Assert.Contains("Port=6543", connection, StringComparison.Ordinal);
+        Assert.Contains("Database=glint", connection, StringComparison.Ordinal);
+        Assert.Contains("Username=us@er", connection, StringComparison.Ordinal);
+        Assert.Contains("Password=p:ss", connection, StringComparison.Ordinal);
+        Assert.Contains("Maximum Pool Size=7", connection, StringComparison.Ordinal);
+    }
+}
