@@ -1,4 +1,5 @@
 using Glint.Auth.Clients;
+using Glint.Auth.Flows;
 using Glint.Auth.Jwk;
 using Glint.Auth.OAuth2;
 using Glint.Data;
@@ -24,6 +25,9 @@ public static class AuthServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(settings);
         services.AddScoped<ClientDirectory>();
+        services.AddScoped<AuthorizationFlows>();
+        services.AddSingleton(secret);
+        services.AddSingleton<LoginSessionCookie>();
 
         services.AddOpenIddict()
             .AddCore(core =>
@@ -36,12 +40,28 @@ public static class AuthServiceCollectionExtensions
             .AddServer(server =>
             {
                 server.SetIssuer(settings.Issuer)
+                    .SetAuthorizationEndpointUris(AuthorizeApi.Path)
                     .SetTokenEndpointUris(TokenApi.Path)
+                    .SetUserInfoEndpointUris(UserinfoApi.Path)
                     .SetRevocationEndpointUris(RevocationPath)
                     .SetConfigurationEndpointUris("/.well-known/openid-configuration", "/.well-known/oauth-authorization-server")
                     .SetJsonWebKeySetEndpointUris("/.well-known/jwks.json");
 
-                server.AllowClientCredentialsFlow();
+                server.AllowClientCredentialsFlow()
+                    .AllowAuthorizationCodeFlow()
+                    .AllowRefreshTokenFlow()
+                    .SetRefreshTokenReuseLeeway(settings.RefreshTokenReuseLeeway);
+
+                // S256 only: `plain` gives no protection against a stolen code (RFC 9700 §2.1.1).
+                server.Configure(options =>
+                {
+                    options.CodeChallengeMethods.Clear();
+                    options.CodeChallengeMethods.Add(OpenIddict.Abstractions.OpenIddictConstants.CodeChallengeMethods.Sha256);
+                });
+                if (settings.PkceEnforced)
+                {
+                    server.RequireProofKeyForCodeExchange();
+                }
 
                 server.UseReferenceAccessTokens()
                     .UseReferenceRefreshTokens()
@@ -69,7 +89,10 @@ public static class AuthServiceCollectionExtensions
 
                 server.AddEncryptionKey(new SymmetricSecurityKey(secret.DeriveKey("token-encryption")));
 
-                var aspNetCore = server.UseAspNetCore().EnableTokenEndpointPassthrough();
+                var aspNetCore = server.UseAspNetCore()
+                    .EnableAuthorizationEndpointPassthrough()
+                    .EnableTokenEndpointPassthrough()
+                    .EnableUserInfoEndpointPassthrough();
                 if (settings.AllowHttp)
                 {
                     aspNetCore.DisableTransportSecurityRequirement();
@@ -79,6 +102,7 @@ public static class AuthServiceCollectionExtensions
                 // always sends it, often empty) and checks it against the client, which ValidateClientGrant does.
                 server.RemoveEventHandler(OpenIddictServerHandlers.Exchange.ValidateAudienceParameter.Descriptor);
                 server.RemoveEventHandler(OpenIddictServerHandlers.Exchange.ValidateAudiences.Descriptor);
+                server.RemoveEventHandler(OpenIddictServerHandlers.Authentication.ValidateAudienceParameter.Descriptor);
 
                 foreach (var handler in GlintServerHandlers.All)
                 {
@@ -90,8 +114,9 @@ public static class AuthServiceCollectionExtensions
     }
 
     /// <summary>Endpoints of the public port that Glint writes itself; OpenIddict serves discovery, JWKS and revocation.</summary>
-    public static IEndpointRouteBuilder MapGlintAuthPublic(this IEndpointRouteBuilder routes) => routes.MapTokenApi();
+    public static IEndpointRouteBuilder MapGlintAuthPublic(this IEndpointRouteBuilder routes) =>
+        routes.MapAuthorizeApi().MapTokenApi().MapUserinfoApi();
 
     public static IEndpointRouteBuilder MapGlintAuthAdmin(this IEndpointRouteBuilder routes) =>
-        routes.MapClientAdminApi().MapIntrospectionApi();
+        routes.MapClientAdminApi().MapIntrospectionApi().MapLoginConsentAdminApi().MapSessionAdminApi();
 }

@@ -18,4 +18,35 @@ public sealed class AuthSettings
 
     /// <summary>Issue JWT access tokens to clients that do not choose; opaque otherwise (Hydra's default).</summary>
     public bool JwtAccessTokens { get; init; }
+
+    /// <summary>Hydra's <c>urls.login</c>, <c>urls.consent</c>, <c>urls.logout</c>: the built-in app unless an external one is configured.</summary>
+    public Uri? LoginUrl { get; init; }
+
+    public Uri? ConsentUrl { get; init; }
+
+    public Uri? LogoutUrl { get; init; }
+
+    /// <summary>How long a login, consent or logout challenge stays usable (Hydra's <c>ttl.login_consent_request</c>).</summary>
+    public TimeSpan FlowLifetime { get; init; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>How long a rotated refresh token may still be used, so that concurrent refreshes both succeed.</summary>
+    public TimeSpan RefreshTokenReuseLeeway { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Require PKCE from every client (Hydra's <c>oauth2.pkce.enforced</c>); public clients always need it.</summary>
+    public bool PkceEnforced { get; init; }
+
+    /// <summary>Development mode: <c>http</c> redirect URIs are accepted beyond loopback.</summary>
+    public bool Dev { get; init; }
+
+    /// <summary>The public base URL, always ending in a slash, that endpoint URLs are built from.</summary>
+    public Uri PublicBase => Issuer.AbsoluteUri.EndsWith('/') ? Issuer : new Uri(Issuer.AbsoluteUri + "/");
+
+    public Uri EffectiveLoginUrl => LoginUrl ?? new Uri(PublicBase, "login");
+
+    public Uri EffectiveConsentUrl => ConsentUrl ?? new Uri(PublicBase, "consent");
+
+    public Uri EffectiveLogoutUrl => LogoutUrl ?? new Uri(PublicBase, "logout");
+
+    /// <summary>Cookies are marked Secure whenever the issuer is https.</summary>
+    public bool SecureCookies => Issuer.Scheme == Uri.UriSchemeHttps;
 }

@@ -14,6 +14,12 @@ public sealed class GlintDbContext(DbContextOptions<GlintDbContext> options) : D
 
     public DbSet<SigningKey> SigningKeys => Set<SigningKey>();
 
+    public DbSet<OAuthFlow> OAuthFlows => Set<OAuthFlow>();
+
+    public DbSet<LoginSession> LoginSessions => Set<LoginSession>();
+
+    public DbSet<OAuthAuthorization> OAuthAuthorizations => Set<OAuthAuthorization>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         base.OnModelCreating(modelBuilder);

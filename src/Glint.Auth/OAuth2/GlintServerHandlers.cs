@@ -13,6 +13,8 @@ public static partial class GlintServerHandlers
     [
         EnforceRegisteredAuthMethod.TokenDescriptor,
         EnforceRegisteredAuthMethod.RevocationDescriptor,
+        Authorization.ValidateAgainstClient.Descriptor,
+        DecideIssuedTokens.Descriptor,
         Exchange.ValidateClientGrant.Descriptor,
         Exchange.AlwaysReturnScope.Descriptor,
         Protection.ChooseAccessTokenFormat.Descriptor,

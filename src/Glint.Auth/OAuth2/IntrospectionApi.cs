@@ -103,6 +103,7 @@ public static class IntrospectionApi
             Audience = [.. principal.GetAudiences()],
             Issuer = settings.Issuer.AbsoluteUri,
             TokenUse = principal.HasTokenType(TokenTypeIdentifiers.RefreshToken) ? TokenTypeHints.RefreshToken : TokenTypeHints.AccessToken,
+            Extra = principal.GetClaim(TokenClaims.Extra) is { Length: > 0 } extra ? System.Text.Json.Nodes.JsonNode.Parse(extra) : null,
         };
     }
 
@@ -122,5 +123,6 @@ public static class IntrospectionApi
         [JsonPropertyName("iss")] public required string Issuer { get; init; }
         [JsonPropertyName("token_type")] public string TokenType { get; } = "Bearer";
         [JsonPropertyName("token_use")] public required string TokenUse { get; init; }
+        [JsonPropertyName("ext"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public System.Text.Json.Nodes.JsonNode? Extra { get; init; }
     }
 }

@@ -30,9 +30,29 @@ public static class TokenApi
         var request = http.GetOpenIddictServerRequest()
             ?? throw new InvalidOperationException("The OpenIddict server request cannot be retrieved.");
 
-        if (request.IsClientCredentialsGrantType() && await clients.FindAsync(request.ClientId, http.RequestAborted) is { } client)
+        var client = await clients.FindAsync(request.ClientId, http.RequestAborted);
+        if (request.IsClientCredentialsGrantType() && client is not null)
         {
             return Results.SignIn(ClientCredentialsPrincipal(request, client), authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+        }
+
+        if ((request.IsAuthorizationCodeGrantType() || request.IsRefreshTokenGrantType()) && client is not null)
+        {
+            // OpenIddict has redeemed the code or refresh token (single use, PKCE, redirect URI, client) and checked
+            // that its authorization, the user's consent, still stands. The new tokens say what the old grant said.
+            var result = await http.AuthenticateAsync(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+            if (result.Principal is not { } granted)
+            {
+                return Forbid(Errors.InvalidGrant, "The authorization code or refresh token is no longer valid.");
+            }
+
+            var principal = new ClaimsPrincipal(granted.Identity!);
+            if (request.IsRefreshTokenGrantType())
+            {
+                ApplyRefreshLifespans(principal, client);
+            }
+
+            return Results.SignIn(principal, authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
         }
 
         return Forbid(Errors.UnsupportedGrantType, "The authorization grant type is not supported by the authorization server.");
@@ -54,6 +74,24 @@ public static class TokenApi
         }
 
         return principal;
+    }
+
+    private static void ApplyRefreshLifespans(ClaimsPrincipal principal, HydraClient client)
+    {
+        if (client.RefreshTokenGrantAccessTokenLifespan is { } access && GoDuration.TryParse(access, out var accessLifetime))
+        {
+            principal.SetAccessTokenLifetime(accessLifetime);
+        }
+
+        if (client.RefreshTokenGrantRefreshTokenLifespan is { } refresh && GoDuration.TryParse(refresh, out var refreshLifetime))
+        {
+            principal.SetRefreshTokenLifetime(refreshLifetime);
+        }
+
+        if (client.RefreshTokenGrantIdTokenLifespan is { } idToken && GoDuration.TryParse(idToken, out var idTokenLifetime))
+        {
+            principal.SetIdentityTokenLifetime(idTokenLifetime);
+        }
     }
 
     private static IResult Forbid(string error, string description) =>

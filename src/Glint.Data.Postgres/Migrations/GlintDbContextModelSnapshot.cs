@@ -22,6 +22,33 @@ namespace Glint.Data.Postgres.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("Glint.Data.OAuth.LoginSession", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTimeOffset>("AuthenticatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool>("Remember")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Subject");
+
+                    b.ToTable("oauth2_login_sessions", (string)null);
+                });
+
             modelBuilder.Entity("Glint.Data.OAuth.OAuthAuthorization", b =>
                 {
                     b.Property<string>("Id")
@@ -146,6 +173,77 @@ namespace Glint.Data.Postgres.Migrations
                     b.HasIndex("Owner");
 
                     b.ToTable("oauth2_clients", (string)null);
+                });
+
+            modelBuilder.Entity("Glint.Data.OAuth.OAuthFlow", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("AuthorizationId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("ClientId")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)");
+
+                    b.Property<string>("ConsentChallenge")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<bool>("ConsentRemembered")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("ConsentVerifierHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Document")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("LoginVerifierHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTimeOffset>("RequestedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("SessionId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<int>("State")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Subject")
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)");
+
+                    b.Property<Guid>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AuthorizationId");
+
+                    b.HasIndex("ConsentChallenge")
+                        .IsUnique();
+
+                    b.HasIndex("ConsentVerifierHash")
+                        .IsUnique();
+
+                    b.HasIndex("LoginVerifierHash")
+                        .IsUnique();
+
+                    b.HasIndex("Subject", "ClientId", "ConsentRemembered");
+
+                    b.ToTable("oauth2_flows", (string)null);
                 });
 
             modelBuilder.Entity("Glint.Data.OAuth.OAuthScope", b =>

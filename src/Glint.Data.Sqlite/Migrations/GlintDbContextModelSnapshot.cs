@@ -17,6 +17,33 @@ namespace Glint.Data.Sqlite.Migrations
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("Glint.Data.OAuth.LoginSession", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTimeOffset>("AuthenticatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTimeOffset?>("ExpiresAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Remember")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Subject");
+
+                    b.ToTable("oauth2_login_sessions", (string)null);
+                });
+
             modelBuilder.Entity("Glint.Data.OAuth.OAuthAuthorization", b =>
                 {
                     b.Property<string>("Id")
@@ -141,6 +168,77 @@ namespace Glint.Data.Sqlite.Migrations
                     b.HasIndex("Owner");
 
                     b.ToTable("oauth2_clients", (string)null);
+                });
+
+            modelBuilder.Entity("Glint.Data.OAuth.OAuthFlow", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AuthorizationId")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ClientId")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ConsentChallenge")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("ConsentRemembered")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ConsentVerifierHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Document")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LoginVerifierHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTimeOffset>("RequestedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SessionId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("State")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Subject")
+                        .HasMaxLength(400)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AuthorizationId");
+
+                    b.HasIndex("ConsentChallenge")
+                        .IsUnique();
+
+                    b.HasIndex("ConsentVerifierHash")
+                        .IsUnique();
+
+                    b.HasIndex("LoginVerifierHash")
+                        .IsUnique();
+
+                    b.HasIndex("Subject", "ClientId", "ConsentRemembered");
+
+                    b.ToTable("oauth2_flows", (string)null);
                 });
 
             modelBuilder.Entity("Glint.Data.OAuth.OAuthScope", b =>

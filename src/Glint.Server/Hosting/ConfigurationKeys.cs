@@ -20,6 +20,12 @@ public static class ConfigurationKeys
     public const string IdTokenTtl = "ttl:id_token";
     public const string AuthCodeTtl = "ttl:auth_code";
     public const string AccessTokenStrategy = "strategies:access_token";
+    public const string LoginUrl = "urls:login";
+    public const string ConsentUrl = "urls:consent";
+    public const string LogoutUrl = "urls:logout";
+    public const string FlowTtl = "ttl:login_consent_request";
+    public const string PkceEnforced = "oauth2:pkce:enforced";
+    public const string RefreshReuseLeeway = "oauth2:grant:refresh_token:rotation_grace_period";
     public const string LogFormat = "log:format";
     public const string LogLevel = "log:level";
 
@@ -39,6 +45,12 @@ public static class ConfigurationKeys
         [IdTokenTtl] = ["TTL_ID_TOKEN", "GLINT_TTL_ID_TOKEN"],
         [AuthCodeTtl] = ["TTL_AUTH_CODE", "GLINT_TTL_AUTH_CODE"],
         [AccessTokenStrategy] = ["STRATEGIES_ACCESS_TOKEN", "GLINT_STRATEGIES_ACCESS_TOKEN"],
+        [LoginUrl] = ["URLS_LOGIN", "GLINT_URLS_LOGIN"],
+        [ConsentUrl] = ["URLS_CONSENT", "GLINT_URLS_CONSENT"],
+        [LogoutUrl] = ["URLS_LOGOUT", "GLINT_URLS_LOGOUT"],
+        [FlowTtl] = ["TTL_LOGIN_CONSENT_REQUEST", "GLINT_TTL_LOGIN_CONSENT_REQUEST"],
+        [PkceEnforced] = ["OAUTH2_PKCE_ENFORCED", "GLINT_OAUTH2_PKCE_ENFORCED"],
+        [RefreshReuseLeeway] = ["OAUTH2_GRANT_REFRESH_TOKEN_ROTATION_GRACE_PERIOD", "GLINT_OAUTH2_GRANT_REFRESH_TOKEN_ROTATION_GRACE_PERIOD"],
         [LogFormat] = ["LOG_FORMAT", "GLINT_LOG_FORMAT"],
         [LogLevel] = ["LOG_LEVEL", "GLINT_LOG_LEVEL"],
     };

@@ -92,6 +92,13 @@ public sealed class ServerSettings
                 IdTokenLifetime = Duration(config, ConfigurationKeys.IdTokenTtl, TimeSpan.FromHours(1)),
                 AuthorizationCodeLifetime = Duration(config, ConfigurationKeys.AuthCodeTtl, TimeSpan.FromMinutes(10)),
                 JwtAccessTokens = strategy == "jwt",
+                LoginUrl = Url(config, ConfigurationKeys.LoginUrl),
+                ConsentUrl = Url(config, ConfigurationKeys.ConsentUrl),
+                LogoutUrl = Url(config, ConfigurationKeys.LogoutUrl),
+                FlowLifetime = Duration(config, ConfigurationKeys.FlowTtl, TimeSpan.FromMinutes(30)),
+                RefreshTokenReuseLeeway = Duration(config, ConfigurationKeys.RefreshReuseLeeway, TimeSpan.FromSeconds(10), allowZero: true),
+                PkceEnforced = config.GetValue<bool>(ConfigurationKeys.PkceEnforced),
+                Dev = dev,
             },
         };
     }
@@ -112,7 +119,20 @@ public sealed class ServerSettings
             : throw new SettingsException($"{key.Replace(':', '.')} must be a port number, not '{text}'.");
     }
 
-    private static TimeSpan Duration(IConfiguration config, string key, TimeSpan fallback)
+    private static Uri? Url(IConfiguration config, string key)
+    {
+        var text = config[key];
+        if (string.IsNullOrEmpty(text))
+        {
+            return null;
+        }
+
+        return Uri.TryCreate(text, UriKind.Absolute, out var url) && url.Scheme is "http" or "https"
+            ? url
+            : throw new SettingsException($"{key.Replace(':', '.')} must be an absolute http(s) URL, not '{text}'.");
+    }
+
+    private static TimeSpan Duration(IConfiguration config, string key, TimeSpan fallback, bool allowZero = false)
     {
         var text = config[key];
         if (text is null)
@@ -120,7 +140,7 @@ public sealed class ServerSettings
             return fallback;
         }
 
-        return GoDuration.TryParse(text, out var duration) && duration > TimeSpan.Zero
+        return GoDuration.TryParse(text, out var duration) && (duration > TimeSpan.Zero || (allowZero && duration == TimeSpan.Zero))
             ? duration
             : throw new SettingsException($"{key.Replace(':', '.')} must be a positive duration such as 1h or 30m, not '{text}'.");
     }

@@ -1,0 +1,36 @@
+using Microsoft.AspNetCore;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Glint.Auth.Flows;
+
+/// <summary><c>GET|POST /oauth2/auth</c>, after OpenIddict has validated the request: one of the flow's three legs.</summary>
+public static class AuthorizeApi
+{
+    public const string Path = "/oauth2/auth";
+
+    public static IEndpointRouteBuilder MapAuthorizeApi(this IEndpointRouteBuilder routes)
+    {
+        routes.MapMethods(Path, [HttpMethods.Get, HttpMethods.Post], AuthorizeAsync).DisableAntiforgery();
+        return routes;
+    }
+
+    private static async Task<IResult> AuthorizeAsync(HttpContext http, AuthorizationFlows flows)
+    {
+        var request = http.GetOpenIddictServerRequest()
+            ?? throw new InvalidOperationException("The OpenIddict server request cannot be retrieved.");
+
+        if ((string?)request[AuthorizationFlows.ConsentVerifier] is { Length: > 0 } consentVerifier)
+        {
+            return await flows.FinishConsentAsync(http, request, consentVerifier);
+        }
+
+        if ((string?)request[AuthorizationFlows.LoginVerifier] is { Length: > 0 } loginVerifier)
+        {
+            return await flows.FinishLoginAsync(http, request, loginVerifier);
+        }
+
+        return await flows.StartAsync(http, request);
+    }
+}

@@ -1,0 +1,302 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Glint.Auth.Clients;
+using Glint.Data;
+using Glint.Data.OAuth;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.EntityFrameworkCore;
+
+namespace Glint.Auth.Flows;
+
+/// <summary>
+/// Hydra's login and consent challenge API on the admin port: what a login or consent app reads and answers.
+/// The built-in app uses this same contract, so any Hydra login/consent app works in its place.
+/// </summary>
+public static class LoginConsentAdminApi
+{
+    public static IEndpointRouteBuilder MapLoginConsentAdminApi(this IEndpointRouteBuilder routes)
+    {
+        var requests = routes.MapGroup("/admin/oauth2/auth/requests").DisableAntiforgery();
+        requests.MapGet("/login", GetLoginAsync);
+        requests.MapPut("/login/accept", AcceptLoginAsync);
+        requests.MapPut("/login/reject", RejectLoginAsync);
+        requests.MapGet("/consent", GetConsentAsync);
+        requests.MapPut("/consent/accept", AcceptConsentAsync);
+        requests.MapPut("/consent/reject", RejectConsentAsync);
+        return routes;
+    }
+
+    private static bool LoginUsed(OAuthFlow flow) => flow.State is >= OAuthFlowState.ConsentRequested;
+
+    private static bool ConsentUsed(OAuthFlow flow) => flow.State is OAuthFlowState.ConsentUsed or OAuthFlowState.ConsentRejectedUsed;
+
+    private static async Task<IResult> GetLoginAsync(HttpContext http, GlintDbContext db, ClientDirectory clients, AuthSettings settings, TimeProvider time)
+    {
+        var (flow, error) = await FindAsync(http, db, "login", settings, time, LoginUsed);
+        if (flow is null)
+        {
+            return error!;
+        }
+
+        var document = FlowDocument.Parse(flow.Document);
+        return Json(new JsonObject
+        {
+            ["challenge"] = flow.Id,
+            ["requested_scope"] = Strings(document.RequestedScope),
+            ["requested_access_token_audience"] = Strings(document.RequestedAudience),
+            ["skip"] = document.LoginSkip,
+            ["subject"] = flow.Subject ?? "",
+            ["oidc_context"] = document.OidcContext.DeepClone(),
+            ["client"] = await ClientNodeAsync(clients, flow, http.RequestAborted),
+            ["request_url"] = document.RequestUrl,
+            ["session_id"] = flow.SessionId,
+        });
+    }
+
+    private static async Task<IResult> AcceptLoginAsync(HttpContext http, GlintDbContext db, AuthSettings settings, TimeProvider time)
+    {
+        var (flow, error) = await FindAsync(http, db, "login", settings, time, LoginUsed);
+        if (flow is null)
+        {
+            return error!;
+        }
+
+        var (accept, bodyError) = await ReadBodyAsync<AcceptLoginRequest>(http);
+        if (accept is null)
+        {
+            return bodyError!;
+        }
+
+        if (string.IsNullOrEmpty(accept.Subject))
+        {
+            return HydraError.InvalidRequest("Field 'subject' must not be empty.");
+        }
+
+        var document = FlowDocument.Parse(flow.Document);
+        if (document.LoginSkip && accept.Subject != flow.Subject)
+        {
+            // Hydra sends a different user back through login rather than failing (the session belongs to someone else).
+            return RedirectTo(QueryHelpers.AddQueryString(document.RequestUrl, "prompt", "login"));
+        }
+
+        if (document.LoginSkip)
+        {
+            accept.Remember = true;
+        }
+        else
+        {
+            document.AuthenticatedAt = Second(time.GetUtcNow());
+        }
+
+        var verifier = FlowSecrets.New();
+        document.Login = accept;
+        document.Rejection = null;
+        flow.Subject = accept.Subject;
+        flow.State = OAuthFlowState.LoginAccepted;
+        flow.LoginVerifierHash = FlowSecrets.Hash(verifier);
+        flow.Document = document.Serialize();
+        return await SaveAsync(db, flow, http.RequestAborted)
+            ?? RedirectTo(QueryHelpers.AddQueryString(document.RequestUrl, AuthorizationFlows.LoginVerifier, verifier));
+    }
+
+    private static async Task<IResult> RejectLoginAsync(HttpContext http, GlintDbContext db, AuthSettings settings, TimeProvider time)
+    {
+        var (flow, error) = await FindAsync(http, db, "login", settings, time, LoginUsed);
+        if (flow is null)
+        {
+            return error!;
+        }
+
+        var (reject, bodyError) = await ReadBodyAsync<RejectRequest>(http);
+        if (reject is null)
+        {
+            return bodyError!;
+        }
+
+        var verifier = FlowSecrets.New();
+        var document = FlowDocument.Parse(flow.Document);
+        document.Rejection = reject;
+        flow.State = OAuthFlowState.LoginRejected;
+        flow.LoginVerifierHash = FlowSecrets.Hash(verifier);
+        flow.Document = document.Serialize();
+        return await SaveAsync(db, flow, http.RequestAborted)
+            ?? RedirectTo(QueryHelpers.AddQueryString(document.RequestUrl, AuthorizationFlows.LoginVerifier, verifier));
+    }
+
+    private static async Task<IResult> GetConsentAsync(HttpContext http, GlintDbContext db, ClientDirectory clients, AuthSettings settings, TimeProvider time)
+    {
+        var (flow, error) = await FindAsync(http, db, "consent", settings, time, ConsentUsed);
+        if (flow is null)
+        {
+            return error!;
+        }
+
+        return Json(await ConsentRequestAsync(flow, FlowDocument.Parse(flow.Document), clients, http.RequestAborted));
+    }
+
+    /// <summary>Hydra's <c>oAuth2ConsentRequest</c>; also the <c>consent_request</c> of a consent session.</summary>
+    internal static async Task<JsonObject> ConsentRequestAsync(OAuthFlow flow, FlowDocument document, ClientDirectory clients, CancellationToken cancellationToken)
+    {
+        var body = new JsonObject
+        {
+            ["challenge"] = flow.ConsentChallenge,
+            ["requested_scope"] = Strings(document.RequestedScope),
+            ["requested_access_token_audience"] = Strings(document.RequestedAudience),
+            ["skip"] = document.ConsentSkip,
+            ["subject"] = flow.Subject,
+            ["oidc_context"] = document.OidcContext.DeepClone(),
+            ["client"] = await ClientNodeAsync(clients, flow, cancellationToken),
+            ["request_url"] = document.RequestUrl,
+            ["login_challenge"] = flow.Id,
+            ["login_session_id"] = flow.SessionId,
+            ["acr"] = document.Login?.Acr ?? "",
+            ["amr"] = Strings(document.Login?.Amr ?? []),
+        };
+        if (document.Login?.Context is { } context && context.GetValueKind() != JsonValueKind.Null)
+        {
+            body["context"] = context.DeepClone();
+        }
+
+        return body;
+    }
+
+    private static async Task<IResult> AcceptConsentAsync(HttpContext http, GlintDbContext db, AuthSettings settings, TimeProvider time)
+    {
+        var (flow, error) = await FindAsync(http, db, "consent", settings, time, ConsentUsed);
+        if (flow is null)
+        {
+            return error!;
+        }
+
+        var (accept, bodyError) = await ReadBodyAsync<AcceptConsentRequest>(http);
+        if (accept is null)
+        {
+            return bodyError!;
+        }
+
+        var verifier = FlowSecrets.New();
+        var document = FlowDocument.Parse(flow.Document);
+        document.Consent = accept;
+        document.ConsentHandledAt = Second(time.GetUtcNow());
+        document.Rejection = null;
+        if (accept.Context is not null && document.Login is not null)
+        {
+            document.Login.Context = accept.Context;
+        }
+
+        flow.State = OAuthFlowState.ConsentAccepted;
+        flow.ConsentVerifierHash = FlowSecrets.Hash(verifier);
+        flow.Document = document.Serialize();
+        return await SaveAsync(db, flow, http.RequestAborted)
+            ?? RedirectTo(QueryHelpers.AddQueryString(document.RequestUrl, AuthorizationFlows.ConsentVerifier, verifier));
+    }
+
+    private static async Task<IResult> RejectConsentAsync(HttpContext http, GlintDbContext db, AuthSettings settings, TimeProvider time)
+    {
+        var (flow, error) = await FindAsync(http, db, "consent", settings, time, ConsentUsed);
+        if (flow is null)
+        {
+            return error!;
+        }
+
+        var (reject, bodyError) = await ReadBodyAsync<RejectRequest>(http);
+        if (reject is null)
+        {
+            return bodyError!;
+        }
+
+        var verifier = FlowSecrets.New();
+        var document = FlowDocument.Parse(flow.Document);
+        document.Rejection = reject;
+        flow.State = OAuthFlowState.ConsentRejected;
+        flow.ConsentVerifierHash = FlowSecrets.Hash(verifier);
+        flow.Document = document.Serialize();
+        return await SaveAsync(db, flow, http.RequestAborted)
+            ?? RedirectTo(QueryHelpers.AddQueryString(document.RequestUrl, AuthorizationFlows.ConsentVerifier, verifier));
+    }
+
+    /// <summary>
+    /// Finds the flow a challenge names, with Hydra's answers: 400 without a challenge, 404 for an unknown one,
+    /// 401 once it has expired, and 410 with the original request URL once it has been used.
+    /// </summary>
+    private static async Task<(OAuthFlow? Flow, IResult? Error)> FindAsync(
+        HttpContext http, GlintDbContext db, string kind, AuthSettings settings, TimeProvider time, Func<OAuthFlow, bool> used)
+    {
+        var challenge = http.Request.Query[$"{kind}_challenge"].ToString();
+        if (challenge.Length == 0)
+        {
+            challenge = http.Request.Query["challenge"].ToString();
+        }
+
+        if (challenge.Length == 0)
+        {
+            return (null, HydraError.InvalidRequest($"Query parameter '{kind}_challenge' is not defined but should have been."));
+        }
+
+        var flow = kind == "login"
+            ? await db.OAuthFlows.SingleOrDefaultAsync(f => f.Id == challenge, http.RequestAborted)
+            : await db.OAuthFlows.SingleOrDefaultAsync(f => f.ConsentChallenge == challenge, http.RequestAborted);
+        if (flow is null)
+        {
+            return (null, HydraError.Result(StatusCodes.Status404NotFound, "Not Found", "Unable to locate the requested resource"));
+        }
+
+        if (used(flow))
+        {
+            return (null, Results.Json(new JsonObject { ["redirect_to"] = FlowDocument.Parse(flow.Document).RequestUrl }, statusCode: StatusCodes.Status410Gone));
+        }
+
+        if (flow.RequestedAt + settings.FlowLifetime < time.GetUtcNow())
+        {
+            return (null, HydraError.Result(StatusCodes.Status401Unauthorized, "request_unauthorized",
+                $"The request could not be authorized. Check that you provided valid credentials in the right format. The {kind} request has expired, please try again."));
+        }
+
+        return (flow, null);
+    }
+
+    private static async Task<IResult?> SaveAsync(GlintDbContext db, OAuthFlow flow, CancellationToken cancellationToken)
+    {
+        flow.Version = Guid.NewGuid();
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return null;
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return HydraError.Conflict();
+        }
+    }
+
+    private static async Task<(T? Value, IResult? Error)> ReadBodyAsync<T>(HttpContext http) where T : class, new()
+    {
+        if (http.Request.ContentLength == 0)
+        {
+            return (new T(), null);
+        }
+
+        try
+        {
+            return (await JsonSerializer.DeserializeAsync<T>(http.Request.Body, HydraJson.Options, http.RequestAborted) ?? new T(), null);
+        }
+        catch (JsonException exception)
+        {
+            return (null, HydraError.Malformed("Unable to decode the request body: " + exception.Message));
+        }
+    }
+
+    private static async Task<JsonNode?> ClientNodeAsync(ClientDirectory clients, OAuthFlow flow, CancellationToken cancellationToken) =>
+        await clients.FindAsync(flow.ClientId, cancellationToken) is { } client ? ClientRecord.ToNode(client) : null;
+
+    private static JsonArray Strings(IEnumerable<string> values) => [.. values.Select(value => JsonValue.Create(value))];
+
+    private static IResult RedirectTo(string url) => Json(new JsonObject { ["redirect_to"] = url });
+
+    private static IResult Json(JsonObject body) => Results.Json(body, HydraJson.Options, "application/json; charset=utf-8");
+
+    private static DateTimeOffset Second(DateTimeOffset value) => new(value.Ticks - value.Ticks % TimeSpan.TicksPerSecond, TimeSpan.Zero);
+}

@@ -1,0 +1,157 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Glint.Auth.Clients;
+using Glint.Data;
+using Glint.Data.OAuth;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+using OpenIddict.Core;
+
+namespace Glint.Auth.Flows;
+
+/// <summary>
+/// Hydra's session admin API: list and revoke a user's consents (revoking their tokens), end login sessions, and
+/// revoke every access token of a client.
+/// </summary>
+public static class SessionAdminApi
+{
+    public static IEndpointRouteBuilder MapSessionAdminApi(this IEndpointRouteBuilder routes)
+    {
+        var sessions = routes.MapGroup("/admin/oauth2/auth/sessions").DisableAntiforgery();
+        sessions.MapGet("/consent", ListConsentsAsync);
+        sessions.MapDelete("/consent", RevokeConsentsAsync);
+        sessions.MapDelete("/login", EndLoginSessionsAsync);
+        routes.MapDelete("/admin/oauth2/tokens", RevokeClientTokensAsync).DisableAntiforgery();
+        return routes;
+    }
+
+    private static async Task<IResult> ListConsentsAsync(HttpContext http, GlintDbContext db, ClientDirectory clients)
+    {
+        var subject = http.Request.Query["subject"].ToString();
+        if (subject.Length == 0)
+        {
+            return HydraError.InvalidRequest("Query parameter 'subject' is not defined but should have been.");
+        }
+
+        var sessionId = http.Request.Query["login_session_id"].ToString();
+        var flows = await GivenConsents(db, subject)
+            .Where(flow => sessionId.Length == 0 || flow.SessionId == sessionId)
+            .ToListAsync(http.RequestAborted);
+        // Ordered here: SQLite cannot order by a DateTimeOffset column, and one user's consents are few.
+        flows.Sort((a, b) => a.RequestedAt.CompareTo(b.RequestedAt));
+
+        var sessions = new JsonArray();
+        foreach (var flow in flows)
+        {
+            var document = FlowDocument.Parse(flow.Document);
+            if (document.ConsentSkip || document.Consent is not { } consent)
+            {
+                continue;
+            }
+
+            var session = new JsonObject
+            {
+                ["grant_scope"] = new JsonArray([.. (consent.GrantScope ?? []).Select(value => JsonValue.Create(value))]),
+                ["grant_access_token_audience"] = new JsonArray([.. (consent.GrantAccessTokenAudience ?? []).Select(value => JsonValue.Create(value))]),
+                ["session"] = new JsonObject
+                {
+                    ["access_token"] = consent.Session?.AccessToken?.DeepClone() ?? new JsonObject(),
+                    ["id_token"] = consent.Session?.IdToken?.DeepClone() ?? new JsonObject(),
+                },
+                ["remember"] = consent.Remember,
+                ["remember_for"] = consent.RememberFor,
+                ["handled_at"] = document.ConsentHandledAt?.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+                ["consent_request"] = await LoginConsentAdminApi.ConsentRequestAsync(flow, document, clients, http.RequestAborted),
+            };
+            if (document.Login?.Context is { } context)
+            {
+                session["context"] = context.DeepClone();
+            }
+
+            sessions.Add(session);
+        }
+
+        http.Response.Headers["X-Total-Count"] = sessions.Count.ToString(CultureInfo.InvariantCulture);
+        return Results.Json(sessions, HydraJson.Options, "application/json; charset=utf-8");
+    }
+
+    private static async Task<IResult> RevokeConsentsAsync(
+        HttpContext http, GlintDbContext db,
+        OpenIddictAuthorizationManager<OAuthAuthorization> authorizations, OpenIddictTokenManager<OAuthToken> tokens)
+    {
+        var query = http.Request.Query;
+        var subject = query["subject"].ToString();
+        var client = query["client"].ToString();
+        var all = query["all"].ToString() == "true";
+        if (subject.Length == 0)
+        {
+            return HydraError.InvalidRequest("Query parameter 'subject' is not defined but should have been.");
+        }
+
+        if (client.Length == 0 && !all)
+        {
+            return HydraError.InvalidRequest("Query parameter both 'client' and 'all' is not defined but one of them should have been.");
+        }
+
+        var flows = await GivenConsents(db, subject)
+            .Where(flow => all || flow.ClientId == client)
+            .ToListAsync(http.RequestAborted);
+        foreach (var flow in flows)
+        {
+            // Revoking the authorization is what stops its tokens everywhere: OpenIddict checks it on every use.
+            if (await authorizations.FindByIdAsync(flow.AuthorizationId!, http.RequestAborted) is { } authorization)
+            {
+                await authorizations.TryRevokeAsync(authorization, http.RequestAborted);
+            }
+
+            await tokens.RevokeByAuthorizationIdAsync(flow.AuthorizationId!, http.RequestAborted);
+        }
+
+        db.OAuthFlows.RemoveRange(flows);
+        await db.SaveChangesAsync(http.RequestAborted);
+        return Results.NoContent();
+    }
+
+    private static async Task<IResult> EndLoginSessionsAsync(HttpContext http, GlintDbContext db)
+    {
+        var subject = http.Request.Query["subject"].ToString();
+        var sid = http.Request.Query["sid"].ToString();
+        if (subject.Length == 0 && sid.Length == 0)
+        {
+            return HydraError.InvalidRequest("Either 'subject' or 'sid' query parameters need to be defined.");
+        }
+
+        await db.LoginSessions
+            .Where(session => (subject.Length > 0 && session.Subject == subject) || (sid.Length > 0 && session.Id == sid))
+            .ExecuteDeleteAsync(http.RequestAborted);
+        return Results.NoContent();
+    }
+
+    private static async Task<IResult> RevokeClientTokensAsync(
+        HttpContext http, OpenIddictApplicationManager<OAuthClient> applications, OpenIddictTokenManager<OAuthToken> tokens)
+    {
+        var clientId = http.Request.Query["client_id"].ToString();
+        if (clientId.Length == 0)
+        {
+            return HydraError.InvalidRequest("Query parameter 'client_id' is not defined but should have been.");
+        }
+
+        if (await applications.FindByClientIdAsync(clientId, http.RequestAborted) is { Id: { } applicationId })
+        {
+            await foreach (var token in tokens.FindByApplicationIdAsync(applicationId, http.RequestAborted))
+            {
+                if (token.Type == OpenIddict.Abstractions.OpenIddictConstants.TokenTypeIdentifiers.AccessToken)
+                {
+                    await tokens.TryRevokeAsync(token, http.RequestAborted);
+                }
+            }
+        }
+
+        return Results.NoContent();
+    }
+
+    private static IQueryable<OAuthFlow> GivenConsents(GlintDbContext db, string subject) =>
+        db.OAuthFlows.Where(flow => flow.Subject == subject && flow.State == OAuthFlowState.ConsentUsed && flow.AuthorizationId != null);
+}
