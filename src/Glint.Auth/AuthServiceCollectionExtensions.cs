@@ -2,6 +2,7 @@ using Glint.Auth.Clients;
 using Glint.Auth.Flows;
 using Glint.Auth.Jwk;
 using Glint.Auth.OAuth2;
+using Glint.Auth.Sessions;
 using Glint.Data;
 using Glint.Data.OAuth;
 using Microsoft.AspNetCore.Routing;
@@ -28,6 +29,8 @@ public static class AuthServiceCollectionExtensions
         services.AddScoped<AuthorizationFlows>();
         services.AddSingleton(secret);
         services.AddSingleton<LoginSessionCookie>();
+        services.AddScoped<BackChannelLogout>();
+        services.AddHttpClient(BackChannelLogout.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(5));
 
         services.AddOpenIddict()
             .AddCore(core =>
@@ -43,6 +46,7 @@ public static class AuthServiceCollectionExtensions
                     .SetAuthorizationEndpointUris(AuthorizeApi.Path)
                     .SetTokenEndpointUris(TokenApi.Path)
                     .SetUserInfoEndpointUris(UserinfoApi.Path)
+                    .SetEndSessionEndpointUris(LogoutApi.Path)
                     .SetRevocationEndpointUris(RevocationPath)
                     .SetConfigurationEndpointUris("/.well-known/openid-configuration", "/.well-known/oauth-authorization-server")
                     .SetJsonWebKeySetEndpointUris("/.well-known/jwks.json");
@@ -92,7 +96,8 @@ public static class AuthServiceCollectionExtensions
                 var aspNetCore = server.UseAspNetCore()
                     .EnableAuthorizationEndpointPassthrough()
                     .EnableTokenEndpointPassthrough()
-                    .EnableUserInfoEndpointPassthrough();
+                    .EnableUserInfoEndpointPassthrough()
+                    .EnableEndSessionEndpointPassthrough();
                 if (settings.AllowHttp)
                 {
                     aspNetCore.DisableTransportSecurityRequirement();
@@ -115,8 +120,8 @@ public static class AuthServiceCollectionExtensions
 
     /// <summary>Endpoints of the public port that Glint writes itself; OpenIddict serves discovery, JWKS and revocation.</summary>
     public static IEndpointRouteBuilder MapGlintAuthPublic(this IEndpointRouteBuilder routes) =>
-        routes.MapAuthorizeApi().MapTokenApi().MapUserinfoApi();
+        routes.MapAuthorizeApi().MapTokenApi().MapUserinfoApi().MapLogoutApi();
 
     public static IEndpointRouteBuilder MapGlintAuthAdmin(this IEndpointRouteBuilder routes) =>
-        routes.MapClientAdminApi().MapIntrospectionApi().MapLoginConsentAdminApi().MapSessionAdminApi();
+        routes.MapClientAdminApi().MapIntrospectionApi().MapLoginConsentAdminApi().MapSessionAdminApi().MapLogoutAdminApi();
 }

@@ -18,6 +18,8 @@ public sealed class GlintDbContext(DbContextOptions<GlintDbContext> options) : D
 
     public DbSet<LoginSession> LoginSessions => Set<LoginSession>();
 
+    public DbSet<LogoutRequest> LogoutRequests => Set<LogoutRequest>();
+
     public DbSet<OAuthAuthorization> OAuthAuthorizations => Set<OAuthAuthorization>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)

@@ -76,3 +76,19 @@ internal sealed class LoginSessionEntityTypeConfiguration : IEntityTypeConfigura
         builder.HasIndex(session => session.Subject);
     }
 }
+
+internal sealed class LogoutRequestEntityTypeConfiguration : IEntityTypeConfiguration<LogoutRequest>
+{
+    public void Configure(EntityTypeBuilder<LogoutRequest> builder)
+    {
+        builder.ToTable("oauth2_logout_requests");
+        builder.HasKey(request => request.Id);
+        builder.Property(request => request.Id).HasMaxLength(64);
+        builder.Property(request => request.VerifierHash).HasMaxLength(64);
+        builder.Property(request => request.Subject).HasMaxLength(400);
+        builder.Property(request => request.SessionId).HasMaxLength(64);
+        builder.Property(request => request.ClientId).HasMaxLength(400);
+        builder.Property(request => request.Version).IsConcurrencyToken();
+        builder.HasIndex(request => request.VerifierHash).IsUnique();
+    }
+}
