@@ -21,7 +21,8 @@ public static class ClientListApi
     public static async Task<IResult> ListAsync(HttpContext http, GlintDbContext db)
     {
         var query = http.Request.Query;
-        var pageSize = int.TryParse(query["page_size"], NumberStyles.None, CultureInfo.InvariantCulture, out var size)
+        // As Hydra: a number is clamped into [1, 1000] (so 0 and negatives give 1), anything else is the default.
+        var pageSize = int.TryParse(query["page_size"], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var size)
             ? Math.Clamp(size, 1, MaxPageSize)
             : DefaultPageSize;
         if (!TryReadOffset(query["page_token"].ToString(), out var offset))

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 
 namespace Glint.Auth.Clients;
@@ -15,6 +16,12 @@ public static class ClientValidator
     /// <summary>Validates <paramref name="client"/> in place; returns the error to send, or null when the client is valid.</summary>
     public static IResult? Validate(HydraClient client)
     {
+        if (client.Jwks is { ValueKind: not (JsonValueKind.Object or JsonValueKind.Null or JsonValueKind.Undefined) })
+        {
+            // Hydra fails to decode such a body; Glint must not quietly drop the keys either.
+            return HydraError.Malformed("Unable to decode the request body: field jwks must be a JSON Web Key Set object.");
+        }
+
         Normalize(client);
 
         client.TokenEndpointAuthMethod ??= "client_secret_basic";
@@ -24,7 +31,7 @@ public static class ClientValidator
                 $"Field token_endpoint_auth_method must be one of {string.Join(", ", AuthMethods)}, not '{client.TokenEndpointAuthMethod}'.");
         }
 
-        var hasJwks = client.Jwks is { ValueKind: System.Text.Json.JsonValueKind.Object } jwks && jwks.TryGetProperty("keys", out _);
+        var hasJwks = client.Jwks is { ValueKind: JsonValueKind.Object } jwks && jwks.TryGetProperty("keys", out _);
         if (client.TokenEndpointAuthMethod == "private_key_jwt" && !hasJwks && client.JwksUri is null)
         {
             return HydraError.InvalidClientMetadata("When token_endpoint_auth_method is 'private_key_jwt', either jwks or jwks_uri must be set.");
@@ -33,6 +40,11 @@ public static class ClientValidator
         if (hasJwks && client.JwksUri is not null)
         {
             return HydraError.InvalidClientMetadata("Fields jwks and jwks_uri can not both be set, you must choose one.");
+        }
+
+        if (hasJwks && !IsValidKeySet(client.Jwks!.Value))
+        {
+            return HydraError.InvalidClientMetadata("Invalid JSON web key in set.");
         }
 
         foreach (var (name, value) in new[] { ("tos_uri", client.TosUri), ("policy_uri", client.PolicyUri), ("logo_uri", client.LogoUri), ("client_uri", client.ClientUri) })
@@ -61,15 +73,31 @@ public static class ClientValidator
         var origins = new List<string>();
         foreach (var origin in client.AllowedCorsOrigins ?? [])
         {
-            if (!Uri.TryCreate(origin, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") ||
-                uri.UserInfo.Length > 0 || uri.AbsolutePath != "/" || uri.Query.Length > 0 || uri.Fragment.Length > 0 ||
-                origin.TrimEnd('/').Length != uri.GetLeftPart(UriPartial.Authority).Length)
+            // Uri reads a bare "/path" as a file path on Unix; an origin always starts with its scheme.
+            if (origin.Length == 0 || origin != origin.Trim() || origin[0] == '/' || !Uri.TryCreate(origin, UriKind.Absolute, out var uri))
             {
-                return HydraError.InvalidClientMetadata(
-                    $"Origin URL {origin} must have an http or https scheme and no user info, path, query or fragment.");
+                return HydraError.InvalidClientMetadata($"Origin URL {origin} from allowed_cors_origins could not be parsed.");
             }
 
-            origins.Add(origin.TrimEnd('/'));
+            if (uri.Scheme is not ("http" or "https"))
+            {
+                return HydraError.InvalidClientMetadata($"Origin URL {origin} must use https:// or http:// as HTTP scheme.");
+            }
+
+            if (uri.UserInfo.Length > 0)
+            {
+                return HydraError.InvalidClientMetadata($"Origin URL {origin} has HTTP user and/or password set which is not allowed.");
+            }
+
+            if (uri.AbsolutePath.TrimEnd('/').Length + uri.Query.Length + uri.Fragment.Length > 0)
+            {
+                return HydraError.InvalidClientMetadata(
+                    $"Origin URL {origin} must have an empty path, query, and fragment but one of the parts is not empty.");
+            }
+
+            // As Hydra stores it: the origin as written (explicit port and host case kept), scheme in lower case,
+            // trailing slashes gone.
+            origins.Add(uri.Scheme + origin[uri.Scheme.Length..].TrimEnd('/'));
         }
 
         client.AllowedCorsOrigins = origins;
@@ -93,9 +121,16 @@ public static class ClientValidator
                 return HydraError.InvalidRedirectUri("Redirect URIs must not contain fragments (#).");
             }
 
-            if (!Uri.TryCreate(redirectUri, UriKind.Absolute, out _))
+            if (!Uri.TryCreate(redirectUri, UriKind.Absolute, out var parsed))
             {
                 return HydraError.InvalidRedirectUri($"Unable to parse redirect URL: {redirectUri}");
+            }
+
+            // Hydra accepts an absolute path ("/cb"); OpenIddict needs absolute URIs, and Uri would read "/cb" as a
+            // file path on Unix. Glint refuses it here, with Hydra's error, rather than with OpenIddict's.
+            if (parsed.IsFile && !redirectUri.StartsWith("file:", StringComparison.OrdinalIgnoreCase))
+            {
+                return HydraError.InvalidRedirectUri($"Redirect URL {redirectUri} must be an absolute URI with a scheme.");
             }
         }
 
@@ -107,16 +142,16 @@ public static class ClientValidator
 
         foreach (var postLogout in client.PostLogoutRedirectUris ?? [])
         {
-            if (!Uri.TryCreate(postLogout, UriKind.Absolute, out var uri))
+            if (!Uri.TryCreate(postLogout, UriKind.Absolute, out var uri) || (uri.IsFile && !postLogout.StartsWith("file:", StringComparison.OrdinalIgnoreCase)))
             {
-                return HydraError.InvalidRedirectUri($"Unable to parse post_logout_redirect_uri: {postLogout}");
+                return HydraError.InvalidClientMetadata($"Unable to parse post_logout_redirect_uri: {postLogout}");
             }
 
             var matches = (client.RedirectUris ?? []).Any(r => Uri.TryCreate(r, UriKind.Absolute, out var redirect) &&
                 redirect.Scheme == uri.Scheme && redirect.Host == uri.Host && redirect.Port == uri.Port);
             if (!matches)
             {
-                return HydraError.InvalidRedirectUri(
+                return HydraError.InvalidClientMetadata(
                     $"post_logout_redirect_uri '{postLogout}' must match the domain, port, scheme of at least one of the registered redirect URIs but did not");
             }
         }
@@ -148,6 +183,9 @@ public static class ClientValidator
         client.SectorIdentifierUri = NullIfEmpty(client.SectorIdentifierUri);
         client.FrontchannelLogoutUri = NullIfEmpty(client.FrontchannelLogoutUri);
         client.BackchannelLogoutUri = NullIfEmpty(client.BackchannelLogoutUri);
+        // Hydra leaves these out of its JSON when empty (omitempty); the other lists are always written.
+        client.RequestUris = client.RequestUris is { Count: > 0 } ? client.RequestUris : null;
+        client.PostLogoutRedirectUris = client.PostLogoutRedirectUris is { Count: > 0 } ? client.PostLogoutRedirectUris : null;
         client.ClientName ??= "";
         client.Owner ??= "";
         client.PolicyUri ??= "";
@@ -155,18 +193,18 @@ public static class ClientValidator
         client.ClientUri ??= "";
         client.LogoUri ??= "";
         client.Scope = client.Scope?.Trim();
-        if (client.Metadata is not { ValueKind: not System.Text.Json.JsonValueKind.Null and not System.Text.Json.JsonValueKind.Undefined })
+        if (client.Metadata is not { ValueKind: not JsonValueKind.Null and not JsonValueKind.Undefined })
         {
             client.Metadata = EmptyObject;
         }
 
-        if (client.Jwks is not { ValueKind: System.Text.Json.JsonValueKind.Object })
+        if (client.Jwks is not { ValueKind: JsonValueKind.Object })
         {
             client.Jwks = EmptyObject;
         }
     }
 
-    private static readonly System.Text.Json.JsonElement EmptyObject = System.Text.Json.JsonDocument.Parse("{}").RootElement.Clone();
+    private static readonly JsonElement EmptyObject = JsonDocument.Parse("{}").RootElement.Clone();
 
     private static IResult? NormalizeLifespans(HydraClient client)
     {
@@ -198,6 +236,61 @@ public static class ClientValidator
         client.RefreshTokenGrantAccessTokenLifespan = Canonical(client.RefreshTokenGrantAccessTokenLifespan, "refresh_token_grant_access_token_lifespan");
         client.RefreshTokenGrantRefreshTokenLifespan = Canonical(client.RefreshTokenGrantRefreshTokenLifespan, "refresh_token_grant_refresh_token_lifespan");
         return error;
+    }
+
+    /// <summary>
+    /// Each key must be a usable public or private JWK, as Hydra checks (go-jose's <c>Valid</c>): a known <c>kty</c>
+    /// with its required members. The set must also load as OpenIddict loads it when the client authenticates.
+    /// </summary>
+    private static bool IsValidKeySet(JsonElement jwks)
+    {
+        var keys = jwks.GetProperty("keys");
+        if (keys.ValueKind == JsonValueKind.Null)
+        {
+            return true;
+        }
+
+        if (keys.ValueKind != JsonValueKind.Array)
+        {
+            return false;
+        }
+
+        foreach (var key in keys.EnumerateArray())
+        {
+            if (key.ValueKind != JsonValueKind.Object || !HasString(key, "kty", out var kty))
+            {
+                return false;
+            }
+
+            string[] required = kty switch
+            {
+                "RSA" => ["n", "e"],
+                "EC" => ["crv", "x", "y"],
+                "OKP" => ["crv", "x"],
+                "oct" => ["k"],
+                _ => ["(unknown key type)"],
+            };
+            if (!required.All(member => HasString(key, member, out _)))
+            {
+                return false;
+            }
+        }
+
+        try
+        {
+            _ = Microsoft.IdentityModel.Tokens.JsonWebKeySet.Create(jwks.GetRawText());
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
+    private static bool HasString(JsonElement element, string name, out string value)
+    {
+        value = element.TryGetProperty(name, out var member) && member.ValueKind == JsonValueKind.String ? member.GetString() ?? "" : "";
+        return value.Length > 0;
     }
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;

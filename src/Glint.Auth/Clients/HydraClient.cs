@@ -6,7 +6,7 @@ namespace Glint.Auth.Clients;
 /// <summary>
 /// The OAuth2 client as Hydra's admin API shows it. JSON names and types are Hydra's exactly; which fields are
 /// always written and which are left out when unset follows Hydra too, because the Terraform provider and the SDKs
-/// read them that way (for example <c>jwks</c> must always be an object).
+/// read them that way (for example <c>jwks</c> must always be an object). Properties are in Hydra's order.
 /// </summary>
 public sealed class HydraClient
 {
@@ -65,14 +65,14 @@ public sealed class HydraClient
     [JsonPropertyName("frontchannel_logout_session_required"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public bool FrontchannelLogoutSessionRequired { get; set; }
 
+    [JsonPropertyName("post_logout_redirect_uris"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public List<string>? PostLogoutRedirectUris { get; set; }
+
     [JsonPropertyName("backchannel_logout_uri"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? BackchannelLogoutUri { get; set; }
 
     [JsonPropertyName("backchannel_logout_session_required"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public bool BackchannelLogoutSessionRequired { get; set; }
-
-    [JsonPropertyName("post_logout_redirect_uris"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public List<string>? PostLogoutRedirectUris { get; set; }
 
     [JsonPropertyName("metadata")] public JsonElement? Metadata { get; set; }
 
