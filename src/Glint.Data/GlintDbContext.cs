@@ -1,4 +1,6 @@
 using Glint.Data.OAuth;
+using Glint.Data.Users;
+using Glint.Data.Wallets;
 using Microsoft.EntityFrameworkCore;
 
 namespace Glint.Data;
@@ -21,6 +23,16 @@ public sealed class GlintDbContext(DbContextOptions<GlintDbContext> options) : D
     public DbSet<LogoutRequest> LogoutRequests => Set<LogoutRequest>();
 
     public DbSet<OAuthAuthorization> OAuthAuthorizations => Set<OAuthAuthorization>();
+
+    public DbSet<User> Users => Set<User>();
+
+    public DbSet<WalletAccount> Accounts => Set<WalletAccount>();
+
+    public DbSet<Wallet> Wallets => Set<Wallet>();
+
+    public DbSet<JournalEntryRecord> JournalEntries => Set<JournalEntryRecord>();
+
+    public DbSet<PostingRecord> Postings => Set<PostingRecord>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -1,0 +1,42 @@
+namespace Glint.Data.Wallets;
+
+/// <summary>A user's account: its wallets, username and preferences (Blink's <c>ConsumerAccount</c>).</summary>
+public sealed class WalletAccount
+{
+    public Guid Id { get; set; }
+
+    public Guid UserId { get; set; }
+
+    /// <summary>As the user chose it; <see cref="UsernameKey"/> is its lower-cased form that uniqueness is enforced on.</summary>
+    public string? Username { get; set; }
+
+    public string? UsernameKey { get; set; }
+
+    public Guid DefaultWalletId { get; set; }
+
+    public string DisplayCurrency { get; set; } = "USD";
+
+    public int Level { get; set; } = 1;
+
+    public string Status { get; set; } = "active";
+
+    public DateTimeOffset CreatedAt { get; set; }
+}
+
+/// <summary>
+/// A wallet in one currency. <see cref="Balance"/> is materialised from the postings in the same transaction that
+/// appends them, and only ever changed by a conditional update that cannot take it below zero.
+/// </summary>
+public sealed class Wallet
+{
+    public Guid Id { get; set; }
+
+    public Guid AccountId { get; set; }
+
+    /// <summary>BTC (amounts in sats) or USD (amounts in cents).</summary>
+    public required string Currency { get; set; }
+
+    public long Balance { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+}

@@ -1,0 +1,68 @@
+using Glint.Data.Users;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Glint.Data.Wallets;
+
+internal sealed class UserEntityTypeConfiguration : IEntityTypeConfiguration<User>
+{
+    public void Configure(EntityTypeBuilder<User> builder)
+    {
+        builder.ToTable("users");
+        builder.Property(user => user.Email).HasMaxLength(320);
+        builder.Property(user => user.Phone).HasMaxLength(32);
+        builder.Property(user => user.Language).HasMaxLength(35);
+        builder.Property(user => user.Status).HasMaxLength(16);
+        builder.HasIndex(user => user.Email).IsUnique();
+    }
+}
+
+internal sealed class WalletAccountEntityTypeConfiguration : IEntityTypeConfiguration<WalletAccount>
+{
+    public void Configure(EntityTypeBuilder<WalletAccount> builder)
+    {
+        builder.ToTable("accounts");
+        builder.Property(account => account.Username).HasMaxLength(50);
+        builder.Property(account => account.UsernameKey).HasMaxLength(50);
+        builder.Property(account => account.DisplayCurrency).HasMaxLength(8);
+        builder.Property(account => account.Status).HasMaxLength(16);
+        builder.HasIndex(account => account.UserId).IsUnique();
+        builder.HasIndex(account => account.UsernameKey).IsUnique();
+    }
+}
+
+internal sealed class WalletEntityTypeConfiguration : IEntityTypeConfiguration<Wallet>
+{
+    public void Configure(EntityTypeBuilder<Wallet> builder)
+    {
+        builder.ToTable("wallets", table => table.HasCheckConstraint("ck_wallets_balance_not_negative", "\"Balance\" >= 0"));
+        builder.Property(wallet => wallet.Currency).HasMaxLength(3);
+        builder.HasIndex(wallet => wallet.AccountId);
+    }
+}
+
+internal sealed class JournalEntryEntityTypeConfiguration : IEntityTypeConfiguration<JournalEntryRecord>
+{
+    public void Configure(EntityTypeBuilder<JournalEntryRecord> builder)
+    {
+        builder.ToTable("ledger_entries");
+        builder.Property(entry => entry.Kind).HasMaxLength(32);
+        builder.Property(entry => entry.IdempotencyKey).HasMaxLength(64);
+        builder.Property(entry => entry.Memo).HasMaxLength(1024);
+        builder.HasIndex(entry => new { entry.InitiatorAccountId, entry.IdempotencyKey }).IsUnique();
+        builder.HasMany(entry => entry.Postings).WithOne().HasForeignKey(posting => posting.EntryId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+internal sealed class PostingEntityTypeConfiguration : IEntityTypeConfiguration<PostingRecord>
+{
+    public void Configure(EntityTypeBuilder<PostingRecord> builder)
+    {
+        builder.ToTable("ledger_postings");
+        builder.Property(posting => posting.Id).ValueGeneratedOnAdd();
+        builder.Property(posting => posting.LedgerAccount).HasMaxLength(80);
+        builder.Property(posting => posting.Currency).HasMaxLength(3);
+        builder.HasIndex(posting => new { posting.WalletId, posting.Id });
+        builder.HasIndex(posting => posting.LedgerAccount);
+    }
+}
