@@ -27,6 +27,8 @@ public static class AuthServiceCollectionExtensions
         services.AddSingleton(settings);
         services.AddScoped<ClientDirectory>();
         services.AddScoped<AuthorizationFlows>();
+        services.AddScoped<AccessTokens>();
+        services.AddAuthentication().AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiCredentialsHandler>(ApiCredentialsHandler.SchemeName, null);
         services.AddSingleton(secret);
         services.AddSingleton<LoginSessionCookie>();
         services.AddScoped<BackChannelLogout>();

@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using OpenIddict.Abstractions;
-using OpenIddict.Server;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace Glint.Auth.OAuth2;
@@ -25,7 +24,7 @@ public static class IntrospectionApi
     }
 
     private static async Task<IResult> IntrospectAsync(
-        HttpContext http, IOpenIddictServerFactory factory, IOpenIddictServerDispatcher dispatcher, AuthSettings settings)
+        HttpContext http, AccessTokens tokens, AuthSettings settings)
     {
         if (!http.Request.HasFormContentType)
         {
@@ -51,30 +50,13 @@ public static class IntrospectionApi
         }
 
         var token = form[Parameters.Token].ToString();
-        var principal = string.IsNullOrEmpty(token) ? null : await ValidateAsync(factory, dispatcher, token, form[Parameters.TokenTypeHint].ToString(), http.RequestAborted);
+        var principal = string.IsNullOrEmpty(token) ? null : await tokens.ValidateAnyAsync(token, form[Parameters.TokenTypeHint].ToString(), http.RequestAborted);
         if (principal is null || !HasScopes(principal, ScopeStrategy.Split(form[Parameters.Scope].ToString())))
         {
             return Inactive;
         }
 
         return OAuthErrors.NoStore(Results.Json(Describe(principal, settings), contentType: "application/json;charset=UTF-8"), http);
-    }
-
-    private static async Task<ClaimsPrincipal?> ValidateAsync(
-        IOpenIddictServerFactory factory, IOpenIddictServerDispatcher dispatcher, string token, string hint, CancellationToken cancellationToken)
-    {
-        var transaction = await factory.CreateTransactionAsync();
-        transaction.CancellationToken = cancellationToken;
-        transaction.Request = new OpenIddictRequest();
-        var context = new OpenIddictServerEvents.ValidateTokenContext(transaction)
-        {
-            Token = token,
-            TokenTypeHint = string.IsNullOrEmpty(hint) ? null : hint,
-            ValidTokenTypes = { TokenTypeIdentifiers.AccessToken, TokenTypeIdentifiers.RefreshToken },
-        };
-
-        await dispatcher.DispatchAsync(context);
-        return context.IsRejected ? null : context.Principal;
     }
 
     private static bool HasScopes(ClaimsPrincipal principal, string[] required)

@@ -86,7 +86,7 @@ public static class LogoutApi
             SessionId = session.Id,
             ClientId = request.ClientId ?? hinted.Principal?.GetAudiences().FirstOrDefault(),
             RequestUrl = RequestUrl(http, settings),
-            RpInitiated = hinted.Principal is not null || request.ClientId is not null,
+            RpInitiated = !string.IsNullOrEmpty(request.IdTokenHint) || !string.IsNullOrEmpty(request.ClientId),
             State = LogoutRequestState.Requested,
             RequestedAt = time.GetUtcNow(),
             Version = Guid.NewGuid(),

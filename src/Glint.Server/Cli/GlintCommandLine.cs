@@ -37,6 +37,11 @@ public static class GlintCommandLine
         var keys = new Command("keys", "Manage token-signing keys");
         keys.Subcommands.Add(rotate);
         root.Subcommands.Add(keys);
+        foreach (var command in WalletCommands.Build(DsnOption))
+        {
+            root.Subcommands.Add(command);
+        }
+
         return root;
     }
 

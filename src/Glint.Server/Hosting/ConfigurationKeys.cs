@@ -26,6 +26,7 @@ public static class ConfigurationKeys
     public const string FlowTtl = "ttl:login_consent_request";
     public const string PkceEnforced = "oauth2:pkce:enforced";
     public const string RefreshReuseLeeway = "oauth2:grant:refresh_token:rotation_grace_period";
+    public const string BtcUsdPrice = "price:btc_usd";
     public const string LogFormat = "log:format";
     public const string LogLevel = "log:level";
 
@@ -51,6 +52,7 @@ public static class ConfigurationKeys
         [FlowTtl] = ["TTL_LOGIN_CONSENT_REQUEST", "GLINT_TTL_LOGIN_CONSENT_REQUEST"],
         [PkceEnforced] = ["OAUTH2_PKCE_ENFORCED", "GLINT_OAUTH2_PKCE_ENFORCED"],
         [RefreshReuseLeeway] = ["OAUTH2_GRANT_REFRESH_TOKEN_ROTATION_GRACE_PERIOD", "GLINT_OAUTH2_GRANT_REFRESH_TOKEN_ROTATION_GRACE_PERIOD"],
+        [BtcUsdPrice] = ["GLINT_PRICE_BTC_USD"],
         [LogFormat] = ["LOG_FORMAT", "GLINT_LOG_FORMAT"],
         [LogLevel] = ["LOG_LEVEL", "GLINT_LOG_LEVEL"],
     };

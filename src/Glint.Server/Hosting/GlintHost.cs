@@ -2,6 +2,8 @@ using System.Net;
 using System.Text.Json;
 using Glint.Auth;
 using Glint.Auth.Jwk;
+using Glint.Auth.OAuth2;
+using Glint.Wallet;
 using Glint.Data;
 using Glint.Server.Health;
 using Microsoft.AspNetCore.Diagnostics;
@@ -38,6 +40,7 @@ public static class GlintHost
 
         builder.Services.AddDbContextPool<GlintDbContext>(options => Database.Use(options, settings.Dsn));
         builder.Services.AddGlintAuth(settings.Auth, keys, secret);
+        builder.Services.AddGlintWallet(settings.Price);
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddAspNetCoreInstrumentation().AddPrometheusExporter());
 
         var app = builder.Build();
@@ -52,6 +55,7 @@ public static class GlintHost
         app.UseMiddleware<PortSurfaces>(settings.AdminPort);
         app.UseRouting();
         app.UseAuthentication();
+        app.UseApiCredentials("/graphql");
 
         app.MapHealthApi();
         app.MapGlintAuthPublic();

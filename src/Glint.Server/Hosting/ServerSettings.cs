@@ -23,6 +23,9 @@ public sealed class ServerSettings
     public required AuthSettings Auth { get; init; }
     public required bool JsonLogs { get; init; }
 
+    /// <summary>The fixed BTC/USD price of the default price provider (<c>price.btc_usd</c>, US dollars per bitcoin).</summary>
+    public required Ledger.BtcUsdPrice Price { get; init; }
+
     public static ServerSettings Read(IConfiguration config)
     {
         var dev = config.GetValue<bool>(ConfigurationKeys.Dev);
@@ -82,6 +85,7 @@ public sealed class ServerSettings
             Secret = string.IsNullOrEmpty(secret) ? DevelopmentSecret : secret,
             UsesDevelopmentSecret = string.IsNullOrEmpty(secret),
             Dev = dev,
+            Price = ReadPrice(config),
             JsonLogs = !string.Equals(config[ConfigurationKeys.LogFormat], "text", StringComparison.OrdinalIgnoreCase),
             Auth = new AuthSettings
             {
@@ -117,6 +121,14 @@ public sealed class ServerSettings
         return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is >= 0 and <= 65535
             ? port
             : throw new SettingsException($"{key.Replace(':', '.')} must be a port number, not '{text}'.");
+    }
+
+    private static Ledger.BtcUsdPrice ReadPrice(IConfiguration config)
+    {
+        var text = config[ConfigurationKeys.BtcUsdPrice] ?? "100000";
+        return decimal.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var dollars) && dollars >= 0.01m && dollars < 100_000_000m
+            ? new Ledger.BtcUsdPrice((long)decimal.Round(dollars * 100m, MidpointRounding.ToZero))
+            : throw new SettingsException($"price.btc_usd must be a price in US dollars per bitcoin such as 97000.50, not '{text}'.");
     }
 
     private static Uri? Url(IConfiguration config, string key)

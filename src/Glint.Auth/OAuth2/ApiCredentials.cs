@@ -1,0 +1,80 @@
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OpenIddict.Abstractions;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace Glint.Auth.OAuth2;
+
+/// <summary>
+/// The API's OAuth credentials: <c>Oauth2-Token: &lt;token&gt;</c> (the raw token, as Blink's gateway reads it) and
+/// <c>Authorization: Bearer &lt;token&gt;</c> (RFC 6750). The principal carries <c>sub</c>, <c>scope</c>,
+/// <c>client_id</c> and the credential kind. A credential that is present but not valid never becomes anonymous.
+/// </summary>
+public sealed class ApiCredentialsHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, AccessTokens tokens)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string SchemeName = "glint-api";
+    public const string OAuth2TokenHeader = "Oauth2-Token";
+    public const string CredentialKindClaim = "glint_credential";
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var token = Request.Headers[OAuth2TokenHeader].ToString();
+        if (token.Length == 0 && Request.Headers.Authorization.ToString() is { } authorization &&
+            authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            token = authorization["Bearer ".Length..].Trim();
+        }
+
+        if (token.Length == 0)
+        {
+            return AuthenticateResult.NoResult();
+        }
+
+        var validated = await tokens.ValidateAccessTokenAsync(token, Context.RequestAborted);
+        if (validated is null)
+        {
+            return AuthenticateResult.Fail("The access token is invalid, expired or revoked.");
+        }
+
+        var identity = new ClaimsIdentity(SchemeName, Claims.Subject, Claims.Role);
+        identity.AddClaim(new Claim(Claims.Subject, validated.GetClaim(Claims.Subject) ?? ""));
+        identity.AddClaim(new Claim(Claims.Scope, string.Join(' ', validated.GetScopes())));
+        identity.AddClaim(new Claim(Claims.ClientId, validated.GetClaim(Claims.ClientId) ?? validated.GetPresenters().FirstOrDefault() ?? ""));
+        identity.AddClaim(new Claim(CredentialKindClaim, "oauth2"));
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
+    }
+}
+
+public static class ApiCredentials
+{
+    /// <summary>
+    /// Authenticates API requests under <paramref name="path"/>: a valid credential becomes the request's user, no
+    /// credential leaves it anonymous, and an invalid one is answered 401 in the API's error shape before anything runs.
+    /// </summary>
+    public static IApplicationBuilder UseApiCredentials(this IApplicationBuilder app, PathString path) =>
+        app.UseWhen(context => context.Request.Path.StartsWithSegments(path), branch => branch.Use(async (context, next) =>
+        {
+            var result = await context.AuthenticateAsync(ApiCredentialsHandler.SchemeName);
+            if (result.Succeeded)
+            {
+                context.User = result.Principal;
+            }
+            else if (result.Failure is not null)
+            {
+                context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                context.Response.ContentType = "application/json; charset=utf-8";
+                await JsonSerializer.SerializeAsync(context.Response.Body,
+                    new { error = new { code = 401, status = "Unauthorized", message = result.Failure.Message } }, cancellationToken: context.RequestAborted);
+                return;
+            }
+
+            await next(context);
+        }));
+}

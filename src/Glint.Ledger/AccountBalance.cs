@@ -1,0 +1,3 @@
+namespace Glint.Ledger;
+
+public sealed record AccountBalance(LedgerAccount Account, Money Balance);

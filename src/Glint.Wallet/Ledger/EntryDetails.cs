@@ -1,0 +1,20 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Glint.Wallet.Ledger;
+
+/// <summary>What the API shows about a movement beyond its postings: who paid whom, and at which price.</summary>
+public sealed record EntryDetails
+{
+    [JsonPropertyName("payer_wallet")] public Guid? PayerWalletId { get; init; }
+    [JsonPropertyName("payer_username")] public string? PayerUsername { get; init; }
+    [JsonPropertyName("receiver_wallet")] public Guid? ReceiverWalletId { get; init; }
+    [JsonPropertyName("receiver_username")] public string? ReceiverUsername { get; init; }
+
+    /// <summary>The BTC/USD price the movement was settled at, in cents per bitcoin.</summary>
+    [JsonPropertyName("cents_per_btc")] public long CentsPerBitcoin { get; init; }
+
+    public string Serialize() => JsonSerializer.Serialize(this);
+
+    public static EntryDetails Parse(string json) => JsonSerializer.Deserialize<EntryDetails>(json) ?? new EntryDetails();
+}

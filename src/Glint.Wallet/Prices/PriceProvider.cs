@@ -1,0 +1,17 @@
+using Glint.Ledger;
+
+namespace Glint.Wallet.Prices;
+
+/// <summary>Where the BTC/USD price comes from: USD wallets, display amounts and <c>realtimePrice</c> all use it.</summary>
+public interface IPriceProvider
+{
+    ValueTask<PriceQuote> GetPriceAsync(CancellationToken cancellationToken);
+}
+
+public sealed record PriceQuote(BtcUsdPrice Price, DateTimeOffset At);
+
+/// <summary>The operator's configured price (<c>price.btc_usd</c>), the default provider.</summary>
+public sealed class FixedPriceProvider(BtcUsdPrice price, TimeProvider time) : IPriceProvider
+{
+    public ValueTask<PriceQuote> GetPriceAsync(CancellationToken cancellationToken) => ValueTask.FromResult(new PriceQuote(price, time.GetUtcNow()));
+}

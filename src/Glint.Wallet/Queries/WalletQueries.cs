@@ -1,0 +1,117 @@
+using Glint.Data;
+using Glint.Data.Users;
+using Glint.Data.Wallets;
+using Glint.Wallet.Accounts;
+using Glint.Wallet.Ledger;
+using Microsoft.EntityFrameworkCore;
+
+namespace Glint.Wallet.Queries;
+
+/// <summary>One wallet's side of a journal entry: what the API calls a transaction.</summary>
+public sealed record WalletTransaction(
+    long Id, Guid EntryId, Guid WalletId, string Currency, long Amount, DateTimeOffset CreatedAt, string Kind, string? Memo, EntryDetails Details)
+{
+    public bool IsSend => Amount < 0;
+
+    /// <summary>The other wallet of a payment, seen from this wallet; null for an operator credit.</summary>
+    public Guid? CounterpartyWalletId => IsSend ? Details.ReceiverWalletId : Details.PayerWalletId;
+
+    public string? CounterpartyUsername => IsSend ? Details.ReceiverUsername : Details.PayerUsername;
+}
+
+public sealed record TransactionPage(IReadOnlyList<WalletTransaction> Items, bool HasNextPage, bool HasPreviousPage);
+
+/// <summary>The read side of wallets for the API: users, accounts, wallets and transaction history.</summary>
+public sealed class WalletQueries(GlintDbContext db)
+{
+    /// <summary>At most this many transactions per page (Blink's bound).</summary>
+    public const int MaxPageSize = 100;
+
+    public Task<User?> FindUserAsync(Guid userId, CancellationToken cancellationToken) =>
+        db.Users.AsNoTracking().SingleOrDefaultAsync(user => user.Id == userId, cancellationToken);
+
+    public Task<WalletAccount?> FindAccountOfUserAsync(Guid userId, CancellationToken cancellationToken) =>
+        db.Accounts.AsNoTracking().SingleOrDefaultAsync(account => account.UserId == userId, cancellationToken);
+
+    public Task<WalletAccount?> FindAccountByUsernameAsync(string username, CancellationToken cancellationToken) =>
+        Usernames.IsValid(username)
+            ? db.Accounts.AsNoTracking().SingleOrDefaultAsync(account => account.UsernameKey == Usernames.Key(username), cancellationToken)
+            : Task.FromResult<WalletAccount?>(null);
+
+    public async Task<IReadOnlyList<Data.Wallets.Wallet>> WalletsAsync(Guid accountId, CancellationToken cancellationToken)
+    {
+        var wallets = await db.Wallets.AsNoTracking().Where(wallet => wallet.AccountId == accountId).ToListAsync(cancellationToken);
+        // BTC first, as Blink lists them.
+        return [.. wallets.OrderBy(wallet => wallet.Currency == CurrencyCodes.Btc ? 0 : 1)];
+    }
+
+    public Task<Data.Wallets.Wallet?> FindWalletAsync(Guid walletId, CancellationToken cancellationToken) =>
+        db.Wallets.AsNoTracking().SingleOrDefaultAsync(wallet => wallet.Id == walletId, cancellationToken);
+
+    /// <summary>
+    /// Newest first, keyset-paginated on the posting id (the cursor), so a page never shifts when new payments arrive.
+    /// <paramref name="first"/>/<paramref name="after"/> page towards older transactions, <paramref name="last"/>/<paramref name="before"/> towards newer.
+    /// </summary>
+    public async Task<TransactionPage> TransactionsAsync(
+        IReadOnlyCollection<Guid> walletIds, int? first, long? after, int? last, long? before, CancellationToken cancellationToken)
+    {
+        var postings = db.Postings.AsNoTracking().Where(posting => posting.WalletId != null && walletIds.Contains(posting.WalletId.Value));
+        List<PostingRecord> page;
+        bool hasNext, hasPrevious;
+        if (last is { } count && first is null)
+        {
+            if (before is { } newerThan)
+            {
+                postings = postings.Where(posting => posting.Id > newerThan);
+            }
+
+            page = await postings.OrderBy(posting => posting.Id).Take(count + 1).ToListAsync(cancellationToken);
+            hasPrevious = page.Count > count;
+            page = [.. page.Take(count).OrderByDescending(posting => posting.Id)];
+            hasNext = before is not null;
+        }
+        else
+        {
+            var size = first ?? MaxPageSize;
+            if (after is { } olderThan)
+            {
+                postings = postings.Where(posting => posting.Id < olderThan);
+            }
+
+            page = await postings.OrderByDescending(posting => posting.Id).Take(size + 1).ToListAsync(cancellationToken);
+            hasNext = page.Count > size;
+            page = [.. page.Take(size)];
+            hasPrevious = after is not null;
+        }
+
+        return new TransactionPage(await WithEntriesAsync(page, cancellationToken), hasNext, hasPrevious);
+    }
+
+    public async Task<WalletTransaction?> FindTransactionAsync(Guid walletId, long transactionId, CancellationToken cancellationToken)
+    {
+        var posting = await db.Postings.AsNoTracking().SingleOrDefaultAsync(p => p.Id == transactionId && p.WalletId == walletId, cancellationToken);
+        return posting is null ? null : (await WithEntriesAsync([posting], cancellationToken))[0];
+    }
+
+    /// <summary>The wallet's side of one journal entry (after a payment, the transaction the payload returns).</summary>
+    public async Task<WalletTransaction?> FindEntryTransactionAsync(Guid entryId, Guid walletId, CancellationToken cancellationToken)
+    {
+        var posting = await db.Postings.AsNoTracking().SingleOrDefaultAsync(p => p.EntryId == entryId && p.WalletId == walletId, cancellationToken);
+        return posting is null ? null : (await WithEntriesAsync([posting], cancellationToken))[0];
+    }
+
+    private async Task<IReadOnlyList<WalletTransaction>> WithEntriesAsync(List<PostingRecord> postings, CancellationToken cancellationToken)
+    {
+        var entryIds = postings.Select(posting => posting.EntryId).Distinct().ToList();
+        var entries = await db.JournalEntries.AsNoTracking()
+            .Where(entry => entryIds.Contains(entry.Id))
+            .Select(entry => new { entry.Id, entry.Kind, entry.Memo, entry.Details })
+            .ToDictionaryAsync(entry => entry.Id, cancellationToken);
+        return [.. postings.Select(posting =>
+        {
+            var entry = entries[posting.EntryId];
+            return new WalletTransaction(posting.Id, posting.EntryId, posting.WalletId!.Value, posting.Currency, posting.Amount,
+                posting.CreatedAt, entry.Kind, entry.Memo, EntryDetails.Parse(entry.Details));
+        })];
+    }
+}
