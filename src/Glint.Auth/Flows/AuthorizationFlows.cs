@@ -5,6 +5,7 @@ using Glint.Auth.Clients;
 using Glint.Auth.OAuth2;
 using Glint.Data;
 using Glint.Data.OAuth;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.EntityFrameworkCore;
@@ -31,6 +32,8 @@ public sealed class AuthorizationFlows(
 {
     public const string LoginVerifier = "login_verifier";
     public const string ConsentVerifier = "consent_verifier";
+
+    private const string RequestUnauthorized = "request_unauthorized";
 
     public async Task<IResult> StartAsync(HttpContext http, OpenIddictRequest request)
     {
@@ -74,7 +77,7 @@ public sealed class AuthorizationFlows(
         return Results.Redirect(QueryHelpers.AddQueryString(settings.EffectiveLoginUrl.AbsoluteUri, "login_challenge", flow.Id));
     }
 
-    public async Task<IResult> FinishLoginAsync(HttpContext http, OpenIddictRequest request, string verifier)
+    public async Task<IResult> FinishLoginAsync(HttpContext http, OpenIddictRequest request, string? redirectUri, string verifier)
     {
         var now = time.GetUtcNow();
         var flow = await db.OAuthFlows.SingleOrDefaultAsync(f => f.LoginVerifierHash == FlowSecrets.Hash(verifier), http.RequestAborted);
@@ -83,9 +86,9 @@ public sealed class AuthorizationFlows(
             return FlowErrors.ToClient(Errors.AccessDenied, "The login verifier has already been used, has not been granted, or is invalid.");
         }
 
-        if (flow.RequestedAt + settings.FlowLifetime < now)
+        if (Expired(flow, now))
         {
-            return FlowErrors.ToClient(Errors.AccessDenied, "The login request has expired, please try again.");
+            return FlowErrors.ToClient(RequestUnauthorized, "The request could not be authorized. Check that you provided valid credentials in the right format. The login request has expired, please try again.");
         }
 
         var document = FlowDocument.Parse(flow.Document);
@@ -106,7 +109,7 @@ public sealed class AuthorizationFlows(
 
         var client = await clients.FindAsync(flow.ClientId, http.RequestAborted);
         var consentSkip = !document.Prompt.Contains(PromptValues.Consent) &&
-            !(client is { IsPublic: true } && !IsWebRedirect(request.RedirectUri)) &&
+            !(client is { IsPublic: true } && !IsWebRedirect(redirectUri)) &&
             await RememberedConsentCoversAsync(flow, document.RequestedScope, now, http.RequestAborted);
         if (document.Prompt.Contains(PromptValues.None) && !consentSkip)
         {
@@ -142,6 +145,11 @@ public sealed class AuthorizationFlows(
             return FlowErrors.ToClient(Errors.InvalidClient, "The flow was started by another client.");
         }
 
+        if (Expired(flow, time.GetUtcNow()))
+        {
+            return FlowErrors.ToClient(RequestUnauthorized, "The request could not be authorized. Check that you provided valid credentials in the right format. The consent request has expired, please try again.");
+        }
+
         var document = FlowDocument.Parse(flow.Document);
         var csrfCookie = LoginSessionCookie.CsrfName("consent", flow.ClientId);
         if (!FlowSecrets.Matches(http.Request.Cookies[csrfCookie], document.ConsentCsrfHash))
@@ -171,8 +179,11 @@ public sealed class AuthorizationFlows(
         flow.AuthorizationId = authorization.Id;
         flow.State = OAuthFlowState.ConsentUsed;
         flow.ConsentRemembered = document.Consent.Remember && !document.ConsentSkip;
+        // Hydra's authorization response names the granted scopes: `scope` beside `code` and `state`.
+        var properties = new AuthenticationProperties();
+        properties.Parameters[Parameters.Scope] = string.Join(' ', principal.GetScopes());
         return await SaveAsync(flow, http.RequestAborted)
-            ?? Results.SignIn(principal, authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+            ?? Results.SignIn(principal, properties, OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
     }
 
     /// <summary>What the code, and the tokens exchanged for it, say: the consent's grant and the login's facts.</summary>
@@ -290,6 +301,9 @@ public sealed class AuthorizationFlows(
             (consent.RememberFor <= 0 || previous.ConsentHandledAt?.AddSeconds(consent.RememberFor) > now) &&
             requested.All(scope => ScopeStrategy.Allows(consent.GrantScope ?? [], scope)));
     }
+
+    /// <summary>A flow's challenges and verifiers are good for <c>ttl.login_consent_request</c> from the authorization request.</summary>
+    private bool Expired(OAuthFlow flow, DateTimeOffset now) => flow.RequestedAt + settings.FlowLifetime < now;
 
     /// <summary>Saves a flow step; a concurrent step on the same flow (a verifier used twice at once) loses.</summary>
     private async Task<IResult?> SaveAsync(OAuthFlow flow, CancellationToken cancellationToken)

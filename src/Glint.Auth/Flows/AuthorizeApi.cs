@@ -1,7 +1,9 @@
+using Glint.Auth.OAuth2;
 using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using OpenIddict.Server.AspNetCore;
 
 namespace Glint.Auth.Flows;
 
@@ -28,7 +30,9 @@ public static class AuthorizeApi
 
         if ((string?)request[AuthorizationFlows.LoginVerifier] is { Length: > 0 } loginVerifier)
         {
-            return await flows.FinishLoginAsync(http, request, loginVerifier);
+            var redirectUri = GlintServerHandlers.Authorization.ValidatedRedirectUri(http.Features.Get<OpenIddictServerAspNetCoreFeature>()?.Transaction)
+                ?? request.RedirectUri;
+            return await flows.FinishLoginAsync(http, request, redirectUri, loginVerifier);
         }
 
         return await flows.StartAsync(http, request);

@@ -79,7 +79,7 @@ public static class LoginConsentAdminApi
         if (document.LoginSkip && accept.Subject != flow.Subject)
         {
             // Hydra sends a different user back through login rather than failing (the session belongs to someone else).
-            return RedirectTo(QueryHelpers.AddQueryString(document.RequestUrl, "prompt", "login"));
+            return RedirectTo(SetQuery(document.RequestUrl, "prompt", "login"));
         }
 
         if (document.LoginSkip)
@@ -99,7 +99,7 @@ public static class LoginConsentAdminApi
         flow.LoginVerifierHash = FlowSecrets.Hash(verifier);
         flow.Document = document.Serialize();
         return await SaveAsync(db, flow, http.RequestAborted)
-            ?? RedirectTo(QueryHelpers.AddQueryString(document.RequestUrl, AuthorizationFlows.LoginVerifier, verifier));
+            ?? RedirectTo(SetQuery(document.RequestUrl, AuthorizationFlows.LoginVerifier, verifier));
     }
 
     private static async Task<IResult> RejectLoginAsync(HttpContext http, GlintDbContext db, AuthSettings settings, TimeProvider time)
@@ -123,7 +123,7 @@ public static class LoginConsentAdminApi
         flow.LoginVerifierHash = FlowSecrets.Hash(verifier);
         flow.Document = document.Serialize();
         return await SaveAsync(db, flow, http.RequestAborted)
-            ?? RedirectTo(QueryHelpers.AddQueryString(document.RequestUrl, AuthorizationFlows.LoginVerifier, verifier));
+            ?? RedirectTo(SetQuery(document.RequestUrl, AuthorizationFlows.LoginVerifier, verifier));
     }
 
     private static async Task<IResult> GetConsentAsync(HttpContext http, GlintDbContext db, ClientDirectory clients, AuthSettings settings, TimeProvider time)
@@ -191,7 +191,7 @@ public static class LoginConsentAdminApi
         flow.ConsentVerifierHash = FlowSecrets.Hash(verifier);
         flow.Document = document.Serialize();
         return await SaveAsync(db, flow, http.RequestAborted)
-            ?? RedirectTo(QueryHelpers.AddQueryString(document.RequestUrl, AuthorizationFlows.ConsentVerifier, verifier));
+            ?? RedirectTo(SetQuery(document.RequestUrl, AuthorizationFlows.ConsentVerifier, verifier));
     }
 
     private static async Task<IResult> RejectConsentAsync(HttpContext http, GlintDbContext db, AuthSettings settings, TimeProvider time)
@@ -215,7 +215,7 @@ public static class LoginConsentAdminApi
         flow.ConsentVerifierHash = FlowSecrets.Hash(verifier);
         flow.Document = document.Serialize();
         return await SaveAsync(db, flow, http.RequestAborted)
-            ?? RedirectTo(QueryHelpers.AddQueryString(document.RequestUrl, AuthorizationFlows.ConsentVerifier, verifier));
+            ?? RedirectTo(SetQuery(document.RequestUrl, AuthorizationFlows.ConsentVerifier, verifier));
     }
 
     /// <summary>
@@ -293,6 +293,20 @@ public static class LoginConsentAdminApi
         await clients.FindAsync(flow.ClientId, cancellationToken) is { } client ? ClientRecord.ToNode(client) : null;
 
     private static JsonArray Strings(IEnumerable<string> values) => [.. values.Select(value => JsonValue.Create(value))];
+
+    /// <summary>
+    /// <paramref name="url"/> with the query parameter <paramref name="name"/> set to <paramref name="value"/>, replacing
+    /// any value it had, as Hydra does: appending would send the parameter twice (a <c>prompt=consent</c> request
+    /// sent back through login would keep its skip, and loop).
+    /// </summary>
+    internal static string SetQuery(string url, string name, string value)
+    {
+        var uri = new Uri(url);
+        var kept = QueryHelpers.ParseQuery(uri.Query)
+            .Where(pair => pair.Key != name)
+            .SelectMany(pair => pair.Value.Select(item => new KeyValuePair<string, string?>(pair.Key, item)));
+        return QueryHelpers.AddQueryString(uri.GetLeftPart(UriPartial.Path), kept.Append(new KeyValuePair<string, string?>(name, value)));
+    }
 
     private static IResult RedirectTo(string url) => Json(new JsonObject { ["redirect_to"] = url });
 

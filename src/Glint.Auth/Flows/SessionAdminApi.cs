@@ -95,8 +95,9 @@ public static class SessionAdminApi
             return HydraError.InvalidRequest("Query parameter both 'client' and 'all' is not defined but one of them should have been.");
         }
 
+        // As Hydra: a named client wins over all=true.
         var flows = await GivenConsents(db, subject)
-            .Where(flow => all || flow.ClientId == client)
+            .Where(flow => client.Length > 0 ? flow.ClientId == client : all)
             .ToListAsync(http.RequestAborted);
         foreach (var flow in flows)
         {

@@ -11,67 +11,83 @@ public static partial class GlintServerHandlers
     public static class Authorization
     {
         /// <summary>
-        /// Hydra's checks of an authorization request against its client, after OpenIddict has matched the client and
-        /// the redirect URI (so errors go back to the client): the response type is one the client registered, every
-        /// scope and audience is allowed, <c>state</c> has at least 8 characters, public clients use PKCE, and
-        /// <c>http</c> redirects are for loopback only.
+        /// Hydra's checks of an authorization request against its client, run once OpenIddict has validated the request,
+        /// matched the client and the redirect URI: a rejection here goes back to the client's redirect URI with the
+        /// request's <c>state</c> (a rejection while OpenIddict validates is shown on the error page). In Hydra's order:
+        /// every scope and audience is allowed, the response type is one the client registered, <c>state</c> has at least
+        /// 8 characters; then public clients use PKCE and <c>http</c> redirects are for loopback only, which Hydra only
+        /// checks when it issues the code, after login and consent. Glint checks them up front, so that nobody logs in
+        /// for a request that must fail. Every leg of the flow runs these checks again.
         /// </summary>
-        public sealed class ValidateAgainstClient(ClientDirectory clients, AuthSettings settings) : IOpenIddictServerHandler<ValidateAuthorizationRequestContext>
+        public sealed class ValidateAgainstClient(ClientDirectory clients, AuthSettings settings) : IOpenIddictServerHandler<HandleAuthorizationRequestContext>
         {
             public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
-                OpenIddictServerHandlerDescriptor.CreateBuilder<ValidateAuthorizationRequestContext>()
+                OpenIddictServerHandlerDescriptor.CreateBuilder<HandleAuthorizationRequestContext>()
                     .UseScopedHandler<ValidateAgainstClient>()
-                    .SetOrder(OpenIddictServerHandlers.Authentication.ValidateClientRedirectUri.Descriptor.Order + 500)
+                    .SetOrder(OpenIddictServerHandlers.Authentication.AttachPrincipal.Descriptor.Order + 1_000)
                     .SetType(OpenIddictServerHandlerType.Custom)
                     .Build();
 
-            public async ValueTask HandleAsync(ValidateAuthorizationRequestContext context)
+            public async ValueTask HandleAsync(HandleAuthorizationRequestContext context)
             {
-                if (await clients.FindAsync(context.ClientId, context.CancellationToken) is not { } client)
+                if (await clients.FindAsync(context.Request.ClientId, context.CancellationToken) is not { } client)
                 {
                     return;
                 }
 
-                var request = context.Request;
-                var responseType = (request.ResponseType ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal);
-                if (!client.EffectiveResponseTypes.Any(registered => registered.Split(' ', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal).SetEquals(responseType)))
+                var redirectUri = ValidatedRedirectUri(context.Transaction) ?? context.Request.RedirectUri;
+                if (Refusal(client, context.Request, redirectUri, settings) is { } refusal)
                 {
-                    context.Reject(Errors.UnsupportedResponseType,
-                        $"The authorization server does not support obtaining a token using this method. The client is not allowed to request response_type '{request.ResponseType}'.");
-                    return;
-                }
-
-                var allowed = ScopeStrategy.Split(client.Scope);
-                if (request.GetScopes().FirstOrDefault(scope => !ScopeStrategy.Allows(allowed, scope)) is { } scope)
-                {
-                    context.Reject(Errors.InvalidScope, $"The requested scope is invalid, unknown, or malformed. The OAuth 2.0 Client is not allowed to request scope '{scope}'.");
-                    return;
-                }
-
-                if (Exchange.RequestedAudiences(request).FirstOrDefault(audience => client.Audience?.Contains(audience, StringComparer.Ordinal) is not true) is { } audience)
-                {
-                    context.Reject(Errors.InvalidRequest, $"Requested audience '{audience}' has not been whitelisted by the OAuth 2.0 Client.");
-                    return;
-                }
-
-                if (request.State is not { Length: >= 8 })
-                {
-                    context.Reject("invalid_state", "The state is missing or does not have enough characters and is therefore considered too weak. Request parameter 'state' must be at least be 8 characters long to ensure sufficient entropy.");
-                    return;
-                }
-
-                if (client.IsPublic && string.IsNullOrEmpty(request.CodeChallenge) && responseType.Contains(ResponseTypes.Code))
-                {
-                    context.Reject(Errors.InvalidRequest, "Clients must include a code_challenge when performing the authorize code flow, but it is missing. Public clients must use PKCE.");
-                    return;
-                }
-
-                if (!settings.Dev && Uri.TryCreate(context.RedirectUri, UriKind.Absolute, out var redirect) && redirect.Scheme == Uri.UriSchemeHttp &&
-                    !(redirect.IsLoopback || redirect.Host.EndsWith(".localhost", StringComparison.Ordinal)))
-                {
-                    context.Reject(Errors.InvalidRequest, "Redirect URL is using an insecure protocol, http is only allowed for hosts with suffix 'localhost', for example: http://myapp.localhost/.");
+                    context.Reject(refusal.Error, refusal.Description);
                 }
             }
+        }
+
+        /// <summary>The redirect URI OpenIddict validated: the request's, or the client's only one when the request named none.</summary>
+        public static string? ValidatedRedirectUri(OpenIddictServerTransaction? transaction) =>
+            transaction?.GetProperty<ValidateAuthorizationRequestContext>(typeof(ValidateAuthorizationRequestContext).FullName!)?.RedirectUri;
+
+        /// <summary>The first of Hydra's checks the request fails, as an error and its description; null when it passes them all.</summary>
+        private static (string Error, string Description)? Refusal(HydraClient client, OpenIddictRequest request, string? redirectUri, AuthSettings settings)
+        {
+            var allowed = ScopeStrategy.Split(client.Scope);
+            if (request.GetScopes().FirstOrDefault(scope => !ScopeStrategy.Allows(allowed, scope)) is { } scope)
+            {
+                return (Errors.InvalidScope, $"The requested scope is invalid, unknown, or malformed. The OAuth 2.0 Client is not allowed to request scope '{scope}'.");
+            }
+
+            if (Exchange.RequestedAudiences(request).FirstOrDefault(audience => client.Audience?.Contains(audience, StringComparer.Ordinal) is not true) is { } audience)
+            {
+                return (Errors.InvalidRequest,
+                    $"The request is missing a required parameter, includes an invalid parameter value, includes a parameter more than once, or is otherwise malformed. Requested audience '{audience}' has not been whitelisted by the OAuth 2.0 Client.");
+            }
+
+            var responseType = (request.ResponseType ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal);
+            if (!client.EffectiveResponseTypes.Any(registered => registered.Split(' ', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal).SetEquals(responseType)))
+            {
+                return (Errors.UnsupportedResponseType,
+                    $"The authorization server does not support obtaining a token using this method. The client is not allowed to request response_type '{request.ResponseType}'.");
+            }
+
+            if (request.State is not { Length: >= 8 })
+            {
+                return ("invalid_state", "The state is missing or does not have enough characters and is therefore considered too weak. Request parameter 'state' must be at least be 8 characters long to ensure sufficient entropy.");
+            }
+
+            if (client.IsPublic && string.IsNullOrEmpty(request.CodeChallenge) && responseType.Contains(ResponseTypes.Code))
+            {
+                return (Errors.InvalidRequest,
+                    "The request is missing a required parameter, includes an invalid parameter value, includes a parameter more than once, or is otherwise malformed. Clients must include a code_challenge when performing the authorize code flow, but it is missing. Public clients must use PKCE.");
+            }
+
+            if (!settings.Dev && Uri.TryCreate(redirectUri, UriKind.Absolute, out var redirect) && redirect.Scheme == Uri.UriSchemeHttp &&
+                !(redirect.IsLoopback || redirect.Host.EndsWith(".localhost", StringComparison.Ordinal)))
+            {
+                return (Errors.InvalidRequest,
+                    "The request is missing a required parameter, includes an invalid parameter value, includes a parameter more than once, or is otherwise malformed. Redirect URL is using an insecure protocol, http is only allowed for hosts with suffix 'localhost', for example: http://myapp.localhost/.");
+            }
+
+            return null;
         }
     }
 

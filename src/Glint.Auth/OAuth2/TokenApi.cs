@@ -1,11 +1,15 @@
 using System.Security.Claims;
 using Glint.Auth.Clients;
+using Glint.Data;
+using Glint.Data.OAuth;
 using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
 using OpenIddict.Abstractions;
+using OpenIddict.Core;
 using OpenIddict.Server.AspNetCore;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
@@ -25,7 +29,7 @@ public static class TokenApi
         return routes;
     }
 
-    private static async Task<IResult> ExchangeAsync(HttpContext http, ClientDirectory clients)
+    private static async Task<IResult> ExchangeAsync(HttpContext http, ClientDirectory clients, GlintDbContext db, OpenIddictTokenManager<OAuthToken> tokens)
     {
         var request = http.GetOpenIddictServerRequest()
             ?? throw new InvalidOperationException("The OpenIddict server request cannot be retrieved.");
@@ -50,6 +54,7 @@ public static class TokenApi
             if (request.IsRefreshTokenGrantType())
             {
                 ApplyRefreshLifespans(principal, client);
+                await RevokeEarlierAccessTokensAsync(granted, db, tokens, http.RequestAborted);
             }
 
             return Results.SignIn(principal, authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
@@ -74,6 +79,32 @@ public static class TokenApi
         }
 
         return principal;
+    }
+
+    /// <summary>
+    /// Hydra's rotation: a refresh ends the access tokens issued until the presented refresh token, its own included
+    /// (v2.2.0 deletes every access token of the grant; with a grace period Hydra ends the presented token's pair).
+    /// Access tokens issued later, by a concurrent refresh inside the grace window, stay. OpenIddict leaves them all.
+    /// Token dates have second precision: a reuse within the second the presented token was issued in also ends what
+    /// the first use issued in that second.
+    /// </summary>
+    private static async Task RevokeEarlierAccessTokensAsync(
+        ClaimsPrincipal refreshToken, GlintDbContext db, OpenIddictTokenManager<OAuthToken> tokens, CancellationToken cancellationToken)
+    {
+        if (refreshToken.GetAuthorizationId() is not { } authorizationId || refreshToken.GetCreationDate() is not { } issued)
+        {
+            return;
+        }
+
+        var until = issued.UtcDateTime;
+        var earlier = await db.OAuthTokens
+            .Where(token => token.Authorization!.Id == authorizationId && token.Type == TokenTypeIdentifiers.AccessToken &&
+                token.Status == Statuses.Valid && token.CreationDate <= until)
+            .ToListAsync(cancellationToken);
+        foreach (var token in earlier)
+        {
+            await tokens.TryRevokeAsync(token, cancellationToken);
+        }
     }
 
     private static void ApplyRefreshLifespans(ClaimsPrincipal principal, HydraClient client)

@@ -26,6 +26,9 @@ public abstract class GlintServerFixture : IAsyncLifetime
 
     public string Dsn { get; private set; } = "";
 
+    /// <summary>The running host's services, for tests that set up data through the application's own services.</summary>
+    public IServiceProvider Services => _app?.Services ?? throw new InvalidOperationException("The server is not started.");
+
     /// <summary>Settings beyond the defaults, as configuration keys (see <see cref="ConfigurationKeys"/>).</summary>
     protected virtual IReadOnlyDictionary<string, string?> ExtraSettings => new Dictionary<string, string?>();
 
