@@ -69,6 +69,42 @@ public static partial class GlintServerHandlers
             }
         }
 
+        /// <summary>
+        /// A PKCE downgrade is an <c>invalid_grant</c>, as Hydra answers it: a code bound to a challenge must come with
+        /// its verifier, and a verifier for a code that had no challenge is refused (RFC 9700 §2.1.1). OpenIddict
+        /// refuses both too, as <c>invalid_request</c>; this runs first so the error names the grant.
+        /// </summary>
+        public sealed class RefusePkceDowngrade : IOpenIddictServerHandler<OpenIddictServerEvents.ValidateTokenRequestContext>
+        {
+            public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
+                OpenIddictServerHandlerDescriptor.CreateBuilder<OpenIddictServerEvents.ValidateTokenRequestContext>()
+                    .UseSingletonHandler<RefusePkceDowngrade>()
+                    .SetOrder(OpenIddictServerHandlers.Exchange.ValidateCodeVerifier.Descriptor.Order - 500)
+                    .SetType(OpenIddictServerHandlerType.Custom)
+                    .Build();
+
+            public ValueTask HandleAsync(OpenIddictServerEvents.ValidateTokenRequestContext context)
+            {
+                if (!context.Request.IsAuthorizationCodeGrantType() || context.AuthorizationCodePrincipal is not { } code)
+                {
+                    return ValueTask.CompletedTask;
+                }
+
+                var challenged = !string.IsNullOrEmpty(code.GetClaim(Claims.Private.CodeChallenge));
+                var verified = !string.IsNullOrEmpty(context.Request.CodeVerifier);
+                if (challenged && !verified)
+                {
+                    context.Reject(Errors.InvalidGrant, "The PKCE code verifier must be at least 43 characters. The code was issued for a code_challenge, but no code_verifier was sent.");
+                }
+                else if (!challenged && verified)
+                {
+                    context.Reject(Errors.InvalidGrant, "The PKCE code challenge did not match the code verifier. A code_verifier was sent for a code that was issued without a code_challenge.");
+                }
+
+                return ValueTask.CompletedTask;
+            }
+        }
+
         /// <summary>Hydra always answers with <c>scope</c>, even when it is exactly what was asked for (RFC 6749 lets it be left out).</summary>
         public sealed class AlwaysReturnScope : IOpenIddictServerHandler<OpenIddictServerEvents.ApplyTokenResponseContext>
         {

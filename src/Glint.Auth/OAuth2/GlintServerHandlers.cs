@@ -16,6 +16,7 @@ public static partial class GlintServerHandlers
         Authorization.ValidateAgainstClient.Descriptor,
         DecideIssuedTokens.Descriptor,
         Exchange.ValidateClientGrant.Descriptor,
+        Exchange.RefusePkceDowngrade.Descriptor,
         Exchange.AlwaysReturnScope.Descriptor,
         Protection.ChooseAccessTokenFormat.Descriptor,
         Protection.PrefixReferenceToken.Descriptor,
