@@ -32,5 +32,12 @@ public static class Database
     {
         await using var db = Open(dsn);
         await db.Database.MigrateAsync(cancellationToken);
+        if (dsn.Kind == DatabaseKind.Sqlite)
+        {
+            // Write-ahead logging lets readers run during a write and makes each commit one append, not a rewrite
+            // of the rollback journal; it is a property of the file, so setting it once is enough. Commits stay
+            // fully synchronous: a payment that was answered must survive a power cut.
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+        }
     }
 }
