@@ -91,15 +91,10 @@ public static class LoginConsentAdminApi
             document.AuthenticatedAt = Second(time.GetUtcNow());
         }
 
-        var verifier = FlowSecrets.New();
         document.Login = accept;
         document.Rejection = null;
         flow.Subject = accept.Subject;
-        flow.State = OAuthFlowState.LoginAccepted;
-        flow.LoginVerifierHash = FlowSecrets.Hash(verifier);
-        flow.Document = document.Serialize();
-        return await SaveAsync(db, flow, http.RequestAborted)
-            ?? RedirectTo(SetQuery(document.RequestUrl, AuthorizationFlows.LoginVerifier, verifier));
+        return await AnswerAsync(db, flow, document, OAuthFlowState.LoginAccepted, http.RequestAborted);
     }
 
     private static async Task<IResult> RejectLoginAsync(HttpContext http, GlintDbContext db, AuthSettings settings, TimeProvider time)
@@ -116,14 +111,9 @@ public static class LoginConsentAdminApi
             return bodyError!;
         }
 
-        var verifier = FlowSecrets.New();
         var document = FlowDocument.Parse(flow.Document);
         document.Rejection = reject;
-        flow.State = OAuthFlowState.LoginRejected;
-        flow.LoginVerifierHash = FlowSecrets.Hash(verifier);
-        flow.Document = document.Serialize();
-        return await SaveAsync(db, flow, http.RequestAborted)
-            ?? RedirectTo(SetQuery(document.RequestUrl, AuthorizationFlows.LoginVerifier, verifier));
+        return await AnswerAsync(db, flow, document, OAuthFlowState.LoginRejected, http.RequestAborted);
     }
 
     private static async Task<IResult> GetConsentAsync(HttpContext http, GlintDbContext db, ClientDirectory clients, AuthSettings settings, TimeProvider time)
@@ -177,7 +167,6 @@ public static class LoginConsentAdminApi
             return bodyError!;
         }
 
-        var verifier = FlowSecrets.New();
         var document = FlowDocument.Parse(flow.Document);
         document.Consent = accept;
         document.ConsentHandledAt = Second(time.GetUtcNow());
@@ -187,11 +176,7 @@ public static class LoginConsentAdminApi
             document.Login.Context = accept.Context;
         }
 
-        flow.State = OAuthFlowState.ConsentAccepted;
-        flow.ConsentVerifierHash = FlowSecrets.Hash(verifier);
-        flow.Document = document.Serialize();
-        return await SaveAsync(db, flow, http.RequestAborted)
-            ?? RedirectTo(SetQuery(document.RequestUrl, AuthorizationFlows.ConsentVerifier, verifier));
+        return await AnswerAsync(db, flow, document, OAuthFlowState.ConsentAccepted, http.RequestAborted);
     }
 
     private static async Task<IResult> RejectConsentAsync(HttpContext http, GlintDbContext db, AuthSettings settings, TimeProvider time)
@@ -208,14 +193,9 @@ public static class LoginConsentAdminApi
             return bodyError!;
         }
 
-        var verifier = FlowSecrets.New();
         var document = FlowDocument.Parse(flow.Document);
         document.Rejection = reject;
-        flow.State = OAuthFlowState.ConsentRejected;
-        flow.ConsentVerifierHash = FlowSecrets.Hash(verifier);
-        flow.Document = document.Serialize();
-        return await SaveAsync(db, flow, http.RequestAborted)
-            ?? RedirectTo(SetQuery(document.RequestUrl, AuthorizationFlows.ConsentVerifier, verifier));
+        return await AnswerAsync(db, flow, document, OAuthFlowState.ConsentRejected, http.RequestAborted);
     }
 
     /// <summary>
@@ -256,6 +236,29 @@ public static class LoginConsentAdminApi
         }
 
         return (flow, null);
+    }
+
+    /// <summary>
+    /// Records the login or consent app's answer and hands out a fresh verifier: the browser brings it back to the
+    /// authorization endpoint, which alone acts on the answer. Only the verifier's hash is stored.
+    /// </summary>
+    private static async Task<IResult> AnswerAsync(GlintDbContext db, OAuthFlow flow, FlowDocument document, OAuthFlowState state, CancellationToken cancellationToken)
+    {
+        var verifier = FlowSecrets.New();
+        var login = state is OAuthFlowState.LoginAccepted or OAuthFlowState.LoginRejected;
+        if (login)
+        {
+            flow.LoginVerifierHash = FlowSecrets.Hash(verifier);
+        }
+        else
+        {
+            flow.ConsentVerifierHash = FlowSecrets.Hash(verifier);
+        }
+
+        flow.State = state;
+        flow.Document = document.Serialize();
+        return await SaveAsync(db, flow, cancellationToken)
+            ?? RedirectTo(SetQuery(document.RequestUrl, login ? AuthorizationFlows.LoginVerifier : AuthorizationFlows.ConsentVerifier, verifier));
     }
 
     private static async Task<IResult?> SaveAsync(GlintDbContext db, OAuthFlow flow, CancellationToken cancellationToken)
