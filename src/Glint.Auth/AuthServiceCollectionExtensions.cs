@@ -99,7 +99,8 @@ public static class AuthServiceCollectionExtensions
                     .EnableAuthorizationEndpointPassthrough()
                     .EnableTokenEndpointPassthrough()
                     .EnableUserInfoEndpointPassthrough()
-                    .EnableEndSessionEndpointPassthrough();
+                    .EnableEndSessionEndpointPassthrough()
+                    .EnableErrorPassthrough();
                 if (settings.AllowHttp)
                 {
                     aspNetCore.DisableTransportSecurityRequirement();

@@ -20,6 +20,12 @@ public static class AuthorizeApi
 
     private static async Task<IResult> AuthorizeAsync(HttpContext http, AuthorizationFlows flows)
     {
+        if (http.GetOpenIddictServerResponse() is { Error: { Length: > 0 } error } response)
+        {
+            // OpenIddict could not validate the client or its redirect URI, so the error stays here.
+            return ErrorPage.Render(error, response.ErrorDescription);
+        }
+
         var request = http.GetOpenIddictServerRequest()
             ?? throw new InvalidOperationException("The OpenIddict server request cannot be retrieved.");
 

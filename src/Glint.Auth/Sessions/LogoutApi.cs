@@ -48,6 +48,11 @@ public static class LogoutApi
     private static async Task<IResult> LogoutAsync(
         HttpContext http, GlintDbContext db, LoginSessionCookie cookies, BackChannelLogout backChannel, AuthSettings settings, TimeProvider time)
     {
+        if (http.GetOpenIddictServerResponse() is { Error: { Length: > 0 } error } response)
+        {
+            return ErrorPage.Render(error, response.ErrorDescription);
+        }
+
         var request = http.GetOpenIddictServerRequest()
             ?? throw new InvalidOperationException("The OpenIddict server request cannot be retrieved.");
 

@@ -37,6 +37,12 @@ public static class GlintCommandLine
         var keys = new Command("keys", "Manage token-signing keys");
         keys.Subcommands.Add(rotate);
         root.Subcommands.Add(keys);
+        var schema = new Command("schema", "Print the GraphQL schema (SDL) that /graphql serves");
+        schema.SetAction(parse => parse.InvocationConfiguration.Output.Write(Glint.Api.GlintSchema.PrintSdl()));
+        var graphql = new Command("graphql", "The GraphQL API");
+        graphql.Subcommands.Add(schema);
+        root.Subcommands.Add(graphql);
+
         foreach (var command in WalletCommands.Build(DsnOption))
         {
             root.Subcommands.Add(command);

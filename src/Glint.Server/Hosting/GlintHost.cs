@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Glint.Api;
 using Glint.Auth;
 using Glint.Auth.Jwk;
 using Glint.Auth.OAuth2;
@@ -41,6 +42,7 @@ public static class GlintHost
         builder.Services.AddDbContextPool<GlintDbContext>(options => Database.Use(options, settings.Dsn));
         builder.Services.AddGlintAuth(settings.Auth, keys, secret);
         builder.Services.AddGlintWallet(settings.Price);
+        builder.Services.AddGlintApi();
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddAspNetCoreInstrumentation().AddPrometheusExporter());
 
         var app = builder.Build();
@@ -59,6 +61,7 @@ public static class GlintHost
 
         app.MapHealthApi();
         app.MapGlintAuthPublic();
+        app.MapGlintApi();
         app.MapGlintAuthAdmin();
         app.MapPrometheusScrapingEndpoint("/admin/metrics/prometheus");
         return app;

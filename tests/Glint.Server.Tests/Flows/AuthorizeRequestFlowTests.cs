@@ -16,6 +16,7 @@ public abstract class AuthorizeRequestFlowTests<TServer>(TServer server) : IClas
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"expected 400, got {(int)response.StatusCode}: {text}");
         Assert.Null(response.Headers.Location);
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
         Assert.Contains(error, text, StringComparison.Ordinal);
     }
 

@@ -88,4 +88,13 @@ public sealed class WalletCommandsTests : IDisposable
         Assert.Equal(["alice", "bob"], JsonNode.Parse(output)!.AsArray().Select(user => user!["username"]!.GetValue<string>()));
         Assert.Equal(0, (await RunAsync("ledger", "verify", "--dsn", Dsn)).Exit);
     }
+
+    [Fact]
+    public async Task GraphqlSchema_PrintsTheServedSdl()
+    {
+        var (exit, output, _) = await RunAsync("graphql", "schema");
+        Assert.Equal(0, exit);
+        Assert.Contains("type Query {", output, StringComparison.Ordinal);
+        Assert.Contains("intraLedgerPaymentSend(input: IntraLedgerPaymentSendInput!): PaymentSendPayload!", output, StringComparison.Ordinal);
+    }
 }

@@ -1,0 +1,59 @@
+using Glint.Api.Errors;
+using Glint.Wallet.Queries;
+using GraphQL;
+using GraphQL.Builders;
+using GraphQL.Resolvers;
+using GraphQL.Types;
+
+namespace Glint.Api.Access;
+
+/// <summary>
+/// Root fields declare their <see cref="ScopeRule"/> with <see cref="Requires{TSource, TReturn}"/>, after their resolver:
+/// the rule is checked before the resolver runs, in Blink's order (authentication and account status first, then the
+/// scope) and with Blink's errors. Nested fields inherit the root field's decision.
+/// </summary>
+public static class AccessRules
+{
+    public const string MetadataKey = "glint:scope-rule";
+
+    public static FieldBuilder<TSource, TReturn> Requires<TSource, TReturn>(this FieldBuilder<TSource, TReturn> field, ScopeRule rule)
+    {
+        ArgumentNullException.ThrowIfNull(field);
+        var resolver = field.FieldType.Resolver ?? throw new InvalidOperationException($"Give '{field.FieldType.Name}' its resolver before its access rule.");
+        field.FieldType.WithMetadata(MetadataKey, rule);
+        field.FieldType.Resolver = rule == ScopeRule.None ? resolver : new GuardedResolver(rule, resolver);
+        return field;
+    }
+
+    public static ScopeRule? RuleOf(FieldType field)
+    {
+        ArgumentNullException.ThrowIfNull(field);
+        return field.HasMetadata(MetadataKey) ? field.GetMetadata<ScopeRule>(MetadataKey) : null;
+    }
+
+    private sealed class GuardedResolver(ScopeRule rule, IFieldResolver inner) : IFieldResolver
+    {
+        public async ValueTask<object?> ResolveAsync(IResolveFieldContext context)
+        {
+            var caller = context.Caller();
+            if (caller.UserId is not { } userId)
+            {
+                throw ApiErrors.NotAuthorized();
+            }
+
+            caller.Account ??= await context.Service<WalletQueries>().FindAccountOfUserAsync(userId, context.CancellationToken);
+            var isMutation = rule is ScopeRule.Write or ScopeRule.Receive;
+            if (caller.Account is null || (isMutation && caller.Account.Status != "active"))
+            {
+                throw ApiErrors.NotAuthorized();
+            }
+
+            if (!caller.Allows(rule))
+            {
+                throw isMutation ? ApiErrors.WriteDenied() : ApiErrors.ReadDenied();
+            }
+
+            return await inner.ResolveAsync(context);
+        }
+    }
+}

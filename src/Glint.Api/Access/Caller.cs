@@ -1,0 +1,50 @@
+using System.Security.Claims;
+using Glint.Data.Wallets;
+
+namespace Glint.Api.Access;
+
+/// <summary>
+/// Who calls the API, read from the request's principal: its <c>sub</c> is a user id and its <c>scope</c> the granted
+/// scopes, space-separated. A principal without a user-id subject is anonymous, as Blink treats <c>anon</c>.
+/// </summary>
+public sealed class Caller
+{
+    public const string ReadScope = "read";
+    public const string WriteScope = "write";
+    public const string ReceiveScope = "receive";
+
+    private Caller(Guid? userId, IReadOnlySet<string> scopes)
+    {
+        UserId = userId;
+        Scopes = scopes;
+    }
+
+    public Guid? UserId { get; }
+
+    public IReadOnlySet<string> Scopes { get; }
+
+    /// <summary>The caller's account, loaded once by the first authenticated root field of the request.</summary>
+    public WalletAccount? Account { get; set; }
+
+    public static Caller From(ClaimsPrincipal? principal)
+    {
+        if (principal?.Identity?.IsAuthenticated != true || !Guid.TryParse(principal.FindFirst("sub")?.Value, out var userId))
+        {
+            return new Caller(null, new HashSet<string>());
+        }
+
+        var scopes = (principal.FindFirst("scope")?.Value ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return new Caller(userId, new HashSet<string>(scopes, StringComparer.Ordinal));
+    }
+
+    /// <summary>Blink's rule: an empty scope allows everything; receive is also satisfied by write.</summary>
+    public bool Allows(ScopeRule rule) => rule switch
+    {
+        ScopeRule.None => true,
+        _ when Scopes.Count == 0 => true,
+        ScopeRule.Read => Scopes.Contains(ReadScope),
+        ScopeRule.Write => Scopes.Contains(WriteScope),
+        ScopeRule.Receive => Scopes.Contains(ReceiveScope) || Scopes.Contains(WriteScope),
+        _ => false,
+    };
+}

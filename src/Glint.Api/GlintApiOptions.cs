@@ -1,0 +1,16 @@
+using Microsoft.Extensions.Configuration;
+
+namespace Glint.Api;
+
+/// <summary>What <c>globals</c> tells apps about this server (configuration section <c>api</c>: <c>api.network</c>, <c>api.lightning_address_domain</c>).</summary>
+public sealed class GlintApiOptions
+{
+    public const string Section = "api";
+
+    /// <summary>mainnet, testnet, signet or regtest.</summary>
+    public string Network { get; set; } = "mainnet";
+
+    /// <summary>The domain of the server's Lightning addresses (user@domain); empty until Lightning arrives.</summary>
+    [ConfigurationKeyName("lightning_address_domain")]
+    public string LightningAddressDomain { get; set; } = "";
+}

@@ -1,0 +1,10 @@
+namespace Glint.Api.Scalars;
+
+public sealed class PaymentHashType : StringScalarType
+{
+    public PaymentHashType()
+    {
+        Name = "PaymentHash";
+        Description = "The hash of a Lightning payment, 32 bytes in hex.";
+    }
+}

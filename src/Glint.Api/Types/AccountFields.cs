@@ -1,0 +1,72 @@
+using System.Collections;
+using System.Globalization;
+using Glint.Api.Access;
+using Glint.Api.Errors;
+using Glint.Api.Scalars;
+using Glint.Api.Validation;
+using Glint.Data.Wallets;
+using Glint.Wallet.Prices;
+using Glint.Wallet.Queries;
+using GraphQL;
+using GraphQL.Types;
+
+namespace Glint.Api.Types;
+
+/// <summary>The fields of Blink's <c>ConsumerAccount</c> (the <c>Account</c> interface declares the same).</summary>
+public static class AccountFields
+{
+    public static void AddTo(ObjectGraphType<WalletAccount> type)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        type.Field<NonNullGraphType<IdGraphType>>("id").Resolve(context => context.Source.Id.ToString("D", CultureInfo.InvariantCulture));
+        type.Field<NonNullGraphType<AccountLevelType>>("level").Resolve(context => context.Source.Level);
+        type.Field<NonNullGraphType<DisplayCurrencyType>>("displayCurrency").Resolve(context => context.Source.DisplayCurrency);
+        type.Field<NonNullGraphType<PublicWalletType>>("defaultWallet").ResolveAsync(async context =>
+            await context.Service<WalletQueries>().FindWalletAsync(context.Source.DefaultWalletId, context.CancellationToken));
+        type.Field<NonNullGraphType<WalletIdType>>("defaultWalletId").DeprecationReason("Use defaultWallet { id }.")
+            .Resolve(context => context.Source.DefaultWalletId);
+        type.Field<NonNullGraphType<ListGraphType<NonNullGraphType<WalletType>>>>("wallets").ResolveAsync(async context =>
+            await context.Service<WalletQueries>().WalletsAsync(context.Source.Id, context.CancellationToken));
+        type.Field<NonNullGraphType<WalletType>>("walletById")
+            .Argument<NonNullGraphType<WalletIdType>>("walletId")
+            .ResolveAsync(async context => await WalletByIdAsync(context));
+        type.Field<TransactionConnectionType>("transactions").Description("The transactions of the account's wallets (or of those in walletIds, which must be the account's), newest first.")
+            .WithPageArguments()
+            .Argument<ListGraphType<WalletIdType>>("walletIds")
+            .ResolveAsync(async context => await TransactionsAsync(context));
+        type.Field<NonNullGraphType<ListGraphType<NonNullGraphType<TransactionType>>>>("pendingIncomingTransactions")
+            .Argument<ListGraphType<WalletIdType>>("walletIds")
+            .Resolve(_ => Array.Empty<WalletTransaction>());
+        type.Field<NonNullGraphType<ListGraphType<NonNullGraphType<CallbackEndpointType>>>>("callbackEndpoints")
+            .Resolve(_ => Array.Empty<CallbackEndpointType.Source>());
+        type.Field<NonNullGraphType<StringGraphType>>("callbackPortalUrl").Description("Empty: Glint has no callback portal yet.").Resolve(_ => "");
+        type.Field<NonNullGraphType<RealtimePriceType>>("realtimePrice").ResolveAsync(async context =>
+            await context.Service<IPriceProvider>().GetPriceAsync(context.CancellationToken));
+    }
+
+    private static async Task<Data.Wallets.Wallet> WalletByIdAsync(IResolveFieldContext<WalletAccount> context)
+    {
+        var wallet = await context.Service<WalletQueries>().FindWalletAsync(context.GetArgument<Guid>("walletId"), context.CancellationToken);
+        return wallet is not null && wallet.AccountId == context.Source.Id ? wallet : throw ApiErrors.InvalidInput("Invalid walletId for account.");
+    }
+
+    private static async Task<TransactionPage> TransactionsAsync(IResolveFieldContext<WalletAccount> context)
+    {
+        var page = Pagination.From(context);
+        var queries = context.Service<WalletQueries>();
+        var owned = (await queries.WalletsAsync(context.Source.Id, context.CancellationToken)).Select(wallet => wallet.Id).ToList();
+        if (context.GetArgument<object?>("walletIds") is IEnumerable requested)
+        {
+            // As in Blink, naming a wallet that is not the account's is an error, not an empty list.
+            var wanted = requested.OfType<Guid>().Distinct().ToList();
+            if (wanted.Except(owned).Any())
+            {
+                throw ApiErrors.InvalidInput("Invalid walletId for account.");
+            }
+
+            owned = wanted;
+        }
+
+        return await queries.TransactionsAsync(owned, page.First, page.After, page.Last, page.Before, context.CancellationToken);
+    }
+}

@@ -1,0 +1,23 @@
+using Glint.Api.Scalars;
+using GraphQL.Types;
+
+namespace Glint.Api.Types;
+
+/// <summary>Settings of this server that matter to apps.</summary>
+public sealed class GlobalsType : ObjectGraphType<GlintApiOptions>
+{
+    public GlobalsType()
+    {
+        Name = "Globals";
+        Field<NonNullGraphType<NetworkType>>("network").Description("The Bitcoin network: mainnet, testnet, signet or regtest.")
+            .Resolve(context => context.Source.Network);
+        Field<NonNullGraphType<StringGraphType>>("lightningAddressDomain").Resolve(context => context.Source.LightningAddressDomain);
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<StringGraphType>>>>("lightningAddressDomainAliases").Resolve(_ => Array.Empty<string>());
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<StringGraphType>>>>("nodesIds").Description("Public keys of the server's Lightning nodes (none yet).")
+            .Resolve(_ => Array.Empty<string>());
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<CountryType>>>>("supportedCountries").Description("Countries where phone login works (none: Glint has no phone login).")
+            .Resolve(_ => Array.Empty<CountryType.Source>());
+        Field<NonNullGraphType<BuildInformationType>>("buildInformation").Resolve(context => context.Source);
+        Field<NonNullGraphType<FeesInformationType>>("feesInformation").Resolve(context => context.Source);
+    }
+}

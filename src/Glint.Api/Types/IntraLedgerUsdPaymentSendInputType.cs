@@ -1,0 +1,23 @@
+using Glint.Api.Scalars;
+using GraphQL.Types;
+
+namespace Glint.Api.Types;
+
+public sealed class IntraLedgerUsdPaymentSendInputType : InputObjectGraphType<PaymentInput>
+{
+    public IntraLedgerUsdPaymentSendInputType()
+    {
+        Name = "IntraLedgerUsdPaymentSendInput";
+        Field<NonNullGraphType<CentAmountType>>("amount").Description("How many US cents to send.");
+        Field<MemoType>("memo").Description("A note for both sides of the payment.");
+        Field<NonNullGraphType<WalletIdType>>("recipientWalletId");
+        Field<NonNullGraphType<WalletIdType>>("walletId").Description("The caller's wallet to pay from.");
+    }
+
+    public override object ParseDictionary(IDictionary<string, object?> value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        return new PaymentInput((Guid)value["walletId"]!, (Guid)value["recipientWalletId"]!, (long)value["amount"]!,
+            value.TryGetValue("memo", out var memo) ? memo as string : null);
+    }
+}

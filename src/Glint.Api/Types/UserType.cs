@@ -1,0 +1,42 @@
+using System.Globalization;
+using Glint.Api.Access;
+using Glint.Api.Scalars;
+using Glint.Data.Users;
+using Glint.Data.Wallets;
+using Glint.Wallet.Queries;
+using GraphQL;
+using GraphQL.Types;
+
+namespace Glint.Api.Types;
+
+public sealed class UserType : ObjectGraphType<User>
+{
+    public UserType()
+    {
+        Name = "User";
+        Field<NonNullGraphType<IdGraphType>>("id").Resolve(context => context.Source.Id.ToString("D", CultureInfo.InvariantCulture));
+        Field<NonNullGraphType<TimestampType>>("createdAt").Resolve(context => context.Source.CreatedAt);
+        Field<NonNullGraphType<AccountType>>("defaultAccount").ResolveAsync(async context => await AccountOfAsync(context));
+        Field<EmailType>("email").Description("The user's email address and whether it is verified.")
+            .Resolve(context => new EmailType.Source(context.Source.Email, context.Source.EmailVerified));
+        Field<NonNullGraphType<LanguageType>>("language").Description("Preferred language; empty means the app's own choice.")
+            .Resolve(context => context.Source.Language);
+        Field<PhoneType>("phone").Description("The user's phone number, with its country code.").Resolve(context => context.Source.Phone);
+        Field<NonNullGraphType<BooleanGraphType>>("totpEnabled").Description("Whether the user logs in with a one-time password app (not offered yet: false).").Resolve(_ => false);
+        Field<UsernameType>("username").Description("The account's username, once set; it never changes.")
+            .DeprecationReason("Kept for Blink's apps; the username belongs to the account.")
+            .ResolveAsync(async context => (await AccountOfAsync(context)).Username);
+    }
+
+    /// <summary>The user's account: the caller's, already loaded, or read for another user.</summary>
+    private static async Task<WalletAccount> AccountOfAsync(IResolveFieldContext<User> context)
+    {
+        if (context.Caller().Account is { } account && account.UserId == context.Source.Id)
+        {
+            return account;
+        }
+
+        return await context.Service<WalletQueries>().FindAccountOfUserAsync(context.Source.Id, context.CancellationToken)
+            ?? throw new InvalidOperationException($"User {context.Source.Id} has no account.");
+    }
+}

@@ -1,0 +1,180 @@
+using System.Text;
+using Glint.Api;
+using Glint.Api.Access;
+using GraphQLParser;
+using GraphQLParser.AST;
+
+namespace Glint.Server.Tests.Api;
+
+/// <summary>
+/// Every type, field, argument, enum value and union member Glint implements has Blink's exact name, type and
+/// nullability, read from <c>shared/reference/blink-public-schema.graphql</c> beside the repository.
+/// </summary>
+public sealed class SchemaConformanceTests
+{
+    private static readonly HashSet<string> BuiltIns = ["String", "Int", "Float", "Boolean", "ID"];
+
+    [Fact]
+    public void Sdl_MatchesBlinksPublicSchema()
+    {
+        var ours = Definitions(GlintSchema.PrintSdl());
+        var blink = Definitions(File.ReadAllText(ReferenceSchemaPath()));
+        var problems = new List<string>();
+
+        foreach (var (name, definition) in ours)
+        {
+            if (BuiltIns.Contains(name))
+            {
+                continue;
+            }
+
+            if (!blink.TryGetValue(name, out var reference))
+            {
+                problems.Add($"type {name} is not in Blink's schema");
+                continue;
+            }
+
+            if (definition.Kind != reference.Kind)
+            {
+                problems.Add($"type {name} is a {definition.Kind} here and a {reference.Kind} in Blink's schema");
+                continue;
+            }
+
+            Compare(name, definition, reference, problems);
+        }
+
+        Assert.True(problems.Count == 0, "Differences from Blink's schema:\n" + string.Join('\n', problems));
+        Assert.Contains("Query", ours.Keys);
+        Assert.Contains("Mutation", ours.Keys);
+    }
+
+    [Fact]
+    public void RootFields_EachDeclareAnAccessRule()
+    {
+        var schema = new GlintSchema();
+        schema.Initialize();
+
+        var fields = schema.Query.Fields.Concat(schema.Mutation!.Fields).ToList();
+
+        Assert.All(fields, field => Assert.True(AccessRules.RuleOf(field) is not null, $"{field.Name} declares no access rule"));
+        Assert.All(schema.Mutation.Fields, field => Assert.Equal(ScopeRule.Write, AccessRules.RuleOf(field)));
+        Assert.Equal(ScopeRule.Read, AccessRules.RuleOf(schema.Query.GetField("me")!));
+        Assert.Equal(ScopeRule.Read, AccessRules.RuleOf(schema.Query.GetField("authorization")!));
+        Assert.Equal(ScopeRule.None, AccessRules.RuleOf(schema.Query.GetField("globals")!));
+    }
+
+    private static void Compare(string type, ASTNode ours, ASTNode blink, List<string> problems)
+    {
+        switch (ours)
+        {
+            case IHasFieldsDefinitionNode { Fields: { } fields } when blink is IHasFieldsDefinitionNode { Fields: { } blinkFields }:
+                CompareFields(type, fields.Items, blinkFields.Items, problems);
+                if (ours is IHasInterfacesNode { Interfaces: { } interfaces })
+                {
+                    var blinkInterfaces = ((IHasInterfacesNode)blink).Interfaces?.Items.Select(i => i.Name.StringValue).ToHashSet() ?? [];
+                    problems.AddRange(interfaces.Items.Where(i => !blinkInterfaces.Contains(i.Name.StringValue))
+                        .Select(i => $"{type} implements {i.Name.StringValue}, Blink's does not"));
+                }
+
+                break;
+            case GraphQLInputObjectTypeDefinition input:
+                var blinkInput = (GraphQLInputObjectTypeDefinition)blink;
+                var inputFields = input.Fields?.Items.ToDictionary(f => f.Name.StringValue, f => Print(f.Type)) ?? [];
+                var blinkInputFields = blinkInput.Fields?.Items.ToDictionary(f => f.Name.StringValue, f => Print(f.Type)) ?? [];
+                if (!inputFields.OrderBy(f => f.Key, StringComparer.Ordinal).SequenceEqual(blinkInputFields.OrderBy(f => f.Key, StringComparer.Ordinal)))
+                {
+                    problems.Add($"input {type} has {Describe(inputFields)}, Blink's has {Describe(blinkInputFields)}");
+                }
+
+                break;
+            case GraphQLEnumTypeDefinition values:
+                var ourValues = values.Values?.Items.Select(v => v.Name.StringValue).Order(StringComparer.Ordinal).ToList() ?? [];
+                var blinkValues = ((GraphQLEnumTypeDefinition)blink).Values?.Items.Select(v => v.Name.StringValue).Order(StringComparer.Ordinal).ToList() ?? [];
+                if (!ourValues.SequenceEqual(blinkValues))
+                {
+                    problems.Add($"enum {type} is {string.Join(' ', ourValues)}, Blink's is {string.Join(' ', blinkValues)}");
+                }
+
+                break;
+            case GraphQLUnionTypeDefinition union:
+                var members = union.Types?.Items.Select(t => t.Name.StringValue).Order(StringComparer.Ordinal).ToList() ?? [];
+                var blinkMembers = ((GraphQLUnionTypeDefinition)blink).Types?.Items.Select(t => t.Name.StringValue).Order(StringComparer.Ordinal).ToList() ?? [];
+                if (!members.SequenceEqual(blinkMembers))
+                {
+                    problems.Add($"union {type} is {string.Join(" | ", members)}, Blink's is {string.Join(" | ", blinkMembers)}");
+                }
+
+                break;
+        }
+    }
+
+    private static void CompareFields(string type, IEnumerable<GraphQLFieldDefinition> fields, IEnumerable<GraphQLFieldDefinition> blinkFields, List<string> problems)
+    {
+        var blinkByName = blinkFields.ToDictionary(f => f.Name.StringValue);
+        foreach (var field in fields)
+        {
+            var name = $"{type}.{field.Name.StringValue}";
+            if (!blinkByName.TryGetValue(field.Name.StringValue, out var blinkField))
+            {
+                problems.Add($"{name} is not in Blink's schema");
+                continue;
+            }
+
+            if (Print(field.Type) != Print(blinkField.Type))
+            {
+                problems.Add($"{name} is {Print(field.Type)}, Blink's is {Print(blinkField.Type)}");
+            }
+
+            // Both ways: an argument apps send must exist here, and each one here must exist in Blink's.
+            var arguments = Arguments(field);
+            var blinkArguments = Arguments(blinkField);
+            if (!arguments.OrderBy(a => a.Key, StringComparer.Ordinal).SequenceEqual(blinkArguments.OrderBy(a => a.Key, StringComparer.Ordinal)))
+            {
+                problems.Add($"{name} takes {Describe(arguments)}, Blink's takes {Describe(blinkArguments)}");
+            }
+        }
+    }
+
+    private static Dictionary<string, string> Arguments(GraphQLFieldDefinition field) =>
+        field.Arguments?.Items.ToDictionary(
+            a => a.Name.StringValue,
+            a => Print(a.Type) + (a.DefaultValue is null ? "" : " = " + a.DefaultValue switch
+            {
+                GraphQLStringValue text => $"\"{text.Value}\"",
+                GraphQLEnumValue value => value.Name.StringValue,
+                var other => other.Kind.ToString(),
+            })) ?? [];
+
+    private static string Describe(Dictionary<string, string> items) =>
+        items.Count == 0 ? "nothing" : string.Join(", ", items.OrderBy(i => i.Key, StringComparer.Ordinal).Select(i => $"{i.Key}: {i.Value}"));
+
+    private static string Print(GraphQLType type) => type switch
+    {
+        GraphQLNonNullType nonNull => Print(nonNull.Type) + "!",
+        GraphQLListType list => "[" + Print(list.Type) + "]",
+        GraphQLNamedType named => named.Name.StringValue,
+        _ => throw new InvalidOperationException($"Unknown type node {type.Kind}"),
+    };
+
+    private static Dictionary<string, ASTNode> Definitions(string sdl) =>
+        Parser.Parse(sdl).Definitions
+            .OfType<GraphQLTypeDefinition>()
+            .ToDictionary(definition => definition.Name.StringValue, definition => (ASTNode)definition);
+
+    /// <summary><c>../shared/reference/blink-public-schema.graphql</c> from the repository root (the folder with Glint.slnx).</summary>
+    private static string ReferenceSchemaPath()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Glint.slnx")))
+        {
+            directory = directory.Parent;
+        }
+
+        Assert.True(directory is not null, $"No Glint.slnx above {AppContext.BaseDirectory}: cannot find the repository root.");
+        var path = Path.GetFullPath(Path.Combine(directory.FullName, "..", "shared", "reference", "blink-public-schema.graphql"));
+        Assert.True(File.Exists(path), new StringBuilder()
+            .Append("Blink's public schema is missing: expected ").Append(path)
+            .Append(" (the shared/ folder beside the repository holds the reference files).").ToString());
+        return path;
+    }
+}

@@ -1,0 +1,114 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Glint.Server.Tests.Infrastructure;
+using static Glint.Server.Tests.Api.ApiCalls;
+
+namespace Glint.Server.Tests.Api;
+
+/// <summary>The HTTP side of <c>/graphql</c>: POST and GET, Blink's error shape, and 4xx (never 500) for bad requests.</summary>
+public abstract class TransportTests<TServer>(TServer server) : IClassFixture<TServer> where TServer : GlintServerFixture
+{
+    [Fact]
+    public async Task Get_RunsAQuery()
+    {
+        using var response = await server.Public.GetAsync("/graphql?query=" + Uri.EscapeDataString("query Net($c: DisplayCurrency) { globals { network } realtimePrice(currency: $c) { denominatorCurrency } }")
+            + "&operationName=Net&variables=" + Uri.EscapeDataString("""{"c":"usd"}"""));
+        var body = await BodyAsync(response);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("mainnet", body["data"]!["globals"]!["network"].Str());
+        Assert.Equal("USD", body["data"]!["realtimePrice"]!["denominatorCurrency"].Str());
+    }
+
+    [Fact]
+    public async Task Get_RefusesAMutation()
+    {
+        using var response = await server.Public.GetAsync("/graphql?query=" + Uri.EscapeDataString("""mutation { userUpdateLanguage(input: {language: "fr"}) { errors { message } } }"""));
+
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
+        Assert.Equal("Can only perform a mutation operation from a POST request.", SingleError(await BodyAsync(response))["message"].Str());
+    }
+
+    [Theory]
+    [InlineData("{not json")]
+    [InlineData("[]")]
+    [InlineData("""{"query": 5}""")]
+    [InlineData("""{"query": "{ globals { network } }", "variables": 5}""")]
+    [InlineData("null")]
+    [InlineData("")]
+    public async Task BadJson_Is400WithAGraphQLError(string json)
+    {
+        using var response = await server.PostRawGraphQLAsync(null, json);
+        var body = await BodyAsync(response);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("BAD_REQUEST", SingleError(body)["code"].Str());
+        Assert.Null(body["data"]);
+    }
+
+    [Fact]
+    public async Task NotJson_Is415()
+    {
+        using var response = await server.PostRawGraphQLAsync(null, "query { globals { network } }", contentType: "text/plain");
+
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+        Assert.Equal("BAD_REQUEST", SingleError(await BodyAsync(response))["code"].Str());
+    }
+
+    [Fact]
+    public async Task SyntaxError_Is400WithItsLocation()
+    {
+        using var response = await server.PostGraphQLAsync(null, "query { globals { network }");
+        var error = SingleError(await BodyAsync(response));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("GRAPHQL_PARSE_FAILED", error["code"].Str());
+        Assert.Equal(1, error["locations"]![0]!["line"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task UnknownField_Is400ValidationFailed()
+    {
+        using var response = await server.PostGraphQLAsync(null, "query { globals { network nope } }");
+        var error = SingleError(await BodyAsync(response));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("GRAPHQL_VALIDATION_FAILED", error["code"].Str());
+        Assert.Contains("nope", error["message"].Str(), StringComparison.Ordinal);
+        Assert.Equal(["message", "locations", "code"], error.Select(property => property.Key));
+    }
+
+    [Fact]
+    public async Task MissingQuery_Is400()
+    {
+        using var response = await server.PostRawGraphQLAsync(null, """{"variables":{}}""");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task SameQueryAgain_IsServedFromTheParsedDocument()
+    {
+        const string query = "query Twice { globals { network nodesIds } }";
+
+        var first = await server.DataAsync(null, query);
+        var second = await server.DataAsync(null, query);
+
+        Assert.Equal(first.ToJsonString(), second.ToJsonString());
+    }
+
+    [Fact]
+    public async Task AdminPort_HasNoGraphQL()
+    {
+        using var response = await server.Admin.PostAsync("/graphql", new StringContent("""{"query":"{ globals { network } }"}""", System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    private static async Task<JsonObject> BodyAsync(HttpResponseMessage response) =>
+        JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();
+}
+
+public sealed class SqliteTransportTests(SqliteServerFixture server) : TransportTests<SqliteServerFixture>(server);
+
+public sealed class PostgresTransportTests(PostgresServerFixture server) : TransportTests<PostgresServerFixture>(server);
