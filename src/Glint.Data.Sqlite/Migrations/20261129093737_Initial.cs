@@ -1,0 +1,460 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Glint.Data.Sqlite.Migrations
+{
+    /// <inheritdoc />
+    public partial class Initial : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "accounts",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    UserId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Username = table.Column<string>(type: "TEXT", maxLength: 50, nullable: true),
+                    UsernameKey = table.Column<string>(type: "TEXT", maxLength: 50, nullable: true),
+                    DefaultWalletId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    DisplayCurrency = table.Column<string>(type: "TEXT", maxLength: 8, nullable: false),
+                    Level = table.Column<int>(type: "INTEGER", nullable: false),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_accounts", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "jwk_signing_keys",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Algorithm = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    SealedPrivateKey = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_jwk_signing_keys", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ledger_entries",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Kind = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    IdempotencyKey = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    InitiatorAccountId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    Memo = table.Column<string>(type: "TEXT", maxLength: 1024, nullable: true),
+                    Details = table.Column<string>(type: "TEXT", nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ledger_entries", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "oauth2_clients",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "TEXT", nullable: false),
+                    Document = table.Column<string>(type: "TEXT", nullable: false),
+                    Owner = table.Column<string>(type: "TEXT", maxLength: 400, nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: false),
+                    ApplicationType = table.Column<string>(type: "TEXT", maxLength: 50, nullable: true),
+                    ClientId = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    ClientSecret = table.Column<string>(type: "TEXT", nullable: true),
+                    ClientType = table.Column<string>(type: "TEXT", maxLength: 50, nullable: true),
+                    ConcurrencyToken = table.Column<string>(type: "TEXT", maxLength: 50, nullable: true),
+                    ConsentType = table.Column<string>(type: "TEXT", maxLength: 50, nullable: true),
+                    DisplayName = table.Column<string>(type: "TEXT", nullable: true),
+                    DisplayNames = table.Column<string>(type: "TEXT", nullable: true),
+                    JsonWebKeySet = table.Column<string>(type: "TEXT", nullable: true),
+                    Permissions = table.Column<string>(type: "TEXT", nullable: true),
+                    PostLogoutRedirectUris = table.Column<string>(type: "TEXT", nullable: true),
+                    Properties = table.Column<string>(type: "TEXT", nullable: true),
+                    RedirectUris = table.Column<string>(type: "TEXT", nullable: true),
+                    Requirements = table.Column<string>(type: "TEXT", nullable: true),
+                    Settings = table.Column<string>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_oauth2_clients", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "oauth2_flows",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    ConsentChallenge = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    LoginVerifierHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    ConsentVerifierHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    ClientId = table.Column<string>(type: "TEXT", maxLength: 400, nullable: false),
+                    Subject = table.Column<string>(type: "TEXT", maxLength: 400, nullable: true),
+                    SessionId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    State = table.Column<int>(type: "INTEGER", nullable: false),
+                    ConsentRemembered = table.Column<bool>(type: "INTEGER", nullable: false),
+                    AuthorizationId = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    RequestedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: false),
+                    Document = table.Column<string>(type: "TEXT", nullable: false),
+                    Version = table.Column<Guid>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_oauth2_flows", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "oauth2_login_sessions",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Subject = table.Column<string>(type: "TEXT", maxLength: 400, nullable: false),
+                    AuthenticatedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: false),
+                    Remember = table.Column<bool>(type: "INTEGER", nullable: false),
+                    ExpiresAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_oauth2_login_sessions", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "oauth2_logout_requests",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    VerifierHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    Subject = table.Column<string>(type: "TEXT", maxLength: 400, nullable: false),
+                    SessionId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    ClientId = table.Column<string>(type: "TEXT", maxLength: 400, nullable: true),
+                    RequestUrl = table.Column<string>(type: "TEXT", nullable: false),
+                    RpInitiated = table.Column<bool>(type: "INTEGER", nullable: false),
+                    State = table.Column<int>(type: "INTEGER", nullable: false),
+                    RequestedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: false),
+                    Version = table.Column<Guid>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_oauth2_logout_requests", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "oauth2_scopes",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "TEXT", nullable: false),
+                    ConcurrencyToken = table.Column<string>(type: "TEXT", maxLength: 50, nullable: true),
+                    Description = table.Column<string>(type: "TEXT", nullable: true),
+                    Descriptions = table.Column<string>(type: "TEXT", nullable: true),
+                    DisplayName = table.Column<string>(type: "TEXT", nullable: true),
+                    DisplayNames = table.Column<string>(type: "TEXT", nullable: true),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    Properties = table.Column<string>(type: "TEXT", nullable: true),
+                    Resources = table.Column<string>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_oauth2_scopes", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "users",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Email = table.Column<string>(type: "TEXT", maxLength: 320, nullable: true),
+                    EmailVerified = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Phone = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
+                    Language = table.Column<string>(type: "TEXT", maxLength: 35, nullable: false),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_users", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "wallets",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    AccountId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Currency = table.Column<string>(type: "TEXT", maxLength: 3, nullable: false),
+                    Balance = table.Column<long>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_wallets", x => x.Id);
+                    table.CheckConstraint("ck_wallets_balance_not_negative", "\"Balance\" >= 0");
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ledger_postings",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    EntryId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    LedgerAccount = table.Column<string>(type: "TEXT", maxLength: 80, nullable: false),
+                    WalletId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    Currency = table.Column<string>(type: "TEXT", maxLength: 3, nullable: false),
+                    Amount = table.Column<long>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ledger_postings", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ledger_postings_ledger_entries_EntryId",
+                        column: x => x.EntryId,
+                        principalTable: "ledger_entries",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "oauth2_authorizations",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "TEXT", nullable: false),
+                    ApplicationId = table.Column<string>(type: "TEXT", nullable: true),
+                    ConcurrencyToken = table.Column<string>(type: "TEXT", maxLength: 50, nullable: true),
+                    CreationDate = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    Properties = table.Column<string>(type: "TEXT", nullable: true),
+                    Scopes = table.Column<string>(type: "TEXT", nullable: true),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 50, nullable: true),
+                    Subject = table.Column<string>(type: "TEXT", maxLength: 400, nullable: true),
+                    Type = table.Column<string>(type: "TEXT", maxLength: 50, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_oauth2_authorizations", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_oauth2_authorizations_oauth2_clients_ApplicationId",
+                        column: x => x.ApplicationId,
+                        principalTable: "oauth2_clients",
+                        principalColumn: "Id");
+                });
+
+            migrationBuilder.CreateTable(
+                name: "oauth2_tokens",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "TEXT", nullable: false),
+                    ApplicationId = table.Column<string>(type: "TEXT", nullable: true),
+                    AuthorizationId = table.Column<string>(type: "TEXT", nullable: true),
+                    ConcurrencyToken = table.Column<string>(type: "TEXT", maxLength: 50, nullable: true),
+                    CreationDate = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    ExpirationDate = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    Payload = table.Column<string>(type: "TEXT", nullable: true),
+                    Properties = table.Column<string>(type: "TEXT", nullable: true),
+                    RedemptionDate = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    ReferenceId = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 50, nullable: true),
+                    Subject = table.Column<string>(type: "TEXT", maxLength: 400, nullable: true),
+                    Type = table.Column<string>(type: "TEXT", maxLength: 150, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_oauth2_tokens", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_oauth2_tokens_oauth2_authorizations_AuthorizationId",
+                        column: x => x.AuthorizationId,
+                        principalTable: "oauth2_authorizations",
+                        principalColumn: "Id");
+                    table.ForeignKey(
+                        name: "FK_oauth2_tokens_oauth2_clients_ApplicationId",
+                        column: x => x.ApplicationId,
+                        principalTable: "oauth2_clients",
+                        principalColumn: "Id");
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_accounts_UserId",
+                table: "accounts",
+                column: "UserId",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_accounts_UsernameKey",
+                table: "accounts",
+                column: "UsernameKey",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_jwk_signing_keys_CreatedAt",
+                table: "jwk_signing_keys",
+                column: "CreatedAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ledger_entries_InitiatorAccountId_IdempotencyKey",
+                table: "ledger_entries",
+                columns: new[] { "InitiatorAccountId", "IdempotencyKey" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ledger_postings_EntryId",
+                table: "ledger_postings",
+                column: "EntryId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ledger_postings_LedgerAccount",
+                table: "ledger_postings",
+                column: "LedgerAccount");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ledger_postings_WalletId_Id",
+                table: "ledger_postings",
+                columns: new[] { "WalletId", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_oauth2_authorizations_ApplicationId_Status_Subject_Type",
+                table: "oauth2_authorizations",
+                columns: new[] { "ApplicationId", "Status", "Subject", "Type" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_oauth2_clients_ClientId",
+                table: "oauth2_clients",
+                column: "ClientId",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_oauth2_clients_DisplayName",
+                table: "oauth2_clients",
+                column: "DisplayName");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_oauth2_clients_Owner",
+                table: "oauth2_clients",
+                column: "Owner");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_oauth2_flows_AuthorizationId",
+                table: "oauth2_flows",
+                column: "AuthorizationId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_oauth2_flows_ConsentChallenge",
+                table: "oauth2_flows",
+                column: "ConsentChallenge",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_oauth2_flows_ConsentVerifierHash",
+                table: "oauth2_flows",
+                column: "ConsentVerifierHash",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_oauth2_flows_LoginVerifierHash",
+                table: "oauth2_flows",
+                column: "LoginVerifierHash",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_oauth2_flows_Subject_ClientId_ConsentRemembered",
+                table: "oauth2_flows",
+                columns: new[] { "Subject", "ClientId", "ConsentRemembered" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_oauth2_login_sessions_Subject",
+                table: "oauth2_login_sessions",
+                column: "Subject");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_oauth2_logout_requests_VerifierHash",
+                table: "oauth2_logout_requests",
+                column: "VerifierHash",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_oauth2_scopes_Name",
+                table: "oauth2_scopes",
+                column: "Name",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_oauth2_tokens_ApplicationId_Status_Subject_Type",
+                table: "oauth2_tokens",
+                columns: new[] { "ApplicationId", "Status", "Subject", "Type" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_oauth2_tokens_AuthorizationId",
+                table: "oauth2_tokens",
+                column: "AuthorizationId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_oauth2_tokens_ReferenceId",
+                table: "oauth2_tokens",
+                column: "ReferenceId",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_users_Email",
+                table: "users",
+                column: "Email",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_wallets_AccountId",
+                table: "wallets",
+                column: "AccountId");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "accounts");
+
+            migrationBuilder.DropTable(
+                name: "jwk_signing_keys");
+
+            migrationBuilder.DropTable(
+                name: "ledger_postings");
+
+            migrationBuilder.DropTable(
+                name: "oauth2_flows");
+
+            migrationBuilder.DropTable(
+                name: "oauth2_login_sessions");
+
+            migrationBuilder.DropTable(
+                name: "oauth2_logout_requests");
+
+            migrationBuilder.DropTable(
+                name: "oauth2_scopes");
+
+            migrationBuilder.DropTable(
+                name: "oauth2_tokens");
+
+            migrationBuilder.DropTable(
+                name: "users");
+
+            migrationBuilder.DropTable(
+                name: "wallets");
+
+            migrationBuilder.DropTable(
+                name: "ledger_entries");
+
+            migrationBuilder.DropTable(
+                name: "oauth2_authorizations");
+
+            migrationBuilder.DropTable(
+                name: "oauth2_clients");
+        }
+    }
+}
