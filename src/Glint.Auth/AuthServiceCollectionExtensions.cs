@@ -31,8 +31,8 @@ public static class AuthServiceCollectionExtensions
         services.AddAuthentication().AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiCredentialsHandler>(ApiCredentialsHandler.SchemeName, null);
         services.AddSingleton(secret);
         services.AddSingleton<LoginSessionCookie>();
-        services.AddScoped<BackChannelLogout>();
-        services.AddHttpClient(BackChannelLogout.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(5));
+        services.AddScoped<LogoutNotifications>();
+        services.AddHttpClient(LogoutNotifications.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(5));
 
         services.AddOpenIddict()
             .AddCore(core =>

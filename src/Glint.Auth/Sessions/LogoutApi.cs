@@ -46,7 +46,7 @@ public static class LogoutApi
     }
 
     private static async Task<IResult> LogoutAsync(
-        HttpContext http, GlintDbContext db, LoginSessionCookie cookies, BackChannelLogout backChannel, AuthSettings settings, TimeProvider time)
+        HttpContext http, GlintDbContext db, LoginSessionCookie cookies, LogoutNotifications notifications, AuthSettings settings, TimeProvider time)
     {
         if (http.GetOpenIddictServerResponse() is { Error: { Length: > 0 } error } response)
         {
@@ -70,8 +70,8 @@ public static class LogoutApi
             await db.LoginSessions.Where(session => session.Id == logout.SessionId).ExecuteDeleteAsync(http.RequestAborted);
             await db.SaveChangesAsync(http.RequestAborted);
             cookies.Delete(http.Response);
-            await backChannel.NotifyAsync(logout.SessionId, logout.Subject, http.RequestAborted);
-            return SignOut(request, settings);
+            var frontChannel = await notifications.NotifyAsync(logout.SessionId, logout.Subject, http.RequestAborted);
+            return frontChannel.Count == 0 ? SignOut(request, settings) : FrontChannelPage.Render(frontChannel, Destination(request, settings));
         }
 
         var session = cookies.ReadSessionId(http.Request) is { } id
@@ -100,6 +100,12 @@ public static class LogoutApi
         await db.SaveChangesAsync(http.RequestAborted);
         return Results.Redirect(QueryHelpers.AddQueryString(settings.EffectiveLogoutUrl.AbsoluteUri, "logout_challenge", challenge.Id));
     }
+
+    /// <summary>Where the browser ends: the client's validated post-logout URI with its state, or Glint's signed-out page.</summary>
+    private static string Destination(OpenIddictRequest request, AuthSettings settings) =>
+        string.IsNullOrEmpty(request.PostLogoutRedirectUri)
+            ? new Uri(settings.PublicBase, FallbackPath.TrimStart('/')).AbsoluteUri
+            : string.IsNullOrEmpty(request.State) ? request.PostLogoutRedirectUri : QueryHelpers.AddQueryString(request.PostLogoutRedirectUri, "state", request.State);
 
     private static IResult SignOut(OpenIddictRequest request, AuthSettings settings) =>
         string.IsNullOrEmpty(request.PostLogoutRedirectUri)

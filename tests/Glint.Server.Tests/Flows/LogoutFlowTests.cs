@@ -12,8 +12,10 @@ public abstract class LogoutFlowTests<TServer>(TServer server) : IClassFixture<T
     private const string RedirectUri = "http://127.0.0.1:9999/cb";
     private const string PostLogoutUri = "http://127.0.0.1:9999/bye";
 
-    private Task<FlowClient> ClientAsync(string? backChannel = null) => server.CreateCodeClientFromBodyAsync(new Dictionary<string, object?>
+    private Task<FlowClient> ClientAsync(string? backChannel = null, string? frontChannel = null) => server.CreateCodeClientFromBodyAsync(new Dictionary<string, object?>
     {
+        ["frontchannel_logout_uri"] = frontChannel ?? "",
+        ["frontchannel_logout_session_required"] = frontChannel is not null,
         ["grant_types"] = new[] { "authorization_code", "refresh_token" },
         ["response_types"] = new[] { "code" },
         ["scope"] = "openid offline read",
@@ -127,6 +129,28 @@ public abstract class LogoutFlowTests<TServer>(TServer server) : IClassFixture<T
         Assert.Equal(mine.Id, claims["aud"]!.GetValue<string>());
         Assert.NotNull(claims["events"]!["http://schemas.openid.net/event/backchannel-logout"]);
         Assert.Null(claims["nonce"]);
+    }
+
+    [Fact]
+    public async Task FrontChannelLogout_LoadsTheSessionClientsLogoutPages_ThenContinues()
+    {
+        var mine = await ClientAsync(frontChannel: "http://127.0.0.1:9999/front-logout");
+        var theirs = await ClientAsync(frontChannel: "http://127.0.0.1:9999/other-front-logout");
+        using var browser = new BrowserSession(server);
+        using var otherBrowser = new BrowserSession(server);
+        var (idToken, sid) = await SignInAsync(browser, mine, FlowCalls.NewSubject());
+        await SignInAsync(otherBrowser, theirs, FlowCalls.NewSubject());
+
+        var challenge = await StartLogoutAsync(browser, $"?id_token_hint={idToken}&post_logout_redirect_uri={Uri.EscapeDataString(PostLogoutUri)}&state=front-state-1");
+        using var accept = await server.Admin.PutAsync($"/admin/oauth2/auth/requests/logout/accept?logout_challenge={challenge}", null);
+        using var done = await browser.GetAsync(JsonNode.Parse(await accept.Content.ReadAsStringAsync())!["redirect_to"]!.GetValue<string>());
+        var page = await done.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, done.StatusCode);
+        Assert.Equal("text/html", done.Content.Headers.ContentType?.MediaType);
+        Assert.Contains($"src=\"http://127.0.0.1:9999/front-logout?iss={Uri.EscapeDataString($"http://127.0.0.1:{server.PublicPort}/")}&amp;sid={sid}\"", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("other-front-logout", page, StringComparison.Ordinal);
+        Assert.Contains(WebUtility.HtmlEncode($"{PostLogoutUri}?state=front-state-1"), page, StringComparison.Ordinal);
     }
 
     private static string Pad(string base64Url)

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Glint.Auth.Clients;
 using Glint.Data;
 using Glint.Data.OAuth;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -12,23 +13,24 @@ using OpenIddict.Server;
 namespace Glint.Auth.Sessions;
 
 /// <summary>
-/// OpenID Connect Back-Channel Logout 1.0: when a login session ends, every client that was given tokens in it and
-/// registered a <c>backchannel_logout_uri</c> receives a signed logout token. Only those clients: other sessions'
-/// apps hear nothing. Delivery is best effort with a short timeout and never delays the user's logout.
+/// Tells the clients of an ended login session, and only those: OpenID Connect Back-Channel Logout 1.0 sends each
+/// client with a <c>backchannel_logout_uri</c> a signed logout token (best effort, a short timeout, in parallel), and
+/// Front-Channel Logout 1.0 gives the browser the <c>frontchannel_logout_uri</c>s to load. Other sessions' apps hear nothing.
 /// </summary>
-public sealed partial class BackChannelLogout(
+public sealed partial class LogoutNotifications(
     GlintDbContext db,
     ClientDirectory clients,
     IOptionsMonitor<OpenIddictServerOptions> server,
     IHttpClientFactory http,
     AuthSettings settings,
     TimeProvider time,
-    ILogger<BackChannelLogout> logger)
+    ILogger<LogoutNotifications> logger)
 {
     public const string HttpClientName = "glint-backchannel-logout";
     private const string LogoutEvent = "http://schemas.openid.net/event/backchannel-logout";
 
-    public async Task NotifyAsync(string sessionId, string subject, CancellationToken cancellationToken)
+    /// <summary>Sends the back-channel logout tokens and returns the front-channel logout URLs for the browser.</summary>
+    public async Task<IReadOnlyList<string>> NotifyAsync(string sessionId, string subject, CancellationToken cancellationToken)
     {
         var clientIds = await db.OAuthFlows.AsNoTracking()
             .Where(flow => flow.SessionId == sessionId && flow.State == OAuthFlowState.ConsentUsed)
@@ -37,16 +39,30 @@ public sealed partial class BackChannelLogout(
             .ToListAsync(cancellationToken);
 
         var deliveries = new List<Task>();
+        var frontChannel = new List<string>();
         foreach (var clientId in clientIds)
         {
-            if (await clients.FindAsync(clientId, cancellationToken) is { BackchannelLogoutUri: { Length: > 0 } uri })
+            if (await clients.FindAsync(clientId, cancellationToken) is not { } client)
             {
-                deliveries.Add(DeliverAsync(uri, LogoutToken(clientId, subject, sessionId), clientId));
+                continue;
+            }
+
+            if (client.BackchannelLogoutUri is { Length: > 0 } backChannel)
+            {
+                deliveries.Add(DeliverAsync(backChannel, LogoutToken(clientId, subject, sessionId), clientId));
+            }
+
+            if (client.FrontchannelLogoutUri is { Length: > 0 } frontChannelUri)
+            {
+                frontChannel.Add(client.FrontchannelLogoutSessionRequired
+                    ? QueryHelpers.AddQueryString(frontChannelUri, new Dictionary<string, string?> { ["iss"] = settings.Issuer.AbsoluteUri, ["sid"] = sessionId })
+                    : frontChannelUri);
             }
         }
 
         // Sent in parallel and awaited only up to the client timeout: a slow client cannot hold up the others.
         await Task.WhenAll(deliveries);
+        return frontChannel;
     }
 
     private string LogoutToken(string clientId, string subject, string sessionId)
