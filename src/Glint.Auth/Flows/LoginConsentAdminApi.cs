@@ -22,10 +22,10 @@ public static class LoginConsentAdminApi
         var requests = routes.MapGroup("/admin/oauth2/auth/requests").DisableAntiforgery();
         requests.MapGet("/login", GetLoginAsync);
         requests.MapPut("/login/accept", AcceptLoginAsync);
-        requests.MapPut("/login/reject", RejectLoginAsync);
+        requests.MapPut("/login/reject", (HttpContext http, GlintDbContext db, AuthSettings settings, TimeProvider time) => RejectAsync(http, db, settings, time, login: true));
         requests.MapGet("/consent", GetConsentAsync);
         requests.MapPut("/consent/accept", AcceptConsentAsync);
-        requests.MapPut("/consent/reject", RejectConsentAsync);
+        requests.MapPut("/consent/reject", (HttpContext http, GlintDbContext db, AuthSettings settings, TimeProvider time) => RejectAsync(http, db, settings, time, login: false));
         return routes;
     }
 
@@ -97,25 +97,6 @@ public static class LoginConsentAdminApi
         return await AnswerAsync(db, flow, document, OAuthFlowState.LoginAccepted, http.RequestAborted);
     }
 
-    private static async Task<IResult> RejectLoginAsync(HttpContext http, GlintDbContext db, AuthSettings settings, TimeProvider time)
-    {
-        var (flow, error) = await FindAsync(http, db, "login", settings, time, LoginUsed);
-        if (flow is null)
-        {
-            return error!;
-        }
-
-        var (reject, bodyError) = await ReadBodyAsync<RejectRequest>(http);
-        if (reject is null)
-        {
-            return bodyError!;
-        }
-
-        var document = FlowDocument.Parse(flow.Document);
-        document.Rejection = reject;
-        return await AnswerAsync(db, flow, document, OAuthFlowState.LoginRejected, http.RequestAborted);
-    }
-
     private static async Task<IResult> GetConsentAsync(HttpContext http, GlintDbContext db, ClientDirectory clients, AuthSettings settings, TimeProvider time)
     {
         var (flow, error) = await FindAsync(http, db, "consent", settings, time, ConsentUsed);
@@ -179,9 +160,10 @@ public static class LoginConsentAdminApi
         return await AnswerAsync(db, flow, document, OAuthFlowState.ConsentAccepted, http.RequestAborted);
     }
 
-    private static async Task<IResult> RejectConsentAsync(HttpContext http, GlintDbContext db, AuthSettings settings, TimeProvider time)
+    /// <summary>Login and consent rejections are the same step: the reason is kept and the browser goes back with a verifier.</summary>
+    private static async Task<IResult> RejectAsync(HttpContext http, GlintDbContext db, AuthSettings settings, TimeProvider time, bool login)
     {
-        var (flow, error) = await FindAsync(http, db, "consent", settings, time, ConsentUsed);
+        var (flow, error) = await FindAsync(http, db, login ? "login" : "consent", settings, time, login ? LoginUsed : ConsentUsed);
         if (flow is null)
         {
             return error!;
@@ -195,7 +177,7 @@ public static class LoginConsentAdminApi
 
         var document = FlowDocument.Parse(flow.Document);
         document.Rejection = reject;
-        return await AnswerAsync(db, flow, document, OAuthFlowState.ConsentRejected, http.RequestAborted);
+        return await AnswerAsync(db, flow, document, login ? OAuthFlowState.LoginRejected : OAuthFlowState.ConsentRejected, http.RequestAborted);
     }
 
     /// <summary>
