@@ -51,6 +51,39 @@ public sealed class ClientManager(
         return true;
     }
 
+    /// <summary>
+    /// Exact matching, plus RFC 8252 §7.3 as Hydra applies it: a native app listening on an ephemeral port of a
+    /// loopback IP (<c>http://127.0.0.1</c>, <c>http://[::1]</c>) matches its registered URI whatever the port, as long
+    /// as the path and query are the same. Host names such as <c>localhost</c> still match exactly.
+    /// </summary>
+    public override async ValueTask<bool> ValidateRedirectUriAsync(OAuthClient application, string uri, CancellationToken cancellationToken = default)
+    {
+        if (await base.ValidateRedirectUriAsync(application, uri, cancellationToken))
+        {
+            return true;
+        }
+
+        if (!IsLoopbackIp(uri, out var requested))
+        {
+            return false;
+        }
+
+        foreach (var candidate in await Store.GetRedirectUrisAsync(application, cancellationToken))
+        {
+            if (IsLoopbackIp(candidate, out var registered) && registered.Host == requested.Host &&
+                string.Equals(registered.PathAndQuery, requested.PathAndQuery, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsLoopbackIp(string value, out Uri uri) =>
+        Uri.TryCreate(value, UriKind.Absolute, out uri!) && uri.Scheme == Uri.UriSchemeHttp && uri.Fragment.Length == 0 &&
+        uri.HostNameType is UriHostNameType.IPv4 or UriHostNameType.IPv6 && uri.IsLoopback;
+
     private static string CacheKey(string secret, string comparand)
     {
         var input = Encoding.UTF8.GetBytes(secret + "\0" + comparand);
