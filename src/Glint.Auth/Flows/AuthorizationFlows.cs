@@ -51,7 +51,7 @@ public sealed class AuthorizationFlows(
         var csrf = FlowSecrets.New();
         var document = new FlowDocument
         {
-            RequestUrl = RequestUrl(http),
+            RequestUrl = RequestUrls.Of(http, settings, AuthorizeApi.Path),
             RequestedScope = [.. request.GetScopes()],
             RequestedAudience = [.. GlintServerHandlers.Exchange.RequestedAudiences(request)],
             OidcContext = OidcContext(request),
@@ -318,18 +318,6 @@ public sealed class AuthorizationFlows(
         {
             return FlowErrors.ToClient(Errors.AccessDenied, "The verifier has already been used.");
         }
-    }
-
-    private string RequestUrl(HttpContext http)
-    {
-        var endpoint = new Uri(settings.PublicBase, "oauth2/auth").AbsoluteUri;
-        if (HttpMethods.IsGet(http.Request.Method))
-        {
-            return endpoint + http.Request.QueryString.Value;
-        }
-
-        var query = http.Request.Form.SelectMany(pair => pair.Value.Select(value => new KeyValuePair<string, string?>(pair.Key, value)));
-        return QueryHelpers.AddQueryString(endpoint, query);
     }
 
     private static JsonObject OidcContext(OpenIddictRequest request)

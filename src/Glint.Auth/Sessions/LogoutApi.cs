@@ -90,7 +90,7 @@ public static class LogoutApi
             Subject = session.Subject,
             SessionId = session.Id,
             ClientId = request.ClientId ?? hinted.Principal?.GetAudiences().FirstOrDefault(),
-            RequestUrl = RequestUrl(http, settings),
+            RequestUrl = RequestUrls.Of(http, settings, Path),
             RpInitiated = !string.IsNullOrEmpty(request.IdTokenHint) || !string.IsNullOrEmpty(request.ClientId),
             State = LogoutRequestState.Requested,
             RequestedAt = time.GetUtcNow(),
@@ -196,17 +196,5 @@ public static class LogoutApi
         }
 
         return (logout, null);
-    }
-
-    private static string RequestUrl(HttpContext http, AuthSettings settings)
-    {
-        var endpoint = new Uri(settings.PublicBase, Path.TrimStart('/')).AbsoluteUri;
-        if (HttpMethods.IsGet(http.Request.Method))
-        {
-            return endpoint + http.Request.QueryString.Value;
-        }
-
-        var query = http.Request.Form.SelectMany(pair => pair.Value.Select(value => new KeyValuePair<string, string?>(pair.Key, value)));
-        return QueryHelpers.AddQueryString(endpoint, query);
     }
 }
