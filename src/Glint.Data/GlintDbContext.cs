@@ -1,14 +1,16 @@
 using Glint.Data.OAuth;
 using Glint.Data.Users;
 using Glint.Data.Wallets;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace Glint.Data;
 
 /// <summary>
 /// The one database context. Each provider project (SQLite, PostgreSQL) supplies its own migrations assembly.
 /// </summary>
-public sealed class GlintDbContext(DbContextOptions<GlintDbContext> options) : DbContext(options)
+public sealed class GlintDbContext(DbContextOptions<GlintDbContext> options) : DbContext(options), IDataProtectionKeyContext
 {
     public DbSet<OAuthClient> OAuthClients => Set<OAuthClient>();
 
@@ -26,6 +28,15 @@ public sealed class GlintDbContext(DbContextOptions<GlintDbContext> options) : D
 
     public DbSet<User> Users => Set<User>();
 
+    public DbSet<LoginCode> LoginCodes => Set<LoginCode>();
+
+    public DbSet<LoginFailure> LoginFailures => Set<LoginFailure>();
+
+    public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
+
+    /// <summary>The key ring of the login pages' cookies and forms, shared by every node (sealed by the server).</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
     public DbSet<WalletAccount> Accounts => Set<WalletAccount>();
 
     public DbSet<Wallet> Wallets => Set<Wallet>();
@@ -34,10 +45,24 @@ public sealed class GlintDbContext(DbContextOptions<GlintDbContext> options) : D
 
     public DbSet<PostingRecord> Postings => Set<PostingRecord>();
 
+    /// <summary>
+    /// SQLite has no timestamp type: stored as text, a <see cref="DateTimeOffset"/> can be read and compared for equality
+    /// but not ordered or compared in a query. As a 64-bit number it can, so windows and expiries are queries there too.
+    /// </summary>
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        ArgumentNullException.ThrowIfNull(configurationBuilder);
+        if (Database.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite")
+        {
+            configurationBuilder.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToBinaryConverter>();
+        }
+    }
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         base.OnModelCreating(modelBuilder);
         modelBuilder.UseOpenIddict<OAuthClient, OAuthAuthorization, OAuthScope, OAuthToken, string>();
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(GlintDbContext).Assembly);
+        modelBuilder.Entity<DataProtectionKey>().ToTable("data_protection_keys");
     }
 }

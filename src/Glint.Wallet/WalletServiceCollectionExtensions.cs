@@ -1,3 +1,4 @@
+using Glint.Data.Users;
 using Glint.Ledger;
 using Glint.Wallet.Accounts;
 using Glint.Wallet.Ledger;
@@ -17,6 +18,7 @@ public static class WalletServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IPriceProvider>(provider => new FixedPriceProvider(price, provider.GetRequiredService<TimeProvider>()));
         services.AddScoped<AccountOpening>();
+        services.AddScoped<IUserRegistration>(provider => provider.GetRequiredService<AccountOpening>());
         services.AddScoped<WalletLedger>();
         services.AddScoped<PaymentService>();
         services.AddScoped<LedgerAudit>();

@@ -15,7 +15,22 @@ public sealed class User
     /// <summary>An IETF language tag, or empty for the app's default (Blink's <c>language</c>).</summary>
     public string Language { get; set; } = "";
 
-    public string Status { get; set; } = "active";
+    public string Status { get; set; } = UserStatus.Active;
 
     public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>The RFC 6238 shared secret, sealed under a key derived from the system secret; null without TOTP.</summary>
+    public byte[]? TotpSecret { get; set; }
+
+    /// <summary>The last TOTP time step accepted, so that a code cannot be replayed within its window.</summary>
+    public long? TotpLastStep { get; set; }
+
+    public DateTimeOffset? TotpEnabledAt { get; set; }
+}
+
+public static class UserStatus
+{
+    public const string Active = "active";
+
+    public const string Locked = "locked";
 }

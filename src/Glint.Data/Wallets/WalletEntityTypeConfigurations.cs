@@ -1,21 +1,7 @@
-using Glint.Data.Users;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace Glint.Data.Wallets;
-
-internal sealed class UserEntityTypeConfiguration : IEntityTypeConfiguration<User>
-{
-    public void Configure(EntityTypeBuilder<User> builder)
-    {
-        builder.ToTable("users");
-        builder.Property(user => user.Email).HasMaxLength(320);
-        builder.Property(user => user.Phone).HasMaxLength(32);
-        builder.Property(user => user.Language).HasMaxLength(35);
-        builder.Property(user => user.Status).HasMaxLength(16);
-        builder.HasIndex(user => user.Email).IsUnique();
-    }
-}
 
 internal sealed class WalletAccountEntityTypeConfiguration : IEntityTypeConfiguration<WalletAccount>
 {

@@ -50,11 +50,12 @@ public static class WalletCommands
         seed.SetAction((parse, cancellationToken) => RunAsync(parse, dsn, SeedAsync, cancellationToken));
         var dev = new Command("dev", "Development helpers");
         dev.Subcommands.Add(seed);
+        dev.Subcommands.Add(DevOutboxCommand.Build(dsn));
 
         return [users, wallets, ledger, dev];
     }
 
-    private static async Task<int> RunAsync(
+    internal static async Task<int> RunAsync(
         ParseResult parse, Option<string?> dsn, Func<ParseResult, IServiceProvider, CancellationToken, Task<int>> command,
         CancellationToken cancellationToken)
     {

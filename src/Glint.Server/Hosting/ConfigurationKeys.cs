@@ -27,6 +27,11 @@ public static class ConfigurationKeys
     public const string PkceEnforced = "oauth2:pkce:enforced";
     public const string RefreshReuseLeeway = "oauth2:grant:refresh_token:rotation_grace_period";
     public const string BtcUsdPrice = "price:btc_usd";
+    public const string LoginRememberFor = "login:remember_for";
+    public const string ConsentRememberFor = "consent:remember_for";
+    public const string LoginCodeTtl = "login:code_ttl";
+    public const string SmtpUri = "courier:smtp:connection_uri";
+    public const string MailFrom = "courier:smtp:from_address";
     public const string LogFormat = "log:format";
     public const string LogLevel = "log:level";
 
@@ -53,6 +58,11 @@ public static class ConfigurationKeys
         [PkceEnforced] = ["OAUTH2_PKCE_ENFORCED", "GLINT_OAUTH2_PKCE_ENFORCED"],
         [RefreshReuseLeeway] = ["OAUTH2_GRANT_REFRESH_TOKEN_ROTATION_GRACE_PERIOD", "GLINT_OAUTH2_GRANT_REFRESH_TOKEN_ROTATION_GRACE_PERIOD"],
         [BtcUsdPrice] = ["GLINT_PRICE_BTC_USD"],
+        [LoginRememberFor] = ["GLINT_LOGIN_REMEMBER_FOR"],
+        [ConsentRememberFor] = ["GLINT_CONSENT_REMEMBER_FOR"],
+        [LoginCodeTtl] = ["GLINT_LOGIN_CODE_TTL"],
+        [SmtpUri] = ["COURIER_SMTP_CONNECTION_URI", "GLINT_SMTP_URI"],
+        [MailFrom] = ["COURIER_SMTP_FROM_ADDRESS", "GLINT_SMTP_FROM"],
         [LogFormat] = ["LOG_FORMAT", "GLINT_LOG_FORMAT"],
         [LogLevel] = ["LOG_LEVEL", "GLINT_LOG_LEVEL"],
     };

@@ -6,6 +6,7 @@ using Glint.Auth.Jwk;
 using Glint.Auth.OAuth2;
 using Glint.Wallet;
 using Glint.Data;
+using Glint.Login;
 using Glint.Server.Health;
 using Microsoft.AspNetCore.Diagnostics;
 using OpenTelemetry.Metrics;
@@ -43,9 +44,17 @@ public static class GlintHost
         builder.Services.AddGlintAuth(settings.Auth, keys, secret);
         builder.Services.AddGlintWallet(settings.Price);
         builder.Services.AddGlintApi();
+        builder.Services.AddGlintLogin(settings.Login);
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddAspNetCoreInstrumentation().AddPrometheusExporter());
 
         var app = builder.Build();
+        if (settings.Login.SmtpUri is null)
+        {
+            app.Logger.LogWarning(
+                "No SMTP server is configured (courier.smtp.connection_uri): sign-in codes are kept in the dev outbox and logged, " +
+                "not emailed. Read them with `glint dev outbox`. Configure SMTP before real users sign in.");
+        }
+
         if (settings.UsesDevelopmentSecret)
         {
             app.Logger.LogWarning(
@@ -62,6 +71,7 @@ public static class GlintHost
         app.MapHealthApi();
         app.MapGlintAuthPublic();
         app.MapGlintApi();
+        app.MapGlintLogin();
         app.MapGlintAuthAdmin();
         app.MapPrometheusScrapingEndpoint("/admin/metrics/prometheus");
         return app;
@@ -97,9 +107,8 @@ public static class GlintHost
         logging.AddFilter("OpenIddict", LogLevel.Warning);
         logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
         logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
-        // Nothing Glint serves yet protects data with ASP.NET Core Data Protection (it comes with the login pages'
-        // cookies, whose keys will live in the database); until then its start-up notice about an unencrypted local
-        // key ring is noise.
+        // The login pages' key ring lives in the database, sealed by Glint itself (SealedKeyRingEncryptor); Data
+        // Protection's notices about where and how it stores keys do not apply.
         logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
     }
 

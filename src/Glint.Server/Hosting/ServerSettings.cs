@@ -3,6 +3,7 @@ using System.Net;
 using Glint.Auth;
 using Glint.Auth.Clients;
 using Glint.Data;
+using Glint.Login;
 
 namespace Glint.Server.Hosting;
 
@@ -21,6 +22,9 @@ public sealed class ServerSettings
     public required bool UsesDevelopmentSecret { get; init; }
     public required bool Dev { get; init; }
     public required AuthSettings Auth { get; init; }
+
+    /// <summary>The built-in login, consent and account pages.</summary>
+    public required LoginOptions Login { get; init; }
     public required bool JsonLogs { get; init; }
 
     /// <summary>The fixed BTC/USD price of the default price provider (<c>price.btc_usd</c>, US dollars per bitcoin).</summary>
@@ -87,6 +91,16 @@ public sealed class ServerSettings
             Dev = dev,
             Price = ReadPrice(config),
             JsonLogs = !string.Equals(config[ConfigurationKeys.LogFormat], "text", StringComparison.OrdinalIgnoreCase),
+            Login = new LoginOptions
+            {
+                AdminApi = new Uri($"http://{LocalAddress(adminHost)}:{adminPort}/"),
+                RememberLoginFor = Duration(config, ConfigurationKeys.LoginRememberFor, TimeSpan.FromHours(1)),
+                RememberConsentFor = Duration(config, ConfigurationKeys.ConsentRememberFor, TimeSpan.FromDays(30), allowZero: true),
+                CodeLifetime = Duration(config, ConfigurationKeys.LoginCodeTtl, TimeSpan.FromMinutes(15)),
+                SmtpUri = SmtpUri(config),
+                MailFrom = config[ConfigurationKeys.MailFrom] is { Length: > 0 } from ? from : "Glint <no-reply@glint.localhost>",
+                SecureCookies = issuer.Scheme == Uri.UriSchemeHttps,
+            },
             Auth = new AuthSettings
             {
                 Issuer = issuer,
@@ -105,6 +119,25 @@ public sealed class ServerSettings
                 Dev = dev,
             },
         };
+    }
+
+    /// <summary>Where this process reaches its own admin port: a wildcard listener is reached on loopback.</summary>
+    private static string LocalAddress(string host) =>
+        host is "0.0.0.0" or "::" or "[::]" or "*" or "+" ? "127.0.0.1"
+        : IPAddress.TryParse(host, out var address) && address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{host}]"
+        : host;
+
+    private static Uri? SmtpUri(IConfiguration config)
+    {
+        var text = config[ConfigurationKeys.SmtpUri];
+        if (string.IsNullOrEmpty(text))
+        {
+            return null;
+        }
+
+        return Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "smtp" or "smtps" && uri.Host.Length > 0
+            ? uri
+            : throw new SettingsException("courier.smtp.connection_uri must be an smtp:// or smtps:// URL such as smtps://user:password@mail.example.com:465/.");
     }
 
     public static bool IsLoopback(string host) =>

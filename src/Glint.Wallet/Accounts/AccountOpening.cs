@@ -17,9 +17,17 @@ public abstract record OpenAccountFailure(string Message)
 }
 
 /// <summary>Opens a user's account with a BTC and a USD wallet, all in one transaction (BTC is the default wallet, as in Blink).</summary>
-public sealed class AccountOpening(GlintDbContext db, TimeProvider time)
+public sealed class AccountOpening(GlintDbContext db, TimeProvider time) : IUserRegistration
 {
-    public async Task<(OpenedAccount? Account, OpenAccountFailure? Failure)> OpenAsync(Guid? userId, string? email, string? username, CancellationToken cancellationToken)
+    /// <summary>A user's first login opens their account, with a verified email (the code proved it).</summary>
+    async Task<User?> IUserRegistration.RegisterAsync(string email, CancellationToken cancellationToken)
+    {
+        var (opened, _) = await OpenAsync(null, email, null, cancellationToken, emailVerified: true);
+        return opened is null ? null : await db.Users.FindAsync([opened.UserId], cancellationToken);
+    }
+
+    public async Task<(OpenedAccount? Account, OpenAccountFailure? Failure)> OpenAsync(
+        Guid? userId, string? email, string? username, CancellationToken cancellationToken, bool emailVerified = false)
     {
         var emailKey = email?.Trim().ToLowerInvariant();
         if (username is not null && !Usernames.IsValid(username))
@@ -38,7 +46,7 @@ public sealed class AccountOpening(GlintDbContext db, TimeProvider time)
         }
 
         var now = time.GetUtcNow();
-        var user = new User { Id = userId ?? Guid.NewGuid(), Email = emailKey, CreatedAt = now };
+        var user = new User { Id = userId ?? Guid.NewGuid(), Email = emailKey, EmailVerified = emailVerified && emailKey is not null, CreatedAt = now };
         var account = new WalletAccount
         {
             Id = Guid.NewGuid(),

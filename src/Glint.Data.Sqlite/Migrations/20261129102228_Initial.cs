@@ -23,11 +23,41 @@ namespace Glint.Data.Sqlite.Migrations
                     DisplayCurrency = table.Column<string>(type: "TEXT", maxLength: 8, nullable: false),
                     Level = table.Column<int>(type: "INTEGER", nullable: false),
                     Status = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: false)
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_accounts", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "data_protection_keys",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    FriendlyName = table.Column<string>(type: "TEXT", nullable: true),
+                    Xml = table.Column<string>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_data_protection_keys", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "dev_outbox",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    To = table.Column<string>(type: "TEXT", maxLength: 320, nullable: false),
+                    Subject = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
+                    Body = table.Column<string>(type: "TEXT", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_dev_outbox", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -37,7 +67,7 @@ namespace Glint.Data.Sqlite.Migrations
                     Id = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
                     Algorithm = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
                     SealedPrivateKey = table.Column<byte[]>(type: "BLOB", nullable: false),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: false)
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -54,11 +84,48 @@ namespace Glint.Data.Sqlite.Migrations
                     InitiatorAccountId = table.Column<Guid>(type: "TEXT", nullable: true),
                     Memo = table.Column<string>(type: "TEXT", maxLength: 1024, nullable: true),
                     Details = table.Column<string>(type: "TEXT", nullable: false),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: false)
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_ledger_entries", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "login_codes",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Email = table.Column<string>(type: "TEXT", maxLength: 320, nullable: false),
+                    CodeHash = table.Column<byte[]>(type: "BLOB", maxLength: 32, nullable: false),
+                    Challenge = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    IpAddress = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    ExpiresAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    FailedAttempts = table.Column<int>(type: "INTEGER", nullable: false),
+                    VerifiedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    UserId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    ConsumedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    Version = table.Column<Guid>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_login_codes", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "login_failures",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Identifier = table.Column<string>(type: "TEXT", maxLength: 320, nullable: false),
+                    IpAddress = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    At = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_login_failures", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -68,8 +135,8 @@ namespace Glint.Data.Sqlite.Migrations
                     Id = table.Column<string>(type: "TEXT", nullable: false),
                     Document = table.Column<string>(type: "TEXT", nullable: false),
                     Owner = table.Column<string>(type: "TEXT", maxLength: 400, nullable: false),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: false),
-                    UpdatedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false),
                     ApplicationType = table.Column<string>(type: "TEXT", maxLength: 50, nullable: true),
                     ClientId = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
                     ClientSecret = table.Column<string>(type: "TEXT", nullable: true),
@@ -105,7 +172,7 @@ namespace Glint.Data.Sqlite.Migrations
                     State = table.Column<int>(type: "INTEGER", nullable: false),
                     ConsentRemembered = table.Column<bool>(type: "INTEGER", nullable: false),
                     AuthorizationId = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
-                    RequestedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: false),
+                    RequestedAt = table.Column<long>(type: "INTEGER", nullable: false),
                     Document = table.Column<string>(type: "TEXT", nullable: false),
                     Version = table.Column<Guid>(type: "TEXT", nullable: false)
                 },
@@ -120,9 +187,9 @@ namespace Glint.Data.Sqlite.Migrations
                 {
                     Id = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
                     Subject = table.Column<string>(type: "TEXT", maxLength: 400, nullable: false),
-                    AuthenticatedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: false),
+                    AuthenticatedAt = table.Column<long>(type: "INTEGER", nullable: false),
                     Remember = table.Column<bool>(type: "INTEGER", nullable: false),
-                    ExpiresAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: true)
+                    ExpiresAt = table.Column<long>(type: "INTEGER", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -141,7 +208,7 @@ namespace Glint.Data.Sqlite.Migrations
                     RequestUrl = table.Column<string>(type: "TEXT", nullable: false),
                     RpInitiated = table.Column<bool>(type: "INTEGER", nullable: false),
                     State = table.Column<int>(type: "INTEGER", nullable: false),
-                    RequestedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: false),
+                    RequestedAt = table.Column<long>(type: "INTEGER", nullable: false),
                     Version = table.Column<Guid>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
@@ -178,7 +245,10 @@ namespace Glint.Data.Sqlite.Migrations
                     Phone = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
                     Language = table.Column<string>(type: "TEXT", maxLength: 35, nullable: false),
                     Status = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: false)
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    TotpSecret = table.Column<byte[]>(type: "BLOB", maxLength: 128, nullable: true),
+                    TotpLastStep = table.Column<long>(type: "INTEGER", nullable: true),
+                    TotpEnabledAt = table.Column<long>(type: "INTEGER", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -193,7 +263,7 @@ namespace Glint.Data.Sqlite.Migrations
                     AccountId = table.Column<Guid>(type: "TEXT", nullable: false),
                     Currency = table.Column<string>(type: "TEXT", maxLength: 3, nullable: false),
                     Balance = table.Column<long>(type: "INTEGER", nullable: false),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: false)
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -212,7 +282,7 @@ namespace Glint.Data.Sqlite.Migrations
                     WalletId = table.Column<Guid>(type: "TEXT", nullable: true),
                     Currency = table.Column<string>(type: "TEXT", maxLength: 3, nullable: false),
                     Amount = table.Column<long>(type: "INTEGER", nullable: false),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: false)
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -295,6 +365,11 @@ namespace Glint.Data.Sqlite.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_dev_outbox_To",
+                table: "dev_outbox",
+                column: "To");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_jwk_signing_keys_CreatedAt",
                 table: "jwk_signing_keys",
                 column: "CreatedAt");
@@ -319,6 +394,26 @@ namespace Glint.Data.Sqlite.Migrations
                 name: "IX_ledger_postings_WalletId_Id",
                 table: "ledger_postings",
                 columns: new[] { "WalletId", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_login_codes_Email_CreatedAt",
+                table: "login_codes",
+                columns: new[] { "Email", "CreatedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_login_codes_IpAddress_CreatedAt",
+                table: "login_codes",
+                columns: new[] { "IpAddress", "CreatedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_login_failures_Identifier_At",
+                table: "login_failures",
+                columns: new[] { "Identifier", "At" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_login_failures_IpAddress_At",
+                table: "login_failures",
+                columns: new[] { "IpAddress", "At" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_oauth2_authorizations_ApplicationId_Status_Subject_Type",
@@ -421,10 +516,22 @@ namespace Glint.Data.Sqlite.Migrations
                 name: "accounts");
 
             migrationBuilder.DropTable(
+                name: "data_protection_keys");
+
+            migrationBuilder.DropTable(
+                name: "dev_outbox");
+
+            migrationBuilder.DropTable(
                 name: "jwk_signing_keys");
 
             migrationBuilder.DropTable(
                 name: "ledger_postings");
+
+            migrationBuilder.DropTable(
+                name: "login_codes");
+
+            migrationBuilder.DropTable(
+                name: "login_failures");
 
             migrationBuilder.DropTable(
                 name: "oauth2_flows");

@@ -32,6 +32,36 @@ namespace Glint.Data.Postgres.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "data_protection_keys",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    FriendlyName = table.Column<string>(type: "text", nullable: true),
+                    Xml = table.Column<string>(type: "text", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_data_protection_keys", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "dev_outbox",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    To = table.Column<string>(type: "character varying(320)", maxLength: 320, nullable: false),
+                    Subject = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
+                    Body = table.Column<string>(type: "text", nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_dev_outbox", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "jwk_signing_keys",
                 columns: table => new
                 {
@@ -60,6 +90,43 @@ namespace Glint.Data.Postgres.Migrations
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_ledger_entries", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "login_codes",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Email = table.Column<string>(type: "character varying(320)", maxLength: 320, nullable: false),
+                    CodeHash = table.Column<byte[]>(type: "bytea", maxLength: 32, nullable: false),
+                    Challenge = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    IpAddress = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    ExpiresAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    FailedAttempts = table.Column<int>(type: "integer", nullable: false),
+                    VerifiedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    UserId = table.Column<Guid>(type: "uuid", nullable: true),
+                    ConsumedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    Version = table.Column<Guid>(type: "uuid", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_login_codes", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "login_failures",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    Identifier = table.Column<string>(type: "character varying(320)", maxLength: 320, nullable: false),
+                    IpAddress = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    At = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_login_failures", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -179,7 +246,10 @@ namespace Glint.Data.Postgres.Migrations
                     Phone = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
                     Language = table.Column<string>(type: "character varying(35)", maxLength: 35, nullable: false),
                     Status = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    TotpSecret = table.Column<byte[]>(type: "bytea", maxLength: 128, nullable: true),
+                    TotpLastStep = table.Column<long>(type: "bigint", nullable: true),
+                    TotpEnabledAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -296,6 +366,11 @@ namespace Glint.Data.Postgres.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_dev_outbox_To",
+                table: "dev_outbox",
+                column: "To");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_jwk_signing_keys_CreatedAt",
                 table: "jwk_signing_keys",
                 column: "CreatedAt");
@@ -320,6 +395,26 @@ namespace Glint.Data.Postgres.Migrations
                 name: "IX_ledger_postings_WalletId_Id",
                 table: "ledger_postings",
                 columns: new[] { "WalletId", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_login_codes_Email_CreatedAt",
+                table: "login_codes",
+                columns: new[] { "Email", "CreatedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_login_codes_IpAddress_CreatedAt",
+                table: "login_codes",
+                columns: new[] { "IpAddress", "CreatedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_login_failures_Identifier_At",
+                table: "login_failures",
+                columns: new[] { "Identifier", "At" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_login_failures_IpAddress_At",
+                table: "login_failures",
+                columns: new[] { "IpAddress", "At" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_oauth2_authorizations_ApplicationId_Status_Subject_Type",
@@ -422,10 +517,22 @@ namespace Glint.Data.Postgres.Migrations
                 name: "accounts");
 
             migrationBuilder.DropTable(
+                name: "data_protection_keys");
+
+            migrationBuilder.DropTable(
+                name: "dev_outbox");
+
+            migrationBuilder.DropTable(
                 name: "jwk_signing_keys");
 
             migrationBuilder.DropTable(
                 name: "ledger_postings");
+
+            migrationBuilder.DropTable(
+                name: "login_codes");
+
+            migrationBuilder.DropTable(
+                name: "login_failures");
 
             migrationBuilder.DropTable(
                 name: "oauth2_flows");

@@ -1,0 +1,186 @@
+using System.Buffers.Text;
+using System.Globalization;
+using System.Net.Mail;
+using System.Security.Cryptography;
+using System.Text;
+using Glint.Auth.Jwk;
+using Glint.Data;
+using Glint.Data.Users;
+using Glint.Login.Email;
+using Glint.Login.Totp;
+using Microsoft.EntityFrameworkCore;
+
+namespace Glint.Login.Codes;
+
+/// <summary>
+/// Email one-time-code login, then TOTP for users who enrolled it. A code is six digits, lives for
+/// <see cref="LoginOptions.CodeLifetime"/>, is stored only as an HMAC bound to its attempt, and dies after a few wrong
+/// guesses; failures also count against the email and the IP address (<see cref="LoginRateLimits"/>).
+/// </summary>
+public sealed class EmailLogin(
+    GlintDbContext db, LoginRateLimits limits, IEmailSender mail, IUserRegistration registration, TotpAuthenticator totp,
+    LoginOptions options, SystemSecret secret, TimeProvider time)
+{
+    private readonly byte[] _codeKey = secret.DeriveKey("login-codes");
+
+    /// <summary>The lower-cased address, or null when it is not a plausible email address.</summary>
+    public static string? NormalizeEmail(string? email)
+    {
+        var trimmed = email?.Trim();
+        return trimmed is { Length: > 0 and <= 320 } && MailAddress.TryCreate(trimmed, out var address) && address.Address == trimmed && trimmed.Contains('.', StringComparison.Ordinal)
+            ? trimmed.ToLowerInvariant()
+            : null;
+    }
+
+    public async Task<LoginOutcome> SendCodeAsync(string email, string? challenge, string ip, CancellationToken cancellationToken)
+    {
+        if (!await limits.MaySendCodeAsync(email, ip, cancellationToken))
+        {
+            return new LoginOutcome.Refused("Too many codes were requested. Please wait an hour before you ask for another.");
+        }
+
+        var code = RandomNumberGenerator.GetInt32(0, 1_000_000).ToString("D6", CultureInfo.InvariantCulture);
+        var now = time.GetUtcNow();
+        var attempt = new LoginCode
+        {
+            Id = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(24)),
+            Email = email,
+            Challenge = challenge,
+            IpAddress = ip,
+            CreatedAt = now,
+            ExpiresAt = now + options.CodeLifetime,
+            Version = Guid.NewGuid(),
+            CodeHash = [],
+        };
+        attempt.CodeHash = Hash(attempt.Id, code);
+        db.LoginCodes.Add(attempt);
+        await db.SaveChangesAsync(cancellationToken);
+
+        try
+        {
+            await mail.SendAsync(email, $"Your Glint sign-in code: {code}", CodeMessage(code), cancellationToken);
+        }
+        catch (EmailDeliveryException exception)
+        {
+            // An undelivered code must not count against the user's limit, nor leave anything behind.
+            db.LoginCodes.Remove(attempt);
+            await db.SaveChangesAsync(CancellationToken.None);
+            return new LoginOutcome.Refused(exception.Message);
+        }
+
+        return new LoginOutcome.CodeSent(attempt.Id);
+    }
+
+    public async Task<string?> EmailOfAsync(string attemptId, CancellationToken cancellationToken) =>
+        await db.LoginCodes.Where(code => code.Id == attemptId).Select(code => code.Email).SingleOrDefaultAsync(cancellationToken);
+
+    public async Task<LoginOutcome> CheckCodeAsync(string attemptId, string? challenge, string code, string ip, CancellationToken cancellationToken)
+    {
+        var attempt = await OpenAttemptAsync(attemptId, challenge, cancellationToken);
+        if (attempt is null || attempt.VerifiedAt is not null)
+        {
+            return LoginOutcome.Invalid;
+        }
+
+        if (!await limits.MayAttemptAsync(attempt.Email, ip, cancellationToken))
+        {
+            return LoginOutcome.RateLimited;
+        }
+
+        if (attempt.FailedAttempts >= options.Limits.FailuresPerCode)
+        {
+            return new LoginOutcome.Refused("This code has had too many wrong tries. Please request a new code.", StartOver: true);
+        }
+
+        var normalized = new string([.. code.Where(char.IsAsciiDigit)]);
+        if (normalized.Length != 6 || !CryptographicOperations.FixedTimeEquals(Hash(attempt.Id, normalized), attempt.CodeHash))
+        {
+            attempt.FailedAttempts++;
+            return await FailAsync(attempt, ip, "That code is not right. Check the email and try again.", cancellationToken);
+        }
+
+        var user = await db.Users.SingleOrDefaultAsync(candidate => candidate.Email == attempt.Email, cancellationToken)
+            ?? await registration.RegisterAsync(attempt.Email, cancellationToken)
+            ?? await db.Users.SingleAsync(candidate => candidate.Email == attempt.Email, cancellationToken);
+        if (user.Status != UserStatus.Active)
+        {
+            return new LoginOutcome.Refused("This account is locked. Please contact support.", StartOver: true);
+        }
+
+        var now = time.GetUtcNow();
+        attempt.VerifiedAt = now;
+        attempt.UserId = user.Id;
+        if (user.TotpSecret is null)
+        {
+            attempt.ConsumedAt = now;
+        }
+
+        if (!await TrySaveAsync(attempt, cancellationToken))
+        {
+            return LoginOutcome.Invalid;
+        }
+
+        return user.TotpSecret is null ? new LoginOutcome.LoggedIn(user, ["email"]) : new LoginOutcome.TotpRequired(attempt.Id);
+    }
+
+    public async Task<LoginOutcome> CheckTotpAsync(string attemptId, string? challenge, string code, string ip, CancellationToken cancellationToken)
+    {
+        var attempt = await OpenAttemptAsync(attemptId, challenge, cancellationToken);
+        if (attempt is not { VerifiedAt: not null, UserId: { } userId })
+        {
+            return LoginOutcome.Invalid;
+        }
+
+        if (!await limits.MayAttemptAsync(attempt.Email, ip, cancellationToken))
+        {
+            return LoginOutcome.RateLimited;
+        }
+
+        var user = await db.Users.SingleAsync(candidate => candidate.Id == userId, cancellationToken);
+        if (!totp.TryAccept(user, code))
+        {
+            return await FailAsync(attempt, ip, "That authenticator code is not right. Use the current code from your app.", cancellationToken);
+        }
+
+        attempt.ConsumedAt = time.GetUtcNow();
+        return await TrySaveAsync(attempt, cancellationToken) ? new LoginOutcome.LoggedIn(user, ["email", "totp"]) : LoginOutcome.Invalid;
+    }
+
+    /// <summary>The attempt, unless it is unknown, spent, expired or belongs to another login request.</summary>
+    private async Task<LoginCode?> OpenAttemptAsync(string attemptId, string? challenge, CancellationToken cancellationToken)
+    {
+        var attempt = await db.LoginCodes.SingleOrDefaultAsync(code => code.Id == attemptId, cancellationToken);
+        return attempt is { ConsumedAt: null } && attempt.Challenge == challenge && attempt.ExpiresAt > time.GetUtcNow() ? attempt : null;
+    }
+
+    private async Task<LoginOutcome> FailAsync(LoginCode attempt, string ip, string message, CancellationToken cancellationToken)
+    {
+        limits.RecordFailure(attempt.Email, ip);
+        return await TrySaveAsync(attempt, cancellationToken) ? new LoginOutcome.Refused(message) : LoginOutcome.Invalid;
+    }
+
+    private async Task<bool> TrySaveAsync(LoginCode attempt, CancellationToken cancellationToken)
+    {
+        attempt.Version = Guid.NewGuid();
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return true;
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            db.ChangeTracker.Clear();
+            return false;
+        }
+    }
+
+    private byte[] Hash(string attemptId, string code) => HMACSHA256.HashData(_codeKey, Encoding.UTF8.GetBytes(attemptId + ":" + code));
+
+    private string CodeMessage(string code) =>
+        $"""
+        Your Glint sign-in code is {code}
+
+        It expires in {options.CodeLifetime.TotalMinutes:0} minutes. If you did not try to sign in, you can ignore this email:
+        nobody can sign in without the code.
+        """;
+}

@@ -1,0 +1,22 @@
+using Glint.Data.Users;
+
+namespace Glint.Login.Codes;
+
+/// <summary>What a login step decided. Every failure carries the message the user sees.</summary>
+public abstract record LoginOutcome
+{
+    /// <summary>A code was sent; <paramref name="AttemptId"/> names the attempt in the next form.</summary>
+    public sealed record CodeSent(string AttemptId) : LoginOutcome;
+
+    /// <summary>The email code was right and the user has TOTP: the attempt waits for it.</summary>
+    public sealed record TotpRequired(string AttemptId) : LoginOutcome;
+
+    /// <summary>The user passed every step; the attempt is spent.</summary>
+    public sealed record LoggedIn(User User, IReadOnlyList<string> Methods) : LoginOutcome;
+
+    public sealed record Refused(string Message, bool StartOver = false) : LoginOutcome;
+
+    public static Refused RateLimited { get; } = new("Too many attempts. Please wait a while before you try again.");
+
+    public static Refused Invalid { get; } = new("This sign-in attempt is no longer valid. Please request a new code.", StartOver: true);
+}

@@ -1,0 +1,22 @@
+using Glint.Data;
+using Glint.Data.Users;
+using Microsoft.Extensions.Logging;
+
+namespace Glint.Login.Email;
+
+/// <summary>
+/// With no SMTP server configured, mail is kept in the database and logged instead of sent, so that a developer can
+/// sign in with <c>glint dev outbox</c>. The server warns at start-up that codes are not being delivered.
+/// </summary>
+public sealed partial class DevOutbox(GlintDbContext db, TimeProvider time, ILogger<DevOutbox> logger) : IEmailSender
+{
+    public async Task SendAsync(string recipient, string subject, string body, CancellationToken cancellationToken)
+    {
+        db.Outbox.Add(new OutboxMessage { To = recipient, Subject = subject, Body = body, CreatedAt = time.GetUtcNow() });
+        await db.SaveChangesAsync(cancellationToken);
+        LogKept(logger, recipient, subject, body);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Dev outbox (no SMTP configured), mail to {Recipient}: {Subject}: {Body}")]
+    private static partial void LogKept(ILogger logger, string recipient, string subject, string body);
+}

@@ -1,0 +1,72 @@
+using Glint.Auth.Jwk;
+using Glint.Data;
+using Glint.Login.Challenges;
+using Glint.Login.Codes;
+using Glint.Login.Email;
+using Glint.Login.Totp;
+using Glint.Login.Web;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc.ApplicationParts;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Glint.Login;
+
+public static class LoginServiceCollectionExtensions
+{
+    /// <summary>The built-in login, consent, logout and account pages (Razor Pages on the public port).</summary>
+    public static IServiceCollection AddGlintLogin(this IServiceCollection services, LoginOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        services.AddSingleton(options);
+        services.AddSingleton(provider => new KeySealer(provider.GetRequiredService<SystemSecret>()));
+        services.AddHttpClient<ChallengeClient>(client => client.BaseAddress = new Uri(options.AdminApi, "admin/"));
+        services.AddScoped<LoginRateLimits>();
+        services.AddScoped<EmailLogin>();
+        services.AddSingleton<TotpAuthenticator>();
+        if (options.SmtpUri is null)
+        {
+            services.AddScoped<IEmailSender, DevOutbox>();
+        }
+        else
+        {
+            services.AddSingleton<IEmailSender, SmtpEmailSender>();
+        }
+
+        // Cookies and form tokens must verify on every node: the key ring lives in the database, sealed.
+        services.AddDataProtection().SetApplicationName("glint").PersistKeysToDbContext<GlintDbContext>();
+        services.AddOptions<KeyManagementOptions>().Configure<KeySealer>((keys, sealer) => keys.XmlEncryptor = new SealedKeyRingEncryptor(sealer));
+        services.AddAntiforgery(antiforgery =>
+        {
+            antiforgery.Cookie.Name = "glint_csrf";
+            antiforgery.Cookie.SameSite = SameSiteMode.Strict;
+            antiforgery.Cookie.SecurePolicy = options.SecureCookies ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
+            antiforgery.FormFieldName = "csrf";
+            antiforgery.SuppressXFrameOptionsHeader = true;
+        });
+        services.AddAuthentication().AddCookie(AccountCookie.Scheme, cookie => AccountCookie.Configure(cookie, options.SecureCookies));
+        // The pages come from this assembly alone, whichever executable hosts them (glint, or a test host).
+        services.AddRazorPages()
+            .ConfigureApplicationPartManager(parts =>
+            {
+                var assembly = typeof(LoginOptions).Assembly;
+                parts.ApplicationParts.Clear();
+                foreach (var part in ApplicationPartFactory.GetApplicationPartFactory(assembly).GetApplicationParts(assembly))
+                {
+                    parts.ApplicationParts.Add(part);
+                }
+            })
+            .AddMvcOptions(mvc => mvc.Filters.Add<PageSecurityFilter>());
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapGlintLogin(this IEndpointRouteBuilder routes)
+    {
+        routes.MapRazorPages();
+        routes.MapStyleSheet();
+        return routes;
+    }
+}
