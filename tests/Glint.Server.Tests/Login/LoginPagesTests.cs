@@ -252,6 +252,36 @@ public abstract class LoginPagesTests<TServer>(TServer server) : IClassFixture<T
     }
 
     [Fact]
+    public async Task A_user_signs_in_to_the_account_pages_turns_on_totp_and_the_next_app_sign_in_asks_for_it()
+    {
+        using var pages = new LoginPages(server);
+        var email = LoginRules.NewEmail();
+        var (login, _) = await pages.GoAsync("/login");
+        var (code, _) = await pages.SubmitAsync(login!, "/login", [new("Email", email), new("Action", "next")]);
+        var (account, _) = await pages.SubmitAsync(code!, "/login/code", [new("Code", await pages.LastCodeAsync(email))]);
+        Assert.Equal("/account", account!.Path);
+        Assert.Equal(email, account.Text("account-email"));
+
+        var (enrol, _) = await pages.GoAsync("/account/totp");
+        var secret = OtpNet.Base32Encoding.ToBytes(enrol!.Text("totp-secret"));
+        var totp = new OtpNet.Totp(secret);
+        var (wrong, _) = await pages.SubmitAsync(enrol, "/account/totp?handler=Enable", [new("Code", "12345")]);
+        Assert.NotNull(wrong!.Text("error"));
+        var (enabled, _) = await pages.SubmitAsync(wrong, "/account/totp?handler=Enable", [new("Code", totp.ComputeTotp(DateTime.UtcNow))]);
+        Assert.Equal("Two-step sign-in is on.", enabled!.Text("notice"));
+
+        var client = await server.CreateCodeClientAsync();
+        using var app = new LoginPages(server);
+        var (appLogin, _) = await app.GoAsync(Authorize(client, "openid read"));
+        var (appCode, _) = await app.SubmitAsync(appLogin!, "/login", [new("Email", email), new("Action", "next")]);
+        var (second, _) = await app.SubmitAsync(appCode!, "/login/code", [new("Code", await app.LastCodeAsync(email))]);
+        Assert.Equal("/login/totp", second!.Path);
+        // The step used to turn TOTP on is spent; the next one (within the allowed drift) is new.
+        var (consent, _) = await app.SubmitAsync(second, "/login/totp", [new("Code", totp.ComputeTotp(DateTime.UtcNow.AddSeconds(30)))]);
+        Assert.Equal("/consent", consent!.Path);
+    }
+
+    [Fact]
     public async Task The_account_page_needs_a_signed_in_user()
     {
         using var pages = new LoginPages(server);
