@@ -67,10 +67,10 @@ internal sealed record ManagedField(string Name, ManagedField.Kind Type, JsonNod
     public JsonNode? Desired(JsonObject fileFields) =>
         fileFields.TryGetPropertyValue(Name, out var value) ? value : Unset;
 
-    /// <summary>Whether the server's value already is what the file asks for.</summary>
+    /// <summary>Whether the server's value already is what the file asks for. Scopes are a set: their order means nothing.</summary>
     public bool Matches(JsonNode? desired, JsonNode? actual) => Type switch
     {
-        Kind.Scope => desired is null || Words(desired).SequenceEqual(Words(actual)),
+        Kind.Scope => desired is null || Words(desired).ToHashSet().SetEquals(Words(actual)),
         Kind.Text => Text(desired) == Text(actual),
         Kind.List => Items(desired, Name).SequenceEqual(Items(actual, Name)),
         Kind.Switch => (desired?.GetValue<bool>() ?? false) == (actual is JsonValue value && value.TryGetValue<bool>(out var flag) && flag),

@@ -105,7 +105,7 @@ public sealed class GlintHttp(Uri endpoint, string unreachableHint) : IDisposabl
 
         var width = error.Select(member => member.Key.Length).DefaultIfEmpty(0).Max() + 1;
         var lines = error.Select(member =>
-            (member.Key + ":").PadRight(width) + " " + (member.Value is JsonValue value && value.TryGetValue<string>(out var text) ? text : member.Value?.ToJsonString() ?? "null"));
+            ((member.Key + ":").PadRight(width) + " " + (member.Value is JsonValue value && value.TryGetValue<string>(out var text) ? text : member.Value?.ToJsonString() ?? "null")).TrimEnd());
         return new CliException(heading, [.. lines]);
     }
 
