@@ -110,12 +110,12 @@ internal static class ClientFlags
             }
         }
 
-        foreach (var flag in Texts.Where(flag => parse.GetResult(flag.Option) is not null))
+        foreach (var flag in Texts.Where(flag => Given(parse, flag.Option)))
         {
             Replace(flag.Field, parse.GetValue(flag.Option) ?? "");
         }
 
-        foreach (var flag in Switches.Where(flag => parse.GetResult(flag.Option) is not null))
+        foreach (var flag in Switches.Where(flag => Given(parse, flag.Option)))
         {
             Replace(flag.Field, parse.GetValue(flag.Option));
         }
@@ -132,9 +132,12 @@ internal static class ClientFlags
     public static string? Secret(ParseResult parse) => parse.GetValue(Texts.Single(flag => flag.Field == "client_secret").Option);
 
     private static string[]? Values(ParseResult parse, ListFlag flag) =>
-        parse.GetResult(flag.Option) is null
+        !Given(parse, flag.Option)
             ? null
             : [.. (parse.GetValue(flag.Option) ?? []).SelectMany(value => value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))];
+
+    /// <summary>Typed on the command line: a switch that is left out still has an (implicit) result, false.</summary>
+    private static bool Given(ParseResult parse, Option option) => parse.GetResult(option) is { Implicit: false };
 
     private static JsonNode ListValue(ListFlag flag, string[] values) =>
         flag.SpaceSeparated ? JsonValue.Create(string.Join(' ', values)) : new JsonArray([.. values.Select(value => (JsonNode)value)]);

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Glint.Cli.Connection;
 using YamlDotNet.Core;
 using YamlDotNet.Serialization;
@@ -9,7 +10,7 @@ namespace Glint.Cli.ClientsAsCode;
 /// A clients file: YAML, or JSON (which YAML reads as it is), with a top-level <c>clients</c> list. Unknown keys and
 /// wrong types are errors with their line, so a typo never silently resets a field.
 /// </summary>
-public sealed class ClientFile
+public sealed partial class ClientFile
 {
     public List<ClientSpec>? Clients { get; set; }
 
@@ -36,13 +37,28 @@ public sealed class ClientFile
         }
         catch (YamlException exception)
         {
-            var reason = exception.InnerException?.Message ?? exception.Message;
-            throw new CliException($"{path}:{exception.Start.Line}:{exception.Start.Column}: {reason}");
+            throw new CliException($"{path}:{exception.Start.Line}:{exception.Start.Column}: {Explain(exception.InnerException?.Message ?? exception.Message)}");
         }
 
         var clients = file?.Clients ?? throw new CliException($"{path} has no 'clients' list (write 'clients: []' for none).");
         Validate(path, clients);
         return clients;
+    }
+
+    /// <summary>YamlDotNet's messages name .NET types; these name what to write instead.</summary>
+    private static string Explain(string reason)
+    {
+        if (UnknownKey().Match(reason) is { Success: true } unknown)
+        {
+            return unknown.Groups["type"].Value.EndsWith(nameof(ClientSpec), StringComparison.Ordinal)
+                ? $"'{unknown.Groups["key"].Value}' is not a client field; the fields are the Terraform hydra_oauth2_client resource's " +
+                  "(client_id, client_name, grant_types, response_types, scopes, redirect_uris, token_endpoint_auth_method, skip_consent, metadata, …)."
+                : $"'{unknown.Groups["key"].Value}' is not known here: a clients file has one top-level key, clients.";
+        }
+
+        return reason.StartsWith("Invalid cast", StringComparison.Ordinal) && reason.Contains("List", StringComparison.Ordinal)
+            ? "expected a list ([a, b], or one '- item' per line), not a single value."
+            : reason;
     }
 
     private static void Validate(string path, List<ClientSpec> clients)
@@ -71,4 +87,7 @@ public sealed class ClientFile
             _ = client.WireFields($"{path}: clients[{index}]");
         }
     }
+
+    [GeneratedRegex("^Property '(?<key>[^']*)' not found on type '(?<type>[^']*)'")]
+    private static partial Regex UnknownKey();
 }

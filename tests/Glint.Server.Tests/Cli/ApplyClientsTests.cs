@@ -215,10 +215,13 @@ public abstract partial class ApplyClientsTests<TServer>(TServer server) : IClas
     }
 
     [Theory]
-    [InlineData("clients:\n  - client_name: x\n    redirect_uri: [http://localhost/cb]\n", "clients.yaml:3:")]
+    [InlineData("clients:\n  - client_name: x\n    redirect_uri: [http://localhost/cb]\n", "clients.yaml:3:5: 'redirect_uri' is not a client field")]
+    [InlineData("clients:\n  - client_name: x\n    grant_types: client_credentials\n", "clients.yaml:3:18: expected a list")]
+    [InlineData("clients:\n  - client_name: x\n    skip_consent: maybe\n", "clients.yaml:3:19:")]
     [InlineData("clients:\n  - client_name: x\n  - client_name: x\n", "client_name 'x' is listed twice")]
     [InlineData("clients:\n  - scopes: [read]\n", "needs a client_id or a client_name")]
-    [InlineData("apps: []\n", "has no 'clients' list")]
+    [InlineData("apps: []\n", "'apps' is not known here")]
+    [InlineData("clients:\n", "has no 'clients' list")]
     [InlineData("clients:\n  - client_name: x\n    metadata_json: '{oops'\n", "metadata_json is not valid JSON")]
     public async Task Apply_BadFile_FailsWithWhereAndWhy_AndChangesNothing(string text, string message)
     {

@@ -157,6 +157,14 @@ public abstract class ClientCommandsTests<TServer>(TServer server) : IClassFixtu
         Assert.Equal(["authorization_code", "refresh_token"], Strings(stored["grant_types"]));
         Assert.Null(run.Json["client_secret"]);
 
+        // Switches left out are not reset: only --name changes here.
+        var renamed = await RunAsync(["update", "client", id, .. server.AdminEndpoint(), "--name", "point-of-sale"]);
+        Assert.True(renamed.Exit == 0, renamed.ToString());
+        stored = await StoredAsync(id);
+        Assert.Equal("point-of-sale", stored["client_name"]!.GetValue<string>());
+        Assert.True(stored["skip_consent"]!.GetValue<bool>());
+        Assert.Equal("read write", stored["scope"]!.GetValue<string>());
+
         var nothing = await RunAsync(["update", "client", id, .. server.AdminEndpoint()]);
         Assert.Equal(1, nothing.Exit);
         Assert.Contains("nothing to update", nothing.Error, StringComparison.Ordinal);
