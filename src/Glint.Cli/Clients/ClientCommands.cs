@@ -40,7 +40,7 @@ internal static class ClientCommands
 
     public static Command List()
     {
-        var command = new Command("clients", Described("List OAuth2 clients (GET /admin/clients), one page at a time", "glint list clients --page-size 100"));
+        var command = new Command("clients", HelpText.WithExample("List OAuth2 clients (GET /admin/clients), one page at a time", "glint list clients --page-size 100"));
         command.Aliases.Add("oauth2-clients");
         AddCommon(command);
         command.Options.Add(PageSizeOption);
@@ -70,7 +70,7 @@ internal static class ClientCommands
 
     public static Command DeleteAccessTokens()
     {
-        var command = new Command("access-tokens", Described("Revoke every access token of a client (DELETE /admin/oauth2/tokens)", "glint delete access-tokens 5f0e…"));
+        var command = new Command("access-tokens", HelpText.WithExample("Revoke every access token of a client (DELETE /admin/oauth2/tokens)", "glint delete access-tokens 5f0e…"));
         command.Arguments.Add(IdArgument);
         AddCommon(command);
         CliAction.Set(command, DeleteAccessTokensAsync);
@@ -209,7 +209,7 @@ internal static class ClientCommands
 
     private static Command Client(string description, string example)
     {
-        var command = new Command("client", Described(description, example));
+        var command = new Command("client", HelpText.WithExample(description, example));
         command.Aliases.Add("oauth2-client");
         AddCommon(command);
         return command;
@@ -220,8 +220,6 @@ internal static class ClientCommands
         command.Options.Add(Endpoint.Admin.Option);
         command.Options.Add(FormatOption.Option);
     }
-
-    internal static string Described(string description, string example) => $"{description}\n\nExample:\n  {example}";
 
     private static GlintHttp Connect(ParseResult parse) => new(Endpoint.Admin.Resolve(parse), Endpoint.Admin.Hint);
 

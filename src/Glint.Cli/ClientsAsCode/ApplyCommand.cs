@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Glint.Cli.Clients;
 using Glint.Cli.Connection;
+using Glint.Cli.Output;
 
 namespace Glint.Cli.ClientsAsCode;
 
@@ -22,7 +23,7 @@ internal static class ApplyCommand
 
     public static Command Build()
     {
-        var command = new Command("clients", ClientCommands.Described(
+        var command = new Command("clients", HelpText.WithExample(
             "Create, update and (with --prune) delete clients so that the server matches a file. Clients are matched by " +
             "client_id, else by client_name; the keys are the Terraform hydra_oauth2_client resource's. Secrets the server " +
             "generates are printed once, or written to --secrets-out.",

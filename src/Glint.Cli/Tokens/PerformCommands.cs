@@ -3,7 +3,6 @@ using System.CommandLine;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using Glint.Cli.Clients;
 using Glint.Cli.Connection;
 using Glint.Cli.Output;
 
@@ -31,7 +30,7 @@ internal static class PerformCommands
 
     public static Command ClientCredentials()
     {
-        var command = new Command("client-credentials", ClientCommands.Described(
+        var command = new Command("client-credentials", HelpText.WithExample(
             "Get an access token with the client credentials grant and print it",
             "glint perform client-credentials --client-id 5f0e… --client-secret … --scope read"));
         AddCommon(command);
@@ -43,7 +42,7 @@ internal static class PerformCommands
 
     public static Command AuthorizationCode()
     {
-        var command = new Command("authorization-code", ClientCommands.Described(
+        var command = new Command("authorization-code", HelpText.WithExample(
             "Log in through the authorization code flow with PKCE, as an app would: prints the authorization URL (and opens " +
             "it when a browser is available), waits for the browser at the local callback, exchanges the code and prints the tokens. " +
             "Register http://127.0.0.1:<port>/callback as one of the client's redirect URIs.",

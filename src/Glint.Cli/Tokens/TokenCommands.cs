@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Glint.Cli.Clients;
 using Glint.Cli.Connection;
 using Glint.Cli.Output;
 
@@ -18,7 +17,7 @@ internal static class TokenCommands
 
     public static Command Introspect()
     {
-        var command = new Command("token", ClientCommands.Described(
+        var command = new Command("token", HelpText.WithExample(
             "Show whether a token is active, and for whom (POST /admin/oauth2/introspect)",
             "glint introspect token glint_at_… --format json"));
         command.Arguments.Add(TokenArgument);
@@ -31,7 +30,7 @@ internal static class TokenCommands
 
     public static Command Revoke()
     {
-        var command = new Command("token", ClientCommands.Described(
+        var command = new Command("token", HelpText.WithExample(
             "Revoke an access or refresh token as the client it was issued to (POST /oauth2/revoke on the public port)",
             "glint revoke token glint_rt_… --client-id 5f0e… --client-secret …"));
         command.Arguments.Add(TokenArgument);
