@@ -4,7 +4,11 @@ using Glint.Server.Hosting;
 
 namespace Glint.Server.Cli;
 
-/// <summary><c>glint</c> (the same as <c>glint serve</c>), <c>glint migrate</c> and <c>glint keys rotate</c>.</summary>
+/// <summary>
+/// The <c>glint</c> executable: <c>glint</c> (the same as <c>glint serve</c>), <c>glint migrate</c>, <c>glint keys rotate</c>
+/// and the operator commands here, which run the host or work on its database; and the commands of <c>Glint.Cli</c>,
+/// which talk to a running Glint over HTTP.
+/// </summary>
 public static class GlintCommandLine
 {
     private static readonly Option<string?> DsnOption = new("--dsn") { Description = "Database: sqlite://<path> (default sqlite://glint.db) or postgres://user:pass@host:port/db" };
@@ -43,7 +47,7 @@ public static class GlintCommandLine
         graphql.Subcommands.Add(schema);
         root.Subcommands.Add(graphql);
 
-        foreach (var command in WalletCommands.Build(DsnOption))
+        foreach (var command in WalletCommands.Build(DsnOption).Concat(Glint.Cli.ApiCommands.Build()))
         {
             root.Subcommands.Add(command);
         }
