@@ -28,6 +28,8 @@ public static class AuthServiceCollectionExtensions
         services.AddScoped<ClientDirectory>();
         services.AddScoped<AuthorizationFlows>();
         services.AddScoped<AccessTokens>();
+        services.AddScoped<ApiKeys.ApiKeyStore>();
+        services.AddSingleton<ApiKeys.ApiKeyCache>();
         services.AddAuthentication().AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiCredentialsHandler>(ApiCredentialsHandler.SchemeName, null);
         services.AddSingleton(secret);
         services.AddSingleton<LoginSessionCookie>();

@@ -35,6 +35,15 @@ public sealed class AuthSettings
     /// <summary>Require PKCE from every client (Hydra's <c>oauth2.pkce.enforced</c>); public clients always need it.</summary>
     public bool PkceEnforced { get; init; }
 
+    /// <summary>What API keys start with, before the underscore (Blink's <c>key_prefix</c>).</summary>
+    public string ApiKeyPrefix { get; init; } = "glint";
+
+    /// <summary>
+    /// How long a validated API credential may be served from a node's cache: the longest another node may still accept
+    /// a credential revoked elsewhere. The node that revokes stops at once.
+    /// </summary>
+    public TimeSpan CredentialRevocationBound { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Development mode: <c>http</c> redirect URIs are accepted beyond loopback.</summary>
     public bool Dev { get; init; }
 

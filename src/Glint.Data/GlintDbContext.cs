@@ -1,3 +1,4 @@
+using Glint.Data.ApiKeys;
 using Glint.Data.OAuth;
 using Glint.Data.Users;
 using Glint.Data.Wallets;
@@ -27,6 +28,8 @@ public sealed class GlintDbContext(DbContextOptions<GlintDbContext> options) : D
     public DbSet<OAuthAuthorization> OAuthAuthorizations => Set<OAuthAuthorization>();
 
     public DbSet<User> Users => Set<User>();
+
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
 
     public DbSet<LoginCode> LoginCodes => Set<LoginCode>();
 

@@ -13,15 +13,25 @@ public sealed class Caller
     public const string WriteScope = "write";
     public const string ReceiveScope = "receive";
 
-    private Caller(Guid? userId, IReadOnlySet<string> scopes)
+    /// <summary>The credential kind of a first-party session token, the only kind that is not scoped.</summary>
+    public const string SessionCredential = "session";
+
+    private Caller(Guid? userId, IReadOnlySet<string> scopes, bool unrestricted)
     {
         UserId = userId;
         Scopes = scopes;
+        Unrestricted = unrestricted;
     }
 
     public Guid? UserId { get; }
 
     public IReadOnlySet<string> Scopes { get; }
+
+    /// <summary>
+    /// True for session tokens alone. Unlike Blink, an OAuth token or API key with none of the API's scopes may do
+    /// nothing: an empty consent must never mean full access.
+    /// </summary>
+    public bool Unrestricted { get; }
 
     /// <summary>The caller's account, loaded once by the first authenticated root field of the request.</summary>
     public WalletAccount? Account { get; set; }
@@ -30,18 +40,18 @@ public sealed class Caller
     {
         if (principal?.Identity?.IsAuthenticated != true || !Guid.TryParse(principal.FindFirst("sub")?.Value, out var userId))
         {
-            return new Caller(null, new HashSet<string>());
+            return new Caller(null, new HashSet<string>(), unrestricted: false);
         }
 
         var scopes = (principal.FindFirst("scope")?.Value ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        return new Caller(userId, new HashSet<string>(scopes, StringComparer.Ordinal));
+        return new Caller(userId, new HashSet<string>(scopes, StringComparer.Ordinal), principal.FindFirst("glint_credential")?.Value == SessionCredential);
     }
 
-    /// <summary>Blink's rule: an empty scope allows everything; receive is also satisfied by write.</summary>
+    /// <summary>Blink's rule, except for empty scopes (see <see cref="Unrestricted"/>): receive is also satisfied by write.</summary>
     public bool Allows(ScopeRule rule) => rule switch
     {
         ScopeRule.None => true,
-        _ when Scopes.Count == 0 => true,
+        _ when Unrestricted => true,
         ScopeRule.Read => Scopes.Contains(ReadScope),
         ScopeRule.Write => Scopes.Contains(WriteScope),
         ScopeRule.Receive => Scopes.Contains(ReceiveScope) || Scopes.Contains(WriteScope),

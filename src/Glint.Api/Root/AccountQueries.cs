@@ -19,8 +19,8 @@ public static class AccountQueries
     }
 
     /// <summary>
-    /// Blink's <c>resolveScopes</c>: an inactive account may only read; a scoped credential has its scopes (those the
-    /// API knows); an unscoped one has them all.
+    /// Blink's <c>resolveScopes</c>: an inactive account may only read; a session token has them all, any other credential
+    /// the scopes it was granted (those the API knows).
     /// </summary>
     public static AuthorizationType.Source Authorization(IResolveFieldContext context)
     {
@@ -32,7 +32,7 @@ public static class AccountQueries
             return new([Caller.ReadScope]);
         }
 
-        return new(caller.Scopes.Count == 0 ? all : [.. all.Where(caller.Scopes.Contains)]);
+        return new(caller.Unrestricted ? all : [.. all.Where(caller.Scopes.Contains)]);
     }
 
     public static async Task<Data.Wallets.Wallet> DefaultWalletAsync(IResolveFieldContext context)

@@ -1,4 +1,5 @@
 using Glint.Api.Access;
+using Glint.Api.ApiKeys;
 using Glint.Api.Types;
 using Glint.Api.Validation;
 using GraphQL;
@@ -29,6 +30,11 @@ public sealed class MutationType : ObjectGraphType
             .ResolveAsync(async context => await SettingsMutations.LanguageAsync(context)).Requires(ScopeRule.Write);
         Mutation<AccountUpdateDefaultWalletIdPayloadType, AccountUpdateDefaultWalletIdInputType>("accountUpdateDefaultWalletId", null)
             .ResolveAsync(async context => await SettingsMutations.DefaultWalletAsync(context)).Requires(ScopeRule.Write);
+        Mutation<ApiKeyCreatePayloadType, ApiKeyCreateInputType>("apiKeyCreate",
+            "Creates an API key with the given scopes (default READ and WRITE); its secret is returned only here.")
+            .ResolveAsync(async context => await ApiKeyMutations.CreateAsync(context)).Requires(ScopeRule.Write);
+        Mutation<ApiKeyRevokePayloadType, ApiKeyRevokeInputType>("apiKeyRevoke", "Revokes one of the caller's API keys; it stops working at once.")
+            .ResolveAsync(async context => await ApiKeyMutations.RevokeAsync(context)).Requires(ScopeRule.Write);
         Mutation<AccountUpdateDisplayCurrencyPayloadType, AccountUpdateDisplayCurrencyInputType>("accountUpdateDisplayCurrency", null)
             .ResolveAsync(async context => await SettingsMutations.DisplayCurrencyAsync(context)).Requires(ScopeRule.Write);
     }

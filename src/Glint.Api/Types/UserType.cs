@@ -22,7 +22,10 @@ public sealed class UserType : ObjectGraphType<User>
         Field<NonNullGraphType<LanguageType>>("language").Description("Preferred language; empty means the app's own choice.")
             .Resolve(context => context.Source.Language);
         Field<PhoneType>("phone").Description("The user's phone number, with its country code.").Resolve(context => context.Source.Phone);
-        Field<NonNullGraphType<BooleanGraphType>>("totpEnabled").Description("Whether the user logs in with a one-time password app (not offered yet: false).").Resolve(_ => false);
+        Field<NonNullGraphType<BooleanGraphType>>("totpEnabled").Description("Whether the user signs in with a code from an authenticator app too.")
+            .Resolve(context => context.Source.TotpSecret is not null);
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<ApiKeys.ApiKeyType>>>>("apiKeys").Description("The user's API keys: active, expired and revoked.")
+            .ResolveAsync(async context => await ApiKeys.ApiKeyMutations.ListAsync(context));
         Field<UsernameType>("username").Description("The account's username, once set; it never changes.")
             .DeprecationReason("Kept for Blink's apps; the username belongs to the account.")
             .ResolveAsync(async context => (await AccountOfAsync(context)).Username);

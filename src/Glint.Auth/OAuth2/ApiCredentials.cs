@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Glint.Auth.ApiKeys;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -16,16 +17,24 @@ namespace Glint.Auth.OAuth2;
 /// <c>Authorization: Bearer &lt;token&gt;</c> (RFC 6750). The principal carries <c>sub</c>, <c>scope</c>,
 /// <c>client_id</c> and the credential kind. A credential that is present but not valid never becomes anonymous.
 /// </summary>
-public sealed class ApiCredentialsHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, AccessTokens tokens)
+public sealed class ApiCredentialsHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, AccessTokens tokens, ApiKeyStore apiKeys)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "glint-api";
     public const string OAuth2TokenHeader = "Oauth2-Token";
+    public const string ApiKeyHeader = "X-API-KEY";
     public const string CredentialKindClaim = "glint_credential";
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
+        // Blink's order: Oauth2-Token, then X-API-KEY, then Authorization.
         var token = Request.Headers[OAuth2TokenHeader].ToString();
+        if (token.Length == 0 && Request.Headers[ApiKeyHeader].ToString() is { Length: > 0 } apiKey)
+        {
+            return await AuthenticateApiKeyAsync(apiKey);
+        }
+
         if (token.Length == 0 && Request.Headers.Authorization.ToString() is { } authorization &&
             authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
         {
@@ -48,6 +57,22 @@ public sealed class ApiCredentialsHandler(IOptionsMonitor<AuthenticationSchemeOp
         identity.AddClaim(new Claim(Claims.Scope, string.Join(' ', validated.GetScopes())));
         identity.AddClaim(new Claim(Claims.ClientId, validated.GetClaim(Claims.ClientId) ?? validated.GetPresenters().FirstOrDefault() ?? ""));
         identity.AddClaim(new Claim(CredentialKindClaim, "oauth2"));
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
+    }
+
+    private async Task<AuthenticateResult> AuthenticateApiKeyAsync(string secret)
+    {
+        var key = await apiKeys.ValidateAsync(secret.Trim(), Context.RequestAborted);
+        if (key is null)
+        {
+            return AuthenticateResult.Fail("The API key is invalid, expired or revoked.");
+        }
+
+        var identity = new ClaimsIdentity(SchemeName, Claims.Subject, Claims.Role);
+        identity.AddClaim(new Claim(Claims.Subject, key.UserId.ToString("D")));
+        identity.AddClaim(new Claim(Claims.Scope, string.Join(' ', key.Scopes)));
+        identity.AddClaim(new Claim(Claims.ClientId, "api-key:" + key.KeyId.ToString("D")));
+        identity.AddClaim(new Claim(CredentialKindClaim, "api_key"));
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 }

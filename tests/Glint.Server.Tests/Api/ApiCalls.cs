@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -100,6 +101,23 @@ public static class ApiCalls
         }
 
         return await server.Public.SendAsync(request);
+    }
+
+    /// <summary><c>POST /graphql</c> with one credential header of the caller's choice (<c>X-API-KEY</c>, <c>Authorization</c>, …).</summary>
+    public static async Task<HttpResponseMessage> PostGraphQLWithAsync(this GlintServerFixture server, string header, string value, string query)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/graphql") { Content = JsonContent.Create(new { query }) };
+        request.Headers.TryAddWithoutValidation(header, value);
+        return await server.Public.SendAsync(request);
+    }
+
+    /// <summary>A GraphQL call with an API key that must answer 200; returns the whole body.</summary>
+    public static async Task<JsonObject> ApiKeyGraphQLAsync(this GlintServerFixture server, string apiKey, string query)
+    {
+        using var response = await server.PostGraphQLWithAsync("X-API-KEY", apiKey, query);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"graphql: {(int)response.StatusCode} {text}");
+        return JsonNode.Parse(text)!.AsObject();
     }
 
     /// <summary>A GraphQL call that must answer 200; returns the whole body (<c>data</c> and <c>errors</c>).</summary>

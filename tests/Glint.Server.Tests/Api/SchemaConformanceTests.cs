@@ -18,7 +18,7 @@ public sealed class SchemaConformanceTests
     public void Sdl_MatchesBlinksPublicSchema()
     {
         var ours = Definitions(GlintSchema.PrintSdl());
-        var blink = Definitions(File.ReadAllText(ReferenceSchemaPath()));
+        var blink = Definitions(BlinkSchema());
         var problems = new List<string>();
 
         foreach (var (name, definition) in ours)
@@ -161,8 +161,52 @@ public sealed class SchemaConformanceTests
             .OfType<GraphQLTypeDefinition>()
             .ToDictionary(definition => definition.Name.StringValue, definition => (ASTNode)definition);
 
-    /// <summary><c>../shared/reference/blink-public-schema.graphql</c> from the repository root (the folder with Glint.slnx).</summary>
-    private static string ReferenceSchemaPath()
+    /// <summary>
+    /// Blink's API as its clients see it: the public schema with the API-key subgraph composed in (its types, its
+    /// <c>Mutation</c> fields and its extension of <c>User</c>), as Blink's federation router serves them together.
+    /// </summary>
+    private static string BlinkSchema()
+    {
+        var sdl = File.ReadAllText(ReferenceSchemaPath("blink-public-schema.graphql"));
+        var subgraphText = File.ReadAllText(ReferenceSchemaPath("blink-api-keys-schema.graphql"));
+        var subgraph = Parser.Parse(subgraphText);
+        var known = Definitions(sdl);
+        var composed = new StringBuilder(sdl);
+        foreach (var definition in subgraph.Definitions)
+        {
+            var text = subgraphText[definition.Location.Start..definition.Location.End];
+            var name = definition switch
+            {
+                GraphQLTypeDefinition type => type.Name.StringValue,
+                GraphQLObjectTypeExtension extension => extension.Name.StringValue,
+                _ => null,
+            };
+            if (name is null)
+            {
+                continue;
+            }
+
+            if (!known.ContainsKey(name))
+            {
+                composed.Append('\n').Append(text).Append('\n');
+            }
+            else if (definition is GraphQLObjectTypeDefinition or GraphQLObjectTypeExtension)
+            {
+                // Fields of a type both define (Mutation, User) join the public definition, minus federation's @external keys.
+                var fields = text[(text.IndexOf('{', StringComparison.Ordinal) + 1)..text.LastIndexOf('}')]
+                    .Split('\n').Where(line => line.Trim().Length > 0 && !line.Contains("@external", StringComparison.Ordinal));
+                var header = $"type {name} {{";
+                var at = composed.ToString().IndexOf("\n" + header, StringComparison.Ordinal);
+                Assert.True(at >= 0, $"Blink's public schema has no '{header}'");
+                composed.Insert(at + 1 + header.Length, "\n" + string.Join('\n', fields));
+            }
+        }
+
+        return composed.ToString();
+    }
+
+    /// <summary>A file of <c>../shared/reference/</c> from the repository root (the folder with Glint.slnx).</summary>
+    private static string ReferenceSchemaPath(string file)
     {
         var directory = new DirectoryInfo(AppContext.BaseDirectory);
         while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Glint.slnx")))
@@ -171,9 +215,9 @@ public sealed class SchemaConformanceTests
         }
 
         Assert.True(directory is not null, $"No Glint.slnx above {AppContext.BaseDirectory}: cannot find the repository root.");
-        var path = Path.GetFullPath(Path.Combine(directory.FullName, "..", "shared", "reference", "blink-public-schema.graphql"));
+        var path = Path.GetFullPath(Path.Combine(directory.FullName, "..", "shared", "reference", file));
         Assert.True(File.Exists(path), new StringBuilder()
-            .Append("Blink's public schema is missing: expected ").Append(path)
+            .Append("Blink's schema is missing: expected ").Append(path)
             .Append(" (the shared/ folder beside the repository holds the reference files).").ToString());
         return path;
     }
