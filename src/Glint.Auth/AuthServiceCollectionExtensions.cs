@@ -30,6 +30,7 @@ public static class AuthServiceCollectionExtensions
         services.AddScoped<AccessTokens>();
         services.AddScoped<ApiKeys.ApiKeyStore>();
         services.AddSingleton<ApiKeys.ApiKeyCache>();
+        services.AddScoped<SessionTokens.SessionTokenStore>();
         services.AddAuthentication().AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiCredentialsHandler>(ApiCredentialsHandler.SchemeName, null);
         services.AddSingleton(secret);
         services.AddSingleton<LoginSessionCookie>();

@@ -44,6 +44,9 @@ public sealed class AuthSettings
     /// </summary>
     public TimeSpan CredentialRevocationBound { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>How long a first-party session token lives (Blink's sessions last 30 days).</summary>
+    public TimeSpan SessionTokenLifetime { get; init; } = TimeSpan.FromDays(30);
+
     /// <summary>Development mode: <c>http</c> redirect URIs are accepted beyond loopback.</summary>
     public bool Dev { get; init; }
 

@@ -33,6 +33,8 @@ public sealed class GlintDbContext(DbContextOptions<GlintDbContext> options) : D
 
     public DbSet<LoginCode> LoginCodes => Set<LoginCode>();
 
+    public DbSet<SessionToken> SessionTokens => Set<SessionToken>();
+
     public DbSet<LoginFailure> LoginFailures => Set<LoginFailure>();
 
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();

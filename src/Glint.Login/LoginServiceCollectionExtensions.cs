@@ -3,6 +3,7 @@ using Glint.Data;
 using Glint.Login.Challenges;
 using Glint.Login.Codes;
 using Glint.Login.Email;
+using Glint.Login.Sessions;
 using Glint.Login.Totp;
 using Glint.Login.Web;
 using Microsoft.AspNetCore.Builder;
@@ -66,6 +67,7 @@ public static class LoginServiceCollectionExtensions
     public static IEndpointRouteBuilder MapGlintLogin(this IEndpointRouteBuilder routes)
     {
         routes.MapRazorPages();
+        routes.MapSessionAuthApi();
         routes.MapStyleSheet();
         return routes;
     }

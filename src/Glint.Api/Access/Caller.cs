@@ -16,12 +16,16 @@ public sealed class Caller
     /// <summary>The credential kind of a first-party session token, the only kind that is not scoped.</summary>
     public const string SessionCredential = "session";
 
-    private Caller(Guid? userId, IReadOnlySet<string> scopes, bool unrestricted)
+    private Caller(Guid? userId, IReadOnlySet<string> scopes, bool unrestricted, Guid? sessionId = null)
     {
         UserId = userId;
         Scopes = scopes;
         Unrestricted = unrestricted;
+        SessionId = sessionId;
     }
+
+    /// <summary>The session token's id, when the caller used one.</summary>
+    public Guid? SessionId { get; }
 
     public Guid? UserId { get; }
 
@@ -44,7 +48,9 @@ public sealed class Caller
         }
 
         var scopes = (principal.FindFirst("scope")?.Value ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        return new Caller(userId, new HashSet<string>(scopes, StringComparer.Ordinal), principal.FindFirst("glint_credential")?.Value == SessionCredential);
+        var session = principal.FindFirst("glint_credential")?.Value == SessionCredential;
+        return new Caller(userId, new HashSet<string>(scopes, StringComparer.Ordinal), session,
+            session && Guid.TryParse(principal.FindFirst("glint_session")?.Value, out var sessionId) ? sessionId : null);
     }
 
     /// <summary>Blink's rule, except for empty scopes (see <see cref="Unrestricted"/>): receive is also satisfied by write.</summary>

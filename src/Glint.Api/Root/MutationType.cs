@@ -35,6 +35,10 @@ public sealed class MutationType : ObjectGraphType
             .ResolveAsync(async context => await ApiKeyMutations.CreateAsync(context)).Requires(ScopeRule.Write);
         Mutation<ApiKeyRevokePayloadType, ApiKeyRevokeInputType>("apiKeyRevoke", "Revokes one of the caller's API keys; it stops working at once.")
             .ResolveAsync(async context => await ApiKeyMutations.RevokeAsync(context)).Requires(ScopeRule.Write);
+        Field<NonNullGraphType<SuccessPayloadType>>("userLogout").Argument<UserLogoutInputType>("input")
+            .Description("Ends the session whose token made the call; other credentials are revoked where they were issued.")
+            .WithMetadata(QueryComplexityRule.CostKey, QueryComplexityRule.MutationCost)
+            .ResolveAsync(async context => await SessionMutations.LogoutAsync(context)).Requires(ScopeRule.Write);
         Mutation<AccountUpdateDisplayCurrencyPayloadType, AccountUpdateDisplayCurrencyInputType>("accountUpdateDisplayCurrency", null)
             .ResolveAsync(async context => await SettingsMutations.DisplayCurrencyAsync(context)).Requires(ScopeRule.Write);
     }

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Glint.Auth.ApiKeys;
+using Glint.Auth.SessionTokens;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -18,13 +19,15 @@ namespace Glint.Auth.OAuth2;
 /// <c>client_id</c> and the credential kind. A credential that is present but not valid never becomes anonymous.
 /// </summary>
 public sealed class ApiCredentialsHandler(
-    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, AccessTokens tokens, ApiKeyStore apiKeys)
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, AccessTokens tokens, ApiKeyStore apiKeys,
+    SessionTokenStore sessions)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "glint-api";
     public const string OAuth2TokenHeader = "Oauth2-Token";
     public const string ApiKeyHeader = "X-API-KEY";
     public const string CredentialKindClaim = "glint_credential";
+    public const string SessionIdClaim = "glint_session";
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -46,6 +49,11 @@ public sealed class ApiCredentialsHandler(
             return AuthenticateResult.NoResult();
         }
 
+        if (token.StartsWith(SessionTokenStore.Prefix, StringComparison.Ordinal))
+        {
+            return await AuthenticateSessionAsync(token);
+        }
+
         var validated = await tokens.ValidateAccessTokenAsync(token, Context.RequestAborted);
         if (validated is null)
         {
@@ -57,6 +65,23 @@ public sealed class ApiCredentialsHandler(
         identity.AddClaim(new Claim(Claims.Scope, string.Join(' ', validated.GetScopes())));
         identity.AddClaim(new Claim(Claims.ClientId, validated.GetClaim(Claims.ClientId) ?? validated.GetPresenters().FirstOrDefault() ?? ""));
         identity.AddClaim(new Claim(CredentialKindClaim, "oauth2"));
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
+    }
+
+    /// <summary>A first-party session: the user's, with every scope (Blink's unscoped session tokens).</summary>
+    private async Task<AuthenticateResult> AuthenticateSessionAsync(string token)
+    {
+        var session = await sessions.ValidateAsync(token, Context.RequestAborted);
+        if (session is null)
+        {
+            return AuthenticateResult.Fail("The session token is invalid, expired or revoked.");
+        }
+
+        var identity = new ClaimsIdentity(SchemeName, Claims.Subject, Claims.Role);
+        identity.AddClaim(new Claim(Claims.Subject, session.UserId.ToString("D")));
+        identity.AddClaim(new Claim(Claims.Scope, ""));
+        identity.AddClaim(new Claim(CredentialKindClaim, "session"));
+        identity.AddClaim(new Claim(SessionIdClaim, session.SessionId.ToString("D")));
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 

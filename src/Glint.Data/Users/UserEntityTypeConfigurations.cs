@@ -55,3 +55,15 @@ internal sealed class OutboxMessageEntityTypeConfiguration : IEntityTypeConfigur
         builder.HasIndex(message => message.To);
     }
 }
+
+internal sealed class SessionTokenEntityTypeConfiguration : IEntityTypeConfiguration<SessionToken>
+{
+    public void Configure(EntityTypeBuilder<SessionToken> builder)
+    {
+        builder.ToTable("session_tokens");
+        builder.Property(token => token.TokenHash).HasMaxLength(32);
+        builder.Property(token => token.PendingAttemptId).HasMaxLength(64);
+        builder.HasIndex(token => token.TokenHash).IsUnique();
+        builder.HasIndex(token => token.UserId);
+    }
+}

@@ -74,6 +74,10 @@ public sealed class EmailLogin(
     public async Task<string?> EmailOfAsync(string attemptId, CancellationToken cancellationToken) =>
         await db.LoginCodes.Where(code => code.Id == attemptId).Select(code => code.Email).SingleOrDefaultAsync(cancellationToken);
 
+    /// <summary>The user a verified attempt identified.</summary>
+    public async Task<Guid> UserOfAsync(string attemptId, CancellationToken cancellationToken) =>
+        await db.LoginCodes.Where(code => code.Id == attemptId && code.UserId != null).Select(code => code.UserId!.Value).SingleAsync(cancellationToken);
+
     public async Task<LoginOutcome> CheckCodeAsync(string attemptId, string? challenge, string code, string ip, CancellationToken cancellationToken)
     {
         var attempt = await OpenAttemptAsync(attemptId, challenge, cancellationToken);

@@ -256,6 +256,23 @@ namespace Glint.Data.Postgres.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "session_tokens",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    TokenHash = table.Column<byte[]>(type: "bytea", maxLength: 32, nullable: false),
+                    UserId = table.Column<Guid>(type: "uuid", nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    ExpiresAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    RevokedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    PendingAttemptId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_session_tokens", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "users",
                 columns: table => new
                 {
@@ -529,6 +546,17 @@ namespace Glint.Data.Postgres.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_session_tokens_TokenHash",
+                table: "session_tokens",
+                column: "TokenHash",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_session_tokens_UserId",
+                table: "session_tokens",
+                column: "UserId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_users_Email",
                 table: "users",
                 column: "Email",
@@ -581,6 +609,9 @@ namespace Glint.Data.Postgres.Migrations
 
             migrationBuilder.DropTable(
                 name: "oauth2_tokens");
+
+            migrationBuilder.DropTable(
+                name: "session_tokens");
 
             migrationBuilder.DropTable(
                 name: "users");

@@ -255,6 +255,23 @@ namespace Glint.Data.Sqlite.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "session_tokens",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TokenHash = table.Column<byte[]>(type: "BLOB", maxLength: 32, nullable: false),
+                    UserId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    ExpiresAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    RevokedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    PendingAttemptId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_session_tokens", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "users",
                 columns: table => new
                 {
@@ -528,6 +545,17 @@ namespace Glint.Data.Sqlite.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_session_tokens_TokenHash",
+                table: "session_tokens",
+                column: "TokenHash",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_session_tokens_UserId",
+                table: "session_tokens",
+                column: "UserId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_users_Email",
                 table: "users",
                 column: "Email",
@@ -580,6 +608,9 @@ namespace Glint.Data.Sqlite.Migrations
 
             migrationBuilder.DropTable(
                 name: "oauth2_tokens");
+
+            migrationBuilder.DropTable(
+                name: "session_tokens");
 
             migrationBuilder.DropTable(
                 name: "users");

@@ -1,0 +1,127 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Glint.Auth.SessionTokens;
+using Glint.Login.Codes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Glint.Login.Sessions;
+
+/// <summary>
+/// Blink's REST login for first-party apps, which get a session token instead of an OAuth token:
+/// <c>POST /auth/email/code</c>, <c>POST /auth/email/login</c> and <c>POST /auth/totp/validate</c>, with JSON or form
+/// bodies and Blink's status codes. The same email codes, limits and TOTP rules as the login pages.
+/// </summary>
+public static class SessionAuthApi
+{
+    public static IEndpointRouteBuilder MapSessionAuthApi(this IEndpointRouteBuilder routes)
+    {
+        var auth = routes.MapGroup("/auth").DisableAntiforgery();
+        auth.MapPost("/email/code", RequestCodeAsync);
+        auth.MapPost("/email/login", LoginAsync);
+        auth.MapPost("/totp/validate", ValidateTotpAsync);
+        return routes;
+    }
+
+    private static async Task<IResult> RequestCodeAsync(HttpContext http, EmailLogin login)
+    {
+        var body = await ReadAsync(http);
+        if (EmailLogin.NormalizeEmail(body?.GetValueOrDefault("email")) is not { } email)
+        {
+            return Error(StatusCodes.Status422UnprocessableEntity, "invalid email");
+        }
+
+        return await login.SendCodeAsync(email, null, Ip(http), http.RequestAborted) switch
+        {
+            LoginOutcome.CodeSent sent => Results.Json(new { result = sent.AttemptId }),
+            LoginOutcome.Refused refused => Error(StatusCodes.Status400BadRequest, refused.Message),
+            _ => throw new InvalidOperationException("Sending a code has no other outcome."),
+        };
+    }
+
+    private static async Task<IResult> LoginAsync(HttpContext http, EmailLogin login, SessionTokenStore sessions)
+    {
+        var body = await ReadAsync(http);
+        if (body?.GetValueOrDefault("emailLoginId") is not { Length: > 0 } attempt || body.GetValueOrDefault("code") is not { Length: > 0 } code)
+        {
+            return Error(StatusCodes.Status422UnprocessableEntity, "missing input");
+        }
+
+        return await login.CheckCodeAsync(attempt, null, code, Ip(http), http.RequestAborted) switch
+        {
+            LoginOutcome.LoggedIn loggedIn => Results.Json(new
+            {
+                result = new { authToken = await sessions.IssueAsync(loggedIn.User.Id, null, http.RequestAborted), totpRequired = false, id = loggedIn.User.Id },
+            }),
+            // Blink's answer: a token that works only once TOTP passes, and no user id yet.
+            LoginOutcome.TotpRequired totp => Results.Json(new
+            {
+                result = new { authToken = await TotpPendingTokenAsync(http, login, sessions, totp), totpRequired = true, id = (Guid?)null },
+            }),
+            LoginOutcome.Refused refused => Refusal(refused),
+            _ => throw new InvalidOperationException("Checking a code has no other outcome."),
+        };
+    }
+
+    private static async Task<IResult> ValidateTotpAsync(HttpContext http, EmailLogin login, SessionTokenStore sessions)
+    {
+        var body = await ReadAsync(http);
+        if (body?.GetValueOrDefault("totpCode") is not { Length: > 0 } code || body.GetValueOrDefault("authToken") is not { Length: > 0 } token)
+        {
+            return Error(StatusCodes.Status422UnprocessableEntity, "missing input");
+        }
+
+        if (await sessions.FindAsync(token, http.RequestAborted) is not { PendingAttemptId: { } attempt } session)
+        {
+            return Error(StatusCodes.Status401Unauthorized, "invalid token");
+        }
+
+        switch (await login.CheckTotpAsync(attempt, null, code, Ip(http), http.RequestAborted))
+        {
+            case LoginOutcome.LoggedIn:
+                await sessions.ActivateAsync(session, http.RequestAborted);
+                return Results.Ok();
+            case LoginOutcome.Refused refused:
+                return Refusal(refused);
+            default:
+                throw new InvalidOperationException("Checking a TOTP code has no other outcome.");
+        }
+    }
+
+    private static async Task<string> TotpPendingTokenAsync(HttpContext http, EmailLogin login, SessionTokenStore sessions, LoginOutcome.TotpRequired totp)
+    {
+        var userId = await login.UserOfAsync(totp.AttemptId, http.RequestAborted);
+        return await sessions.IssueAsync(userId, totp.AttemptId, http.RequestAborted);
+    }
+
+    private static IResult Refusal(LoginOutcome.Refused refused) =>
+        ReferenceEquals(refused, LoginOutcome.RateLimited) ? Error(StatusCodes.Status429TooManyRequests, "too many requests")
+        : refused.StartOver ? Error(StatusCodes.Status400BadRequest, refused.Message)
+        : Error(StatusCodes.Status401Unauthorized, "invalid code");
+
+    private static IResult Error(int status, string message) => Results.Json(new { error = message }, statusCode: status);
+
+    private static string Ip(HttpContext http) => http.Connection.RemoteIpAddress?.ToString() ?? "";
+
+    /// <summary>The body's string fields, from JSON or a form; null when it is neither.</summary>
+    private static async Task<Dictionary<string, string?>?> ReadAsync(HttpContext http)
+    {
+        if (http.Request.HasFormContentType)
+        {
+            var form = await http.Request.ReadFormAsync(http.RequestAborted);
+            return form.ToDictionary(pair => pair.Key, pair => (string?)pair.Value.ToString());
+        }
+
+        try
+        {
+            return await JsonSerializer.DeserializeAsync<JsonObject>(http.Request.Body, cancellationToken: http.RequestAborted) is { } json
+                ? json.ToDictionary(pair => pair.Key, pair => pair.Value is JsonValue value && value.TryGetValue<string>(out var text) ? text : null)
+                : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}
