@@ -24,6 +24,7 @@ public static class ApiServiceCollectionExtensions
         services.TryAddSingleton<DocumentCache>();
         services.TryAddSingleton<GraphQLEndpoint>();
         services.TryAddScoped<AccountSettings>();
+        services.AddApiRateLimits();
         return services;
     }
 }

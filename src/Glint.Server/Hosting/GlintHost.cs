@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Glint.Api;
+using Glint.Api.Http;
 using Glint.Auth;
 using Glint.Auth.Jwk;
 using Glint.Auth.OAuth2;
@@ -67,6 +68,7 @@ public static class GlintHost
         app.UseRouting();
         app.UseAuthentication();
         app.UseApiCredentials("/graphql");
+        app.UseApiRateLimits();
 
         app.MapHealthApi();
         app.MapGlintAuthPublic();

@@ -1,0 +1,87 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Glint.Server.Tests.Infrastructure;
+
+namespace Glint.Server.Tests.Api;
+
+/// <summary>A server whose API allows three requests per two-second window to each credential.</summary>
+public sealed class SqliteRateLimitedServer : SqliteServerFixture
+{
+    protected override IReadOnlyDictionary<string, string?> ExtraSettings => RateLimitTests<SqliteRateLimitedServer>.Limits;
+}
+
+public sealed class PostgresRateLimitedServer : PostgresServerFixture
+{
+    protected override IReadOnlyDictionary<string, string?> ExtraSettings => RateLimitTests<PostgresRateLimitedServer>.Limits;
+}
+
+/// <summary>Per-credential limits on <c>/graphql</c>: over the limit is a 429 with Retry-After, and it recovers after the window.</summary>
+public abstract class RateLimitTests<TServer>(TServer server) : IClassFixture<TServer> where TServer : GlintServerFixture
+{
+    public static readonly IReadOnlyDictionary<string, string?> Limits = new Dictionary<string, string?>
+    {
+        ["api:rate_limits:per_client"] = "3",
+        ["api:rate_limits:per_api_key"] = "3",
+        ["api:rate_limits:per_ip"] = "3",
+        ["api:rate_limits:window"] = "00:00:02",
+    };
+
+    private const string Me = "query { me { id } }";
+
+    [Fact]
+    public async Task An_api_key_over_its_limit_gets_429_with_retry_after_then_recovers_and_other_keys_are_unaffected()
+    {
+        var user = await server.NewUserAsync();
+        var first = (await server.DataAsync(user.Token, """mutation { apiKeyCreate(input: {name: "one"}) { apiKeySecret } }"""))["apiKeyCreate"]!["apiKeySecret"].Str();
+        var second = (await server.DataAsync(user.Token, """mutation { apiKeyCreate(input: {name: "two"}) { apiKeySecret } }"""))["apiKeyCreate"]!["apiKeySecret"].Str();
+
+        HttpResponseMessage? limited = null;
+        for (var i = 0; i < 10 && limited is null; i++)
+        {
+            var response = await server.PostGraphQLWithAsync("X-API-KEY", first, Me);
+            if (response.StatusCode == HttpStatusCode.TooManyRequests)
+            {
+                limited = response;
+            }
+            else
+            {
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                response.Dispose();
+            }
+        }
+
+        Assert.NotNull(limited);
+        using (limited)
+        {
+            Assert.Equal(429, JsonNode.Parse(await limited.Content.ReadAsStringAsync())!["error"]!["code"]!.GetValue<int>());
+            var retryAfter = limited.Headers.RetryAfter?.Delta;
+            Assert.NotNull(retryAfter);
+            using (var other = await server.PostGraphQLWithAsync("X-API-KEY", second, Me))
+            {
+                Assert.Equal(HttpStatusCode.OK, other.StatusCode);
+            }
+
+            await Task.Delay(retryAfter.Value + TimeSpan.FromMilliseconds(200), TestContext.Current.CancellationToken);
+        }
+
+        using var recovered = await server.PostGraphQLWithAsync("X-API-KEY", first, Me);
+        Assert.Equal(HttpStatusCode.OK, recovered.StatusCode);
+    }
+
+    [Fact]
+    public async Task Anonymous_calls_are_limited_per_address()
+    {
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 10; i++)
+        {
+            using var response = await server.PostGraphQLAsync(null, "query { globals { network } }");
+            statuses.Add(response.StatusCode);
+        }
+
+        Assert.Contains(HttpStatusCode.TooManyRequests, statuses);
+    }
+}
+
+public sealed class SqliteRateLimitTests(SqliteRateLimitedServer server) : RateLimitTests<SqliteRateLimitedServer>(server);
+
+public sealed class PostgresRateLimitTests(PostgresRateLimitedServer server) : RateLimitTests<PostgresRateLimitedServer>(server);
