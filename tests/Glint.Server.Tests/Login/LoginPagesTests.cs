@@ -1,4 +1,5 @@
 using System.Net;
+using Glint.Server.Tests.Api;
 using Glint.Server.Tests.Flows;
 using Glint.Server.Tests.Infrastructure;
 using Microsoft.AspNetCore.WebUtilities;
@@ -279,6 +280,32 @@ public abstract class LoginPagesTests<TServer>(TServer server) : IClassFixture<T
         // The step used to turn TOTP on is spent; the next one (within the allowed drift) is new.
         var (consent, _) = await app.SubmitAsync(second, "/login/totp", [new("Code", totp.ComputeTotp(DateTime.UtcNow.AddSeconds(30)))]);
         Assert.Equal("/consent", consent!.Path);
+    }
+
+    [Fact]
+    public async Task A_user_creates_an_api_key_on_the_account_pages_uses_it_and_revokes_it()
+    {
+        using var pages = new LoginPages(server);
+        var email = LoginRules.NewEmail();
+        var (login, _) = await pages.GoAsync("/login");
+        var (code, _) = await pages.SubmitAsync(login!, "/login", [new("Email", email), new("Action", "next")]);
+        await pages.SubmitAsync(code!, "/login/code", [new("Code", await pages.LastCodeAsync(email))]);
+        var (keys, _) = await pages.GoAsync("/account/api-keys");
+        Assert.True(keys!.Has("no-api-keys"));
+
+        var (none, _) = await pages.SubmitAsync(keys, "/account/api-keys?handler=Create", [new("Name", "till")]);
+        Assert.Equal("At least one scope is required.", none!.Text("error"));
+        var (created, _) = await pages.SubmitAsync(keys, "/account/api-keys?handler=Create", [new("Name", "till"), new("Scopes", "read")]);
+        var secret = created!.Text("api-key-secret")!;
+        Assert.Matches("^glint_[A-Za-z0-9]{64}$", secret);
+
+        var scopes = await server.ApiKeyGraphQLAsync(secret, "query { authorization { scopes } }");
+        Assert.Equal(["READ"], scopes["data"]!["authorization"]!["scopes"]!.AsArray().Select(scope => scope!.GetValue<string>()));
+        var keyId = created.Hidden("KeyId")!;
+        var (listed, _) = await pages.SubmitAsync(created, "/account/api-keys?handler=Revoke", [new("KeyId", keyId)]);
+        Assert.Contains("Revoked", listed!.Html, StringComparison.Ordinal);
+        using var refused = await server.PostGraphQLWithAsync("X-API-KEY", secret, "query { me { id } }");
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
     }
 
     [Fact]
