@@ -32,7 +32,14 @@ async function withPage(body, options) {
 
 describe('login and consent pages in Chromium', () => {
   it('a new user signs in with an emailed code, unticks a scope, and the app gets tokens for exactly the ticked scopes', () => withPage(async (page) => {
-    const app = await ClientApp.register(listener, 'browser-consent');
+    // The whole banner, as a real app would fill it in (and as the screenshots should show it).
+    const app = await ClientApp.register(listener, 'browser-consent', {
+      client_name: 'Corner Café',
+      client_uri: 'https://cafe.example/',
+      logo_uri: 'https://cafe.example/logo.svg',
+      policy_uri: 'https://cafe.example/privacy',
+      tos_uri: 'https://cafe.example/terms',
+    });
     const email = newEmail('new-user');
     const request = app.authorization('openid offline read write receive');
 
@@ -48,6 +55,13 @@ describe('login and consent pages in Chromium', () => {
 
     await expectPage(page, '/consent');
     assert.equal(await page.getByTestId('consent-client').textContent(), app.name);
+    assert.equal(await page.getByTestId('policy').getAttribute('href'), 'https://cafe.example/privacy');
+    assert.equal(await page.getByTestId('terms').getAttribute('href'), 'https://cafe.example/terms');
+    assert.equal(
+      (await page.getByTestId('policy').locator('..').textContent()).replace(/\s+/g, ' ').trim(),
+      "Read this app's privacy policy and terms of service before you allow.",
+      'the sentence around the links reads as a sentence',
+    );
     for (const scope of ['openid', 'offline', 'read', 'write', 'receive']) {
       assert.ok(await page.getByTestId(`scope-${scope}`).isChecked(), `${scope} starts ticked`);
     }

@@ -36,11 +36,11 @@ async function freePort() {
 async function startGlint(environment) {
   const dll = process.env.GLINT_SERVER_DLL;
   assert.ok(dll, 'GLINT_SERVER_DLL must name glint.dll (scripts/test sets it)');
-  const directory = await mkdtemp(path.join(tmpdir(), 'glint-expiry-'));
+  const directory = await mkdtemp(path.join(tmpdir(), 'glint-lifetimes-'));
   const dsn = `sqlite://${path.join(directory, 'glint.db')}`;
   const publicPort = await freePort();
   const adminPort = await freePort();
-  const env = { ...process.env, ...environment, SECRETS_SYSTEM: `expiry-test-${randomBytes(16).toString('hex')}` };
+  const env = { ...process.env, ...environment, SECRETS_SYSTEM: `lifetimes-test-${randomBytes(16).toString('hex')}` };
   // The server under test's settings must not leak into this one.
   for (const name of ['DSN', 'GLINT_DSN', 'URLS_SELF_ISSUER', 'GLINT_ISSUER', 'URLS_LOGIN', 'URLS_CONSENT', 'URLS_LOGOUT']) {
     delete env[name];
