@@ -8,6 +8,7 @@ using Glint.Data;
 using Glint.Data.Users;
 using Glint.Login.Email;
 using Glint.Login.Totp;
+using Glint.Login.Web;
 using Microsoft.EntityFrameworkCore;
 
 namespace Glint.Login.Codes;
@@ -143,7 +144,7 @@ public sealed class EmailLogin(
         var user = await db.Users.SingleAsync(candidate => candidate.Id == userId, cancellationToken);
         if (!totp.TryAccept(user, code))
         {
-            return await FailAsync(attempt, ip, "That authenticator code is not right. Use the current code from your app.", cancellationToken);
+            return await FailAsync(attempt, ip, "That authenticator code is not right, or it was already used. Enter the next code your app shows.", cancellationToken);
         }
 
         attempt.ConsumedAt = time.GetUtcNow();
@@ -184,7 +185,7 @@ public sealed class EmailLogin(
         $"""
         Your Glint sign-in code is {code}
 
-        It expires in {options.CodeLifetime.TotalMinutes:0} minutes. If you did not try to sign in, you can ignore this email:
+        It expires in {Lifetimes.InWords(options.CodeLifetime)}. If you did not try to sign in, you can ignore this email:
         nobody can sign in without the code.
         """;
 }

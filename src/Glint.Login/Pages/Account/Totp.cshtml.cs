@@ -78,7 +78,7 @@ public sealed class TotpModel(GlintDbContext db, TotpAuthenticator totp, IDataPr
 
         if (!totp.TryAccept(user, Code ?? ""))
         {
-            Error = "That code is not right. Enter the current code from your authenticator app.";
+            Error = "That code is not right, or it was already used. Enter the next code from your authenticator app.";
             Show(user, null);
             return Page();
         }
