@@ -5,10 +5,12 @@ using Glint.Api.Http;
 using Glint.Auth;
 using Glint.Auth.Jwk;
 using Glint.Auth.OAuth2;
-using Glint.Wallet;
 using Glint.Data;
+using Glint.Data.Secrets;
 using Glint.Login;
 using Glint.Server.Health;
+using Glint.Wallet;
+using Glint.Wallet.Lightning;
 using Microsoft.AspNetCore.Diagnostics;
 using OpenTelemetry.Metrics;
 
@@ -24,9 +26,12 @@ public static class GlintHost
 
         var secret = new SystemSecret(settings.Secret);
         SigningKeyRing keys;
+        LightningNode node;
         await using (var db = Database.Open(settings.Dsn))
         {
-            keys = await SigningKeyRing.LoadOrCreateAsync(db, new KeySealer(secret), TimeProvider.System, cancellationToken);
+            var sealer = new KeySealer(secret);
+            keys = await SigningKeyRing.LoadOrCreateAsync(db, sealer, TimeProvider.System, cancellationToken);
+            node = await LightningNode.LoadOrCreateAsync(db, sealer, settings.LightningNetwork, TimeProvider.System, cancellationToken);
         }
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = Directory.GetCurrentDirectory() });
@@ -44,8 +49,14 @@ public static class GlintHost
         builder.Services.AddDbContextPool<GlintDbContext>(options => Database.Use(options, settings.Dsn));
         builder.Services.AddGlintAuth(settings.Auth, keys, secret);
         builder.Services.AddGlintWallet(settings.Price);
+        builder.Services.AddSingleton(node);
         builder.Services.AddGlintApi();
         builder.Services.AddGlintLogin(settings.Login);
+        if (config[GlintApiOptions.Section + ":network"] is null)
+        {
+            // globals.network tells apps which network this server's invoices are for, unless the operator says otherwise.
+            builder.Services.PostConfigure<GlintApiOptions>(options => options.Network = node.Network.Name);
+        }
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddAspNetCoreInstrumentation().AddPrometheusExporter());
 
         var app = builder.Build();
