@@ -1,5 +1,9 @@
 using Glint.Data.Users;
+using Glint.Data.Notifications;
 using Glint.Ledger;
+using Glint.Wallet.Events;
+using Glint.Wallet.Invoices;
+using Glint.Wallet.Lightning;
 using Glint.Wallet.Accounts;
 using Glint.Wallet.Ledger;
 using Glint.Wallet.Payments;
@@ -12,7 +16,10 @@ namespace Glint.Wallet;
 
 public static class WalletServiceCollectionExtensions
 {
-    /// <summary>Accounts, the ledger, payments and prices; <paramref name="price"/> is the configured fixed BTC/USD price.</summary>
+    /// <summary>
+    /// Accounts, the ledger, payments, invoices, events and prices; <paramref name="price"/> is the configured fixed
+    /// BTC/USD price. Invoices also need the <see cref="Lightning.LightningNode"/>, which the host opens at start.
+    /// </summary>
     public static IServiceCollection AddGlintWallet(this IServiceCollection services, BtcUsdPrice price)
     {
         services.TryAddSingleton(TimeProvider.System);
@@ -23,6 +30,13 @@ public static class WalletServiceCollectionExtensions
         services.AddScoped<PaymentService>();
         services.AddScoped<LedgerAudit>();
         services.AddScoped<WalletQueries>();
+        services.TryAddSingleton<INotificationChannel, InProcessNotificationChannel>();
+        services.TryAddSingleton<ILightningNodeConnector, NoExternalNetworkConnector>();
+        services.TryAddSingleton<WalletEvents>();
+        services.TryAddSingleton<InvoiceLimits>();
+        services.AddScoped<InvoiceIssuer>();
+        services.AddScoped<InvoicePayments>();
+        services.AddScoped<InvoiceQueries>();
         return services;
     }
 }

@@ -6,6 +6,8 @@ using Glint.Auth;
 using Glint.Auth.Jwk;
 using Glint.Auth.OAuth2;
 using Glint.Data;
+using Glint.Data.Notifications;
+using Glint.Data.Postgres;
 using Glint.Data.Secrets;
 using Glint.Login;
 using Glint.Server.Health;
@@ -48,6 +50,13 @@ public static class GlintHost
 
         builder.Services.AddDbContextPool<GlintDbContext>(options => Database.Use(options, settings.Dsn));
         builder.Services.AddGlintAuth(settings.Auth, keys, secret);
+        if (settings.Dsn.Kind == DatabaseKind.Postgres)
+        {
+            // Wallet events reach the subscribers of every node through LISTEN/NOTIFY.
+            builder.Services.AddSingleton<INotificationChannel>(provider => new PostgresNotificationChannel(
+                PostgresDatabase.ConnectionString(settings.Dsn), provider.GetRequiredService<ILogger<PostgresNotificationChannel>>()));
+        }
+
         builder.Services.AddGlintWallet(settings.Price);
         builder.Services.AddSingleton(node);
         builder.Services.AddGlintApi();
@@ -67,6 +76,11 @@ public static class GlintHost
                 "not emailed. Read them with `glint dev outbox`. Configure SMTP before real users sign in.");
         }
 
+        if (app.Services.GetRequiredService<INotificationChannel>() is PostgresNotificationChannel listening)
+        {
+            // A node serves subscriptions only once it hears what the other nodes publish.
+            await listening.Started.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
+        }
         if (settings.UsesDevelopmentSecret)
         {
             app.Logger.LogWarning(
