@@ -58,7 +58,7 @@ public static class GlintHost
         }
 
         builder.Services.AddGlintWallet(settings.Price);
-        builder.Services.AddSingleton(node);
+        builder.Services.AddGlintInvoices(node);
         builder.Services.AddGlintApi();
         builder.Services.AddGlintLogin(settings.Login);
         if (config[GlintApiOptions.Section + ":network"] is null)
