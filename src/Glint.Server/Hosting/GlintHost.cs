@@ -90,6 +90,7 @@ public static class GlintHost
 
         app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = WriteServerErrorAsync });
         app.UseMiddleware<PortSurfaces>(settings.AdminPort);
+        app.UseWebSockets();
         app.UseRouting();
         app.UseAuthentication();
         app.UseApiCredentials("/graphql");

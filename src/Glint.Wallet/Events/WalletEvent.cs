@@ -16,6 +16,7 @@ public sealed record WalletEvent(
 {
     public const string InvoiceCreated = "invoice_created";
     public const string InvoicePaid = "invoice_paid";
+    public const string InvoiceCancelled = "invoice_cancelled";
     public const string PaymentSent = "payment_sent";
     public const string PaymentReceived = "payment_received";
 

@@ -113,6 +113,7 @@ public sealed class InvoiceIssuer(GlintDbContext db, LightningNode node, IPriceP
             .ExecuteUpdateAsync(set => set.SetProperty(i => i.Status, InvoiceStatuses.Cancelled), cancellationToken);
         if (cancelled == 1)
         {
+            await events.PublishAsync([new WalletEvent(WalletEvent.InvoiceCancelled, wallet.AccountId, wallet.Id, hash)], cancellationToken);
             return null;
         }
 

@@ -69,7 +69,7 @@ public abstract class PublicQueryTests<TServer>(TServer server) : IClassFixture<
         var query = """
             query($w: WalletId!, $t: ID!) { me { defaultAccount {
               walletById(walletId: $w) { __typename id balance walletCurrency transactionById(transactionId: $t) { id settlementAmount }
-                transactionsByPaymentHash(paymentHash: "00") { id } }
+                transactionsByPaymentHash(paymentHash: "0000000000000000000000000000000000000000000000000000000000000000") { id } }
               wallets { __typename ... on UsdWallet { balance } } } } }
             """;
         var first = (await server.DataAsync(user.Token, "query { me { defaultAccount { transactions(first: 2) { edges { node { id settlementCurrency } } } } } }"))
