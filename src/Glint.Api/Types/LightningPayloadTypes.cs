@@ -27,18 +27,6 @@ public sealed class LnNoAmountInvoicePayloadType : ObjectGraphType<LnInvoicePayl
     }
 }
 
-public sealed class SuccessPayloadType : ObjectGraphType<SuccessPayloadType.Source>
-{
-    public SuccessPayloadType()
-    {
-        Name = "SuccessPayload";
-        Field<NonNullGraphType<ListGraphType<NonNullGraphType<ErrorType>>>>("errors").Resolve(context => context.Source.Errors);
-        Field<BooleanGraphType>("success").Resolve(context => context.Source.Success);
-    }
-
-    public sealed record Source(IReadOnlyList<ApiError> Errors, bool? Success);
-}
-
 public sealed class SatAmountPayloadType : ObjectGraphType<SatAmountPayloadType.Source>
 {
     public SatAmountPayloadType()
