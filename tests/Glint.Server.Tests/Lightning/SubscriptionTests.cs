@@ -89,6 +89,27 @@ public abstract class SubscriptionTests<TServer>(TServer server) : IClassFixture
     }
 
     [Fact]
+    public async Task MyUpdates_WithAnApiKeyInConnectionParams_ReachesItsOwner()
+    {
+        var owner = await server.NewUserAsync(grant: ["read", "write"]);
+        var payer = await server.NewUserAsync(sats: 1_000);
+        var secret = (await server.DataAsync(owner.Token, """mutation { apiKeyCreate(input: {name: "ws", scopes: [READ]}) { apiKeySecret } }"""))["apiKeyCreate"]!["apiKeySecret"].Str();
+        await using var socket = await GraphQLWsClient.ConnectAsync(server, new Dictionary<string, string> { ["X-API-KEY"] = secret });
+        await socket.SubscribeAsync("me", MyUpdates);
+        await socket.SubscribedAsync();
+
+        var paid = await server.DataAsync(payer.Token, """
+            mutation($input: IntraLedgerPaymentSendInput!) { intraLedgerPaymentSend(input: $input) { status } }
+            """, new { input = new { walletId = payer.BtcWalletId, recipientWalletId = owner.BtcWalletId, amount = 300 } });
+        var update = (await socket.ReceiveAsync("me"))["payload"]!["data"]!["myUpdates"]!;
+
+        Assert.Equal("SUCCESS", paid["intraLedgerPaymentSend"]!["status"].Str());
+        Assert.Equal(owner.UserId.ToString(), update["me"]!["id"].Str());
+        Assert.Equal("IntraLedgerReceipt", update["update"]!["txNotificationType"].Str());
+        Assert.Equal(300, update["update"]!["transaction"]!["settlementAmount"].Number());
+    }
+
+    [Fact]
     public async Task MyUpdates_WithoutCredentials_IsNotAuthenticated_AndWithoutReadIsDenied()
     {
         var writer = await server.NewUserAsync(grant: ["write"]);
