@@ -23,6 +23,7 @@ public static class ApiServiceCollectionExtensions
         });
         services.TryAddSingleton<DocumentCache>();
         services.TryAddSingleton<GraphQLEndpoint>();
+        services.TryAddSingleton<GraphQLWebSocket>();
         services.TryAddScoped<AccountSettings>();
         services.AddApiRateLimits();
         return services;

@@ -13,4 +13,10 @@ public sealed class GlintApiOptions
     /// <summary>The domain of the server's Lightning addresses (user@domain); empty until Lightning arrives.</summary>
     [ConfigurationKeyName("lightning_address_domain")]
     public string LightningAddressDomain { get; set; } = "";
+
+    /// <summary>The authentication scheme that reads API credentials; graphql-ws connections authenticate with it too.</summary>
+    public string AuthenticationScheme { get; set; } = "glint-api";
+
+    /// <summary>How long a graphql-ws client has to send <c>connection_init</c>.</summary>
+    public TimeSpan ConnectionInitTimeout { get; set; } = TimeSpan.FromSeconds(10);
 }

@@ -16,6 +16,7 @@ public sealed class GlintSchema : Schema
     {
         Query = new QueryType();
         Mutation = new MutationType();
+        Subscription = new Subscriptions.SubscriptionType();
     }
 
     /// <summary>The schema in SDL (<c>glint graphql schema</c>).</summary>

@@ -6,7 +6,10 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Glint.Api;
 
-/// <summary><c>POST /graphql</c> (JSON <c>{query, variables, operationName}</c>) and <c>GET /graphql?query=…</c> for queries, on the public port.</summary>
+/// <summary>
+/// <c>POST /graphql</c> (JSON <c>{query, variables, operationName}</c>), <c>GET /graphql?query=…</c> for queries, and
+/// WebSocket upgrades of <c>GET /graphql</c> for subscriptions (graphql-ws), on the public port.
+/// </summary>
 public static class GraphQLApi
 {
     public const string Path = "/graphql";
@@ -21,5 +24,7 @@ public static class GraphQLApi
 
     private static Task PostAsync(HttpContext http) => http.RequestServices.GetRequiredService<GraphQLEndpoint>().PostAsync(http);
 
-    private static Task GetAsync(HttpContext http) => http.RequestServices.GetRequiredService<GraphQLEndpoint>().GetAsync(http);
+    private static Task GetAsync(HttpContext http) => http.WebSockets.IsWebSocketRequest
+        ? http.RequestServices.GetRequiredService<GraphQLWebSocket>().AcceptAsync(http)
+        : http.RequestServices.GetRequiredService<GraphQLEndpoint>().GetAsync(http);
 }

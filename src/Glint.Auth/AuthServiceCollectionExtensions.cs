@@ -5,6 +5,7 @@ using Glint.Auth.OAuth2;
 using Glint.Auth.Sessions;
 using Glint.Data;
 using Glint.Data.OAuth;
+using Glint.Data.Secrets;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;

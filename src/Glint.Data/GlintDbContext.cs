@@ -62,6 +62,9 @@ public sealed class GlintDbContext(DbContextOptions<GlintDbContext> options) : D
             configurationBuilder.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToBinaryConverter>();
         }
     }
+    public DbSet<LightningInvoice> LightningInvoices => Set<LightningInvoice>();
+
+    public DbSet<LightningNodeKey> LightningNodeKeys => Set<LightningNodeKey>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -58,6 +58,33 @@ public readonly record struct BtcUsdPrice
         return new Money((long)converted, SupportedCurrency.Other(amount.Currency));
     }
 
+    /// <summary>
+    /// Converts a non-negative amount into the other currency, rounding up to a whole minor unit: what a payer must
+    /// give so that the amount is fully covered at this price (a USD wallet paying a sats invoice pays the cents that
+    /// cover it). Fails with <see cref="InvalidAmountReason.TooLarge"/> beyond <see cref="AmountLimits.MaxMinorUnits"/>.
+    /// </summary>
+    public LedgerResult<Money> ConvertRoundingUp(Money amount)
+    {
+        if (CentsPerBitcoin <= 0)
+        {
+            throw new InvalidOperationException("The price was never set (default BtcUsdPrice).");
+        }
+
+        ArgumentOutOfRangeException.ThrowIfNegative(amount.MinorUnits, nameof(amount));
+        var (numerator, denominator) = amount.Currency switch
+        {
+            Currency.Btc => ((Int128)amount.MinorUnits * CentsPerBitcoin, (Int128)SatsPerBitcoin),
+            _ => ((Int128)amount.MinorUnits * SatsPerBitcoin, (Int128)CentsPerBitcoin),
+        };
+        var converted = (numerator + denominator - 1) / denominator;
+        if (converted > AmountLimits.MaxMinorUnits)
+        {
+            return new InvalidAmount(amount, InvalidAmountReason.TooLarge);
+        }
+
+        return new Money((long)converted, SupportedCurrency.Other(amount.Currency));
+    }
+
     public override string ToString() =>
         string.Create(CultureInfo.InvariantCulture, $"{CentsPerBitcoin / 100}.{CentsPerBitcoin % 100:D2} USD/BTC");
 }

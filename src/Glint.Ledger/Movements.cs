@@ -96,6 +96,33 @@ public static class Movements
     }
 
     /// <summary>
+    /// A payment across currencies whose two amounts were fixed beforehand, as when a Lightning invoice is paid: the
+    /// payer gives exactly <paramref name="paid"/> and the receiver gets exactly <paramref name="received"/> (a USD
+    /// invoice credits the cents it was created for; a USD wallet paying a sats invoice pays the cents that cover it,
+    /// rounded up). The conversion accounts take the difference, as in <see cref="CrossCurrencyPayment"/>.
+    /// </summary>
+    public static LedgerResult<JournalEntry> SettledConversion(EntryHeader header, LedgerAccount payer, Money paid, LedgerAccount receiver, Money received)
+    {
+        if ((CheckPayment(payer, receiver, paid) ?? RequireAmount(receiver, received)) is { } failure)
+        {
+            return failure;
+        }
+
+        if (receiver.Currency == payer.Currency)
+        {
+            return new CurrencyMismatch(receiver, SupportedCurrency.Other(payer.Currency), receiver.Currency);
+        }
+
+        return JournalEntry.Create(header, JournalEntryKind.Conversion,
+        [
+            new Posting(payer, -paid),
+            new Posting(LedgerAccount.Conversion(payer.Currency), paid),
+            new Posting(LedgerAccount.Conversion(receiver.Currency), -received),
+            new Posting(receiver, received),
+        ]);
+    }
+
+    /// <summary>
     /// Any payment between two wallets: same currency as <see cref="IntraLedgerPayment"/>, otherwise as
     /// <see cref="CrossCurrencyPayment"/> at <paramref name="price"/>.
     /// </summary>

@@ -1,5 +1,5 @@
-using Glint.Auth.Jwk;
 using Glint.Data;
+using Glint.Data.Secrets;
 using Glint.Login.Challenges;
 using Glint.Login.Codes;
 using Glint.Login.Email;

@@ -1,5 +1,9 @@
 using Glint.Data.Users;
+using Glint.Data.Notifications;
 using Glint.Ledger;
+using Glint.Wallet.Events;
+using Glint.Wallet.Invoices;
+using Glint.Wallet.Lightning;
 using Glint.Wallet.Accounts;
 using Glint.Wallet.Ledger;
 using Glint.Wallet.Payments;
@@ -12,7 +16,7 @@ namespace Glint.Wallet;
 
 public static class WalletServiceCollectionExtensions
 {
-    /// <summary>Accounts, the ledger, payments and prices; <paramref name="price"/> is the configured fixed BTC/USD price.</summary>
+    /// <summary>Accounts, the ledger, payments, events and prices; <paramref name="price"/> is the configured fixed BTC/USD price.</summary>
     public static IServiceCollection AddGlintWallet(this IServiceCollection services, BtcUsdPrice price)
     {
         services.TryAddSingleton(TimeProvider.System);
@@ -23,6 +27,24 @@ public static class WalletServiceCollectionExtensions
         services.AddScoped<PaymentService>();
         services.AddScoped<LedgerAudit>();
         services.AddScoped<WalletQueries>();
+        services.AddLogging();
+        services.TryAddSingleton<INotificationChannel, InProcessNotificationChannel>();
+        services.TryAddSingleton<WalletEvents>();
+        return services;
+    }
+
+    /// <summary>
+    /// Lightning invoices: issuing them with <paramref name="node"/>'s key, paying them, reading them. The server adds
+    /// them; operator commands, which never open the node key, do not.
+    /// </summary>
+    public static IServiceCollection AddGlintInvoices(this IServiceCollection services, LightningNode node)
+    {
+        services.AddSingleton(node);
+        services.TryAddSingleton<ILightningNodeConnector, NoExternalNetworkConnector>();
+        services.TryAddSingleton<InvoiceLimits>();
+        services.AddScoped<InvoiceIssuer>();
+        services.AddScoped<InvoicePayments>();
+        services.AddScoped<InvoiceQueries>();
         return services;
     }
 }

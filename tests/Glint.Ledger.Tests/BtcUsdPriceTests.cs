@@ -55,4 +55,21 @@ public sealed class BtcUsdPriceTests
     {
         Assert.Equal("65432.10 USD/BTC", Sample.Price.ToString());
     }
+
+    [Theory]
+    [InlineData(0, 0)]
+    [InlineData(1, 1)]
+    [InlineData(10, 1)]
+    [InlineData(11, 2)]
+    public void SatsToCents_RoundingUp_CoversTheAmount(long sats, long cents)
+    {
+        Assert.Equal(Money.Cents(cents), HundredThousandDollars.ConvertRoundingUp(Money.Sats(sats)).Value);
+    }
+
+    [Fact]
+    public void CentsToSats_RoundingUp_CoversTheAmount()
+    {
+        // 1 cent × 10^8 / 6,543,210 = 15.28 sats: 16 cover it.
+        Assert.Equal(Money.Sats(16), Sample.Price.ConvertRoundingUp(Money.Cents(1)).Value);
+    }
 }

@@ -126,4 +126,25 @@ public sealed class CrossCurrencyPaymentTests
         Assert.Equal(Money.Cents(999), failure.Balance);
         Assert.Equal(Money.Cents(1_000), failure.Debit);
     }
+
+    [Fact]
+    public void SettledConversion_MovesExactlyTheTwoAmounts_AndBalancesEachCurrency()
+    {
+        var payer = Sample.BtcWallet();
+        var receiver = Sample.UsdWallet();
+
+        var entry = Movements.SettledConversion(Sample.Header(), payer, Money.Sats(1_529), receiver, Money.Cents(100)).Value;
+
+        Assert.Equal(Money.Sats(-1_529), entry.PostingFor(payer)!.Amount);
+        Assert.Equal(Money.Sats(1_529), entry.PostingFor(BtcConversion)!.Amount);
+        Assert.Equal(Money.Cents(-100), entry.PostingFor(UsdConversion)!.Amount);
+        Assert.Equal(Money.Cents(100), entry.PostingFor(receiver)!.Amount);
+    }
+
+    [Fact]
+    public void SettledConversion_RefusesSameCurrencyAndNonPositiveAmounts()
+    {
+        Assert.IsType<CurrencyMismatch>(Movements.SettledConversion(Sample.Header(), Sample.BtcWallet(), Money.Sats(1), Sample.BtcWallet(), Money.Sats(1)).Failure);
+        Assert.IsType<InvalidAmount>(Movements.SettledConversion(Sample.Header(), Sample.BtcWallet(), Money.Sats(1), Sample.UsdWallet(), Money.Cents(0)).Failure);
+    }
 }

@@ -2,6 +2,7 @@ using Glint.Api.Access;
 using Glint.Api.ApiKeys;
 using Glint.Api.Types;
 using Glint.Api.Validation;
+using Glint.Wallet.Invoices;
 using GraphQL;
 using GraphQL.Builders;
 using GraphQL.Types;
@@ -9,8 +10,9 @@ using GraphQL.Types;
 namespace Glint.Api.Root;
 
 /// <summary>
-/// The mutations. Every one needs the write scope and an active account, and costs <see cref="QueryComplexityRule.MutationCost"/>
-/// (so a request carries one), as in Blink.
+/// The mutations, each costing <see cref="QueryComplexityRule.MutationCost"/> (so a request carries one), as in Blink.
+/// Paying and settings need the write scope, creating and cancelling invoices the receive scope (which write also
+/// grants), both with an active account; creating an invoice on a recipient's behalf needs no credentials at all.
 /// </summary>
 public sealed class MutationType : ObjectGraphType
 {
@@ -41,6 +43,46 @@ public sealed class MutationType : ObjectGraphType
             .ResolveAsync(async context => await SessionMutations.LogoutAsync(context)).Requires(ScopeRule.Write);
         Mutation<AccountUpdateDisplayCurrencyPayloadType, AccountUpdateDisplayCurrencyInputType>("accountUpdateDisplayCurrency", null)
             .ResolveAsync(async context => await SettingsMutations.DisplayCurrencyAsync(context)).Requires(ScopeRule.Write);
+        AddLightning();
+    }
+
+    private void AddLightning()
+    {
+        Mutation<LnInvoicePayloadType, LnInvoiceCreateInputType>("lnInvoiceCreate",
+            "Returns a lightning invoice for an associated wallet. When invoice is paid the value will be credited to a BTC wallet. Expires after 'expiresIn' or 24 hours.")
+            .ResolveAsync(async context => await InvoiceMutations.CreateAsync(context, InvoiceKind.Btc, onBehalfOfRecipient: false)).Requires(ScopeRule.Receive);
+        Mutation<LnInvoicePayloadType, LnUsdInvoiceCreateInputType>("lnUsdInvoiceCreate",
+            "Returns a lightning invoice denominated in satoshis for an associated wallet. When invoice is paid the equivalent value at invoice creation will be credited to a USD wallet. Expires after 'expiresIn' or 5 minutes (short expiry time because there is a negative gamma effect on the account).")
+            .ResolveAsync(async context => await InvoiceMutations.CreateAsync(context, InvoiceKind.Usd, onBehalfOfRecipient: false)).Requires(ScopeRule.Receive);
+        Mutation<LnNoAmountInvoicePayloadType, LnNoAmountInvoiceCreateInputType>("lnNoAmountInvoiceCreate",
+            "Returns a lightning invoice for an associated wallet. Can be used to receive any supported currency value (currently USD or BTC). Expires after 'expiresIn' or 24 hours for BTC invoices or 5 minutes for USD invoices.")
+            .ResolveAsync(async context => await InvoiceMutations.CreateAsync(context, InvoiceKind.NoAmount, onBehalfOfRecipient: false)).Requires(ScopeRule.Receive);
+        Mutation<SuccessPayloadType, LnInvoiceCancelInputType>("lnInvoiceCancel", "Cancel an unpaid lightning invoice for an associated wallet.")
+            .ResolveAsync(async context => await InvoiceMutations.CancelAsync(context)).Requires(ScopeRule.Receive);
+
+        Mutation<LnInvoicePayloadType, LnInvoiceCreateOnBehalfOfRecipientInputType>("lnInvoiceCreateOnBehalfOfRecipient",
+            "Returns a lightning invoice for an associated wallet. When invoice is paid the value will be credited to a BTC wallet. Expires after 'expiresIn' or 24 hours.")
+            .ResolveAsync(async context => await InvoiceMutations.CreateAsync(context, InvoiceKind.Btc, onBehalfOfRecipient: true)).Requires(ScopeRule.None);
+        Mutation<LnInvoicePayloadType, LnUsdInvoiceCreateOnBehalfOfRecipientInputType>("lnUsdInvoiceCreateOnBehalfOfRecipient",
+            "Returns a lightning invoice denominated in satoshis for an associated wallet. When invoice is paid the equivalent value at invoice creation will be credited to a USD wallet. Expires after 'expiresIn' or 5 minutes (short expiry time because there is a negative gamma effect on the account).")
+            .ResolveAsync(async context => await InvoiceMutations.CreateAsync(context, InvoiceKind.Usd, onBehalfOfRecipient: true)).Requires(ScopeRule.None);
+        Mutation<LnNoAmountInvoicePayloadType, LnNoAmountInvoiceCreateOnBehalfOfRecipientInputType>("lnNoAmountInvoiceCreateOnBehalfOfRecipient",
+            "Returns a lightning invoice for an associated wallet. Can be used to receive any supported currency value (currently USD or BTC). Expires after 'expiresIn' or 24 hours for BTC invoices or 5 minutes for USD invoices.")
+            .ResolveAsync(async context => await InvoiceMutations.CreateAsync(context, InvoiceKind.NoAmount, onBehalfOfRecipient: true)).Requires(ScopeRule.None);
+
+        Mutation<SatAmountPayloadType, LnInvoiceFeeProbeInputType>("lnInvoiceFeeProbe", "The routing fee to pay the invoice: zero for an invoice this server issued.")
+            .ResolveAsync(async context => await InvoiceMutations.ProbeAsync(context, amountCurrency: null)).Requires(ScopeRule.Write);
+        Mutation<SatAmountPayloadType, LnNoAmountInvoiceFeeProbeInputType>("lnNoAmountInvoiceFeeProbe", "The routing fee to pay the invoice without amount: zero for an invoice this server issued.")
+            .ResolveAsync(async context => await InvoiceMutations.ProbeAsync(context, Ledger.Currency.Btc)).Requires(ScopeRule.Write);
+        Mutation<PaymentSendPayloadType, LnInvoicePaymentInputType>("lnInvoicePaymentSend",
+            "Pay a lightning invoice using a balance from a wallet which is owned by the account of the current user. Provided wallet can be USD or BTC and must have sufficient balance to cover amount in lightning invoice. Returns payment status (success, failed, pending, already_paid).")
+            .ResolveAsync(async context => await InvoiceMutations.PayAsync(context, amountCurrency: null)).Requires(ScopeRule.Write);
+        Mutation<PaymentSendPayloadType, LnNoAmountInvoicePaymentInputType>("lnNoAmountInvoicePaymentSend",
+            "Pay a lightning invoice using a balance from a wallet which is owned by the account of the current user. Provided wallet must be BTC and must have sufficient balance to cover amount specified in mutation request. Returns payment status (success, failed, pending, already_paid).")
+            .ResolveAsync(async context => await InvoiceMutations.PayAsync(context, Ledger.Currency.Btc)).Requires(ScopeRule.Write);
+        Mutation<PaymentSendPayloadType, LnNoAmountUsdInvoicePaymentInputType>("lnNoAmountUsdInvoicePaymentSend",
+            "Pay a lightning invoice using a balance from a wallet which is owned by the account of the current user. Provided wallet must be USD and have sufficient balance to cover amount specified in mutation request. Returns payment status (success, failed, pending, already_paid).")
+            .ResolveAsync(async context => await InvoiceMutations.PayAsync(context, Ledger.Currency.Usd)).Requires(ScopeRule.Write);
     }
 
     private FieldBuilder<object?, object> Mutation<TPayload, TInput>(string name, string? description)

@@ -38,5 +38,16 @@ public sealed class QueryType : ObjectGraphType
             .Argument<NonNullGraphType<FloatGraphType>>("amount", "The amount in major units of the currency (dollars).")
             .Argument<NonNullGraphType<DisplayCurrencyType>>("currency", "The currency of the amount.")
             .ResolveAsync(async context => await PriceQueries.ConversionEstimationAsync(context)).Requires(ScopeRule.None);
+
+        Field<NonNullGraphType<LnInvoicePaymentStatusType>>("lnInvoicePaymentStatusByHash")
+            .Argument<NonNullGraphType<LnInvoicePaymentStatusByHashInputType>>("input")
+            .ResolveAsync(async context => await InvoiceStatusQueries.StatusAsync(context)).Requires(ScopeRule.None);
+        Field<NonNullGraphType<LnInvoicePaymentStatusType>>("lnInvoicePaymentStatusByPaymentRequest")
+            .Argument<NonNullGraphType<LnInvoicePaymentStatusByPaymentRequestInputType>>("input")
+            .ResolveAsync(async context => await InvoiceStatusQueries.StatusAsync(context)).Requires(ScopeRule.None);
+        Field<NonNullGraphType<LnInvoicePaymentStatusPayloadType>>("lnInvoicePaymentStatus")
+            .DeprecationReason("Deprecated in favor of lnInvoicePaymentStatusByPaymentRequest")
+            .Argument<NonNullGraphType<LnInvoicePaymentStatusInputType>>("input")
+            .ResolveAsync(async context => await InvoiceStatusQueries.PayloadAsync(context)).Requires(ScopeRule.None);
     }
 }

@@ -7,4 +7,6 @@ public sealed class PaymentHashType : StringScalarType
         Name = "PaymentHash";
         Description = "The hash of a Lightning payment, 32 bytes in hex.";
     }
+
+    protected override object Parse(string value) => HexHash.Parse(value) ?? throw Invalid();
 }

@@ -5,6 +5,7 @@ using Glint.Api.Errors;
 using Glint.Api.Scalars;
 using Glint.Api.Validation;
 using Glint.Data.Wallets;
+using Glint.Wallet.Invoices;
 using Glint.Wallet.Prices;
 using Glint.Wallet.Queries;
 using GraphQL;
@@ -34,6 +35,10 @@ public static class AccountFields
             .WithPageArguments()
             .Argument<ListGraphType<WalletIdType>>("walletIds")
             .ResolveAsync(async context => await TransactionsAsync(context));
+        type.Field<InvoiceConnectionType>("invoices").Description("A list of all invoices associated with walletIds optionally passed.")
+            .WithPageArguments()
+            .Argument<ListGraphType<WalletIdType>>("walletIds")
+            .ResolveAsync(async context => await InvoicesAsync(context));
         type.Field<NonNullGraphType<ListGraphType<NonNullGraphType<TransactionType>>>>("pendingIncomingTransactions")
             .Argument<ListGraphType<WalletIdType>>("walletIds")
             .Resolve(_ => Array.Empty<WalletTransaction>());
@@ -53,6 +58,21 @@ public static class AccountFields
     private static async Task<TransactionPage> TransactionsAsync(IResolveFieldContext<WalletAccount> context)
     {
         var page = Pagination.From(context);
+        var owned = await RequestedWalletsAsync(context);
+        return await context.Service<WalletQueries>().TransactionsAsync(owned, page.First, page.After, page.Last, page.Before, context.CancellationToken);
+    }
+
+    private static async Task<InvoicePage> InvoicesAsync(IResolveFieldContext<WalletAccount> context)
+    {
+        var page = Pagination.From(context);
+        var owned = await RequestedWalletsAsync(context);
+        return await context.Service<InvoiceQueries>()
+            .PageAsync(owned, page.First, page.After, page.Last, page.Before, WalletQueries.MaxPageSize, context.CancellationToken);
+    }
+
+    /// <summary>The account's wallets, or those of <c>walletIds</c>, which must all be the account's.</summary>
+    private static async Task<List<Guid>> RequestedWalletsAsync(IResolveFieldContext<WalletAccount> context)
+    {
         var queries = context.Service<WalletQueries>();
         var owned = (await queries.WalletsAsync(context.Source.Id, context.CancellationToken)).Select(wallet => wallet.Id).ToList();
         if (context.GetArgument<object?>("walletIds") is IEnumerable requested)
@@ -67,6 +87,6 @@ public static class AccountFields
             owned = wanted;
         }
 
-        return await queries.TransactionsAsync(owned, page.First, page.After, page.Last, page.Before, context.CancellationToken);
+        return owned;
     }
 }

@@ -1,4 +1,6 @@
+using Glint.Api.Access;
 using Glint.Api.Scalars;
+using Glint.Wallet.Lightning;
 using GraphQL.Types;
 
 namespace Glint.Api.Types;
@@ -13,8 +15,9 @@ public sealed class GlobalsType : ObjectGraphType<GlintApiOptions>
             .Resolve(context => context.Source.Network);
         Field<NonNullGraphType<StringGraphType>>("lightningAddressDomain").Resolve(context => context.Source.LightningAddressDomain);
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<StringGraphType>>>>("lightningAddressDomainAliases").Resolve(_ => Array.Empty<string>());
-        Field<NonNullGraphType<ListGraphType<NonNullGraphType<StringGraphType>>>>("nodesIds").Description("Public keys of the server's Lightning nodes (none yet).")
-            .Resolve(_ => Array.Empty<string>());
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<StringGraphType>>>>("nodesIds")
+            .Description("The public key that signs this server's invoices (every node shares it).")
+            .Resolve(context => new[] { context.Service<LightningNode>().NodeId });
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<CountryType>>>>("supportedCountries").Description("Countries where phone login works (none: Glint has no phone login).")
             .Resolve(_ => Array.Empty<CountryType.Source>());
         Field<NonNullGraphType<BuildInformationType>>("buildInformation").Resolve(context => context.Source);

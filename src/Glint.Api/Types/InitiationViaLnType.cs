@@ -3,7 +3,7 @@ using GraphQL.Types;
 
 namespace Glint.Api.Types;
 
-/// <summary>A payment started with a Lightning invoice (none yet: declared so that apps' fragments validate).</summary>
+/// <summary>A payment started with a Lightning invoice.</summary>
 public sealed class InitiationViaLnType : ObjectGraphType<InitiationViaLnType.Source>
 {
     public InitiationViaLnType()

@@ -3,7 +3,7 @@ using GraphQL.Types;
 
 namespace Glint.Api.Types;
 
-/// <summary>A payment settled over Lightning (none yet: declared so that apps' fragments validate).</summary>
+/// <summary>A payment of a Lightning invoice; the preimage proves it was paid.</summary>
 public sealed class SettlementViaLnType : ObjectGraphType<SettlementViaLnType.Source>
 {
     public SettlementViaLnType()

@@ -22,10 +22,14 @@ public sealed class TransactionType : ObjectGraphType<WalletTransaction>
         Field<NonNullGraphType<TxStatusType>>("status").Resolve(_ => "SUCCESS");
         Field<MemoType>("memo").Resolve(context => context.Source.Memo);
         Field<TxExternalIdType>("externalId").Resolve(_ => null);
-        Field<NonNullGraphType<InitiationViaType>>("initiationVia").Description("How the payment was started.")
-            .Resolve(context => Counterparty(context.Source));
-        Field<NonNullGraphType<SettlementViaType>>("settlementVia").Description("How the payment was settled.")
-            .Resolve(context => Counterparty(context.Source));
+        Field<NonNullGraphType<InitiationViaType>>("initiationVia").Description("How the payment was started: a Lightning invoice, or an internal payment.")
+            .Resolve(context => context.Source.Details is { PaymentHash: { } hash, PaymentRequest: { } request }
+                ? new InitiationViaLnType.Source(hash, request)
+                : Counterparty(context.Source));
+        Field<NonNullGraphType<SettlementViaType>>("settlementVia").Description("How the payment was settled; a paid invoice shows its preimage.")
+            .Resolve(context => context.Source.Details.PaymentHash is not null
+                ? new SettlementViaLnType.Source(context.Source.Details.Preimage)
+                : Counterparty(context.Source));
         Field<NonNullGraphType<SignedAmountType>>("settlementAmount").Description("The signed amount in the wallet's minor unit: negative for a send.")
             .Resolve(context => context.Source.Amount);
         Field<NonNullGraphType<SignedAmountType>>("settlementFee").Resolve(_ => 0L);

@@ -3,6 +3,8 @@ using Glint.Api.Access;
 using Glint.Api.Errors;
 using Glint.Api.Scalars;
 using Glint.Api.Validation;
+using Glint.Data.Wallets;
+using Glint.Wallet.Invoices;
 using Glint.Wallet.Queries;
 using GraphQL;
 using GraphQL.Types;
@@ -35,12 +37,41 @@ public static class WalletFields
             .ResolveAsync(async context => await TransactionByIdAsync(context));
         type.Field<NonNullGraphType<ListGraphType<NonNullGraphType<TransactionType>>>>("transactionsByPaymentHash")
             .Argument<NonNullGraphType<PaymentHashType>>("paymentHash")
-            .Resolve(_ => Array.Empty<WalletTransaction>());
+            .ResolveAsync(async context => await PaidTransactionsAsync(context,
+                await context.Service<InvoiceQueries>().FindAsync(context.GetArgument<string>("paymentHash"), context.CancellationToken)));
         type.Field<NonNullGraphType<ListGraphType<NonNullGraphType<TransactionType>>>>("transactionsByPaymentRequest")
             .Argument<NonNullGraphType<LnPaymentRequestType>>("paymentRequest")
-            .Resolve(_ => Array.Empty<WalletTransaction>());
+            .ResolveAsync(async context => await PaidTransactionsAsync(context,
+                await context.Service<InvoiceQueries>().FindByPaymentRequestAsync(context.GetArgument<string>("paymentRequest"), context.CancellationToken)));
+        type.Field<InvoiceConnectionType>("invoices").Description("A list of all invoices associated with walletIds optionally passed.")
+            .WithPageArguments()
+            .ResolveAsync(async context =>
+            {
+                var page = Pagination.From(context);
+                return await context.Service<InvoiceQueries>()
+                    .PageAsync([context.Source.Id], page.First, page.After, page.Last, page.Before, WalletQueries.MaxPageSize, context.CancellationToken);
+            });
+        type.Field<NonNullGraphType<InvoiceType>>("invoiceByPaymentHash")
+            .Argument<NonNullGraphType<PaymentHashType>>("paymentHash")
+            .ResolveAsync(async context =>
+            {
+                var invoice = await context.Service<InvoiceQueries>().FindAsync(context.GetArgument<string>("paymentHash"), context.CancellationToken);
+                return invoice is not null && invoice.WalletId == context.Source.Id ? invoice : throw ApiErrors.NotFound("Invoice not found in this wallet.");
+            });
         type.Field<NonNullGraphType<ListGraphType<NonNullGraphType<TransactionType>>>>("pendingIncomingTransactions")
             .Resolve(_ => Array.Empty<WalletTransaction>());
+    }
+
+    /// <summary>This wallet's side of the payment of a Glint invoice (payer or payee), if it paid or received it.</summary>
+    private static async Task<IReadOnlyList<WalletTransaction>> PaidTransactionsAsync(IResolveFieldContext<Data.Wallets.Wallet> context, LightningInvoice? invoice)
+    {
+        if (invoice?.PaidEntryId is not { } entryId)
+        {
+            return [];
+        }
+
+        var transaction = await context.Service<WalletQueries>().FindEntryTransactionAsync(entryId, context.Source.Id, context.CancellationToken);
+        return transaction is null ? [] : [transaction];
     }
 
     private static async Task<WalletTransaction> TransactionByIdAsync(IResolveFieldContext<Data.Wallets.Wallet> context)

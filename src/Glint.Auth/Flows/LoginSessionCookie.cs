@@ -1,7 +1,7 @@
 using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
-using Glint.Auth.Jwk;
+using Glint.Data.Secrets;
 using Microsoft.AspNetCore.Http;
 
 namespace Glint.Auth.Flows;

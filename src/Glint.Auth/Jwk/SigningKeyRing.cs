@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Glint.Data;
 using Glint.Data.OAuth;
+using Glint.Data.Secrets;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.IdentityModel.Tokens;
 

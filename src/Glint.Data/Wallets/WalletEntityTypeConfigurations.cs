@@ -52,3 +52,32 @@ internal sealed class PostingEntityTypeConfiguration : IEntityTypeConfiguration<
         builder.HasIndex(posting => posting.LedgerAccount);
     }
 }
+
+internal sealed class LightningInvoiceEntityTypeConfiguration : IEntityTypeConfiguration<LightningInvoice>
+{
+    public void Configure(EntityTypeBuilder<LightningInvoice> builder)
+    {
+        builder.ToTable("lightning_invoices");
+        builder.Property(invoice => invoice.Id).ValueGeneratedOnAdd();
+        builder.Property(invoice => invoice.PaymentHash).HasMaxLength(64);
+        builder.Property(invoice => invoice.Preimage).HasMaxLength(64);
+        builder.Property(invoice => invoice.PaymentSecret).HasMaxLength(64);
+        builder.Property(invoice => invoice.PaymentRequest).HasMaxLength(2048);
+        builder.Property(invoice => invoice.Currency).HasMaxLength(3);
+        builder.Property(invoice => invoice.Memo).HasMaxLength(1024);
+        builder.Property(invoice => invoice.DescriptionHash).HasMaxLength(64);
+        builder.Property(invoice => invoice.ExternalId).HasMaxLength(100);
+        builder.Property(invoice => invoice.Status).HasMaxLength(16);
+        builder.HasIndex(invoice => invoice.PaymentHash).IsUnique();
+        builder.HasIndex(invoice => new { invoice.WalletId, invoice.Id });
+    }
+}
+
+internal sealed class LightningNodeKeyEntityTypeConfiguration : IEntityTypeConfiguration<LightningNodeKey>
+{
+    public void Configure(EntityTypeBuilder<LightningNodeKey> builder)
+    {
+        builder.ToTable("lightning_node_keys");
+        builder.Property(key => key.Id).HasMaxLength(16);
+    }
+}

@@ -1,4 +1,4 @@
-using Glint.Auth.Jwk;
+using Glint.Data.Secrets;
 using Glint.Data.Users;
 using OtpNet;
 using QRCoder;

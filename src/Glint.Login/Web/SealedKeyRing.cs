@@ -1,6 +1,6 @@
 using System.Text;
 using System.Xml.Linq;
-using Glint.Auth.Jwk;
+using Glint.Data.Secrets;
 using Microsoft.AspNetCore.DataProtection.XmlEncryption;
 using Microsoft.Extensions.DependencyInjection;
 

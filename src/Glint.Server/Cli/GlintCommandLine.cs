@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Glint.Auth.Jwk;
+using Glint.Data.Secrets;
 using Glint.Server.Hosting;
 
 namespace Glint.Server.Cli;

@@ -32,6 +32,7 @@ public static class ConfigurationKeys
     public const string LoginCodeTtl = "login:code_ttl";
     public const string SmtpUri = "courier:smtp:connection_uri";
     public const string MailFrom = "courier:smtp:from_address";
+    public const string LightningNetwork = "lightning:network";
     public const string LogFormat = "log:format";
     public const string LogLevel = "log:level";
 
@@ -63,6 +64,7 @@ public static class ConfigurationKeys
         [LoginCodeTtl] = ["GLINT_LOGIN_CODE_TTL"],
         [SmtpUri] = ["COURIER_SMTP_CONNECTION_URI", "GLINT_SMTP_URI"],
         [MailFrom] = ["COURIER_SMTP_FROM_ADDRESS", "GLINT_SMTP_FROM"],
+        [LightningNetwork] = ["GLINT_LIGHTNING_NETWORK"],
         [LogFormat] = ["LOG_FORMAT", "GLINT_LOG_FORMAT"],
         [LogLevel] = ["LOG_LEVEL", "GLINT_LOG_LEVEL"],
     };

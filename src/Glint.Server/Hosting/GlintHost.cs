@@ -5,10 +5,14 @@ using Glint.Api.Http;
 using Glint.Auth;
 using Glint.Auth.Jwk;
 using Glint.Auth.OAuth2;
-using Glint.Wallet;
 using Glint.Data;
+using Glint.Data.Notifications;
+using Glint.Data.Postgres;
+using Glint.Data.Secrets;
 using Glint.Login;
 using Glint.Server.Health;
+using Glint.Wallet;
+using Glint.Wallet.Lightning;
 using Microsoft.AspNetCore.Diagnostics;
 using OpenTelemetry.Metrics;
 
@@ -24,9 +28,12 @@ public static class GlintHost
 
         var secret = new SystemSecret(settings.Secret);
         SigningKeyRing keys;
+        LightningNode node;
         await using (var db = Database.Open(settings.Dsn))
         {
-            keys = await SigningKeyRing.LoadOrCreateAsync(db, new KeySealer(secret), TimeProvider.System, cancellationToken);
+            var sealer = new KeySealer(secret);
+            keys = await SigningKeyRing.LoadOrCreateAsync(db, sealer, TimeProvider.System, cancellationToken);
+            node = await LightningNode.LoadOrCreateAsync(db, sealer, settings.LightningNetwork, TimeProvider.System, cancellationToken);
         }
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = Directory.GetCurrentDirectory() });
@@ -43,9 +50,22 @@ public static class GlintHost
 
         builder.Services.AddDbContextPool<GlintDbContext>(options => Database.Use(options, settings.Dsn));
         builder.Services.AddGlintAuth(settings.Auth, keys, secret);
+        if (settings.Dsn.Kind == DatabaseKind.Postgres)
+        {
+            // Wallet events reach the subscribers of every node through LISTEN/NOTIFY.
+            builder.Services.AddSingleton<INotificationChannel>(provider => new PostgresNotificationChannel(
+                PostgresDatabase.ConnectionString(settings.Dsn), provider.GetRequiredService<ILogger<PostgresNotificationChannel>>()));
+        }
+
         builder.Services.AddGlintWallet(settings.Price);
+        builder.Services.AddGlintInvoices(node);
         builder.Services.AddGlintApi();
         builder.Services.AddGlintLogin(settings.Login);
+        if (config[GlintApiOptions.Section + ":network"] is null)
+        {
+            // globals.network tells apps which network this server's invoices are for, unless the operator says otherwise.
+            builder.Services.PostConfigure<GlintApiOptions>(options => options.Network = node.Network.Name);
+        }
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddAspNetCoreInstrumentation().AddPrometheusExporter());
 
         var app = builder.Build();
@@ -56,6 +76,11 @@ public static class GlintHost
                 "not emailed. Read them with `glint dev outbox`. Configure SMTP before real users sign in.");
         }
 
+        if (app.Services.GetRequiredService<INotificationChannel>() is PostgresNotificationChannel listening)
+        {
+            // A node serves subscriptions only once it hears what the other nodes publish.
+            await listening.Started.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
+        }
         if (settings.UsesDevelopmentSecret)
         {
             app.Logger.LogWarning(
@@ -65,6 +90,7 @@ public static class GlintHost
 
         app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = WriteServerErrorAsync });
         app.UseMiddleware<PortSurfaces>(settings.AdminPort);
+        app.UseWebSockets();
         app.UseRouting();
         app.UseAuthentication();
         app.UseApiCredentials("/graphql");

@@ -3,6 +3,7 @@ using System.Net;
 using Glint.Auth;
 using Glint.Auth.Clients;
 using Glint.Data;
+using Glint.Data.Secrets;
 using Glint.Login;
 
 namespace Glint.Server.Hosting;
@@ -29,6 +30,9 @@ public sealed class ServerSettings
 
     /// <summary>The fixed BTC/USD price of the default price provider (<c>price.btc_usd</c>, US dollars per bitcoin).</summary>
     public required Ledger.BtcUsdPrice Price { get; init; }
+
+    /// <summary>The network of the invoices Glint issues and pays (<c>lightning.network</c>: bc, tb, tbs or bcrt; regtest by default).</summary>
+    public required Lightning.Bolt11.Bolt11Network LightningNetwork { get; init; }
 
     public static ServerSettings Read(IConfiguration config)
     {
@@ -58,9 +62,9 @@ public sealed class ServerSettings
             throw new SettingsException("A system secret is required when Glint listens beyond loopback: set SECRETS_SYSTEM (at least 16 characters).");
         }
 
-        if (secret is { Length: > 0 and < Glint.Auth.Jwk.SystemSecret.MinimumLength })
+        if (secret is { Length: > 0 and < SystemSecret.MinimumLength })
         {
-            throw new SettingsException($"The system secret must be at least {Glint.Auth.Jwk.SystemSecret.MinimumLength} characters long.");
+            throw new SettingsException($"The system secret must be at least {SystemSecret.MinimumLength} characters long.");
         }
 
         DatabaseDsn dsn;
@@ -90,6 +94,7 @@ public sealed class ServerSettings
             UsesDevelopmentSecret = string.IsNullOrEmpty(secret),
             Dev = dev,
             Price = ReadPrice(config),
+            LightningNetwork = ReadLightningNetwork(config),
             JsonLogs = !string.Equals(config[ConfigurationKeys.LogFormat], "text", StringComparison.OrdinalIgnoreCase),
             Login = new LoginOptions
             {
@@ -162,6 +167,13 @@ public sealed class ServerSettings
         return decimal.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var dollars) && dollars >= 0.01m && dollars < 100_000_000m
             ? new Ledger.BtcUsdPrice((long)decimal.Round(dollars * 100m, MidpointRounding.ToZero))
             : throw new SettingsException($"price.btc_usd must be a price in US dollars per bitcoin such as 97000.50, not '{text}'.");
+    }
+
+    private static Lightning.Bolt11.Bolt11Network ReadLightningNetwork(IConfiguration config)
+    {
+        var text = config[ConfigurationKeys.LightningNetwork] ?? Lightning.Bolt11.Bolt11Network.Regtest.Prefix;
+        return Lightning.Bolt11.Bolt11Network.Find(text)
+            ?? throw new SettingsException($"lightning.network must be bc, tb, tbs or bcrt (or mainnet, testnet, signet, regtest), not '{text}'.");
     }
 
     private static Uri? Url(IConfiguration config, string key)

@@ -6,6 +6,8 @@ namespace Glint.Wallet.Ledger;
 /// <summary>What the API shows about a movement beyond its postings: who paid whom, and at which price.</summary>
 public sealed record EntryDetails
 {
+    private static readonly JsonSerializerOptions Options = new() { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
+
     [JsonPropertyName("payer_wallet")] public Guid? PayerWalletId { get; init; }
     [JsonPropertyName("payer_username")] public string? PayerUsername { get; init; }
     [JsonPropertyName("receiver_wallet")] public Guid? ReceiverWalletId { get; init; }
@@ -14,7 +16,12 @@ public sealed record EntryDetails
     /// <summary>The BTC/USD price the movement was settled at, in cents per bitcoin.</summary>
     [JsonPropertyName("cents_per_btc")] public long CentsPerBitcoin { get; init; }
 
-    public string Serialize() => JsonSerializer.Serialize(this);
+    /// <summary>For a paid Lightning invoice: its payment hash, the invoice, and the preimage that proves the payment.</summary>
+    [JsonPropertyName("payment_hash")] public string? PaymentHash { get; init; }
+    [JsonPropertyName("payment_request")] public string? PaymentRequest { get; init; }
+    [JsonPropertyName("preimage")] public string? Preimage { get; init; }
+
+    public string Serialize() => JsonSerializer.Serialize(this, Options);
 
     public static EntryDetails Parse(string json) => JsonSerializer.Deserialize<EntryDetails>(json) ?? new EntryDetails();
 }

@@ -15,6 +15,9 @@ public enum AppendStatus
     InsufficientBalance,
 
     WalletNotFound,
+
+    /// <summary>The claim that had to hold with the entry (an invoice still unpaid) did not: nothing moved.</summary>
+    ClaimRefused,
 }
 
 public sealed record AppendResult(AppendStatus Status, Guid EntryId);
@@ -24,10 +27,14 @@ public sealed record AppendResult(AppendStatus Status, Guid EntryId);
 /// conditional update that refuses to go below zero (so concurrent payments can neither overdraw nor lose an update),
 /// then the entry and its postings are inserted. Wallet rows are updated in id order so that two opposite payments
 /// cannot deadlock. An idempotency key is unique per initiating account: a retry finds the first entry.
+/// An optional claim runs first in the same transaction (marking an invoice paid): when it does not hold, nothing
+/// moves, and when the money cannot move, the claim is undone with it.
 /// </summary>
 public sealed class WalletLedger(GlintDbContext db)
 {
-    public async Task<AppendResult> AppendAsync(JournalEntry entry, Guid? initiatorAccountId, EntryDetails details, CancellationToken cancellationToken)
+    public async Task<AppendResult> AppendAsync(
+        JournalEntry entry, Guid? initiatorAccountId, EntryDetails details, CancellationToken cancellationToken,
+        Func<CancellationToken, Task<bool>>? claim = null)
     {
         ArgumentNullException.ThrowIfNull(entry);
         if (entry.IdempotencyKey is { } key && await FindByKeyAsync(initiatorAccountId, key, cancellationToken) is { } first)
@@ -36,6 +43,12 @@ public sealed class WalletLedger(GlintDbContext db)
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        if (claim is not null && !await claim(cancellationToken))
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            return new AppendResult(AppendStatus.ClaimRefused, entry.Id);
+        }
+
         foreach (var posting in entry.Postings.Where(p => p.Account.IsWallet).OrderBy(p => p.Account.WalletId))
         {
             var walletId = posting.Account.WalletId!.Value;

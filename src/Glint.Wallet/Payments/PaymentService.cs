@@ -1,5 +1,6 @@
 using Glint.Data;
 using Glint.Ledger;
+using Glint.Wallet.Events;
 using Glint.Wallet.Ledger;
 using Glint.Wallet.Prices;
 using Microsoft.EntityFrameworkCore;
@@ -19,7 +20,7 @@ public sealed record PaymentOutcome(PaymentStatus Status, PaymentError? Error, G
 }
 
 /// <summary>Internal payments between Glint wallets, and operator credits, each one balanced journal entry.</summary>
-public sealed class PaymentService(GlintDbContext db, WalletLedger ledger, IPriceProvider prices, TimeProvider time)
+public sealed class PaymentService(GlintDbContext db, WalletLedger ledger, IPriceProvider prices, WalletEvents events, TimeProvider time)
 {
     /// <summary>
     /// Pays <paramref name="amount"/> minor units of the payer wallet's currency to another wallet, converting at the
@@ -73,7 +74,17 @@ public sealed class PaymentService(GlintDbContext db, WalletLedger ledger, IPric
             ReceiverUsername = accounts.Single(a => a.Id == receiver.AccountId).Username,
             CentsPerBitcoin = quote.Price.CentsPerBitcoin,
         };
-        return Outcome(await ledger.AppendAsync(built.Value, payerAccountId, details, cancellationToken));
+        var appended = await ledger.AppendAsync(built.Value, payerAccountId, details, cancellationToken);
+        if (appended.Status == AppendStatus.Appended)
+        {
+            await events.PublishAsync(
+            [
+                new WalletEvent(WalletEvent.PaymentSent, payer.AccountId, payer.Id, EntryId: appended.EntryId),
+                new WalletEvent(WalletEvent.PaymentReceived, receiver.AccountId, receiver.Id, EntryId: appended.EntryId),
+            ], cancellationToken);
+        }
+
+        return Outcome(appended);
     }
 
     /// <summary>Funds a wallet from the operator's funding account (<c>glint wallets credit</c>).</summary>
@@ -104,7 +115,7 @@ public sealed class PaymentService(GlintDbContext db, WalletLedger ledger, IPric
         _ => PaymentOutcome.Failed(PaymentError.InvalidWallet),
     };
 
-    private static PaymentError Map(LedgerFailure failure) => failure switch
+    internal static PaymentError Map(LedgerFailure failure) => failure switch
     {
         SelfPayment => PaymentError.SelfPayment,
         InvalidAmount { Reason: InvalidAmountReason.TooLarge } => PaymentError.AmountTooLarge,

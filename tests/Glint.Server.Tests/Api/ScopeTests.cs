@@ -37,7 +37,7 @@ public abstract class ScopeTests<TServer>(TServer server) : IClassFixture<TServe
     {
         var body = await server.GraphQLAsync(null, "query { globals { network } me { id } }");
 
-        Assert.Equal("mainnet", body["data"]!["globals"]!["network"].Str());
+        Assert.Equal("regtest", body["data"]!["globals"]!["network"].Str());
         Assert.Equal("NOT_AUTHORIZED", SingleError(body)["code"].Str());
     }
 

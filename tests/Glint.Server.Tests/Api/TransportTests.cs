@@ -16,7 +16,7 @@ public abstract class TransportTests<TServer>(TServer server) : IClassFixture<TS
         var body = await BodyAsync(response);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("mainnet", body["data"]!["globals"]!["network"].Str());
+        Assert.Equal("regtest", body["data"]!["globals"]!["network"].Str());
         Assert.Equal("USD", body["data"]!["realtimePrice"]!["denominatorCurrency"].Str());
     }
 

@@ -1,10 +1,13 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Glint.Data;
+using Glint.Lightning.Bolt11;
 using Glint.Server.Cli;
 using Glint.Server.Hosting;
 using Glint.Server.Tests.Infrastructure;
+using Glint.Wallet.Lightning;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Glint.Server.Tests.Hosting;
 
@@ -100,6 +103,26 @@ public sealed class KeysAndStorageTests : IAsyncLifetime
         await using var other = new FixedDatabaseServer(Dsn, "a-completely-different-secret");
         var error = await Assert.ThrowsAsync<InvalidOperationException>(async () => await other.InitializeAsync());
         Assert.Contains("system secret", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task LightningNodeKey_IsCreatedOnce_Sealed_AndSharedByEveryNode()
+    {
+        await using var first = new FixedDatabaseServer(Dsn);
+        await first.InitializeAsync();
+        await using var second = new FixedDatabaseServer(Dsn);
+        await second.InitializeAsync();
+
+        var firstNode = first.Services.GetRequiredService<LightningNode>();
+        var secondNode = second.Services.GetRequiredService<LightningNode>();
+        Assert.Equal(firstNode.NodeId, secondNode.NodeId);
+        Assert.Equal(Bolt11Network.Regtest, firstNode.Network);
+
+        await using var db = Database.Open(DatabaseDsn.Parse(Dsn));
+        var row = await db.LightningNodeKeys.SingleAsync(TestContext.Current.CancellationToken);
+        Assert.False(row.SealedPrivateKey.AsSpan().IndexOf(firstNode.Key.ToBytes()) >= 0, "The node key is stored in the clear.");
+        await using var other = new FixedDatabaseServer(Dsn, "a-completely-different-secret");
+        await Assert.ThrowsAsync<InvalidOperationException>(async () => await other.InitializeAsync());
     }
 
     [Fact]

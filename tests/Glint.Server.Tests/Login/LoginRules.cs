@@ -1,6 +1,6 @@
 using System.Collections;
-using Glint.Auth.Jwk;
 using Glint.Data;
+using Glint.Data.Secrets;
 using Glint.Login;
 using Glint.Login.Codes;
 using Glint.Login.Email;

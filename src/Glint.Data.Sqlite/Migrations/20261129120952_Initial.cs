@@ -111,6 +111,48 @@ namespace Glint.Data.Sqlite.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "lightning_invoices",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    PaymentHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Preimage = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    PaymentSecret = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    PaymentRequest = table.Column<string>(type: "TEXT", maxLength: 2048, nullable: false),
+                    WalletId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    AccountId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Currency = table.Column<string>(type: "TEXT", maxLength: 3, nullable: false),
+                    AmountSats = table.Column<long>(type: "INTEGER", nullable: true),
+                    CreditAmount = table.Column<long>(type: "INTEGER", nullable: true),
+                    Memo = table.Column<string>(type: "TEXT", maxLength: 1024, nullable: true),
+                    DescriptionHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    ExternalId = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    ExpiresAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    PaidAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    PaidEntryId = table.Column<Guid>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_lightning_invoices", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "lightning_node_keys",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    SealedPrivateKey = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_lightning_node_keys", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "login_codes",
                 columns: table => new
                 {
@@ -443,6 +485,17 @@ namespace Glint.Data.Sqlite.Migrations
                 columns: new[] { "WalletId", "Id" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_lightning_invoices_PaymentHash",
+                table: "lightning_invoices",
+                column: "PaymentHash",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_lightning_invoices_WalletId_Id",
+                table: "lightning_invoices",
+                columns: new[] { "WalletId", "Id" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_login_codes_Email_CreatedAt",
                 table: "login_codes",
                 columns: new[] { "Email", "CreatedAt" });
@@ -587,6 +640,12 @@ namespace Glint.Data.Sqlite.Migrations
 
             migrationBuilder.DropTable(
                 name: "ledger_postings");
+
+            migrationBuilder.DropTable(
+                name: "lightning_invoices");
+
+            migrationBuilder.DropTable(
+                name: "lightning_node_keys");
 
             migrationBuilder.DropTable(
                 name: "login_codes");

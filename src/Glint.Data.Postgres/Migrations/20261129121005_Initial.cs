@@ -112,6 +112,48 @@ namespace Glint.Data.Postgres.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "lightning_invoices",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    PaymentHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Preimage = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    PaymentSecret = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    PaymentRequest = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
+                    WalletId = table.Column<Guid>(type: "uuid", nullable: false),
+                    AccountId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Currency = table.Column<string>(type: "character varying(3)", maxLength: 3, nullable: false),
+                    AmountSats = table.Column<long>(type: "bigint", nullable: true),
+                    CreditAmount = table.Column<long>(type: "bigint", nullable: true),
+                    Memo = table.Column<string>(type: "character varying(1024)", maxLength: 1024, nullable: true),
+                    DescriptionHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    ExternalId = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    Status = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    ExpiresAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    PaidAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    PaidEntryId = table.Column<Guid>(type: "uuid", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_lightning_invoices", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "lightning_node_keys",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    SealedPrivateKey = table.Column<byte[]>(type: "bytea", nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_lightning_node_keys", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "login_codes",
                 columns: table => new
                 {
@@ -444,6 +486,17 @@ namespace Glint.Data.Postgres.Migrations
                 columns: new[] { "WalletId", "Id" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_lightning_invoices_PaymentHash",
+                table: "lightning_invoices",
+                column: "PaymentHash",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_lightning_invoices_WalletId_Id",
+                table: "lightning_invoices",
+                columns: new[] { "WalletId", "Id" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_login_codes_Email_CreatedAt",
                 table: "login_codes",
                 columns: new[] { "Email", "CreatedAt" });
@@ -588,6 +641,12 @@ namespace Glint.Data.Postgres.Migrations
 
             migrationBuilder.DropTable(
                 name: "ledger_postings");
+
+            migrationBuilder.DropTable(
+                name: "lightning_invoices");
+
+            migrationBuilder.DropTable(
+                name: "lightning_node_keys");
 
             migrationBuilder.DropTable(
                 name: "login_codes");

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Glint.Auth.Jwk;
+namespace Glint.Data.Secrets;
 
 /// <summary>
 /// The operator's system secret. Nothing uses it directly: each purpose gets its own key derived with HKDF,

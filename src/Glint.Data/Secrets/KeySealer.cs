@@ -1,8 +1,11 @@
 using System.Security.Cryptography;
 
-namespace Glint.Auth.Jwk;
+namespace Glint.Data.Secrets;
 
-/// <summary>Seals private keys at rest with AES-256-GCM under a key derived from the system secret.</summary>
+/// <summary>
+/// Seals private keys at rest (the token-signing keys, the Lightning node key) with AES-256-GCM under a key derived
+/// from the system secret. It lives with the entities so that every module storing a key shares the one sealer.
+/// </summary>
 public sealed class KeySealer(SystemSecret secret)
 {
     private const int NonceSize = 12;
@@ -25,7 +28,7 @@ public sealed class KeySealer(SystemSecret secret)
     {
         if (sealedKey.Length < NonceSize + TagSize)
         {
-            throw new CryptographicException($"Signing key {keyId} is not a sealed key.");
+            throw new CryptographicException($"Key {keyId} is not a sealed key.");
         }
 
         var plaintext = new byte[sealedKey.Length - NonceSize - TagSize];

@@ -1,0 +1,72 @@
+using Glint.Api.Access;
+using Glint.Api.Errors;
+using Glint.Api.Types;
+using Glint.Ledger;
+using Glint.Wallet.Invoices;
+using Glint.Wallet.Payments;
+using Glint.Wallet.Queries;
+using GraphQL;
+
+namespace Glint.Api.Root;
+
+/// <summary>
+/// The Lightning mutations: creating invoices (for the caller's wallet, or on a recipient's behalf without
+/// credentials), cancelling them, probing fees and paying invoices. Domain failures come back in the payload's
+/// <c>errors</c>, as in Blink.
+/// </summary>
+public static class InvoiceMutations
+{
+    public static async Task<LnInvoicePayloadType.Source> CreateAsync(IResolveFieldContext context, InvoiceKind kind, bool onBehalfOfRecipient)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var input = LightningInput.Of(context);
+        var request = new InvoiceRequest(
+            input.Guid(onBehalfOfRecipient ? "recipientWalletId" : "walletId"),
+            onBehalfOfRecipient ? null : context.Account().Id,
+            kind,
+            kind == InvoiceKind.NoAmount ? null : input.Long("amount"),
+            input.String("memo"),
+            input.String("descriptionHash"),
+            (int?)input.Long("expiresIn"),
+            input.String("externalId"));
+        var (invoice, error) = await context.Service<InvoiceIssuer>().CreateAsync(request, context.CancellationToken);
+        return new(error is null ? [] : [ApiError.From(error)], invoice);
+    }
+
+    public static async Task<SuccessPayloadType.Source> CancelAsync(IResolveFieldContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var input = LightningInput.Of(context);
+        var error = await context.Service<InvoiceIssuer>()
+            .CancelAsync(context.Account().Id, input.Guid("walletId"), input.String("paymentHash")!, context.CancellationToken);
+        return error is null ? new([], true) : new([ApiError.From(error)], false);
+    }
+
+    /// <summary><paramref name="amountCurrency"/> is null for an invoice with an amount, else the currency of the input's amount.</summary>
+    public static async Task<SatAmountPayloadType.Source> ProbeAsync(IResolveFieldContext context, Currency? amountCurrency)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var input = LightningInput.Of(context);
+        var (fee, error) = await context.Service<InvoicePayments>().ProbeAsync(context.Account().Id, input.Guid("walletId"), input.String("paymentRequest")!,
+            amountCurrency is null ? null : input.Long("amount"), amountCurrency, context.CancellationToken);
+        return error is null ? new([], fee) : new([ApiError.From(error)], null);
+    }
+
+    public static async Task<PaymentSendPayloadType.Source> PayAsync(IResolveFieldContext context, Currency? amountCurrency)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var input = LightningInput.Of(context);
+        var walletId = input.Guid("walletId");
+        var outcome = await context.Service<InvoicePayments>().PayAsync(context.Account().Id, walletId, input.String("paymentRequest")!,
+            amountCurrency is null ? null : input.Long("amount"), amountCurrency, input.String("memo"), context.IdempotencyKey(), context.CancellationToken);
+        if (outcome.Status == InvoicePaymentOutcome.Failure)
+        {
+            return new([ApiError.From(outcome.Error ?? PaymentError.InvalidWallet)], outcome.Status, null);
+        }
+
+        var transaction = outcome.EntryId is { } entryId
+            ? await context.Service<WalletQueries>().FindEntryTransactionAsync(entryId, walletId, context.CancellationToken)
+            : null;
+        return new([], outcome.Status, transaction);
+    }
+}

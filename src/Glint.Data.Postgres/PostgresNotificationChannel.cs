@@ -1,0 +1,90 @@
+using Glint.Data.Notifications;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace Glint.Data.Postgres;
+
+/// <summary>
+/// A notification channel over PostgreSQL <c>LISTEN/NOTIFY</c>: every node listens on one dedicated connection and
+/// hands what arrives to its subscribers, so a message published on any node reaches them all (this one through
+/// the database too, never twice). The listening connection is reopened after a failure.
+/// </summary>
+public sealed partial class PostgresNotificationChannel : InProcessNotificationChannel, IAsyncDisposable
+{
+    public const string Channel = "glint_events";
+
+    private readonly string _connectionString;
+    private readonly ILogger _logger;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Task _listening;
+    private readonly TaskCompletionSource _listeningStarted = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public PostgresNotificationChannel(string connectionString, ILogger<PostgresNotificationChannel> logger)
+    {
+        _connectionString = connectionString;
+        _logger = logger;
+        _listening = Task.Run(() => ListenAsync(_stopping.Token));
+    }
+
+    /// <summary>Completes once the first LISTEN is in place, so that nothing published after start-up is missed.</summary>
+    public Task Started => _listeningStarted.Task;
+
+    public override async Task PublishAsync(string message, CancellationToken cancellationToken)
+    {
+        await using var connection = new NpgsqlConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand("SELECT pg_notify(@channel, @message)", connection);
+        command.Parameters.AddWithValue("channel", Channel);
+        command.Parameters.AddWithValue("message", message);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync();
+        try
+        {
+            await _listening;
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        _stopping.Dispose();
+    }
+
+    private async Task ListenAsync(CancellationToken stopping)
+    {
+        while (!stopping.IsCancellationRequested)
+        {
+            try
+            {
+                await using var connection = new NpgsqlConnection(_connectionString);
+                await connection.OpenAsync(stopping);
+                connection.Notification += (_, notification) => Deliver(notification.Payload);
+                await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", connection))
+                {
+                    await listen.ExecuteNonQueryAsync(stopping);
+                }
+
+                _listeningStarted.TrySetResult();
+                while (!stopping.IsCancellationRequested)
+                {
+                    await connection.WaitAsync(stopping);
+                }
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception exception) when (exception is NpgsqlException or InvalidOperationException or System.Net.Sockets.SocketException)
+            {
+                LogListenFailed(_logger, exception);
+                await Task.Delay(TimeSpan.FromSeconds(1), stopping);
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 5100, Level = LogLevel.Warning, Message = "Listening for notifications failed; reconnecting")]
+    private static partial void LogListenFailed(ILogger logger, Exception exception);
+}
