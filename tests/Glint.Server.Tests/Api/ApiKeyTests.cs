@@ -96,6 +96,19 @@ public abstract class ApiKeyTests<TServer>(TServer server) : IClassFixture<TServ
     }
 
     [Fact]
+    public async Task A_receive_key_creates_invoices_on_its_owners_wallet()
+    {
+        var user = await server.NewUserAsync();
+        var (_, secret, _) = await CreateKeyAsync(user.Token, "RECEIVE");
+
+        var body = await server.ApiKeyGraphQLAsync(secret, $$"""mutation { lnInvoiceCreate(input: {walletId: "{{user.BtcWalletId}}", amount: 2100}) { errors { message } invoice { paymentRequest } } }""");
+
+        Assert.Null(body["errors"]);
+        Assert.Empty(body["data"]!["lnInvoiceCreate"]!["errors"]!.AsArray());
+        Assert.StartsWith("lnbcrt21u", body["data"]!["lnInvoiceCreate"]!["invoice"]!["paymentRequest"].Str(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_read_and_receive_key_reads_and_has_no_write()
     {
         var user = await server.NewUserAsync();

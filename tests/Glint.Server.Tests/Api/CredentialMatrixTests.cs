@@ -5,7 +5,7 @@ namespace Glint.Server.Tests.Api;
 
 /// <summary>
 /// Credential kind × granted scopes × operation class, each cell checked against the rule: anonymous fields are open;
-/// reading needs read; mutations, <c>apiKeyCreate</c> and <c>apiKeyRevoke</c> need write; write does not imply read;
+/// reading needs read; receiving needs receive or write; other mutations, <c>apiKeyCreate</c> and <c>apiKeyRevoke</c> need write; write does not imply read;
 /// session tokens are unrestricted and an OAuth token or API key without the scope gets exactly one error.
 /// </summary>
 public abstract class CredentialMatrixTests<TServer>(TServer server) : IClassFixture<TServer> where TServer : GlintServerFixture
@@ -13,8 +13,10 @@ public abstract class CredentialMatrixTests<TServer>(TServer server) : IClassFix
     private const string ReadDenied = "Unexpected error occurred, please try again or contact support if it persists (code: AuthorizationError: not authorized to read data)";
     private const string WriteDenied = "Unexpected error occurred, please try again or contact support if it persists (code: AuthorizationError: not authorized to execute mutations)";
 
-    private static readonly (string Name, string Query, string? Needs)[] Operations =
+    /// <summary>The operation classes; receiving is checked on the caller's own BTC wallet.</summary>
+    private static (string Name, string Query, string? Needs)[] Operations(ApiUser user) =>
     [
+        ("receive mutation", $$"""mutation { lnInvoiceCreate(input: {walletId: "{{user.BtcWalletId}}", amount: 1000}) { errors { message } invoice { paymentHash } } }""", "receive"),
         ("anonymous field", "query { globals { network } }", null),
         ("read query", "query { me { id } }", "read"),
         ("authorization", "query { authorization { scopes } }", "read"),
@@ -28,7 +30,7 @@ public abstract class CredentialMatrixTests<TServer>(TServer server) : IClassFix
     public async Task OAuth_tokens_get_exactly_what_their_scopes_allow(string[] scopes)
     {
         var user = await server.NewUserAsync(grant: scopes);
-        foreach (var operation in Operations)
+        foreach (var operation in Operations(user))
         {
             AssertCell("oauth " + string.Join('+', scopes), operation, scopes, await server.GraphQLAsync(user.Token, operation.Query));
         }
@@ -46,7 +48,7 @@ public abstract class CredentialMatrixTests<TServer>(TServer server) : IClassFix
         var owner = await server.NewUserAsync();
         var list = string.Join(", ", scopes.Select(scope => scope.ToUpperInvariant()));
         var secret = (await server.DataAsync(owner.Token, $"mutation {{ apiKeyCreate(input: {{name: \"m\", scopes: [{list}]}}) {{ apiKeySecret }} }}"))["apiKeyCreate"]!["apiKeySecret"].Str();
-        foreach (var operation in Operations)
+        foreach (var operation in Operations(owner))
         {
             AssertCell("api key " + string.Join('+', scopes), operation, scopes, await server.ApiKeyGraphQLAsync(secret, operation.Query));
         }
@@ -55,7 +57,8 @@ public abstract class CredentialMatrixTests<TServer>(TServer server) : IClassFix
     [Fact]
     public async Task Anonymous_callers_get_only_anonymous_fields()
     {
-        foreach (var (name, query, needs) in Operations)
+        var someone = await server.NewUserAsync();
+        foreach (var (name, query, needs) in Operations(someone))
         {
             var body = await server.GraphQLAsync(null, query);
             if (needs is null)
@@ -71,7 +74,8 @@ public abstract class CredentialMatrixTests<TServer>(TServer server) : IClassFix
 
     private static void AssertCell(string credential, (string Name, string Query, string? Needs) operation, string[] scopes, System.Text.Json.Nodes.JsonObject body)
     {
-        var allowed = operation.Needs is null || scopes.Contains(operation.Needs);
+        // Receiving is also allowed by write (Blink's rule).
+        var allowed = operation.Needs is null || scopes.Contains(operation.Needs) || (operation.Needs == "receive" && scopes.Contains("write"));
         var denial = body["errors"]?.AsArray().Select(error => error!["message"].Str()).FirstOrDefault(message => message is ReadDenied or WriteDenied);
         if (allowed)
         {
@@ -80,6 +84,7 @@ public abstract class CredentialMatrixTests<TServer>(TServer server) : IClassFix
         else
         {
             Assert.Equal(operation.Needs == "read" ? ReadDenied : WriteDenied, SingleError(body)["message"].Str());
+            Assert.True(body["data"] is null || body["data"]!.GetValueKind() == System.Text.Json.JsonValueKind.Null || operation.Needs == "read", $"{credential} / {operation.Name}: {body.ToJsonString()}");
         }
     }
 }
