@@ -33,6 +33,7 @@ public static class ConfigurationKeys
     public const string SmtpUri = "courier:smtp:connection_uri";
     public const string MailFrom = "courier:smtp:from_address";
     public const string LightningNetwork = "lightning:network";
+    public const string TrustedProxies = "serve:trusted_proxies";
     public const string LogFormat = "log:format";
     public const string LogLevel = "log:level";
 
@@ -65,6 +66,7 @@ public static class ConfigurationKeys
         [SmtpUri] = ["COURIER_SMTP_CONNECTION_URI", "GLINT_SMTP_URI"],
         [MailFrom] = ["COURIER_SMTP_FROM_ADDRESS", "GLINT_SMTP_FROM"],
         [LightningNetwork] = ["GLINT_LIGHTNING_NETWORK"],
+        [TrustedProxies] = ["GLINT_TRUSTED_PROXIES"],
         [LogFormat] = ["LOG_FORMAT", "GLINT_LOG_FORMAT"],
         [LogLevel] = ["LOG_LEVEL", "GLINT_LOG_LEVEL"],
     };

@@ -14,6 +14,7 @@ using Glint.Server.Health;
 using Glint.Wallet;
 using Glint.Wallet.Lightning;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.HttpOverrides;
 using OpenTelemetry.Metrics;
 
 namespace Glint.Server.Hosting;
@@ -89,6 +90,19 @@ public static class GlintHost
         }
 
         app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = WriteServerErrorAsync });
+        if (settings.TrustedProxies.Count > 0)
+        {
+            var forwarded = new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor };
+            forwarded.KnownProxies.Clear();
+            forwarded.KnownIPNetworks.Clear();
+            foreach (var network in settings.TrustedProxies)
+            {
+                forwarded.KnownIPNetworks.Add(network);
+            }
+
+            app.UseForwardedHeaders(forwarded);
+        }
+
         app.UseMiddleware<PortSurfaces>(settings.AdminPort);
         app.UseWebSockets();
         app.UseRouting();

@@ -22,6 +22,12 @@ public sealed class ServerSettings
     public required string Secret { get; init; }
     public required bool UsesDevelopmentSecret { get; init; }
     public required bool Dev { get; init; }
+
+    /// <summary>
+    /// Load balancers whose <c>X-Forwarded-For</c> names the client (addresses or CIDR networks). Without them every
+    /// per-address limit would count the balancer's address; with none configured the header is ignored.
+    /// </summary>
+    public IReadOnlyList<System.Net.IPNetwork> TrustedProxies { get; init; } = [];
     public required AuthSettings Auth { get; init; }
 
     /// <summary>The built-in login, consent and account pages.</summary>
@@ -93,6 +99,7 @@ public sealed class ServerSettings
             Secret = string.IsNullOrEmpty(secret) ? DevelopmentSecret : secret,
             UsesDevelopmentSecret = string.IsNullOrEmpty(secret),
             Dev = dev,
+            TrustedProxies = ReadProxies(config),
             Price = ReadPrice(config),
             LightningNetwork = ReadLightningNetwork(config),
             JsonLogs = !string.Equals(config[ConfigurationKeys.LogFormat], "text", StringComparison.OrdinalIgnoreCase),
@@ -131,6 +138,28 @@ public sealed class ServerSettings
         host is "0.0.0.0" or "::" or "[::]" or "*" or "+" ? "127.0.0.1"
         : IPAddress.TryParse(host, out var address) && address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{host}]"
         : host;
+
+    private static List<System.Net.IPNetwork> ReadProxies(IConfiguration config)
+    {
+        var proxies = new List<System.Net.IPNetwork>();
+        foreach (var entry in (config[ConfigurationKeys.TrustedProxies] ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (System.Net.IPNetwork.TryParse(entry, out var network))
+            {
+                proxies.Add(network);
+            }
+            else if (IPAddress.TryParse(entry, out var address))
+            {
+                proxies.Add(new System.Net.IPNetwork(address, address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128));
+            }
+            else
+            {
+                throw new SettingsException($"serve.trusted_proxies must list IP addresses or networks such as 10.0.0.0/8, not '{entry}'.");
+            }
+        }
+
+        return proxies;
+    }
 
     private static Uri? SmtpUri(IConfiguration config)
     {

@@ -4,7 +4,7 @@ using Glint.Server.Tests.Infrastructure;
 
 namespace Glint.Server.Tests.Api;
 
-/// <summary>A server whose API allows three requests per two-second window to each credential.</summary>
+/// <summary>A server whose API allows three requests per two-second window to each credential, behind a proxy on loopback.</summary>
 public sealed class SqliteRateLimitedServer : SqliteServerFixture
 {
     protected override IReadOnlyDictionary<string, string?> ExtraSettings => RateLimitTests<SqliteRateLimitedServer>.Limits;
@@ -24,6 +24,7 @@ public abstract class RateLimitTests<TServer>(TServer server) : IClassFixture<TS
         ["api:rate_limits:per_api_key"] = "3",
         ["api:rate_limits:per_ip"] = "3",
         ["api:rate_limits:window"] = "00:00:02",
+        ["serve:trusted_proxies"] = "127.0.0.1",
     };
 
     private const string Me = "query { me { id } }";
@@ -79,6 +80,27 @@ public abstract class RateLimitTests<TServer>(TServer server) : IClassFixture<TS
         }
 
         Assert.Contains(HttpStatusCode.TooManyRequests, statuses);
+    }
+
+    [Fact]
+    public async Task Behind_a_trusted_proxy_each_forwarded_client_address_has_its_own_budget()
+    {
+        async Task<HttpStatusCode> CallAsync(string client)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/graphql") { Content = System.Net.Http.Json.JsonContent.Create(new { query = "query { globals { network } }" }) };
+            request.Headers.Add("X-Forwarded-For", client);
+            using var response = await server.Public.SendAsync(request);
+            return response.StatusCode;
+        }
+
+        var first = new List<HttpStatusCode>();
+        for (var i = 0; i < 10; i++)
+        {
+            first.Add(await CallAsync("203.0.113.10"));
+        }
+
+        Assert.Contains(HttpStatusCode.TooManyRequests, first);
+        Assert.Equal(HttpStatusCode.OK, await CallAsync("203.0.113.11"));
     }
 }
 
