@@ -1,24 +1,12 @@
 // The signed-in user's side in Chromium: /account lists a connected app and disconnecting it kills the
 // app's tokens; an app's RP-initiated logout asks the user on /logout and returns to the app.
 import assert from 'node:assert/strict';
-import { after, before, it } from 'node:test';
+import { it } from 'node:test';
 import { introspect, publicUrl } from './helpers.js';
-import { CallbackListener, ClientApp, deleteRegisteredClients } from './client-app.js';
-import { closePage, expectPage, launchChromium, newEmail, openPage, screenshot, signInWithEmail, submit } from './chromium.js';
+import { ClientApp } from './client-app.js';
+import { browserSuite, closePage, expectPage, newEmail, openPage, screenshot, signInWithEmail, submit } from './chromium.js';
 
-let browser;
-const listener = new CallbackListener();
-
-before(async () => {
-  await listener.start();
-  browser = await launchChromium();
-});
-
-after(async () => {
-  await browser?.close();
-  await listener.stop();
-  await deleteRegisteredClients();
-});
+const suite = browserSuite();
 
 /** Signs a new user in to `app` (remembered when asked), allows every scope, and returns the tokens. */
 async function connect(page, app, scope, { remember = false } = {}) {
@@ -32,9 +20,9 @@ async function connect(page, app, scope, { remember = false } = {}) {
 }
 
 it('disconnecting an app at /account kills its access and refresh tokens', async () => {
-  const page = await openPage(browser);
+  const page = await openPage(suite.browser);
   try {
-    const app = await ClientApp.register(listener, 'browser-revoke', {
+    const app = await ClientApp.register(suite.listener, 'browser-revoke', {
       client_name: 'Corner Café',
       client_uri: 'https://cafe.example/',
       logo_uri: 'https://cafe.example/logo.svg',
@@ -67,9 +55,9 @@ it('disconnecting an app at /account kills its access and refresh tokens', async
 });
 
 it('an app signs the user out through /logout, and the user lands back at its post-logout redirect URI', async () => {
-  const page = await openPage(browser);
+  const page = await openPage(suite.browser);
   try {
-    const app = await ClientApp.register(listener, 'browser-logout');
+    const app = await ClientApp.register(suite.listener, 'browser-logout');
     const tokens = await connect(page, app, 'openid read', { remember: true });
     assert.ok(tokens.id_token);
 

@@ -2,26 +2,14 @@
 // tries, and an email that is blocked after too many failures (the limits of src/Glint.Login/LoginOptions.cs:
 // 3 wrong tries per code, 6 failures per email within an hour).
 import assert from 'node:assert/strict';
-import { after, before, it } from 'node:test';
+import { it } from 'node:test';
 import { publicUrl } from './helpers.js';
-import { CallbackListener, ClientApp, deleteRegisteredClients } from './client-app.js';
-import { closePage, expectPage, launchChromium, newEmail, openPage, readCode, submitCode, submitEmail } from './chromium.js';
+import { ClientApp } from './client-app.js';
+import { browserSuite, closePage, expectPage, newEmail, openPage, readCode, submitCode, submitEmail } from './chromium.js';
 
 const WRONG_TRIES_PER_CODE = 3;
 
-let browser;
-const listener = new CallbackListener();
-
-before(async () => {
-  await listener.start();
-  browser = await launchChromium();
-});
-
-after(async () => {
-  await browser?.close();
-  await listener.stop();
-  await deleteRegisteredClients();
-});
+const suite = browserSuite();
 
 /** A six-digit code that is certainly not `code`. */
 function wrongCode(code, offset = 1) {
@@ -35,9 +23,9 @@ async function errorShown(page) {
 }
 
 it('a wrong code shows what is wrong, and the right code then signs the user in to the app', async () => {
-  const page = await openPage(browser);
+  const page = await openPage(suite.browser);
   try {
-    const app = await ClientApp.register(listener, 'browser-wrong-code');
+    const app = await ClientApp.register(suite.listener, 'browser-wrong-code');
     const email = newEmail('typo');
     const request = app.authorization('read');
     await page.goto(request.url);
@@ -60,7 +48,7 @@ it('a wrong code shows what is wrong, and the right code then signs the user in 
 });
 
 it('after too many wrong tries the code is dead, and after too many failures the email is blocked', async () => {
-  const page = await openPage(browser);
+  const page = await openPage(suite.browser);
   try {
     const email = newEmail('guesser');
     await page.goto(`${publicUrl}/login`);

@@ -1,28 +1,16 @@
 // A third-party app sends a user through Glint's built-in login and consent pages in Chromium: a new
 // user signs in with an emailed code and decides what the app may do; the app gets exactly that.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { introspect, scopes } from './helpers.js';
-import { CallbackListener, ClientApp, deleteRegisteredClients } from './client-app.js';
-import { closePage, expectPage, launchChromium, newEmail, openPage, screenshot, signInWithEmail, submitCode, submitEmail, readCode } from './chromium.js';
+import { ClientApp } from './client-app.js';
+import { browserSuite, closePage, expectPage, newEmail, openPage, readCode, screenshot, signInWithEmail, submitCode, submitEmail } from './chromium.js';
 
-let browser;
-const listener = new CallbackListener();
-
-before(async () => {
-  await listener.start();
-  browser = await launchChromium();
-});
-
-after(async () => {
-  await browser?.close();
-  await listener.stop();
-  await deleteRegisteredClients();
-});
+const suite = browserSuite();
 
 /** Runs `body` with a page of a fresh browser context, closed afterwards whatever happens. */
 async function withPage(body, options) {
-  const page = await openPage(browser, options);
+  const page = await openPage(suite.browser, options);
   try {
     await body(page);
   } finally {
@@ -33,7 +21,7 @@ async function withPage(body, options) {
 describe('login and consent pages in Chromium', () => {
   it('a new user signs in with an emailed code, unticks a scope, and the app gets tokens for exactly the ticked scopes', () => withPage(async (page) => {
     // The whole banner, as a real app would fill it in (and as the screenshots should show it).
-    const app = await ClientApp.register(listener, 'browser-consent', {
+    const app = await ClientApp.register(suite.listener, 'browser-consent', {
       client_name: 'Corner Café',
       client_uri: 'https://cafe.example/',
       logo_uri: 'https://cafe.example/logo.svg',
@@ -86,7 +74,7 @@ describe('login and consent pages in Chromium', () => {
   }));
 
   it('Cancel, Deny, and Allow with nothing ticked send the user back to the app with access_denied, without JavaScript', () => withPage(async (page) => {
-    const app = await ClientApp.register(listener, 'browser-deny');
+    const app = await ClientApp.register(suite.listener, 'browser-deny');
     const cancelled = app.authorization('read write');
     await page.goto(cancelled.url);
     await expectPage(page, '/login');
@@ -116,7 +104,7 @@ describe('login and consent pages in Chromium', () => {
   }, { javaScriptEnabled: false }));
 
   it('with "Remember me" and "Remember this decision", the next request goes straight back to the app', () => withPage(async (page) => {
-    const app = await ClientApp.register(listener, 'browser-remember');
+    const app = await ClientApp.register(suite.listener, 'browser-remember');
     const first = app.authorization('openid read');
     await page.goto(first.url);
     await signInWithEmail(page, newEmail('rememberer'), { remember: true });
@@ -138,7 +126,7 @@ describe('login and consent pages in Chromium', () => {
   }));
 
   it('a client with skip_consent gets the requested scopes without a consent page', () => withPage(async (page) => {
-    const app = await ClientApp.register(listener, 'browser-trusted', { skip_consent: true });
+    const app = await ClientApp.register(suite.listener, 'browser-trusted', { skip_consent: true });
     const request = app.authorization('read receive');
     await page.goto(request.url);
     await signInWithEmail(page, newEmail('trusting'));

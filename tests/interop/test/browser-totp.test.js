@@ -1,26 +1,14 @@
 // Two-step sign-in in Chromium: a user turns TOTP on at /account/totp with the key the page shows, and
 // from then on an app's sign-in asks for the authenticator code after the email code.
 import assert from 'node:assert/strict';
-import { after, before, it } from 'node:test';
+import { it } from 'node:test';
 import { decodeJwt } from 'jose';
 import * as OTPAuth from 'otpauth';
 import { publicUrl, scopes } from './helpers.js';
-import { CallbackListener, ClientApp, deleteRegisteredClients } from './client-app.js';
-import { closePage, expectPage, launchChromium, newEmail, openPage, screenshot, signInWithEmail, submit } from './chromium.js';
+import { ClientApp } from './client-app.js';
+import { browserSuite, closePage, expectPage, newEmail, openPage, screenshot, signInWithEmail, submit } from './chromium.js';
 
-let browser;
-const listener = new CallbackListener();
-
-before(async () => {
-  await listener.start();
-  browser = await launchChromium();
-});
-
-after(async () => {
-  await browser?.close();
-  await listener.stop();
-  await deleteRegisteredClients();
-});
+const suite = browserSuite();
 
 /** What an authenticator app computes from the key; `stepsAhead` picks a later 30-second step. */
 function authenticatorCode(secret, stepsAhead = 0) {
@@ -33,7 +21,7 @@ it('a user turns on TOTP at /account/totp, and a later sign-in from an app needs
   let secret;
   let enrolmentCode;
 
-  const account = await openPage(browser);
+  const account = await openPage(suite.browser);
   try {
     await account.goto(`${publicUrl}/login`);
     await signInWithEmail(account, email);
@@ -56,9 +44,9 @@ it('a user turns on TOTP at /account/totp, and a later sign-in from an app needs
   }
 
   // A new device: an app asks the same user to sign in.
-  const page = await openPage(browser);
+  const page = await openPage(suite.browser);
   try {
-    const app = await ClientApp.register(listener, 'browser-totp');
+    const app = await ClientApp.register(suite.listener, 'browser-totp');
     const request = app.authorization('openid read');
     await page.goto(request.url);
     await signInWithEmail(page, email);

@@ -2,10 +2,10 @@
 // client with script in its name and attribute-breaking https URLs goes through the login, consent and
 // account pages in Chromium: no dialog, no injected element or handler, the name shown as it is.
 import assert from 'node:assert/strict';
-import { after, before, it } from 'node:test';
+import { it } from 'node:test';
 import { publicUrl } from './helpers.js';
-import { CallbackListener, ClientApp, deleteRegisteredClients } from './client-app.js';
-import { closePage, expectPage, launchChromium, newEmail, openPage, signInWithEmail } from './chromium.js';
+import { ClientApp } from './client-app.js';
+import { browserSuite, closePage, expectPage, newEmail, openPage, signInWithEmail } from './chromium.js';
 
 const HOSTILE = {
   client_name: '<script>alert("name")</script><img src=x onerror=alert("img")>',
@@ -15,19 +15,7 @@ const HOSTILE = {
   tos_uri: 'https://app.example/tos#" onfocus="alert(\'tos\')" autofocus x="',
 };
 
-let browser;
-const listener = new CallbackListener();
-
-before(async () => {
-  await listener.start();
-  browser = await launchChromium();
-});
-
-after(async () => {
-  await browser?.close();
-  await listener.stop();
-  await deleteRegisteredClients();
-});
+const suite = browserSuite();
 
 /** Whatever a page shows of the hostile client must be inert: checked in the DOM, not only by the CSP. */
 async function assertInert(page, where) {
@@ -49,7 +37,7 @@ async function assertInert(page, where) {
 }
 
 it('a client with script in its name and hostile URLs renders inert on the login, consent and account pages', async () => {
-  const page = await openPage(browser);
+  const page = await openPage(suite.browser);
   page.blocked = [];
   page.on('console', (message) => {
     if (/Content Security Policy/i.test(message.text())) {
@@ -58,7 +46,7 @@ it('a client with script in its name and hostile URLs renders inert on the login
   });
   page.on('pageerror', (error) => page.blocked.push(`page error: ${error.message}`));
   try {
-    const app = await ClientApp.register(listener, 'browser-xss', HOSTILE);
+    const app = await ClientApp.register(suite.listener, 'browser-xss', HOSTILE);
     const request = app.authorization('read');
     await page.goto(request.url);
     await expectPage(page, '/login');

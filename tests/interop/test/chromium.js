@@ -8,7 +8,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { randomUUID } from 'node:crypto';
+import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
+import { CallbackListener, deleteRegisteredClients } from './client-app.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const INTEROP_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -23,6 +25,24 @@ export async function launchChromium() {
     throw new Error(`${CHROMIUM} is missing: install Debian's chromium package (scripts/test does)`);
   }
   return chromium.launch({ executablePath: CHROMIUM, headless: true });
+}
+
+/**
+ * What every browser test file needs: one Chromium and one listener for the apps' redirects, started before its
+ * tests and stopped after them, with the clients they registered deleted. The browser exists once `before` ran.
+ */
+export function browserSuite() {
+  const suite = { browser: undefined, listener: new CallbackListener() };
+  before(async () => {
+    await suite.listener.start();
+    suite.browser = await launchChromium();
+  });
+  after(async () => {
+    await suite.browser?.close();
+    await suite.listener.stop();
+    await deleteRegisteredClients();
+  });
+  return suite;
 }
 
 /**
