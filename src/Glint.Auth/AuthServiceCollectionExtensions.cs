@@ -2,8 +2,10 @@ using Glint.Auth.Clients;
 using Glint.Auth.Flows;
 using Glint.Auth.Jwk;
 using Glint.Auth.OAuth2;
+using Glint.Auth.Revocation;
 using Glint.Auth.Sessions;
 using Glint.Data;
+using Glint.Data.Notifications;
 using Glint.Data.OAuth;
 using Glint.Data.Secrets;
 using Microsoft.AspNetCore.Routing;
@@ -29,6 +31,9 @@ public static class AuthServiceCollectionExtensions
         services.AddScoped<ClientDirectory>();
         services.AddScoped<AuthorizationFlows>();
         services.AddScoped<AccessTokens>();
+        services.TryAddSingleton<INotificationChannel, InProcessNotificationChannel>();
+        services.AddSingleton<CredentialRevocations>();
+        services.AddSingleton<AccessTokenCache>();
         services.AddScoped<ApiKeys.ApiKeyStore>();
         services.AddSingleton<ApiKeys.ApiKeyCache>();
         services.AddScoped<SessionTokens.SessionTokenStore>();
@@ -45,6 +50,8 @@ public static class AuthServiceCollectionExtensions
                     .UseDbContext<GlintDbContext>()
                     .ReplaceDefaultEntities<OAuthClient, OAuthAuthorization, OAuthScope, OAuthToken, string>();
                 core.ReplaceApplicationManager<OAuthClient, ClientManager>();
+                core.ReplaceTokenManager<OAuthToken, TokenManager>();
+                core.ReplaceAuthorizationManager<OAuthAuthorization, AuthorizationManager>();
             })
             .AddServer(server =>
             {

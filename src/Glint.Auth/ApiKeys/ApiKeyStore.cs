@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
+using Glint.Auth.Revocation;
 using Glint.Data;
 using Glint.Data.ApiKeys;
 using Microsoft.EntityFrameworkCore;
@@ -13,11 +14,11 @@ public sealed record ValidApiKey(Guid KeyId, Guid UserId, IReadOnlyList<string> 
 
 /// <summary>
 /// API keys: <c>{prefix}_</c> plus 64 alphanumerics from a CSPRNG, stored as SHA-256 only. Validation is one indexed
-/// lookup, then cached for <see cref="AuthSettings.CredentialRevocationBound"/>: a revocation on this node evicts at
-/// once, other nodes stop accepting the key within that bound. <c>lastUsedAt</c> is written at most once a minute
-/// per key and node, never once per request.
+/// lookup, then cached for <see cref="AuthSettings.CredentialRevocationBound"/>: a revocation stops it at once on this
+/// node, and on the others as soon as <see cref="CredentialRevocations"/> reaches them (within that bound at worst).
+/// <c>lastUsedAt</c> is written at most once a minute per key and node, never once per request.
 /// </summary>
-public sealed class ApiKeyStore(GlintDbContext db, ApiKeyCache cache, AuthSettings settings, TimeProvider time)
+public sealed class ApiKeyStore(GlintDbContext db, ApiKeyCache cache, CredentialRevocations revocations, AuthSettings settings, TimeProvider time)
 {
     public const int MaxNameLength = 100;
 
@@ -61,7 +62,7 @@ public sealed class ApiKeyStore(GlintDbContext db, ApiKeyCache cache, AuthSettin
 
         key.RevokedAt ??= time.GetUtcNow();
         await db.SaveChangesAsync(cancellationToken);
-        cache.Evict(key.KeyHash);
+        revocations.Revoked();
         return key;
     }
 
@@ -74,9 +75,11 @@ public sealed class ApiKeyStore(GlintDbContext db, ApiKeyCache cache, AuthSettin
 
         var hash = Hash(secret);
         var now = time.GetUtcNow();
-        var valid = cache.Find(hash);
+        var valid = cache.Find(hash, revocations.Generation);
         if (valid is null)
         {
+            // Taken before the lookup: a revocation committed while it runs keeps the result out of the cache.
+            var generation = revocations.Generation;
             var key = await db.ApiKeys.AsNoTracking()
                 .Where(candidate => candidate.KeyHash == hash && candidate.RevokedAt == null)
                 .Select(candidate => new { candidate.Id, candidate.UserId, candidate.Scopes, candidate.ExpiresAt })
@@ -87,7 +90,7 @@ public sealed class ApiKeyStore(GlintDbContext db, ApiKeyCache cache, AuthSettin
             }
 
             valid = new ValidApiKey(key.Id, key.UserId, key.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries), key.ExpiresAt);
-            cache.Add(hash, valid, settings.CredentialRevocationBound);
+            cache.Add(hash, valid, generation, revocations.Generation, settings.CredentialRevocationBound);
         }
 
         if (valid.ExpiresAt is { } expiresAt && expiresAt <= now)
@@ -109,20 +112,23 @@ public sealed class ApiKeyStore(GlintDbContext db, ApiKeyCache cache, AuthSettin
 /// <summary>The node's cache of validated keys (bounded), and when each key's use was last recorded.</summary>
 public sealed class ApiKeyCache : IDisposable
 {
+    private sealed record Entry(ValidApiKey Key, long Generation);
+
     private readonly MemoryCache _keys = new(new MemoryCacheOptions { SizeLimit = 100_000 });
     private readonly ConcurrentDictionary<Guid, DateTimeOffset> _lastRecorded = new();
 
-    public ValidApiKey? Find(byte[] hash) => _keys.TryGetValue(Convert.ToHexString(hash), out ValidApiKey? valid) ? valid : null;
+    /// <summary>The cached key, unless a revocation (any generation after the one it was cached in) retired it.</summary>
+    public ValidApiKey? Find(byte[] hash, long generation) =>
+        _keys.TryGetValue(Convert.ToHexString(hash), out Entry? entry) && entry!.Generation == generation ? entry.Key : null;
 
-    public void Add(byte[] hash, ValidApiKey valid, TimeSpan lifetime)
+    /// <summary>Caches a key looked up in <paramref name="startedIn"/>, unless a revocation came since.</summary>
+    public void Add(byte[] hash, ValidApiKey valid, long startedIn, long now, TimeSpan lifetime)
     {
-        if (lifetime > TimeSpan.Zero)
+        if (lifetime > TimeSpan.Zero && startedIn == now)
         {
-            _keys.Set(Convert.ToHexString(hash), valid, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = lifetime });
+            _keys.Set(Convert.ToHexString(hash), new Entry(valid, startedIn), new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = lifetime });
         }
     }
-
-    public void Evict(byte[] hash) => _keys.Remove(Convert.ToHexString(hash));
 
     public bool ShouldRecordUse(Guid keyId, DateTimeOffset now, TimeSpan resolution)
     {

@@ -20,13 +20,21 @@ public sealed class ClientManager(
     ILogger<OpenIddictApplicationManager<OAuthClient>> logger,
     IOptionsMonitor<OpenIddictCoreOptions> options,
     IOpenIddictApplicationStore<OAuthClient> store,
-    TimeProvider time)
+    TimeProvider time,
+    Revocation.CredentialRevocations revocations)
     : OpenIddictApplicationManager<OAuthClient>(cache, logger, options, store)
 {
     private static readonly TimeSpan Remember = TimeSpan.FromMinutes(5);
     private const int MaxEntries = 10_000;
     private static readonly byte[] ProcessKey = RandomNumberGenerator.GetBytes(32);
     private static readonly ConcurrentDictionary<string, DateTimeOffset> Verified = new(StringComparer.Ordinal);
+
+    /// <summary>Deleting a client deletes its consents and tokens with it; cached tokens must go too.</summary>
+    public override async ValueTask DeleteAsync(OAuthClient application, CancellationToken cancellationToken = default)
+    {
+        await base.DeleteAsync(application, cancellationToken);
+        revocations.Revoked();
+    }
 
     protected override async ValueTask<bool> ValidateClientSecretAsync(string secret, string comparand, CancellationToken cancellationToken = default)
     {

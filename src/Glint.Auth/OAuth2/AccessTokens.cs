@@ -7,23 +7,49 @@ namespace Glint.Auth.OAuth2;
 
 /// <summary>
 /// Validates a token Glint issued, through OpenIddict's own validation pipeline: signature or reference lookup,
-/// expiry, and whether the token, or the consent it hangs from, was revoked. Introspection and the API both use
-/// it, so they always agree.
+/// expiry, and whether the token, or the consent it hangs from, was revoked. Valid access tokens are then served
+/// from the node's <see cref="AccessTokenCache"/> until a revocation or the revocation bound ends them. Introspection
+/// and the API both come here, so they always agree.
 /// </summary>
-public sealed class AccessTokens(IOpenIddictServerFactory factory, IOpenIddictServerDispatcher dispatcher)
+public sealed class AccessTokens(IOpenIddictServerFactory factory, IOpenIddictServerDispatcher dispatcher, AccessTokenCache cache)
 {
     private static readonly string[] AccessOnly = [TokenTypeIdentifiers.AccessToken];
     private static readonly string[] AccessOrRefresh = [TokenTypeIdentifiers.AccessToken, TokenTypeIdentifiers.RefreshToken];
 
-    /// <summary>The principal of a usable access token, or null.</summary>
-    public Task<ClaimsPrincipal?> ValidateAccessTokenAsync(string token, CancellationToken cancellationToken) =>
+    /// <summary>What a usable access token grants, or null.</summary>
+    public Task<ValidToken?> ValidateAccessTokenAsync(string token, CancellationToken cancellationToken) =>
         ValidateAsync(token, null, AccessOnly, cancellationToken);
 
-    /// <summary>The principal of a usable access or refresh token, or null (introspection accepts both).</summary>
-    public Task<ClaimsPrincipal?> ValidateAnyAsync(string token, string? hint, CancellationToken cancellationToken) =>
+    /// <summary>What a usable access or refresh token grants, or null (introspection accepts both).</summary>
+    public Task<ValidToken?> ValidateAnyAsync(string token, string? hint, CancellationToken cancellationToken) =>
         ValidateAsync(token, hint, AccessOrRefresh, cancellationToken);
 
-    private async Task<ClaimsPrincipal?> ValidateAsync(string token, string? hint, string[] types, CancellationToken cancellationToken)
+    private async Task<ValidToken?> ValidateAsync(string token, string? hint, string[] types, CancellationToken cancellationToken)
+    {
+        var key = AccessTokenCache.KeyOf(token);
+        if (cache.Find(key) is { } cached)
+        {
+            return cached;
+        }
+
+        // Taken before the lookup: a revocation committed while it runs keeps the result out of the cache.
+        var stamp = cache.Begin();
+        if (await ValidatePrincipalAsync(token, hint, types, cancellationToken) is not { } principal)
+        {
+            return null;
+        }
+
+        var valid = ValidToken.From(principal);
+        if (!valid.IsRefreshToken)
+        {
+            // Refresh tokens change with every use (redemption), so only access tokens are kept.
+            cache.Add(key, valid, stamp);
+        }
+
+        return valid;
+    }
+
+    private async Task<ClaimsPrincipal?> ValidatePrincipalAsync(string token, string? hint, string[] types, CancellationToken cancellationToken)
     {
         var transaction = await factory.CreateTransactionAsync();
         transaction.CancellationToken = cancellationToken;

@@ -8,7 +8,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using OpenIddict.Abstractions;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace Glint.Auth.OAuth2;
@@ -61,9 +60,9 @@ public sealed class ApiCredentialsHandler(
         }
 
         var identity = new ClaimsIdentity(SchemeName, Claims.Subject, Claims.Role);
-        identity.AddClaim(new Claim(Claims.Subject, validated.GetClaim(Claims.Subject) ?? ""));
-        identity.AddClaim(new Claim(Claims.Scope, string.Join(' ', validated.GetScopes())));
-        identity.AddClaim(new Claim(Claims.ClientId, validated.GetClaim(Claims.ClientId) ?? validated.GetPresenters().FirstOrDefault() ?? ""));
+        identity.AddClaim(new Claim(Claims.Subject, validated.Subject ?? ""));
+        identity.AddClaim(new Claim(Claims.Scope, string.Join(' ', validated.Scopes)));
+        identity.AddClaim(new Claim(Claims.ClientId, validated.ClientId ?? ""));
         identity.AddClaim(new Claim(CredentialKindClaim, "oauth2"));
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }

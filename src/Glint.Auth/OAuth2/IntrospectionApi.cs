@@ -1,9 +1,7 @@
-using System.Security.Claims;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using OpenIddict.Abstractions;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace Glint.Auth.OAuth2;
@@ -50,44 +48,31 @@ public static class IntrospectionApi
         }
 
         var token = form[Parameters.Token].ToString();
-        var principal = string.IsNullOrEmpty(token) ? null : await tokens.ValidateAnyAsync(token, form[Parameters.TokenTypeHint].ToString(), http.RequestAborted);
-        if (principal is null || !HasScopes(principal, ScopeStrategy.Split(form[Parameters.Scope].ToString())))
+        var valid = string.IsNullOrEmpty(token) ? null : await tokens.ValidateAnyAsync(token, form[Parameters.TokenTypeHint].ToString(), http.RequestAborted);
+        if (valid is null || !HasScopes(valid, ScopeStrategy.Split(form[Parameters.Scope].ToString())))
         {
             return Inactive;
         }
 
-        return OAuthErrors.NoStore(Results.Json(Describe(principal, settings), contentType: "application/json;charset=UTF-8"), http);
+        return OAuthErrors.NoStore(Results.Json(Describe(valid, settings), contentType: "application/json;charset=UTF-8"), http);
     }
 
-    private static bool HasScopes(ClaimsPrincipal principal, string[] required)
+    private static bool HasScopes(ValidToken token, string[] required) =>
+        required.Length == 0 || required.All(scope => ScopeStrategy.Allows(token.Scopes, scope));
+
+    private static IntrospectedToken Describe(ValidToken token, AuthSettings settings) => new()
     {
-        if (required.Length == 0)
-        {
-            return true;
-        }
-
-        var granted = principal.GetScopes();
-        return required.All(scope => ScopeStrategy.Allows(granted, scope));
-    }
-
-    private static IntrospectedToken Describe(ClaimsPrincipal principal, AuthSettings settings)
-    {
-        var created = principal.GetCreationDate();
-        var scopes = principal.GetScopes();
-        return new IntrospectedToken
-        {
-            Scope = scopes.IsDefaultOrEmpty ? null : string.Join(' ', scopes),
-            ClientId = principal.GetClaim(Claims.ClientId) ?? principal.GetPresenters().FirstOrDefault(),
-            Subject = principal.GetClaim(Claims.Subject),
-            ExpiresAt = principal.GetExpirationDate()?.ToUnixTimeSeconds(),
-            IssuedAt = created?.ToUnixTimeSeconds(),
-            NotBefore = created?.ToUnixTimeSeconds(),
-            Audience = [.. principal.GetAudiences()],
-            Issuer = settings.Issuer.AbsoluteUri,
-            TokenUse = principal.HasTokenType(TokenTypeIdentifiers.RefreshToken) ? TokenTypeHints.RefreshToken : TokenTypeHints.AccessToken,
-            Extra = principal.GetClaim(TokenClaims.Extra) is { Length: > 0 } extra ? System.Text.Json.Nodes.JsonNode.Parse(extra) : null,
-        };
-    }
+        Scope = token.Scopes.IsDefaultOrEmpty ? null : string.Join(' ', token.Scopes),
+        ClientId = token.ClientId,
+        Subject = token.Subject,
+        ExpiresAt = token.ExpiresAt?.ToUnixTimeSeconds(),
+        IssuedAt = token.IssuedAt?.ToUnixTimeSeconds(),
+        NotBefore = token.IssuedAt?.ToUnixTimeSeconds(),
+        Audience = token.Audiences.IsDefault ? [] : [.. token.Audiences],
+        Issuer = settings.Issuer.AbsoluteUri,
+        TokenUse = token.IsRefreshToken ? TokenTypeHints.RefreshToken : TokenTypeHints.AccessToken,
+        Extra = token.Extra is { Length: > 0 } extra ? System.Text.Json.Nodes.JsonNode.Parse(extra) : null,
+    };
 
     private static readonly IResult Inactive = Results.Json(new { active = false }, contentType: "application/json;charset=UTF-8");
 

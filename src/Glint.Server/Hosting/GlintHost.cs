@@ -50,13 +50,14 @@ public static class GlintHost
         });
 
         builder.Services.AddDbContextPool<GlintDbContext>(options => Database.Use(options, settings.Dsn));
-        builder.Services.AddGlintAuth(settings.Auth, keys, secret);
         if (settings.Dsn.Kind == DatabaseKind.Postgres)
         {
-            // Wallet events reach the subscribers of every node through LISTEN/NOTIFY.
+            // Wallet events and credential revocations reach every node through LISTEN/NOTIFY.
             builder.Services.AddSingleton<INotificationChannel>(provider => new PostgresNotificationChannel(
                 PostgresDatabase.ConnectionString(settings.Dsn), provider.GetRequiredService<ILogger<PostgresNotificationChannel>>()));
         }
+
+        builder.Services.AddGlintAuth(settings.Auth, keys, secret);
 
         builder.Services.AddGlintWallet(settings.Price);
         builder.Services.AddGlintInvoices(node);

@@ -128,6 +128,7 @@ public sealed class ServerSettings
                 FlowLifetime = Duration(config, ConfigurationKeys.FlowTtl, TimeSpan.FromMinutes(30)),
                 RefreshTokenReuseLeeway = Duration(config, ConfigurationKeys.RefreshReuseLeeway, TimeSpan.FromSeconds(10), allowZero: true),
                 PkceEnforced = config.GetValue<bool>(ConfigurationKeys.PkceEnforced),
+                CredentialRevocationBound = Duration(config, ConfigurationKeys.RevocationBound, TimeSpan.FromSeconds(5), allowZero: true),
                 Dev = dev,
             },
         };
