@@ -50,7 +50,12 @@ public static class AccessRules
 
             if (!caller.Allows(rule))
             {
-                throw isMutation ? ApiErrors.WriteDenied() : ApiErrors.ReadDenied();
+                throw rule switch
+                {
+                    ScopeRule.Receive => ApiErrors.ReceiveDenied(),
+                    ScopeRule.Write => ApiErrors.WriteDenied(),
+                    _ => ApiErrors.ReadDenied(),
+                };
             }
 
             return await inner.ResolveAsync(context);

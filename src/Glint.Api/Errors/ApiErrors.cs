@@ -8,18 +8,25 @@ namespace Glint.Api.Errors;
 /// </summary>
 public static class ApiErrors
 {
-    public const string ReadDeniedMessage =
-        "Unexpected error occurred, please try again or contact support if it persists (code: AuthorizationError: not authorized to read data)";
+    public const string ReadDeniedMessage = "Not authorized: this needs the read scope (AuthorizationError: not authorized to read data)";
 
-    public const string WriteDeniedMessage =
-        "Unexpected error occurred, please try again or contact support if it persists (code: AuthorizationError: not authorized to execute mutations)";
+    public const string WriteDeniedMessage = "Not authorized: this needs the write scope (AuthorizationError: not authorized to execute mutations)";
+
+    public const string ReceiveDeniedMessage =
+        "Not authorized: this needs the receive or write scope (AuthorizationError: not authorized to execute mutations)";
 
     public static ExecutionError NotAuthorized() => Coded("Not authorized", "NOT_AUTHORIZED");
 
-    /// <summary>A missing scope: Blink reports its <c>AuthorizationError</c> as an unexpected client error.</summary>
-    public static ExecutionError ReadDenied() => Coded(ReadDeniedMessage, "UNEXPECTED_CLIENT_ERROR");
+    /// <summary>
+    /// A missing scope. Blink reports its <c>AuthorizationError</c> as <c>UNEXPECTED_CLIENT_ERROR</c> with a generic
+    /// message; Glint says <c>NOT_AUTHORIZED</c> and names the scope (a deliberate difference: Blink's clients count the
+    /// errors, they do not read the code), keeping Blink's <c>AuthorizationError</c> wording for anyone matching it.
+    /// </summary>
+    public static ExecutionError ReadDenied() => Coded(ReadDeniedMessage, "NOT_AUTHORIZED");
 
-    public static ExecutionError WriteDenied() => Coded(WriteDeniedMessage, "UNEXPECTED_CLIENT_ERROR");
+    public static ExecutionError WriteDenied() => Coded(WriteDeniedMessage, "NOT_AUTHORIZED");
+
+    public static ExecutionError ReceiveDenied() => Coded(ReceiveDeniedMessage, "NOT_AUTHORIZED");
 
     public static ExecutionError InvalidInput(string message) => Coded(message, "INVALID_INPUT");
 

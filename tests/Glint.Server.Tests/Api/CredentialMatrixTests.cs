@@ -10,8 +10,9 @@ namespace Glint.Server.Tests.Api;
 /// </summary>
 public abstract class CredentialMatrixTests<TServer>(TServer server) : IClassFixture<TServer> where TServer : GlintServerFixture
 {
-    private const string ReadDenied = "Unexpected error occurred, please try again or contact support if it persists (code: AuthorizationError: not authorized to read data)";
-    private const string WriteDenied = "Unexpected error occurred, please try again or contact support if it persists (code: AuthorizationError: not authorized to execute mutations)";
+    private const string ReadDenied = "Not authorized: this needs the read scope (AuthorizationError: not authorized to read data)";
+    private const string WriteDenied = "Not authorized: this needs the write scope (AuthorizationError: not authorized to execute mutations)";
+    private const string ReceiveDenied = "Not authorized: this needs the receive or write scope (AuthorizationError: not authorized to execute mutations)";
 
     /// <summary>The operation classes; receiving is checked on the caller's own BTC wallet.</summary>
     private static (string Name, string Query, string? Needs)[] Operations(ApiUser user) =>
@@ -76,14 +77,16 @@ public abstract class CredentialMatrixTests<TServer>(TServer server) : IClassFix
     {
         // Receiving is also allowed by write (Blink's rule).
         var allowed = operation.Needs is null || scopes.Contains(operation.Needs) || (operation.Needs == "receive" && scopes.Contains("write"));
-        var denial = body["errors"]?.AsArray().Select(error => error!["message"].Str()).FirstOrDefault(message => message is ReadDenied or WriteDenied);
+        var denial = body["errors"]?.AsArray().Select(error => error!["message"].Str()).FirstOrDefault(message => message is ReadDenied or WriteDenied or ReceiveDenied);
         if (allowed)
         {
             Assert.True(denial is null, $"{credential} / {operation.Name} should be allowed: {body.ToJsonString()}");
         }
         else
         {
-            Assert.Equal(operation.Needs == "read" ? ReadDenied : WriteDenied, SingleError(body)["message"].Str());
+            var error = SingleError(body);
+            Assert.Equal(operation.Needs switch { "read" => ReadDenied, "receive" => ReceiveDenied, _ => WriteDenied }, error["message"].Str());
+            Assert.Equal("NOT_AUTHORIZED", error["code"].Str());
             Assert.True(body["data"] is null || body["data"]!.GetValueKind() == System.Text.Json.JsonValueKind.Null || operation.Needs == "read", $"{credential} / {operation.Name}: {body.ToJsonString()}");
         }
     }

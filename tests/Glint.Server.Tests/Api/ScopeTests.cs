@@ -9,13 +9,13 @@ using static Glint.Server.Tests.Api.ApiCalls;
 namespace Glint.Server.Tests.Api;
 
 /// <summary>
-/// Root fields' access rules, checked before they run, with Blink's errors: no credential is <c>NOT_AUTHORIZED</c>,
-/// a missing scope an <c>UNEXPECTED_CLIENT_ERROR</c>; write does not grant read; an empty scope grants nothing.
+/// Root fields' access rules, checked before they run: no credential is Blink's <c>NOT_AUTHORIZED</c>, a missing scope
+/// is <c>NOT_AUTHORIZED</c> naming the scope; write does not grant read; an empty scope grants nothing.
 /// </summary>
 public abstract class ScopeTests<TServer>(TServer server) : IClassFixture<TServer> where TServer : GlintServerFixture
 {
-    private const string ReadDenied = "Unexpected error occurred, please try again or contact support if it persists (code: AuthorizationError: not authorized to read data)";
-    private const string WriteDenied = "Unexpected error occurred, please try again or contact support if it persists (code: AuthorizationError: not authorized to execute mutations)";
+    private const string ReadDenied = "Not authorized: this needs the read scope (AuthorizationError: not authorized to read data)";
+    private const string WriteDenied = "Not authorized: this needs the write scope (AuthorizationError: not authorized to execute mutations)";
     private const string SetLanguage = """mutation { userUpdateLanguage(input: {language: "fr"}) { errors { message } user { language } } }""";
 
     [Fact]
@@ -61,7 +61,7 @@ public abstract class ScopeTests<TServer>(TServer server) : IClassFixture<TServe
         Assert.Equal(["READ"], scopes.Select(s => s!.GetValue<string>()));
         var error = SingleError(body);
         Assert.Equal(WriteDenied, error["message"].Str());
-        Assert.Equal("UNEXPECTED_CLIENT_ERROR", error["code"].Str());
+        Assert.Equal("NOT_AUTHORIZED", error["code"].Str());
         Assert.Null(body["data"]);
         Assert.Equal("", (await server.DataAsync(user.Token, "query { me { language } }"))["me"]!["language"].Str());
     }
@@ -77,7 +77,7 @@ public abstract class ScopeTests<TServer>(TServer server) : IClassFixture<TServe
 
         Assert.Equal("fr", mutated["userUpdateLanguage"]!["user"]!["language"].Str());
         Assert.Equal(ReadDenied, SingleError(me)["message"].Str());
-        Assert.Equal("UNEXPECTED_CLIENT_ERROR", SingleError(me)["code"].Str());
+        Assert.Equal("NOT_AUTHORIZED", SingleError(me)["code"].Str());
         Assert.Null(me["data"]!["me"]);
         Assert.Equal(ReadDenied, SingleError(authorization)["message"].Str());
     }

@@ -271,8 +271,8 @@ public abstract class InvoiceLifecycleTests<TServer>(TServer server) : IClassFix
         var stranger = await server.GraphQLAsync(receiver.Token, create, new { input = new { walletId = merchant.BtcWalletId, amount = 10 } });
 
         Assert.NotNull(created["lnInvoiceCreate"]!["invoice"]);
-        Assert.Equal("UNEXPECTED_CLIENT_ERROR", ApiCalls.SingleError(readerCreates)["code"].Str());
-        Assert.Equal("UNEXPECTED_CLIENT_ERROR", ApiCalls.SingleError(receiverPays)["code"].Str());
+        Assert.Equal("NOT_AUTHORIZED", ApiCalls.SingleError(readerCreates)["code"].Str());
+        Assert.Equal("NOT_AUTHORIZED", ApiCalls.SingleError(receiverPays)["code"].Str());
         Assert.Equal("Invalid walletId for account.", stranger["data"]!["lnInvoiceCreate"]!["errors"]![0]!["message"].Str());
         Assert.Equal(5_000, await server.BalanceAsync(receiver.BtcWalletId));
     }

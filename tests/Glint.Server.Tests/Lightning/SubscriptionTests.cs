@@ -124,7 +124,7 @@ public abstract class SubscriptionTests<TServer>(TServer server) : IClassFixture
         Assert.Equal("error", refused["type"].Str());
         Assert.Equal("Not Authenticated for subscription", refused["payload"]![0]!["message"].Str());
         Assert.Equal("NOT_AUTHENTICATED", refused["payload"]![0]!["code"].Str());
-        Assert.Equal("UNEXPECTED_CLIENT_ERROR", denied["payload"]![0]!["code"].Str());
+        Assert.Equal("NOT_AUTHORIZED", denied["payload"]![0]!["code"].Str());
     }
 
     [Fact]

@@ -4,34 +4,13 @@
 // verified with the operator CLI afterwards.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { decode } from 'bolt11';
 import { createClient } from 'graphql-ws/client';
 import WebSocket from 'ws';
 import { publicUrl, basicAuthorization } from './helpers.js';
+import { glint, graphql, operatorUnavailable } from './api.js';
 import { Browser, authorize, createAuthCodeClient } from './flow.js';
-
-const cliDll = process.env.GLINT_CLI_DLL;
-const cliDsn = process.env.GLINT_CLI_DSN;
-
-/** Runs the operator CLI on the server's database; JSON output is parsed. */
-function glint(...args) {
-  const output = execFileSync('dotnet', [cliDll, ...args, '--dsn', cliDsn], { encoding: 'utf8', env: { ...process.env, DOTNET_NOLOGO: '1' } });
-  return output.trim() === '' ? undefined : JSON.parse(output);
-}
-
-async function graphql(query, variables, token) {
-  const headers = { 'content-type': 'application/json' };
-  if (token) {
-    headers['Oauth2-Token'] = token;
-  }
-  const response = await fetch(`${publicUrl}/graphql`, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
-  const body = await response.json();
-  assert.equal(response.status, 200, JSON.stringify(body));
-  assert.equal(body.errors, undefined, JSON.stringify(body.errors));
-  return body.data;
-}
 
 /** An access token for `userId` through the authorization code flow, with `scope` granted. */
 async function accessToken(userId, scope) {
@@ -94,7 +73,7 @@ const myUpdates = `subscription { myUpdates { errors { message } me { id }
   update { __typename ... on LnUpdate { paymentHash status transaction { settlementAmount } }
     ... on IntraLedgerUpdate { txNotificationType transaction { settlementAmount initiationVia { __typename } } } } } }`;
 
-describe('Lightning invoices (PoS flow over graphql-ws)', { skip: !cliDll || !cliDsn ? 'GLINT_CLI_DLL and GLINT_CLI_DSN are not set' : false }, () => {
+describe('Lightning invoices (PoS flow over graphql-ws)', { skip: operatorUnavailable }, () => {
   const suffix = randomUUID().replaceAll('-', '').slice(0, 10);
   let merchant;
   let payer;
