@@ -30,6 +30,11 @@ public static class ConfigurationKeys
     public const string LoginRememberFor = "login:remember_for";
     public const string ConsentRememberFor = "consent:remember_for";
     public const string LoginCodeTtl = "login:code_ttl";
+    public const string LoginCodesPerEmail = "login:limits:codes_per_email";
+    public const string LoginCodesPerIp = "login:limits:codes_per_ip";
+    public const string LoginFailuresPerEmail = "login:limits:failures_per_email";
+    public const string LoginFailuresPerIp = "login:limits:failures_per_ip";
+    public const string LoginFailuresPerCode = "login:limits:failures_per_code";
     public const string SmtpUri = "courier:smtp:connection_uri";
     public const string MailFrom = "courier:smtp:from_address";
     public const string LightningNetwork = "lightning:network";
@@ -64,6 +69,11 @@ public static class ConfigurationKeys
         [LoginRememberFor] = ["GLINT_LOGIN_REMEMBER_FOR"],
         [ConsentRememberFor] = ["GLINT_CONSENT_REMEMBER_FOR"],
         [LoginCodeTtl] = ["GLINT_LOGIN_CODE_TTL"],
+        [LoginCodesPerEmail] = ["GLINT_LOGIN_LIMITS_CODES_PER_EMAIL"],
+        [LoginCodesPerIp] = ["GLINT_LOGIN_LIMITS_CODES_PER_IP"],
+        [LoginFailuresPerEmail] = ["GLINT_LOGIN_LIMITS_FAILURES_PER_EMAIL"],
+        [LoginFailuresPerIp] = ["GLINT_LOGIN_LIMITS_FAILURES_PER_IP"],
+        [LoginFailuresPerCode] = ["GLINT_LOGIN_LIMITS_FAILURES_PER_CODE"],
         [SmtpUri] = ["COURIER_SMTP_CONNECTION_URI", "GLINT_SMTP_URI"],
         [MailFrom] = ["COURIER_SMTP_FROM_ADDRESS", "GLINT_SMTP_FROM"],
         [LightningNetwork] = ["GLINT_LIGHTNING_NETWORK"],

@@ -112,6 +112,7 @@ public sealed class ServerSettings
                 SmtpUri = SmtpUri(config),
                 MailFrom = config[ConfigurationKeys.MailFrom] is { Length: > 0 } from ? from : "Glint <no-reply@glint.localhost>",
                 SecureCookies = issuer.Scheme == Uri.UriSchemeHttps,
+                Limits = ReadLoginLimits(config),
             },
             Auth = new AuthSettings
             {
@@ -131,6 +132,23 @@ public sealed class ServerSettings
                 CredentialRevocationBound = Duration(config, ConfigurationKeys.RevocationBound, TimeSpan.FromSeconds(5), allowZero: true),
                 Dev = dev,
             },
+        };
+    }
+
+    /// <summary>
+    /// The login attempt limits; each count may be raised (a sign-in form behind a shared address, a load test) or
+    /// lowered, never turned off. The windows stay Blink's.
+    /// </summary>
+    private static LoginLimits ReadLoginLimits(IConfiguration config)
+    {
+        var defaults = new LoginLimits();
+        return new LoginLimits
+        {
+            CodesPerEmail = Count(config, ConfigurationKeys.LoginCodesPerEmail, defaults.CodesPerEmail),
+            CodesPerIp = Count(config, ConfigurationKeys.LoginCodesPerIp, defaults.CodesPerIp),
+            FailuresPerIdentifier = Count(config, ConfigurationKeys.LoginFailuresPerEmail, defaults.FailuresPerIdentifier),
+            FailuresPerIp = Count(config, ConfigurationKeys.LoginFailuresPerIp, defaults.FailuresPerIp),
+            FailuresPerCode = Count(config, ConfigurationKeys.LoginFailuresPerCode, defaults.FailuresPerCode),
         };
     }
 
@@ -189,6 +207,19 @@ public sealed class ServerSettings
         return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is >= 0 and <= 65535
             ? port
             : throw new SettingsException($"{key.Replace(':', '.')} must be a port number, not '{text}'.");
+    }
+
+    private static int Count(IConfiguration config, string key, int fallback)
+    {
+        var text = config[key];
+        if (text is null)
+        {
+            return fallback;
+        }
+
+        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var count) && count > 0
+            ? count
+            : throw new SettingsException($"{key.Replace(':', '.')} must be a whole number of at least 1, not '{text}'.");
     }
 
     private static Ledger.BtcUsdPrice ReadPrice(IConfiguration config)

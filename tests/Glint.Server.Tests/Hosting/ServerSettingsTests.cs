@@ -95,8 +95,28 @@ public sealed class ServerSettingsTests
     [InlineData(ConfigurationKeys.PublicPort, "http")]
     [InlineData(ConfigurationKeys.AccessTokenTtl, "forever")]
     [InlineData(ConfigurationKeys.AccessTokenStrategy, "magic")]
+    [InlineData(ConfigurationKeys.LoginCodesPerIp, "0")]
+    [InlineData(ConfigurationKeys.LoginFailuresPerCode, "-1")]
+    [InlineData(ConfigurationKeys.LoginCodesPerEmail, "many")]
     public void BadValues_AreRefused(string key, string value) =>
         Assert.Throws<SettingsException>(() => Read(new() { [key] = value }));
+
+    [Fact]
+    public void LoginLimits_AreBlinksByDefault_AndEachCountIsConfigurable()
+    {
+        var defaults = Read([]).Login.Limits;
+        Assert.Equal((4, 16, 6, 20, 3), (defaults.CodesPerEmail, defaults.CodesPerIp, defaults.FailuresPerIdentifier, defaults.FailuresPerIp, defaults.FailuresPerCode));
+
+        var limits = Read(new() { [ConfigurationKeys.LoginCodesPerEmail] = "2", [ConfigurationKeys.LoginFailuresPerCode] = "5" }, new Hashtable
+        {
+            ["GLINT_LOGIN_LIMITS_CODES_PER_IP"] = "1000",
+            ["GLINT_LOGIN_LIMITS_FAILURES_PER_EMAIL"] = "7",
+            ["GLINT_LOGIN_LIMITS_FAILURES_PER_IP"] = "50",
+        }).Login.Limits;
+
+        Assert.Equal((2, 1000, 7, 50, 5), (limits.CodesPerEmail, limits.CodesPerIp, limits.FailuresPerIdentifier, limits.FailuresPerIp, limits.FailuresPerCode));
+        Assert.Equal(new Glint.Login.LoginLimits().CodesPerIpWindow, limits.CodesPerIpWindow);
+    }
 
     [Fact]
     public void PostgresDsn_BecomesNpgsqlConnectionString()
