@@ -1,0 +1,396 @@
+#!/usr/bin/env bash
+# Glint's benchmarks (issue 9), side by side with a peer on the same machine, in one run:
+#   1. builds Glint, the load driver and the bare Kestrel ceiling in Release; installs the peer (npm ci);
+#   2. measures the peer, oidc-provider with its in-memory store (token, introspection, discovery), and the ceiling;
+#   3. for SQLite (a temp file) and then PostgreSQL (a throwaway cluster with durable settings: fsync and
+#      synchronous_commit left at their defaults), starts Glint on loopback, seeds it through its APIs, and
+#      measures every scenario: wrk for single requests, bench/Glint.Bench.Load for code flows and payments;
+#      then its peak RSS, `glint ledger verify`, and the time from start to /health/ready;
+#   4. prints one table and writes it to bench/results/<timestamp>.md and .json.
+# Everything it starts is stopped and removed on exit, also on failure.
+#
+#   bench/run.sh            the load benchmarks
+#   bench/run.sh --micro    the BenchmarkDotNet micro-benchmarks (bench/Glint.Benchmarks) instead
+#
+# Settings (environment): BENCH_DURATION (10s), BENCH_CONNECTIONS (32), BENCH_WARMUP (2s; 0 for none),
+# BENCH_USERS (64), BENCH_PAIRS (32), BENCH_READY_RUNS (5), BENCH_DATABASES ("sqlite postgres").
+# wrk runs 2 threads; the servers and the load generators share the machine's cores, as the table says.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+DURATION=${BENCH_DURATION:-10s}
+CONNECTIONS=${BENCH_CONNECTIONS:-32}
+THREADS=2
+WARMUP=${BENCH_WARMUP:-2s}
+USERS=${BENCH_USERS:-64}
+PAIRS=${BENCH_PAIRS:-32}
+READY_RUNS=${BENCH_READY_RUNS:-5}
+DATABASES=${BENCH_DATABASES:-sqlite postgres}
+READY_TIMEOUT=90
+
+GLINT_DLL="$ROOT/src/Glint.Server/bin/Release/net10.0/glint.dll"
+LOAD_DLL="$ROOT/bench/Glint.Bench.Load/bin/Release/net10.0/Glint.Bench.Load.dll"
+CEILING_DLL="$ROOT/bench/Glint.Bench.Ceiling/bin/Release/net10.0/Glint.Bench.Ceiling.dll"
+WRK_SCRIPT="$ROOT/bench/wrk/request.lua"
+PEER_SECRET="glint-bench-peer-secret"
+
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/glint-bench.XXXXXX")"
+chmod 711 "$WORK" # the postgres OS user must reach its data directory below
+RESULTS="$WORK/results.jsonl"
+: >"$RESULTS"
+
+say() { printf '\n==> %s\n' "$*"; }
+warn() { printf '!!! %s\n' "$*" >&2; }
+die() { warn "$*"; exit 1; }
+
+# ---------------------------------------------------------------------------------------------
+# Processes, cleaned up on exit
+# ---------------------------------------------------------------------------------------------
+PIDS=()
+PG_BIN=""
+PG_DIR=""
+PG_PORT=""
+PG_STARTED=""
+
+stop_pid() {
+  local pid=$1 i
+  kill -TERM "$pid" 2>/dev/null || return 0
+  for i in $(seq 1 40); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.25
+  done
+  kill -KILL "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+}
+
+CLEANED=""
+cleanup() {
+  if [ -n "$CLEANED" ]; then return; fi
+  CLEANED=1
+  local pid
+  for pid in "${PIDS[@]}"; do stop_pid "$pid"; done
+  if [ -n "$PG_STARTED" ]; then
+    as_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast -w -t 30 stop >/dev/null 2>&1 \
+      || as_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m immediate stop >/dev/null 2>&1 || true
+  fi
+  rm -rf "$WORK" 2>/dev/null || true
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# ---------------------------------------------------------------------------------------------
+# Prerequisites
+# ---------------------------------------------------------------------------------------------
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; elif command -v sudo >/dev/null 2>&1; then sudo "$@"; else warn "not root: cannot run $*"; return 1; fi
+}
+
+APT_UPDATED=""
+apt_install() {
+  if [ -z "$APT_UPDATED" ]; then as_root apt-get update -qq; APT_UPDATED=1; fi
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@"
+}
+
+find_pg_bin() {
+  local dir
+  PG_BIN=""
+  for dir in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V); do
+    if [ -x "$dir/initdb" ] && [ -x "$dir/pg_ctl" ]; then PG_BIN="$dir"; fi
+  done
+  [ -n "$PG_BIN" ]
+}
+
+prerequisites() {
+  command -v dotnet >/dev/null 2>&1 || die "dotnet (the .NET 10 SDK) is not on PATH"
+  command -v wrk >/dev/null 2>&1 || apt_install wrk
+  command -v jq >/dev/null 2>&1 || apt_install jq
+  command -v curl >/dev/null 2>&1 || apt_install curl
+  if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then apt_install nodejs npm; fi
+  if [[ " $DATABASES " == *" postgres "* ]] && ! find_pg_bin; then
+    apt_install postgresql
+    find_pg_bin || die "no PostgreSQL server binaries under /usr/lib/postgresql/*/bin"
+  fi
+}
+
+# ---------------------------------------------------------------------------------------------
+# Ports, readiness
+# ---------------------------------------------------------------------------------------------
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+TAKEN_PORTS=" "
+free_port() {
+  local port=$((20000 + RANDOM % 12000)) tries=0
+  while port_in_use "$port" || [[ "$TAKEN_PORTS" == *" $port "* ]]; do
+    tries=$((tries + 1))
+    [ "$tries" -le 200 ] || die "found no free port"
+    port=$((20000 + RANDOM % 12000))
+  done
+  TAKEN_PORTS+="$port "
+  FREE_PORT=$port
+}
+
+# wait_ready URL PID LOG
+wait_ready() {
+  local url=$1 pid=$2 log=$3 waited=0
+  until curl -sf -o /dev/null "$url"; do
+    if ! kill -0 "$pid" 2>/dev/null; then tail -n 40 "$log" >&2; die "the process behind $url exited"; fi
+    [ "$waited" -lt $((READY_TIMEOUT * 10)) ] || { tail -n 40 "$log" >&2; die "$url not ready after ${READY_TIMEOUT}s"; }
+    sleep 0.1
+    waited=$((waited + 1))
+  done
+}
+
+# ---------------------------------------------------------------------------------------------
+# PostgreSQL: a throwaway cluster with durable settings
+# ---------------------------------------------------------------------------------------------
+as_pg() {
+  if [ "$(id -u)" -ne 0 ]; then (cd "$PG_DIR" && "$@"); else (cd "$PG_DIR" && runuser -u postgres -- "$@"); fi
+}
+
+start_postgres() {
+  PG_DIR="$WORK/pg"
+  mkdir -p "$PG_DIR"
+  if [ "$(id -u)" -eq 0 ]; then chown postgres: "$PG_DIR"; fi
+  free_port
+  PG_PORT=$FREE_PORT
+  say "PostgreSQL: initdb and start on 127.0.0.1:$PG_PORT (fsync on, synchronous_commit on: durable, as in production)"
+  as_pg "$PG_BIN/initdb" -D "$PG_DIR/data" -U postgres --auth=trust -E UTF8 --locale=C >"$PG_DIR/initdb.log" 2>&1 \
+    || { cat "$PG_DIR/initdb.log" >&2; die "initdb failed"; }
+  as_pg tee "$PG_DIR/data/pg_hba.conf" >/dev/null <<'EOF'
+local all all trust
+host  all all 127.0.0.1/32 trust
+EOF
+  as_pg tee -a "$PG_DIR/data/postgresql.conf" >/dev/null <<EOF
+
+# bench/run.sh: throwaway cluster; durability settings are left at their defaults on purpose.
+listen_addresses = '127.0.0.1'
+port = $PG_PORT
+unix_socket_directories = '$PG_DIR'
+max_connections = 300
+shared_buffers = 256MB
+EOF
+  as_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -t 60 start >/dev/null \
+    || { tail -n 30 "$PG_DIR/server.log" >&2; die "PostgreSQL did not start"; }
+  PG_STARTED=1
+}
+
+# ---------------------------------------------------------------------------------------------
+# Measuring
+# ---------------------------------------------------------------------------------------------
+# record JSON -- appends one result line
+record() { printf '%s\n' "$1" >>"$RESULTS"; }
+
+# run_wrk SCENARIO SERVER DB URL METHOD BODY HEADERS
+run_wrk() {
+  local scenario=$1 server=$2 db=$3 url=$4 method=$5 body=$6 headers=$7 out line
+  out="$WORK/wrk-$scenario-$server-$db.txt"
+  if [ "$WARMUP" != "0" ]; then
+    BENCH_METHOD=$method BENCH_BODY=$body BENCH_HEADERS=$headers \
+      wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" -s "$WRK_SCRIPT" "$url" >/dev/null 2>&1 || true
+  fi
+  BENCH_METHOD=$method BENCH_BODY=$body BENCH_HEADERS=$headers \
+    wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --timeout 10s -s "$WRK_SCRIPT" "$url" >"$out" 2>&1 || true
+  line=$(grep '^WRK_JSON ' "$out" | tail -n 1 | cut -d' ' -f2-)
+  if [ -z "$line" ]; then
+    cat "$out" >&2
+    line='{"requests":0,"rps":0,"errors":{"wrk_failed":1}}'
+  fi
+  # One sample response, so a run with errors says which status came back.
+  local sample="" h
+  local -a header_args=()
+  if [ "$(jq '[.errors[]] | add' <<<"$line")" != "0" ]; then
+    while IFS= read -r h; do [ -n "$h" ] && header_args+=(-H "$h"); done <<<"$headers"
+    sample=$(curl -s -X "$method" "${header_args[@]}" ${body:+--data-raw "$body"} -w ' [HTTP %{http_code}]' "$url" 2>&1 | tail -c 200 || true)
+  fi
+  line=$(jq -c --arg scenario "$scenario" --arg server "$server" --arg db "$db" --arg sample "$sample" \
+    --arg load "$CONNECTIONS conn, $THREADS wrk threads, $DURATION" \
+    '{scenario: $scenario, server: $server, db: $db, load: $load, unit: "req/s"} + . +
+     {errors: ([.errors[]] | add), error_kinds: .errors}
+     + (if ([.errors[]] | add) > 0 then {first_error: ("wrk " + (.errors | tostring) + " " + $sample)} else {} end)' <<<"$line")
+  record "$line"
+  jq -r '"    \(.scenario) \(.server) \(.db): \(.rps) req/s, p50 \(.p50_ms // "-") ms, p99 \(.p99_ms // "-") ms, errors \(.errors)"' <<<"$line"
+}
+
+# run_driver SCENARIO DB LOAD-TEXT ARGS... -- the load driver's measurement, as a result line
+run_driver() {
+  local scenario=$1 db=$2 load=$3 line
+  shift 3
+  line=$(dotnet "$LOAD_DLL" "$@" | tail -n 1)
+  line=$(jq -c --arg scenario "$scenario" --arg db "$db" --arg load "$load" --arg unit "$( [ "$scenario" = flows ] && echo flows/s || echo payments/s )" \
+    '{scenario: $scenario, server: "glint", db: $db, load: $load, unit: $unit} + .' <<<"$line")
+  record "$line"
+  jq -r '"    \(.scenario) glint \(.db): \(.rps) \(.unit), p50 \(.p50_ms) ms, p99 \(.p99_ms) ms, errors \(.errors)"' <<<"$line"
+}
+
+basic() { printf '%s:%s' "$(jq -rn --arg v "$1" '$v|@uri')" "$(jq -rn --arg v "$2" '$v|@uri')" | base64 -w0; }
+
+FORM='Content-Type: application/x-www-form-urlencoded'
+ME_QUERY='{"query":"query { me { defaultAccount { wallets { id balance } } } }"}'
+
+# ---------------------------------------------------------------------------------------------
+# The peer and the ceiling
+# ---------------------------------------------------------------------------------------------
+bench_peer() {
+  free_port
+  local port=$FREE_PORT url log="$WORK/peer.log"
+  say "peer: oidc-provider $(jq -r .version bench/peer/node_modules/oidc-provider/package.json) (in-memory) on 127.0.0.1:$port"
+  (cd bench/peer && NODE_ENV=production PEER_PORT=$port PEER_CLIENT_SECRET=$PEER_SECRET exec node provider.mjs) >"$log" 2>&1 &
+  local pid=$!
+  PIDS+=("$pid")
+  url="http://127.0.0.1:$port"
+  wait_ready "$url/.well-known/openid-configuration" "$pid" "$log"
+  local opaque jwt token
+  opaque="Authorization: Basic $(basic bench-opaque "$PEER_SECRET")"
+  jwt="Authorization: Basic $(basic bench-jwt "$PEER_SECRET")"
+  token=$(curl -sf -H "$opaque" -d grant_type=client_credentials -d scope=read "$url/token" | jq -r .access_token)
+  run_wrk token-opaque oidc-provider memory "$url/token" POST "grant_type=client_credentials&scope=read" "$opaque"$'\n'"$FORM"
+  run_wrk token-jwt oidc-provider memory "$url/token" POST "grant_type=client_credentials&scope=read" "$jwt"$'\n'"$FORM"
+  run_wrk introspect oidc-provider memory "$url/token/introspection" POST "token=$token" "$opaque"$'\n'"$FORM"
+  run_wrk discovery oidc-provider memory "$url/.well-known/openid-configuration" GET "" ""
+  stop_pid "$pid"
+}
+
+bench_ceiling() {
+  free_port
+  local port=$FREE_PORT log="$WORK/ceiling.log"
+  say "ceiling: bare Kestrel on 127.0.0.1:$port"
+  dotnet "$CEILING_DLL" "$port" >"$log" 2>&1 &
+  local pid=$!
+  PIDS+=("$pid")
+  wait_ready "http://127.0.0.1:$port/" "$pid" "$log"
+  run_wrk ceiling kestrel none "http://127.0.0.1:$port/" POST "$ME_QUERY" "Content-Type: application/json"
+  stop_pid "$pid"
+}
+
+# ---------------------------------------------------------------------------------------------
+# Glint
+# ---------------------------------------------------------------------------------------------
+# glint_env DIR -- the working directory with the bench's appsettings.json: the per-credential API limits are
+# raised so they do not cut the figures, and so are the sign-in limits for seeding many users from 127.0.0.1.
+glint_dir() {
+  local dir=$1
+  mkdir -p "$dir"
+  cat >"$dir/appsettings.json" <<'EOF'
+{
+  "api": { "rate_limits": { "per_client": 1000000000, "per_api_key": 1000000000, "per_session": 1000000000, "per_ip": 1000000000 } },
+  "login": { "limits": { "codes_per_email": 1000, "codes_per_ip": 1000000 } }
+}
+EOF
+}
+
+GLINT_SECRET="glint-bench-secret-$RANDOM$RANDOM$RANDOM"
+
+# start_glint DB DSN DIR -- sets GLINT_PID, GLINT_PUBLIC, GLINT_ADMIN
+start_glint() {
+  local db=$1 dsn=$2 dir=$3 public admin
+  free_port; public=$FREE_PORT
+  free_port; admin=$FREE_PORT
+  GLINT_PUBLIC="http://127.0.0.1:$public"
+  GLINT_ADMIN="http://127.0.0.1:$admin"
+  (cd "$dir" && exec env -u DSN -u GLINT_DSN -u URLS_SELF_ISSUER -u GLINT_ISSUER -u STRATEGIES_ACCESS_TOKEN -u GLINT_STRATEGIES_ACCESS_TOKEN \
+    SECRETS_SYSTEM="$GLINT_SECRET" dotnet "$GLINT_DLL" --dsn "$dsn" --public-port "$public" --admin-port "$admin") >"$dir/glint.log" 2>&1 &
+  GLINT_PID=$!
+  PIDS+=("$GLINT_PID")
+  wait_ready "$GLINT_ADMIN/health/ready" "$GLINT_PID" "$dir/glint.log"
+}
+
+bench_glint() {
+  local db=$1 dsn dir="$WORK/glint-$db"
+  glint_dir "$dir"
+  if [ "$db" = sqlite ]; then
+    dsn="sqlite://$dir/glint.db"
+  else
+    "$PG_BIN/createdb" -h 127.0.0.1 -p "$PG_PORT" -U postgres glint_bench
+    dsn="postgres://postgres@127.0.0.1:$PG_PORT/glint_bench?sslmode=disable&max_conns=64"
+  fi
+  say "Glint on $db: start, seed $USERS users"
+  start_glint "$db" "$dsn" "$dir"
+  dotnet "$LOAD_DLL" seed --public "$GLINT_PUBLIC" --admin "$GLINT_ADMIN" --users "$USERS" \
+    --glint-dll "$GLINT_DLL" --dsn "$dsn" --out "$dir/seed.json"
+
+  local seed="$dir/seed.json" opaque jwt token
+  opaque="Authorization: Basic $(basic "$(jq -r .cc_opaque.client_id "$seed")" "$(jq -r .cc_opaque.client_secret "$seed")")"
+  jwt="Authorization: Basic $(basic "$(jq -r .cc_jwt.client_id "$seed")" "$(jq -r .cc_jwt.client_secret "$seed")")"
+  token=$(curl -sf -H "$opaque" -d grant_type=client_credentials -d scope=read "$GLINT_PUBLIC/oauth2/token" | jq -r .access_token)
+
+  say "Glint on $db: scenarios"
+  run_wrk token-opaque glint "$db" "$GLINT_PUBLIC/oauth2/token" POST "grant_type=client_credentials&scope=read" "$opaque"$'\n'"$FORM"
+  run_wrk token-jwt glint "$db" "$GLINT_PUBLIC/oauth2/token" POST "grant_type=client_credentials&scope=read" "$jwt"$'\n'"$FORM"
+  run_wrk introspect glint "$db" "$GLINT_ADMIN/admin/oauth2/introspect" POST "token=$token" "$FORM"
+  run_wrk discovery glint "$db" "$GLINT_PUBLIC/.well-known/openid-configuration" GET "" ""
+  run_wrk graphql-me-oauth2 glint "$db" "$GLINT_PUBLIC/graphql" POST "$ME_QUERY" \
+    "Content-Type: application/json"$'\n'"Oauth2-Token: $(jq -r '.users[0].token' "$seed")"
+  run_wrk graphql-me-apikey glint "$db" "$GLINT_PUBLIC/graphql" POST "$ME_QUERY" \
+    "Content-Type: application/json"$'\n'"X-API-KEY: $(jq -r .api_key "$seed")"
+  run_driver flows "$db" "$CONNECTIONS workers, $DURATION" flows --public "$GLINT_PUBLIC" --admin "$GLINT_ADMIN" --seed "$seed" \
+    --workers "$CONNECTIONS" --duration "$DURATION"
+  run_driver payments "$db" "$PAIRS pairs (1 worker each), $DURATION" payments --public "$GLINT_PUBLIC" --seed "$seed" \
+    --pairs "$PAIRS" --duration "$DURATION"
+
+  local hwm
+  hwm=$(awk '/^VmHWM:/ { print $2 }' "/proc/$GLINT_PID/status")
+  record "$(jq -cn --arg db "$db" --argjson kb "$hwm" \
+    '{scenario: "rss", server: "glint", db: $db, load: "after all the runs above", value: (($kb / 1024) * 10 | round / 10), unit: "MB"}')"
+  echo "    rss glint $db: $((hwm / 1024)) MB (VmHWM)"
+  stop_pid "$GLINT_PID"
+
+  say "Glint on $db: glint ledger verify"
+  local verify
+  verify=$(cd "$dir" && dotnet "$GLINT_DLL" ledger verify --dsn "$dsn" || true)
+  if [ -z "$verify" ]; then verify='{"valid":false,"entries":0}'; fi
+  record "$(jq -c --arg db "$db" '{scenario: "ledger-verify", server: "glint", db: $db, load: "after the payments", valid: .valid, entries: .entries}' <<<"$verify")"
+  echo "    $verify"
+
+  say "Glint on $db: start to /health/ready, $READY_RUNS starts"
+  local public admin ready
+  free_port; public=$FREE_PORT
+  free_port; admin=$FREE_PORT
+  ready=$(cd "$dir" && env -u DSN -u GLINT_DSN SECRETS_SYSTEM="$GLINT_SECRET" dotnet "$LOAD_DLL" ready --url "http://127.0.0.1:$admin/health/ready" --runs "$READY_RUNS" \
+    -- dotnet "$GLINT_DLL" --dsn "$dsn" --public-port "$public" --admin-port "$admin" | tail -n 1)
+  record "$(jq -c --arg db "$db" --arg n "$READY_RUNS" \
+    '{scenario: "ready", server: "glint", db: $db, load: "idle, migrated database; median of \($n) starts (best \(.best_ms) ms)", value: .median_ms, unit: "ms"}' <<<"$ready")"
+  echo "    ready glint $db: $(jq -c .runs <<<"$ready") ms"
+}
+
+# ---------------------------------------------------------------------------------------------
+# Micro-benchmarks
+# ---------------------------------------------------------------------------------------------
+if [ "${1:-}" = "--micro" ]; then
+  shift
+  say "micro-benchmarks: dotnet run -c Release --project bench/Glint.Benchmarks"
+  exec dotnet run -c Release --project bench/Glint.Benchmarks -- --filter "${BENCH_FILTER:-*}" --artifacts "$ROOT/bench/results/micro" "$@"
+fi
+
+# ---------------------------------------------------------------------------------------------
+# Main
+# ---------------------------------------------------------------------------------------------
+START=$SECONDS
+say "prerequisites"
+prerequisites
+
+say "build (Release): Glint, the load driver, the ceiling; npm ci for the peer"
+dotnet build src/Glint.Server/Glint.Server.csproj -c Release -nologo -v q
+dotnet build bench/Glint.Bench.Load/Glint.Bench.Load.csproj -c Release -nologo -v q
+dotnet build bench/Glint.Bench.Ceiling/Glint.Bench.Ceiling.csproj -c Release -nologo -v q
+(cd bench/peer && npm ci --no-audit --no-fund --loglevel=error)
+
+bench_peer
+bench_ceiling
+for db in $DATABASES; do
+  if [ "$db" = postgres ] && [ -z "$PG_STARTED" ]; then start_postgres; fi
+  bench_glint "$db"
+done
+
+STAMP=$(date -u +%Y%m%dT%H%M%SZ)
+mkdir -p bench/results
+CPU=$(lscpu 2>/dev/null | sed -n 's/^Model name:[[:space:]]*//p' | head -n 1)
+MACHINE="$(nproc) cores (${CPU:-unknown CPU}), $(free -g | awk '/^Mem:/ { print $2 }') GiB, $(uname -sr); Glint $(git rev-parse --short HEAD 2>/dev/null || echo '?'); \
+wrk and the load driver run on the same cores as the servers; oidc-provider is one Node.js process (one core), Glint one .NET process; \
+duration $DURATION after a ${WARMUP} warm-up, $CONNECTIONS connections"
+say "results ($(((SECONDS - START) / 60))m $(((SECONDS - START) % 60))s)"
+dotnet "$LOAD_DLL" report --results "$RESULTS" --markdown "bench/results/$STAMP.md" --json "bench/results/$STAMP.json" --machine "$MACHINE"
+echo "written: bench/results/$STAMP.md, bench/results/$STAMP.json"
