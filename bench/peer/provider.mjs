@@ -31,7 +31,8 @@ const provider = new Provider(`http://127.0.0.1:${port}`, {
   features: {
     devInteractions: { enabled: false },
     clientCredentials: { enabled: true },
-    introspection: { enabled: true },
+    // Confidential clients may introspect any token, as Glint's admin port answers any caller.
+    introspection: { enabled: true, allowedPolicy: async (_ctx, caller) => caller.clientAuthMethod !== 'none' },
     revocation: { enabled: true },
     resourceIndicators: {
       enabled: true,
