@@ -219,7 +219,11 @@ run_wrk() {
 run_driver() {
   local scenario=$1 db=$2 load=$3 line
   shift 3
-  line=$(dotnet "$LOAD_DLL" "$@" | tail -n 1)
+  line=$(dotnet "$LOAD_DLL" "$@" 2>"$WORK/driver-$scenario-$db.err" | tail -n 1) || true
+  if ! jq -e .rps >/dev/null 2>&1 <<<"$line"; then
+    cat "$WORK/driver-$scenario-$db.err" >&2
+    line=$(jq -cn --arg why "$(tail -n 1 "$WORK/driver-$scenario-$db.err")" '{requests: 0, rps: 0, errors: 1, first_error: ("the load driver failed: " + $why)}')
+  fi
   line=$(jq -c --arg scenario "$scenario" --arg db "$db" --arg load "$load" --arg unit "$( [ "$scenario" = flows ] && echo flows/s || echo payments/s )" \
     '{scenario: $scenario, server: "glint", db: $db, load: $load, unit: $unit} + .' <<<"$line")
   record "$line"
@@ -395,5 +399,10 @@ MACHINE="$(nproc) cores (${CPU:-unknown CPU}), $(free -g | awk '/^Mem:/ { print 
 wrk and the load driver run on the same cores as the servers; oidc-provider is one Node.js process (one core), Glint one .NET process; \
 duration $DURATION after a ${WARMUP} warm-up, $CONNECTIONS connections"
 say "results ($(((SECONDS - START) / 60))m $(((SECONDS - START) % 60))s)"
-dotnet "$LOAD_DLL" report --results "$RESULTS" --markdown "bench/results/$STAMP.md" --json "bench/results/$STAMP.json" --machine "$MACHINE"
+NOTES="Command: BENCH_DURATION=$DURATION BENCH_CONNECTIONS=$CONNECTIONS BENCH_WARMUP=$WARMUP BENCH_USERS=$USERS BENCH_PAIRS=$PAIRS bash bench/run.sh ($(date -u +%Y-%m-%dT%H:%MZ))
+The peer is oidc-provider $(jq -r .version bench/peer/node_modules/oidc-provider/package.json) on Node.js $(node --version) with its in-memory store; its JWT access tokens are issued for a resource indicator (RS256, 2048-bit key, as Glint's).
+Glint's introspection is its admin port's, without client authentication (as Hydra's); the peer's introspection authenticates the client (client_secret_basic).
+Glint stores every access token, JWT or opaque, durably (SQLite with synchronous commits; PostgreSQL with fsync and synchronous_commit on); the peer keeps them in memory.
+Code flows: authorize, login accept and consent accept on the admin API, back to the client, code exchange: 6 requests per flow. Payments: 1 sat, one worker per wallet pair, each with the payer's access token."
+dotnet "$LOAD_DLL" report --results "$RESULTS" --markdown "bench/results/$STAMP.md" --json "bench/results/$STAMP.json" --machine "$MACHINE" --notes "$NOTES"
 echo "written: bench/results/$STAMP.md, bench/results/$STAMP.json"

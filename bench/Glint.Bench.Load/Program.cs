@@ -20,7 +20,7 @@ static int Usage()
           flows     --public URL --admin URL --seed FILE --workers N --duration 10s
           payments  --public URL --seed FILE --pairs N --duration 10s
           ready     --url URL --runs N -- COMMAND [ARGS...]
-          report    --results FILE --markdown FILE --json FILE [--machine TEXT]
+          report    --results FILE --markdown FILE --json FILE [--machine TEXT] [--notes LINES]
         """);
     return 2;
 }

@@ -65,12 +65,14 @@ public static class ReportCommand
         }
 
         var machine = args.Optional("machine") ?? "";
-        var markdown = Markdown(rows, machine);
+        var notes = (args.Optional("notes") ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var markdown = Markdown(rows, machine, notes);
         await File.WriteAllTextAsync(args.Required("markdown"), markdown);
         var document = new JsonObject
         {
             ["generated_at"] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),
             ["machine"] = machine,
+            ["notes"] = new JsonArray([.. notes.Select(note => (JsonNode)note)]),
             ["rows"] = rows,
         };
         await File.WriteAllTextAsync(args.Required("json"), document.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
@@ -108,10 +110,16 @@ public static class ReportCommand
         return row;
     }
 
-    private static string Markdown(JsonArray rows, string machine)
+    private static string Markdown(JsonArray rows, string machine, string[] notes)
     {
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture, $"Machine: {machine}");
+        text.AppendLine();
+        foreach (var note in notes)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"- {note}");
+        }
+
         text.AppendLine();
         text.AppendLine("| Scenario | Server | Storage | Load | Throughput | p50 | p99 | Errors | Ratio | Target | Result |");
         text.AppendLine("|---|---|---|---|---:|---:|---:|---:|---:|---|---|");
