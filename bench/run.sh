@@ -31,7 +31,7 @@ READY_RUNS=${BENCH_READY_RUNS:-5}
 DATABASES=${BENCH_DATABASES:-sqlite postgres}
 READY_TIMEOUT=90
 
-GLINT_DLL="$ROOT/src/Glint.Server/bin/Release/net10.0/glint.dll"
+GLINT_DLL="$WORK/glint/glint.dll"
 LOAD_DLL="$ROOT/bench/Glint.Bench.Load/bin/Release/net10.0/Glint.Bench.Load.dll"
 CEILING_DLL="$ROOT/bench/Glint.Bench.Ceiling/bin/Release/net10.0/Glint.Bench.Ceiling.dll"
 WRK_SCRIPT="$ROOT/bench/wrk/request.lua"
@@ -379,8 +379,10 @@ START=$SECONDS
 say "prerequisites"
 prerequisites
 
-say "build (Release): Glint, the load driver, the ceiling; npm ci for the peer"
-dotnet build src/Glint.Server/Glint.Server.csproj -c Release -nologo -v q
+say "build (Release): Glint as operators deploy it, the load driver, the ceiling; npm ci for the peer"
+# Glint is published ReadyToRun (precompiled), the way the README tells operators to deploy it.
+dotnet publish src/Glint.Server/Glint.Server.csproj -c Release -r linux-x64 --self-contained false \
+  -p:PublishReadyToRun=true -nologo -v q -o "$WORK/glint"
 dotnet build bench/Glint.Bench.Load/Glint.Bench.Load.csproj -c Release -nologo -v q
 dotnet build bench/Glint.Bench.Ceiling/Glint.Bench.Ceiling.csproj -c Release -nologo -v q
 (cd bench/peer && npm ci --no-audit --no-fund --loglevel=error)

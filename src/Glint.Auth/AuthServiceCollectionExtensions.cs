@@ -99,6 +99,11 @@ public static class AuthServiceCollectionExtensions
                     .SetIdentityTokenLifetime(settings.IdTokenLifetime)
                     .SetAuthorizationCodeLifetime(settings.AuthorizationCodeLifetime);
 
+                // The HMAC key signs only reference tokens' payloads, which never leave the server (see
+                // SignReferenceTokensWithHmac); OpenIddict publishes asymmetric keys only. It goes first: OpenIddict
+                // sorts symmetric keys before asymmetric ones with an unstable sort, and adding it after the RSA keys
+                // would put the previous RSA key before the current one.
+                server.AddSigningKey(new SymmetricSecurityKey(secret.DeriveKey("reference-token-signing")));
                 foreach (var key in keys.Keys)
                 {
                     server.AddSigningKey(key);

@@ -14,6 +14,11 @@ public static class PostgresDatabase
             Host = uri.Host,
             Port = uri.IsDefaultPort || uri.Port <= 0 ? 5432 : uri.Port,
             Database = Uri.UnescapeDataString(uri.AbsolutePath.TrimStart('/')),
+
+            // Glint leaves no session state on a connection (no SET, temporary tables or held locks), so the
+            // DISCARD ALL that Npgsql sends whenever a pooled connection is reused only costs a round trip: three
+            // per token request. The notification listener has a connection of its own, outside the pool.
+            NoResetOnClose = true,
         };
 
         var userInfo = uri.UserInfo.Split(':', 2);

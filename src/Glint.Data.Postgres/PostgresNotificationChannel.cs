@@ -59,7 +59,8 @@ public sealed partial class PostgresNotificationChannel : InProcessNotificationC
         {
             try
             {
-                await using var connection = new NpgsqlConnection(_connectionString);
+                // Outside the pool: a connection that listened must never be handed to anyone else.
+                await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(_connectionString) { Pooling = false }.ConnectionString);
                 await connection.OpenAsync(stopping);
                 connection.Notification += (_, notification) => Deliver(notification.Payload);
                 await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", connection))

@@ -1,4 +1,5 @@
 using Glint.Auth.Clients;
+using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Server;
 
 namespace Glint.Auth.OAuth2;
@@ -36,6 +37,31 @@ public static partial class GlintServerHandlers
                 };
                 context.IsReferenceToken = !jwt;
                 context.PersistTokenPayload = !jwt;
+            }
+        }
+
+        /// <summary>
+        /// Reference tokens (opaque access tokens, refresh tokens, authorization codes) never leave the server as
+        /// JWTs: their payload is read back only by Glint. They are signed with HMAC-SHA256 under a key derived from
+        /// the system secret, which costs microseconds where an RSA signature costs about a millisecond, and is just as
+        /// unforgeable to anyone without that secret. Tokens that clients or resource servers verify (JWT access tokens,
+        /// ID tokens) keep the published RSA keys.
+        /// </summary>
+        public sealed class SignReferenceTokensWithHmac : IOpenIddictServerHandler<OpenIddictServerEvents.GenerateTokenContext>
+        {
+            public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
+                OpenIddictServerHandlerDescriptor.CreateBuilder<OpenIddictServerEvents.GenerateTokenContext>()
+                    .UseSingletonHandler<SignReferenceTokensWithHmac>()
+                    .SetOrder(OpenIddictServerHandlers.Protection.AttachSecurityCredentials.Descriptor.Order + 500)
+                    .SetType(OpenIddictServerHandlerType.Custom)
+                    .Build();
+
+            public ValueTask HandleAsync(OpenIddictServerEvents.GenerateTokenContext context)
+            {
+                context.SigningCredentials = context.IsReferenceToken
+                    ? context.Options.SigningCredentials.First(credentials => credentials.Key is SymmetricSecurityKey)
+                    : context.Options.SigningCredentials.First(credentials => credentials.Key is AsymmetricSecurityKey);
+                return ValueTask.CompletedTask;
             }
         }
 

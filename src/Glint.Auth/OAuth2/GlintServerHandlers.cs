@@ -19,6 +19,7 @@ public static partial class GlintServerHandlers
         Exchange.RefusePkceDowngrade.Descriptor,
         Exchange.AlwaysReturnScope.Descriptor,
         Protection.ChooseAccessTokenFormat.Descriptor,
+        Protection.SignReferenceTokensWithHmac.Descriptor,
         Protection.PrefixReferenceToken.Descriptor,
         Protection.StripTokenPrefix.Descriptor,
         Revocation.RequireOwnToken.Descriptor,

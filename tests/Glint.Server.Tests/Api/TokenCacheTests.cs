@@ -53,6 +53,8 @@ public abstract class TokenCacheTests<TServer>(TServer server) : IClassFixture<T
     {
         var (client, _, access, _) = await ConnectedAppAsync(server, jwt: true);
         Assert.Equal(3, access.Split('.').Length);
+        var header = System.Text.Encoding.UTF8.GetString(System.Buffers.Text.Base64Url.DecodeFromChars(access.Split('.')[0]));
+        Assert.Contains("\"alg\":\"RS256\"", header, StringComparison.Ordinal); // verifiable with the published keys, not the internal HMAC key
 
         await RevokeAsync(server, client, access);
 

@@ -30,6 +30,13 @@ public abstract class DiscoveryTests<TServer>(TServer server) : IClassFixture<TS
     }
 
     [Fact]
+    public async Task Discovery_AdvertisesOnlyRs256_TheInternalHmacKeyStaysInternal()
+    {
+        var document = JsonNode.Parse(await server.Public.GetStringAsync("/.well-known/openid-configuration"))!;
+        Assert.Equal(["RS256"], document["id_token_signing_alg_values_supported"]!.AsArray().Select(v => v!.GetValue<string>()));
+    }
+
+    [Fact]
     public async Task AdminPaths_AreNotServedOnPublicPort()
     {
         using var response = await server.Public.GetAsync("/admin/clients");
