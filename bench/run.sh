@@ -31,7 +31,6 @@ READY_RUNS=${BENCH_READY_RUNS:-5}
 DATABASES=${BENCH_DATABASES:-sqlite postgres}
 READY_TIMEOUT=90
 
-GLINT_DLL="$WORK/glint/glint.dll"
 LOAD_DLL="$ROOT/bench/Glint.Bench.Load/bin/Release/net10.0/Glint.Bench.Load.dll"
 CEILING_DLL="$ROOT/bench/Glint.Bench.Ceiling/bin/Release/net10.0/Glint.Bench.Ceiling.dll"
 WRK_SCRIPT="$ROOT/bench/wrk/request.lua"
@@ -39,6 +38,7 @@ PEER_SECRET="glint-bench-peer-secret"
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/glint-bench.XXXXXX")"
 chmod 711 "$WORK" # the postgres OS user must reach its data directory below
+GLINT_DLL="$WORK/glint/glint.dll" # published ReadyToRun below
 RESULTS="$WORK/results.jsonl"
 : >"$RESULTS"
 

@@ -29,13 +29,26 @@ public sealed partial class PostgresNotificationChannel : InProcessNotificationC
     /// <summary>Completes once the first LISTEN is in place, so that nothing published after start-up is missed.</summary>
     public Task Started => _listeningStarted.Task;
 
-    public override async Task PublishAsync(string message, CancellationToken cancellationToken)
+    public override Task PublishAsync(string message, CancellationToken cancellationToken) => PublishAsync([message], cancellationToken);
+
+    public override async Task PublishAsync(IReadOnlyList<string> messages, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(messages);
+        if (messages.Count == 0)
+        {
+            return;
+        }
+
         await using var connection = new NpgsqlConnection(_connectionString);
         await connection.OpenAsync(cancellationToken);
-        await using var command = new NpgsqlCommand("SELECT pg_notify(@channel, @message)", connection);
+        await using var command = new NpgsqlCommand(
+            "SELECT " + string.Join(", ", messages.Select((_, index) => $"pg_notify(@channel, @m{index})")), connection);
         command.Parameters.AddWithValue("channel", Channel);
-        command.Parameters.AddWithValue("message", message);
+        for (var index = 0; index < messages.Count; index++)
+        {
+            command.Parameters.AddWithValue("m" + index, messages[index]);
+        }
+
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 

@@ -4,7 +4,6 @@ using Glint.Api.Types;
 using Glint.Ledger;
 using Glint.Wallet.Invoices;
 using Glint.Wallet.Payments;
-using Glint.Wallet.Queries;
 using GraphQL;
 
 namespace Glint.Api.Root;
@@ -61,12 +60,9 @@ public static class InvoiceMutations
             amountCurrency is null ? null : input.Long("amount"), amountCurrency, input.String("memo"), context.IdempotencyKey(), context.CancellationToken);
         if (outcome.Status == InvoicePaymentOutcome.Failure)
         {
-            return new([ApiError.From(outcome.Error ?? PaymentError.InvalidWallet)], outcome.Status, null);
+            return new([ApiError.From(outcome.Error ?? PaymentError.InvalidWallet)], outcome.Status);
         }
 
-        var transaction = outcome.EntryId is { } entryId
-            ? await context.Service<WalletQueries>().FindEntryTransactionAsync(entryId, walletId, context.CancellationToken)
-            : null;
-        return new([], outcome.Status, transaction);
+        return new([], outcome.Status, outcome.EntryId, walletId);
     }
 }

@@ -3,7 +3,6 @@ using Glint.Api.Errors;
 using Glint.Api.Types;
 using Glint.Ledger;
 using Glint.Wallet.Payments;
-using Glint.Wallet.Queries;
 using GraphQL;
 
 namespace Glint.Api.Root;
@@ -23,10 +22,9 @@ public static class PaymentMutations
             input.Amount, currency, input.Memo, context.IdempotencyKey(), context.CancellationToken);
         if (outcome.Status != PaymentStatus.Success || outcome.EntryId is not { } entryId)
         {
-            return new([ApiError.From(outcome.Error ?? PaymentError.InvalidWallet)], "FAILURE", null);
+            return new([ApiError.From(outcome.Error ?? PaymentError.InvalidWallet)], "FAILURE");
         }
 
-        var transaction = await context.Service<WalletQueries>().FindEntryTransactionAsync(entryId, input.WalletId, context.CancellationToken);
-        return new([], "SUCCESS", transaction);
+        return new([], "SUCCESS", entryId, input.WalletId);
     }
 }

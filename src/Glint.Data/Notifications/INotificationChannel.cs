@@ -11,6 +11,9 @@ public interface INotificationChannel
 {
     Task PublishAsync(string message, CancellationToken cancellationToken);
 
+    /// <summary>Publishes several messages at once: one round trip on PostgreSQL.</summary>
+    Task PublishAsync(IReadOnlyList<string> messages, CancellationToken cancellationToken);
+
     /// <summary>Calls <paramref name="onMessage"/> for every message until the subscription is disposed. It must not block.</summary>
     IDisposable Subscribe(Action<string> onMessage);
 }
@@ -24,6 +27,17 @@ public class InProcessNotificationChannel : INotificationChannel
     public virtual Task PublishAsync(string message, CancellationToken cancellationToken)
     {
         Deliver(message);
+        return Task.CompletedTask;
+    }
+
+    public virtual Task PublishAsync(IReadOnlyList<string> messages, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        foreach (var message in messages)
+        {
+            Deliver(message);
+        }
+
         return Task.CompletedTask;
     }
 

@@ -10,16 +10,14 @@ public sealed partial class WalletEvents(INotificationChannel channel, ILogger<W
     public async Task PublishAsync(IEnumerable<WalletEvent> events, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(events);
-        foreach (var walletEvent in events)
+        var list = events.ToList();
+        try
         {
-            try
-            {
-                await channel.PublishAsync(walletEvent.Serialize(), cancellationToken);
-            }
-            catch (Exception exception) when (exception is not OperationCanceledException)
-            {
-                LogPublishFailed(logger, walletEvent.Kind, exception);
-            }
+            await channel.PublishAsync([.. list.Select(walletEvent => walletEvent.Serialize())], cancellationToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            LogPublishFailed(logger, string.Join(", ", list.Select(walletEvent => walletEvent.Kind)), exception);
         }
     }
 
@@ -37,6 +35,6 @@ public sealed partial class WalletEvents(INotificationChannel channel, ILogger<W
         });
     }
 
-    [LoggerMessage(EventId = 5000, Level = LogLevel.Warning, Message = "A {Kind} event could not be published")]
-    private static partial void LogPublishFailed(ILogger logger, string kind, Exception exception);
+    [LoggerMessage(EventId = 5000, Level = LogLevel.Warning, Message = "Wallet events ({Kinds}) could not be published")]
+    private static partial void LogPublishFailed(ILogger logger, string kinds, Exception exception);
 }

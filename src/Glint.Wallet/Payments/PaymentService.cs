@@ -31,28 +31,31 @@ public sealed class PaymentService(GlintDbContext db, WalletLedger ledger, IPric
         Guid payerAccountId, Guid walletId, Guid recipientWalletId, long amount, Currency sendingCurrency, string? memo, string? idempotencyKey,
         CancellationToken cancellationToken)
     {
-        var payer = await db.Wallets.AsNoTracking().SingleOrDefaultAsync(w => w.Id == walletId, cancellationToken);
-        if (payer is null || payer.AccountId != payerAccountId)
+        // Both wallets and their accounts in one query.
+        var parties = await db.Wallets.AsNoTracking()
+            .Where(w => w.Id == walletId || w.Id == recipientWalletId)
+            .Join(db.Accounts, w => w.AccountId, a => a.Id, (w, a) => new { Wallet = w, a.Username, a.Status })
+            .ToListAsync(cancellationToken);
+        var payerParty = parties.Find(party => party.Wallet.Id == walletId);
+        if (payerParty is null || payerParty.Wallet.AccountId != payerAccountId)
         {
             return PaymentOutcome.Failed(PaymentError.InvalidWallet);
         }
 
+        var payer = payerParty.Wallet;
         if (CurrencyCodes.Parse(payer.Currency) != sendingCurrency)
         {
             return PaymentOutcome.Failed(PaymentError.WrongWalletCurrency);
         }
 
-        var receiver = await db.Wallets.AsNoTracking().SingleOrDefaultAsync(w => w.Id == recipientWalletId, cancellationToken);
-        if (receiver is null)
+        var receiverParty = parties.Find(party => party.Wallet.Id == recipientWalletId);
+        if (receiverParty is null)
         {
             return PaymentOutcome.Failed(PaymentError.RecipientNotFound);
         }
 
-        var accounts = await db.Accounts.AsNoTracking()
-            .Where(a => a.Id == payer.AccountId || a.Id == receiver.AccountId)
-            .Select(a => new { a.Id, a.Username, a.Status })
-            .ToListAsync(cancellationToken);
-        if (accounts.Single(a => a.Id == payer.AccountId).Status != "active")
+        var receiver = receiverParty.Wallet;
+        if (payerParty.Status != "active")
         {
             return PaymentOutcome.Failed(PaymentError.AccountInactive);
         }
@@ -69,9 +72,9 @@ public sealed class PaymentService(GlintDbContext db, WalletLedger ledger, IPric
         var details = new EntryDetails
         {
             PayerWalletId = payer.Id,
-            PayerUsername = accounts.Single(a => a.Id == payer.AccountId).Username,
+            PayerUsername = payerParty.Username,
             ReceiverWalletId = receiver.Id,
-            ReceiverUsername = accounts.Single(a => a.Id == receiver.AccountId).Username,
+            ReceiverUsername = receiverParty.Username,
             CentsPerBitcoin = quote.Price.CentsPerBitcoin,
         };
         var appended = await ledger.AppendAsync(built.Value, payerAccountId, details, cancellationToken);
