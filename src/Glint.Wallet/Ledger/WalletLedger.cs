@@ -43,6 +43,10 @@ public sealed class WalletLedger(GlintDbContext db)
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+
+        // A failed save rolls the whole transaction back below, so EF's savepoint around SaveChanges would only cost
+        // two round trips per payment. The pooled context gets the setting back when it returns to the pool.
+        db.Database.AutoSavepointsEnabled = false;
         if (claim is not null && !await claim(cancellationToken))
         {
             await transaction.RollbackAsync(cancellationToken);
