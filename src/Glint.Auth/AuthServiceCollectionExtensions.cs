@@ -8,6 +8,7 @@ using Glint.Data;
 using Glint.Data.Notifications;
 using Glint.Data.OAuth;
 using Glint.Data.Secrets;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -140,6 +141,13 @@ public static class AuthServiceCollectionExtensions
     /// <summary>Endpoints of the public port that Glint writes itself; OpenIddict serves discovery, JWKS and revocation.</summary>
     public static IEndpointRouteBuilder MapGlintAuthPublic(this IEndpointRouteBuilder routes) =>
         routes.MapAuthorizeApi().MapTokenApi().MapUserinfoApi().MapLogoutApi();
+
+    /// <summary>
+    /// OpenIddict's request handling, with the discovery documents and the JWKS answered from memory after their first
+    /// request (see <see cref="Discovery.DiscoveryDocumentCache"/>).
+    /// </summary>
+    public static IApplicationBuilder UseGlintOAuthProtocol(this IApplicationBuilder app) =>
+        app.UseMiddleware<Discovery.DiscoveryDocumentCache>().UseAuthentication();
 
     public static IEndpointRouteBuilder MapGlintAuthAdmin(this IEndpointRouteBuilder routes) =>
         routes.MapClientAdminApi().MapIntrospectionApi().MapLoginConsentAdminApi().MapSessionAdminApi().MapLogoutAdminApi();

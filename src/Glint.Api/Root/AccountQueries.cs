@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using Glint.Api.Access;
 using Glint.Api.Errors;
 using Glint.Api.Types;
@@ -11,10 +12,21 @@ namespace Glint.Api.Root;
 /// <summary>The resolvers of the account queries.</summary>
 public static class AccountQueries
 {
+    // The fields of `me` that need only the user's id and the account the scope guard has already read. A query that
+    // asks for nothing else, as the balance and transaction queries of Blink's apps do, skips reading the user row.
+    private static readonly FrozenSet<string> FieldsWithoutUserRow = FrozenSet.Create(StringComparer.Ordinal,
+        "id", "defaultAccount", "apiKeys", "username", "__typename");
+
     public static async Task<User> MeAsync(IResolveFieldContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return await context.Service<WalletQueries>().FindUserAsync(context.Account().UserId, context.CancellationToken)
+        var userId = context.Account().UserId;
+        if (context.SubFields is { Count: > 0 } fields && fields.Values.All(field => FieldsWithoutUserRow.Contains(field.Field.Name.StringValue)))
+        {
+            return new User { Id = userId };
+        }
+
+        return await context.Service<WalletQueries>().FindUserAsync(userId, context.CancellationToken)
             ?? throw ApiErrors.NotAuthorized();
     }
 

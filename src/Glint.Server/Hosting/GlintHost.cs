@@ -107,7 +107,7 @@ public static class GlintHost
         app.UseMiddleware<PortSurfaces>(settings.AdminPort);
         app.UseWebSockets();
         app.UseRouting();
-        app.UseAuthentication();
+        app.UseGlintOAuthProtocol();
         app.UseApiCredentials("/graphql");
         app.UseApiRateLimits();
 
