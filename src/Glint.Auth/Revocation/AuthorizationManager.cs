@@ -33,21 +33,11 @@ public sealed class AuthorizationManager(
     }
 
     public override async ValueTask<long> RevokeAsync(string? subject, string? client, string? status, string? type, CancellationToken cancellationToken = default) =>
-        Announce(await base.RevokeAsync(subject, client, status, type, cancellationToken));
+        revocations.Revoked(await base.RevokeAsync(subject, client, status, type, cancellationToken));
 
     public override async ValueTask<long> RevokeByApplicationIdAsync(string identifier, CancellationToken cancellationToken = default) =>
-        Announce(await base.RevokeByApplicationIdAsync(identifier, cancellationToken));
+        revocations.Revoked(await base.RevokeByApplicationIdAsync(identifier, cancellationToken));
 
     public override async ValueTask<long> RevokeBySubjectAsync(string subject, CancellationToken cancellationToken = default) =>
-        Announce(await base.RevokeBySubjectAsync(subject, cancellationToken));
-
-    private long Announce(long count)
-    {
-        if (count > 0)
-        {
-            revocations.Revoked();
-        }
-
-        return count;
-    }
+        revocations.Revoked(await base.RevokeBySubjectAsync(subject, cancellationToken));
 }

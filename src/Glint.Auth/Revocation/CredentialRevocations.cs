@@ -7,7 +7,7 @@ namespace Glint.Auth.Revocation;
 /// <summary>
 /// Tells the node's credential caches that something was revoked, here and on every other node.
 /// <para>
-/// The node that revokes calls <see cref="TokenRevoked"/> or <see cref="Revoked"/> after the revocation is committed,
+/// The node that revokes calls <see cref="TokenRevoked"/> or <see cref="Revoked()"/> after the revocation is committed,
 /// so its caches stop at once; the same news then goes out on the notification channel (PostgreSQL
 /// <c>LISTEN/NOTIFY</c> between nodes), so other nodes stop within the time it takes to arrive. Should a message be
 /// lost, every cache entry still expires within <see cref="AuthSettings.CredentialRevocationBound"/>.
@@ -63,6 +63,17 @@ public sealed partial class CredentialRevocations : IAsyncDisposable
     {
         Interlocked.Increment(ref _generation);
         Send(null);
+    }
+
+    /// <summary>A bulk revocation ended <paramref name="count"/> tokens or consents: announced when there were any.</summary>
+    public long Revoked(long count)
+    {
+        if (count > 0)
+        {
+            Revoked();
+        }
+
+        return count;
     }
 
     public async ValueTask DisposeAsync()

@@ -40,24 +40,14 @@ public sealed class TokenManager(
     }
 
     public override async ValueTask<long> RevokeAsync(string? subject, string? client, string? status, string? type, CancellationToken cancellationToken = default) =>
-        Announce(await base.RevokeAsync(subject, client, status, type, cancellationToken));
+        revocations.Revoked(await base.RevokeAsync(subject, client, status, type, cancellationToken));
 
     public override async ValueTask<long> RevokeByApplicationIdAsync(string identifier, CancellationToken cancellationToken = default) =>
-        Announce(await base.RevokeByApplicationIdAsync(identifier, cancellationToken));
+        revocations.Revoked(await base.RevokeByApplicationIdAsync(identifier, cancellationToken));
 
     public override async ValueTask<long> RevokeByAuthorizationIdAsync(string identifier, CancellationToken cancellationToken = default) =>
-        Announce(await base.RevokeByAuthorizationIdAsync(identifier, cancellationToken));
+        revocations.Revoked(await base.RevokeByAuthorizationIdAsync(identifier, cancellationToken));
 
     public override async ValueTask<long> RevokeBySubjectAsync(string subject, CancellationToken cancellationToken = default) =>
-        Announce(await base.RevokeBySubjectAsync(subject, cancellationToken));
-
-    private long Announce(long count)
-    {
-        if (count > 0)
-        {
-            revocations.Revoked();
-        }
-
-        return count;
-    }
+        revocations.Revoked(await base.RevokeBySubjectAsync(subject, cancellationToken));
 }

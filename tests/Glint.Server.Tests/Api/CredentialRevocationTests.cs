@@ -1,10 +1,6 @@
 using System.Net;
-using System.Net.Http.Headers;
-using System.Text;
 using Glint.Server.Tests.Flows;
 using Glint.Server.Tests.Infrastructure;
-using Glint.Wallet.Accounts;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Glint.Server.Tests.Api;
 
@@ -14,29 +10,6 @@ namespace Glint.Server.Tests.Api;
 /// </summary>
 public abstract class CredentialRevocationTests<TServer>(TServer server) : IClassFixture<TServer> where TServer : GlintServerFixture
 {
-    private async Task<(FlowClient Client, Guid UserId, string AccessToken, string RefreshToken)> ConnectedAppAsync()
-    {
-        OpenedAccount opened;
-        await using (var scope = server.Services.CreateAsyncScope())
-        {
-            opened = (await scope.ServiceProvider.GetRequiredService<AccountOpening>().OpenAsync(null, null, null, CancellationToken.None)).Account!;
-        }
-
-        var client = await server.CreateCodeClientAsync(scope: "offline read write");
-        using var browser = new BrowserSession(server);
-        var run = await browser.RunToCodeAsync(client, opened.UserId.ToString(), "offline read write", ["offline", "read", "write"]);
-        var tokens = await server.TokensAsync(client, run);
-        var access = tokens["access_token"]!.GetValue<string>();
-        await AssertAcceptedAsync(access);
-        return (client, opened.UserId, access, tokens["refresh_token"]!.GetValue<string>());
-    }
-
-    private async Task AssertAcceptedAsync(string token)
-    {
-        using var response = await server.PostGraphQLWithAsync("Oauth2-Token", token, "query { me { id } }");
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-    }
-
     private async Task AssertRefusedAsync(string token)
     {
         foreach (var (header, value) in (ValueTuple<string, string>[])[("Oauth2-Token", token), ("Authorization", "Bearer " + token)])
@@ -51,11 +24,8 @@ public abstract class CredentialRevocationTests<TServer>(TServer server) : IClas
     [Fact]
     public async Task A_token_revoked_at_the_revocation_endpoint_is_refused_on_its_next_use()
     {
-        var (client, _, access, _) = await ConnectedAppAsync();
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/oauth2/revoke") { Content = new FormUrlEncodedContent([new("token", access)]) };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{Uri.EscapeDataString(client.Id)}:{Uri.EscapeDataString(client.Secret!)}")));
-        using var revoked = await server.Public.SendAsync(request);
-        Assert.Equal(HttpStatusCode.OK, revoked.StatusCode);
+        var (client, _, access, _) = await server.ConnectedAppAsync();
+        await server.RevokeTokenAsync(client, access);
 
         await AssertRefusedAsync(access);
     }
@@ -63,7 +33,7 @@ public abstract class CredentialRevocationTests<TServer>(TServer server) : IClas
     [Fact]
     public async Task Revoking_the_users_consent_refuses_the_apps_access_and_refresh_tokens()
     {
-        var (client, userId, access, refresh) = await ConnectedAppAsync();
+        var (client, userId, access, refresh) = await server.ConnectedAppAsync();
 
         using var revoked = await server.Admin.DeleteAsync($"/admin/oauth2/auth/sessions/consent?subject={userId}&client={Uri.EscapeDataString(client.Id)}");
         Assert.Equal(HttpStatusCode.NoContent, revoked.StatusCode);
@@ -75,7 +45,7 @@ public abstract class CredentialRevocationTests<TServer>(TServer server) : IClas
     [Fact]
     public async Task Deleting_the_clients_tokens_refuses_them()
     {
-        var (client, _, access, _) = await ConnectedAppAsync();
+        var (client, _, access, _) = await server.ConnectedAppAsync();
 
         using var deleted = await server.Admin.DeleteAsync($"/admin/oauth2/tokens?client_id={Uri.EscapeDataString(client.Id)}");
         Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);

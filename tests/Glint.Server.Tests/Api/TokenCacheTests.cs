@@ -1,11 +1,8 @@
 using System.Net;
-using System.Net.Http.Headers;
-using System.Text;
 using Glint.Data;
 using Glint.Server.Hosting;
 using Glint.Server.Tests.Flows;
 using Glint.Server.Tests.Infrastructure;
-using Glint.Wallet.Accounts;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -23,7 +20,7 @@ public abstract class TokenCacheTests<TServer>(TServer server) : IClassFixture<T
     [Fact]
     public async Task A_validated_token_is_served_from_the_cache_without_reading_the_database()
     {
-        var (_, userId, access, _) = await ConnectedAppAsync(server);
+        var (_, userId, access, _) = await server.ConnectedAppAsync();
 
         // Behind Glint's back, so that no revocation is announced: only the database forgets the token.
         await using (var scope = server.Services.CreateAsyncScope())
@@ -32,118 +29,57 @@ public abstract class TokenCacheTests<TServer>(TServer server) : IClassFixture<T
             Assert.NotEqual(0, await db.OAuthTokens.Where(token => token.Subject == userId.ToString()).ExecuteDeleteAsync());
         }
 
-        Assert.Equal(HttpStatusCode.OK, await StatusAsync(server, access));
+        Assert.Equal(HttpStatusCode.OK, await server.MeStatusAsync(access));
         Assert.True(await server.IsActiveAsync(access), "introspection and the API must agree");
     }
 
     [Fact]
     public async Task A_refresh_ends_the_cached_access_token_it_replaces()
     {
-        var (client, _, access, refresh) = await ConnectedAppAsync(server);
+        var (client, _, access, refresh) = await server.ConnectedAppAsync();
 
         using var refreshed = await server.RefreshAsync(client, refresh);
         var tokens = await FlowCalls.OkJsonAsync(refreshed, "refresh");
 
-        Assert.Equal(HttpStatusCode.Unauthorized, await StatusAsync(server, access));
-        Assert.Equal(HttpStatusCode.OK, await StatusAsync(server, tokens["access_token"]!.GetValue<string>()));
+        Assert.Equal(HttpStatusCode.Unauthorized, await server.MeStatusAsync(access));
+        Assert.Equal(HttpStatusCode.OK, await server.MeStatusAsync(tokens["access_token"]!.GetValue<string>()));
     }
 
     [Fact]
     public async Task A_cached_jwt_access_token_is_refused_once_revoked()
     {
-        var (client, _, access, _) = await ConnectedAppAsync(server, jwt: true);
+        var (client, _, access, _) = await server.ConnectedAppAsync(jwt: true);
         Assert.Equal(3, access.Split('.').Length);
         var header = System.Text.Encoding.UTF8.GetString(System.Buffers.Text.Base64Url.DecodeFromChars(access.Split('.')[0]));
         Assert.Contains("\"alg\":\"RS256\"", header, StringComparison.Ordinal); // verifiable with the published keys, not the internal HMAC key
 
-        await RevokeAsync(server, client, access);
+        await server.RevokeTokenAsync(client, access);
 
-        Assert.Equal(HttpStatusCode.Unauthorized, await StatusAsync(server, access));
+        Assert.Equal(HttpStatusCode.Unauthorized, await server.MeStatusAsync(access));
         Assert.False(await server.IsActiveAsync(access));
     }
 
     [Fact]
     public async Task Deleting_the_client_refuses_its_cached_tokens()
     {
-        var (client, _, access, _) = await ConnectedAppAsync(server);
+        var (client, _, access, _) = await server.ConnectedAppAsync();
 
         using var deleted = await server.Admin.DeleteAsync($"/admin/clients/{Uri.EscapeDataString(client.Id)}");
         Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
 
-        Assert.Equal(HttpStatusCode.Unauthorized, await StatusAsync(server, access));
+        Assert.Equal(HttpStatusCode.Unauthorized, await server.MeStatusAsync(access));
     }
 
     [Fact]
     public async Task A_cached_api_key_is_refused_once_revoked()
     {
         var user = await server.NewUserAsync(grant: ["read", "write"]);
-        var (id, secret) = await CreateApiKeyAsync(server, user.Token);
+        var (id, secret) = await server.CreateUsedApiKeyAsync(user.Token);
 
-        await RevokeApiKeyAsync(server, user.Token, id);
+        await server.RevokeApiKeyAsync(user.Token, id);
 
         using var response = await server.PostGraphQLWithAsync("X-API-KEY", secret, Me);
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
-    }
-
-    internal static async Task<(FlowClient Client, Guid UserId, string AccessToken, string RefreshToken)> ConnectedAppAsync(GlintServerFixture server, bool jwt = false)
-    {
-        OpenedAccount opened;
-        await using (var scope = server.Services.CreateAsyncScope())
-        {
-            opened = (await scope.ServiceProvider.GetRequiredService<AccountOpening>().OpenAsync(null, null, null, CancellationToken.None)).Account!;
-        }
-
-        var body = new Dictionary<string, object?>
-        {
-            ["grant_types"] = new[] { "authorization_code", "refresh_token" },
-            ["response_types"] = new[] { "code" },
-            ["scope"] = "offline read write",
-            ["redirect_uris"] = new[] { "http://127.0.0.1:9999/cb" },
-            ["token_endpoint_auth_method"] = "client_secret_basic",
-        };
-        if (jwt)
-        {
-            body["access_token_strategy"] = "jwt";
-        }
-
-        var client = await server.CreateCodeClientFromBodyAsync(body);
-        using var browser = new BrowserSession(server);
-        var run = await browser.RunToCodeAsync(client, opened.UserId.ToString(), "offline read write", ["offline", "read", "write"]);
-        var tokens = await server.TokensAsync(client, run);
-        var access = tokens["access_token"]!.GetValue<string>();
-        Assert.Equal(HttpStatusCode.OK, await StatusAsync(server, access));
-        return (client, opened.UserId, access, tokens["refresh_token"]!.GetValue<string>());
-    }
-
-    internal static async Task<HttpStatusCode> StatusAsync(GlintServerFixture server, string accessToken)
-    {
-        using var response = await server.PostGraphQLWithAsync("Oauth2-Token", accessToken, Me);
-        return response.StatusCode;
-    }
-
-    internal static async Task RevokeAsync(GlintServerFixture server, FlowClient client, string token)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/oauth2/revoke") { Content = new FormUrlEncodedContent([new("token", token)]) };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Basic",
-            Convert.ToBase64String(Encoding.UTF8.GetBytes($"{Uri.EscapeDataString(client.Id)}:{Uri.EscapeDataString(client.Secret!)}")));
-        using var revoked = await server.Public.SendAsync(request);
-        Assert.Equal(HttpStatusCode.OK, revoked.StatusCode);
-    }
-
-    /// <summary>A new key with read and write, used once so that it is cached.</summary>
-    internal static async Task<(string Id, string Secret)> CreateApiKeyAsync(GlintServerFixture server, string token)
-    {
-        var created = (await server.DataAsync(token, """mutation { apiKeyCreate(input: {name: "cached"}) { apiKeySecret apiKey { id } } }"""))["apiKeyCreate"]!;
-        var secret = created["apiKeySecret"].Str();
-        using var used = await server.PostGraphQLWithAsync("X-API-KEY", secret, Me);
-        Assert.Equal(HttpStatusCode.OK, used.StatusCode);
-        return (created["apiKey"]!["id"].Str(), secret);
-    }
-
-    internal static async Task RevokeApiKeyAsync(GlintServerFixture server, string token, string id)
-    {
-        var revoked = await server.DataAsync(token, "mutation($id: ID!) { apiKeyRevoke(input: {id: $id}) { apiKey { revoked } } }", new { id });
-        Assert.True(revoked["apiKeyRevoke"]!["apiKey"]!["revoked"]!.GetValue<bool>());
     }
 }
 
@@ -172,14 +108,14 @@ public abstract class UncachedTokenTests<TServer>(TServer server) : IClassFixtur
     [Fact]
     public async Task Without_a_cache_a_token_gone_from_the_database_is_refused_at_once()
     {
-        var (_, userId, access, _) = await TokenCacheTests<TServer>.ConnectedAppAsync(server);
+        var (_, userId, access, _) = await server.ConnectedAppAsync();
         await using (var scope = server.Services.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<GlintDbContext>();
             await db.OAuthTokens.Where(token => token.Subject == userId.ToString()).ExecuteDeleteAsync();
         }
 
-        Assert.Equal(HttpStatusCode.Unauthorized, await TokenCacheTests<TServer>.StatusAsync(server, access));
+        Assert.Equal(HttpStatusCode.Unauthorized, await server.MeStatusAsync(access));
     }
 }
 
@@ -227,37 +163,37 @@ public sealed class PostgresCrossNodeRevocationTests(PostgresLongCacheServer ser
     [Fact]
     public async Task A_token_revoked_on_one_node_is_refused_on_the_other()
     {
-        var (client, _, access, _) = await TokenCacheTests<PostgresLongCacheServer>.ConnectedAppAsync(server);
-        Assert.Equal(HttpStatusCode.OK, await TokenCacheTests<PostgresLongCacheServer>.StatusAsync(_other, access));
+        var (client, _, access, _) = await server.ConnectedAppAsync();
+        Assert.Equal(HttpStatusCode.OK, await _other.MeStatusAsync(access));
 
-        await TokenCacheTests<PostgresLongCacheServer>.RevokeAsync(server, client, access);
+        await server.RevokeTokenAsync(client, access);
 
-        await EventuallyRefusedAsync(() => TokenCacheTests<PostgresLongCacheServer>.StatusAsync(_other, access));
+        await EventuallyRefusedAsync(() => _other.MeStatusAsync(access));
     }
 
     [Fact]
     public async Task A_consent_revoked_on_one_node_ends_its_tokens_on_the_other()
     {
-        var (client, userId, access, _) = await TokenCacheTests<PostgresLongCacheServer>.ConnectedAppAsync(server);
-        Assert.Equal(HttpStatusCode.OK, await TokenCacheTests<PostgresLongCacheServer>.StatusAsync(_other, access));
+        var (client, userId, access, _) = await server.ConnectedAppAsync();
+        Assert.Equal(HttpStatusCode.OK, await _other.MeStatusAsync(access));
 
         using var revoked = await server.Admin.DeleteAsync($"/admin/oauth2/auth/sessions/consent?subject={userId}&client={Uri.EscapeDataString(client.Id)}");
         Assert.Equal(HttpStatusCode.NoContent, revoked.StatusCode);
 
-        await EventuallyRefusedAsync(() => TokenCacheTests<PostgresLongCacheServer>.StatusAsync(_other, access));
+        await EventuallyRefusedAsync(() => _other.MeStatusAsync(access));
     }
 
     [Fact]
     public async Task An_api_key_revoked_on_one_node_is_refused_on_the_other()
     {
         var user = await server.NewUserAsync(grant: ["read", "write"]);
-        var (id, secret) = await TokenCacheTests<PostgresLongCacheServer>.CreateApiKeyAsync(server, user.Token);
+        var (id, secret) = await server.CreateUsedApiKeyAsync(user.Token);
         using (var cached = await _other.PostGraphQLWithAsync("X-API-KEY", secret, "query { me { id } }"))
         {
             Assert.Equal(HttpStatusCode.OK, cached.StatusCode);
         }
 
-        await TokenCacheTests<PostgresLongCacheServer>.RevokeApiKeyAsync(server, user.Token, id);
+        await server.RevokeApiKeyAsync(user.Token, id);
 
         await EventuallyRefusedAsync(async () =>
         {
