@@ -2,7 +2,7 @@ using Microsoft.Extensions.Configuration;
 
 namespace Glint.Api;
 
-/// <summary>What <c>globals</c> tells apps about this server (configuration section <c>api</c>: <c>api.network</c>, <c>api.lightning_address_domain</c>).</summary>
+/// <summary>What <c>globals</c> tells apps about this server (configuration section <c>api</c>: <c>api.network</c>, <c>api.lightning_address_domain</c>), and the bounds of one request (<c>api.limits</c>).</summary>
 public sealed class GlintApiOptions
 {
     public const string Section = "api";
@@ -19,4 +19,7 @@ public sealed class GlintApiOptions
 
     /// <summary>How long a graphql-ws client has to send <c>connection_init</c>.</summary>
     public TimeSpan ConnectionInitTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The bounds on one request's size and on its document (section <c>api:limits</c>).</summary>
+    public GraphQLLimits Limits { get; set; } = new();
 }

@@ -1,4 +1,5 @@
-using System.Text.Json;
+using System.Buffers;
+using System.Globalization;
 using Glint.Api.Access;
 using Glint.Api.Validation;
 using GraphQL;
@@ -8,15 +9,17 @@ using GraphQL.Transport;
 using GraphQL.Validation;
 using GraphQLParser.AST;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Glint.Api.Http;
 
 /// <summary>
-/// One GraphQL request over HTTP: read it, parse it once (<see cref="DocumentCache"/>), validate it with the
-/// standard rules plus Blink's complexity limit, execute it, and write Blink's response shape.
+/// One GraphQL request over HTTP: read it (no more than <see cref="GraphQLLimits.BodyBytes"/>), parse and measure it
+/// once (<see cref="DocumentCache"/>), validate it with the standard rules plus Blink's complexity limit, execute it, and write Blink's response shape.
 /// </summary>
-public sealed partial class GraphQLEndpoint(GlintSchema schema, DocumentCache documents, ILogger<GraphQLEndpoint> logger)
+public sealed partial class GraphQLEndpoint(GlintSchema schema, DocumentCache documents, IOptions<GlintApiOptions> options, ILogger<GraphQLEndpoint> logger)
 {
     private static readonly IValidationRule[] Rules = [.. DocumentValidator.CoreRules, new QueryComplexityRule()];
 
@@ -30,7 +33,9 @@ public sealed partial class GraphQLEndpoint(GlintSchema schema, DocumentCache do
         ]),
         []);
 
-    private static readonly GraphQLSerializer Serializer = new(options => options.Converters.Add(new ErrorJsonConverter()));
+    private static readonly GraphQLSerializer Serializer = new(settings => settings.Converters.Add(new ErrorJsonConverter()));
+
+    private readonly GraphQLLimits _limits = options.Value.Limits;
 
     public async Task PostAsync(HttpContext http)
     {
@@ -41,36 +46,90 @@ public sealed partial class GraphQLEndpoint(GlintSchema schema, DocumentCache do
             return;
         }
 
-        GraphQLRequest? request;
-        try
+        var limit = _limits.BodyBytes;
+        // Kestrel stops a body that runs past this (a chunked one has no length to check first), and refuses to
+        // drain a refused one.
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size && !(size.MaxRequestBodySize <= limit))
         {
-            request = await Serializer.ReadAsync<GraphQLRequest>(http.Request.Body, http.RequestAborted);
+            size.MaxRequestBodySize = limit;
         }
-        catch (Exception exception) when (exception is JsonException or InvalidOperationException or FormatException or BadHttpRequestException)
+
+        if (http.Request.ContentLength > limit)
         {
-            await WriteErrorAsync(http, StatusCodes.Status400BadRequest, "The request body is not a valid GraphQL request: " + exception.Message);
+            await BodyTooLargeAsync(http);
             return;
         }
 
-        await ExecuteAsync(http, request, allowMutations: true);
+        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Clamp(http.Request.ContentLength ?? 16 * 1024, 4096, limit + 1L));
+        try
+        {
+            var length = 0;
+            while (true)
+            {
+                if (length == buffer.Length)
+                {
+                    var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min(buffer.Length * 2L, limit + 1L));
+                    buffer.AsSpan(0, length).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = larger;
+                }
+
+                var read = await http.Request.Body.ReadAsync(buffer.AsMemory(length, (int)Math.Min(buffer.Length, limit + 1L) - length), http.RequestAborted);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                length += read;
+                if (length > limit)
+                {
+                    await BodyTooLargeAsync(http);
+                    return;
+                }
+            }
+
+            if (!GraphQLRequestReader.TryRead(buffer.AsSpan(0, length), out var request, out var error))
+            {
+                await WriteErrorAsync(http, StatusCodes.Status400BadRequest, error);
+                return;
+            }
+
+            await ExecuteAsync(http, request, allowMutations: true);
+        }
+        catch (BadHttpRequestException exception) when (exception.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            await BodyTooLargeAsync(http);
+        }
+        catch (BadHttpRequestException)
+        {
+            await WriteErrorAsync(http, StatusCodes.Status400BadRequest, "The request body could not be read: it ended early or arrived too slowly.");
+        }
+        catch (Exception exception) when (exception is IOException or OperationCanceledException && http.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away while sending; there is no one to answer.
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     public async Task GetAsync(HttpContext http)
     {
         ArgumentNullException.ThrowIfNull(http);
+        if (http.Request.QueryString.Value?.Length > _limits.BodyBytes)
+        {
+            await WriteErrorAsync(http, StatusCodes.Status414UriTooLong,
+                $"The query string is longer than {_limits.BodyBytes.ToString("N0", CultureInfo.InvariantCulture)} characters, the most GET /graphql accepts; send large documents with POST.");
+            return;
+        }
+
         var query = http.Request.Query;
         Inputs? variables = null;
-        if (query["variables"].ToString() is { Length: > 0 } json)
+        if (query["variables"].ToString() is { Length: > 0 } json && !GraphQLRequestReader.TryReadVariables(json, out variables, out var error))
         {
-            try
-            {
-                variables = Serializer.Deserialize<Inputs>(json);
-            }
-            catch (Exception exception) when (exception is JsonException or InvalidOperationException or FormatException)
-            {
-                await WriteErrorAsync(http, StatusCodes.Status400BadRequest, "The variables parameter is not a JSON object: " + exception.Message);
-                return;
-            }
+            await WriteErrorAsync(http, StatusCodes.Status400BadRequest, error);
+            return;
         }
 
         var request = new GraphQLRequest
@@ -98,14 +157,9 @@ public sealed partial class GraphQLEndpoint(GlintSchema schema, DocumentCache do
             return;
         }
 
-        GraphQLDocument document;
-        try
+        if (!documents.TryParse(query, out var document, out var refusal))
         {
-            document = documents.Parse(query);
-        }
-        catch (SyntaxError error)
-        {
-            await WriteAsync(http, StatusCodes.Status400BadRequest, new ExecutionResult(error));
+            await WriteAsync(http, StatusCodes.Status400BadRequest, new ExecutionResult(refusal));
             return;
         }
 
@@ -152,6 +206,9 @@ public sealed partial class GraphQLEndpoint(GlintSchema schema, DocumentCache do
             : operations.Find(op => op.Name?.StringValue == operationName);
         return operation?.Operation == OperationType.Mutation;
     }
+
+    private Task BodyTooLargeAsync(HttpContext http) => WriteErrorAsync(http, StatusCodes.Status413PayloadTooLarge,
+        $"The request body is larger than {_limits.BodyBytes.ToString("N0", CultureInfo.InvariantCulture)} bytes, the most /graphql accepts.");
 
     private static Task WriteErrorAsync(HttpContext http, int status, string message) =>
         WriteAsync(http, status, new ExecutionResult(new ExecutionError(message) { Code = ErrorCodes.BadRequest }));

@@ -32,8 +32,6 @@ namespace Glint.Api.Http;
 public sealed partial class GraphQLWebSocket(GlintSchema schema, DocumentCache documents, IOptions<GlintApiOptions> options, ILogger<GraphQLWebSocket> logger)
 {
     public const string SubProtocol = "graphql-transport-ws";
-    private const int MaxMessageBytes = 64 * 1024;
-
     private static readonly IValidationRule[] Rules = [.. DocumentValidator.CoreRules, new QueryComplexityRule()];
 
     private static readonly DocumentExecuter Executer = new(
@@ -163,7 +161,7 @@ public sealed partial class GraphQLWebSocket(GlintSchema schema, DocumentCache d
                     await SubscribeAsync(message);
                     break;
                 case "complete":
-                    if (message["id"]?.GetValue<string>() is { } id && _subscriptions.TryRemove(id, out var stopped))
+                    if (message["id"] is JsonValue idValue && idValue.TryGetValue<string>(out var id) && _subscriptions.TryRemove(id, out var stopped))
                     {
                         stopped.Dispose();
                     }
@@ -236,23 +234,19 @@ public sealed partial class GraphQLWebSocket(GlintSchema schema, DocumentCache d
                 return;
             }
 
-            GraphQLDocument document;
-            try
+            if (!endpoint.Documents.TryParse(query, out var document, out var refusal))
             {
-                document = endpoint.Documents.Parse(query);
-            }
-            catch (GraphQLParser.Exceptions.GraphQLSyntaxErrorException)
-            {
-                SendErrors(id, [new ExecutionError("Syntax error in the subscription document.") { Code = ErrorCodes.ParseFailed }]);
-                return;
-            }
-            catch (SyntaxError error)
-            {
-                SendErrors(id, [error]);
+                SendErrors(id, [refusal]);
                 return;
             }
 
-            var operationName = payload["operationName"]?.GetValue<string>();
+            string? operationName = null;
+            if (payload["operationName"] is JsonValue nameValue && !nameValue.TryGetValue(out operationName))
+            {
+                SendErrors(id, [new ExecutionError("`operationName` must be a string.") { Code = ErrorCodes.BadRequest }]);
+                return;
+            }
+
             var operation = document.Definitions.OfType<GraphQLOperationDefinition>()
                 .FirstOrDefault(op => operationName is null || op.Name?.StringValue == operationName);
             if (operation?.Operation != OperationType.Subscription)
@@ -262,9 +256,10 @@ public sealed partial class GraphQLWebSocket(GlintSchema schema, DocumentCache d
             }
 
             Inputs? variables = null;
-            if (payload["variables"] is JsonObject variablesJson)
+            if (payload["variables"] is { } variablesJson && !GraphQLRequestReader.TryReadVariables(variablesJson.ToJsonString(), out variables, out var variablesError))
             {
-                variables = Serializer.Deserialize<Inputs>(variablesJson.ToJsonString());
+                SendErrors(id, [new ExecutionError(variablesError) { Code = ErrorCodes.BadRequest }]);
+                return;
             }
 
             _subscriptions[id] = EmptySubscription.Instance;
@@ -334,12 +329,14 @@ public sealed partial class GraphQLWebSocket(GlintSchema schema, DocumentCache d
                         return null;
                     }
 
-                    message.Write(buffer, 0, received.Count);
-                    if (message.Length > MaxMessageBytes)
+                    // Checked before the fragment is kept, so a connection never holds more than the limit.
+                    if (message.Length + received.Count > endpoint.Options.Limits.WebSocketMessageBytes)
                     {
                         await CloseAsync(4400, "Message too large");
                         return null;
                     }
+
+                    message.Write(buffer, 0, received.Count);
 
                     if (received.EndOfMessage)
                     {
