@@ -207,8 +207,14 @@ public sealed partial class GraphQLEndpoint(GlintSchema schema, DocumentCache do
         return operation?.Operation == OperationType.Mutation;
     }
 
-    private Task BodyTooLargeAsync(HttpContext http) => WriteErrorAsync(http, StatusCodes.Status413PayloadTooLarge,
-        $"The request body is larger than {_limits.BodyBytes.ToString("N0", CultureInfo.InvariantCulture)} bytes, the most /graphql accepts.");
+    private Task BodyTooLargeAsync(HttpContext http)
+    {
+        // The rest of the body is never read, so the connection cannot carry another request: say so, or the client
+        // would send its next request down a connection about to close.
+        http.Response.Headers.Connection = "close";
+        return WriteErrorAsync(http, StatusCodes.Status413PayloadTooLarge,
+            $"The request body is larger than {_limits.BodyBytes.ToString("N0", CultureInfo.InvariantCulture)} bytes, the most /graphql accepts.");
+    }
 
     private static Task WriteErrorAsync(HttpContext http, int status, string message) =>
         WriteAsync(http, status, new ExecutionResult(new ExecutionError(message) { Code = ErrorCodes.BadRequest }));

@@ -162,7 +162,7 @@ public static class GraphQLRequestReader
         var depth = scan.CurrentDepth;
         while (scan.Read() && scan.CurrentDepth > depth)
         {
-            if (scan.TokenType == JsonTokenType.Number && (scan.ValueSpan.Length > MaxNumberLength || !scan.TryGetDouble(out _)))
+            if (scan.TokenType == JsonTokenType.Number && (scan.ValueSpan.Length > MaxNumberLength || !scan.TryGetDouble(out var number) || !double.IsFinite(number)))
             {
                 error = $"`variables` holds a number that is out of range: numbers may have at most {MaxNumberLength} characters and must be within ±1.7e308.";
                 return false;

@@ -1,0 +1,132 @@
+using System.Globalization;
+using System.Net.Sockets;
+using System.Text;
+using Glint.Server.Tests.Infrastructure;
+
+namespace Glint.Server.Tests.Api;
+
+/// <summary>Measures the process's memory, so it runs with no other test beside it.</summary>
+[CollectionDefinition(nameof(MemoryMeasurement), DisableParallelization = true)]
+public sealed class MemoryMeasurement;
+
+/// <summary>
+/// Sixteen anonymous 25 MB bodies at once are refused without the server holding them: the process (the server runs
+/// in the test's own process) grows less than 100 MB above where it was. Half announce their length, half are chunked.
+/// </summary>
+[Collection(nameof(MemoryMeasurement))]
+public abstract class HostileBodyMemoryTests<TServer>(TServer server) : IClassFixture<TServer> where TServer : GlintServerFixture
+{
+    private const int Senders = 16;
+    private const long BodyBytes = 25L * 1024 * 1024;
+    private const long AllowedGrowthKb = 100 * 1024;
+
+    [Fact]
+    public async Task SixteenConcurrent25MbBodies_AreRefusedWithinTheMemoryBound()
+    {
+        await server.DataAsync(null, "query { globals { network } }"); // everything the first request loads is loaded
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        var baselineKb = Status("VmRSS");
+        var peakResets = TryResetPeak();
+
+        var statuses = await Task.WhenAll(Enumerable.Range(0, Senders).Select(i => SendAsync(chunked: i % 2 == 1)));
+
+        var afterKb = peakResets ? Status("VmHWM") : Status("VmRSS");
+        Assert.All(statuses, status => Assert.Equal(413, status));
+        Assert.True(afterKb - baselineKb < AllowedGrowthKb,
+            $"the process grew from {baselineKb / 1024} MB to {afterKb / 1024} MB{(peakResets ? " at its peak" : "")}");
+        await server.DataAsync(null, "query { globals { network } }");
+    }
+
+    /// <summary>
+    /// Sends one body over a raw connection, so that nothing on the client's side buffers it, until the server answers
+    /// or closes; returns the status the server answered with (0 if it closed without answering).
+    /// </summary>
+    private async Task<int> SendAsync(bool chunked)
+    {
+        using var client = new TcpClient();
+        await client.ConnectAsync("127.0.0.1", server.PublicPort);
+        var stream = client.GetStream();
+        var headers = "POST /graphql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+            + (chunked ? "Transfer-Encoding: chunked\r\n" : $"Content-Length: {BodyBytes}\r\n") + "\r\n";
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(headers));
+
+        var response = ReadResponseAsync(stream);
+        var chunk = new byte[64 * 1024];
+        chunk.AsSpan().Fill((byte)'a');
+        "{\"query\":\""u8.CopyTo(chunk);
+        var chunkHeader = Encoding.ASCII.GetBytes(chunk.Length.ToString("x", CultureInfo.InvariantCulture) + "\r\n");
+        try
+        {
+            for (long sent = 0; sent < BodyBytes && !response.IsCompleted; sent += chunk.Length)
+            {
+                if (chunked)
+                {
+                    await stream.WriteAsync(chunkHeader);
+                    await stream.WriteAsync(chunk);
+                    await stream.WriteAsync("\r\n"u8.ToArray());
+                }
+                else
+                {
+                    await stream.WriteAsync(chunk);
+                }
+            }
+        }
+        catch (IOException)
+        {
+            // The server closed the connection after answering.
+        }
+
+        return await response;
+    }
+
+    private static async Task<int> ReadResponseAsync(NetworkStream stream)
+    {
+        var received = new MemoryStream();
+        var buffer = new byte[4096];
+        try
+        {
+            int read;
+            while ((read = await stream.ReadAsync(buffer)) > 0)
+            {
+                received.Write(buffer, 0, read);
+                if (Encoding.ASCII.GetString(received.GetBuffer(), 0, (int)received.Length).Contains("\r\n\r\n", StringComparison.Ordinal))
+                {
+                    break;
+                }
+            }
+        }
+        catch (IOException)
+        {
+            // Reset after the answer arrived, or without one.
+        }
+
+        var head = Encoding.ASCII.GetString(received.ToArray());
+        return head.StartsWith("HTTP/1.1 ", StringComparison.Ordinal) ? int.Parse(head.AsSpan(9, 3), CultureInfo.InvariantCulture) : 0;
+    }
+
+    /// <summary>A <c>/proc/self/status</c> figure, in kB.</summary>
+    private static long Status(string name)
+    {
+        var line = File.ReadLines("/proc/self/status").First(line => line.StartsWith(name + ":", StringComparison.Ordinal));
+        return long.Parse(line[(name.Length + 1)..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Resets the kernel's record of peak memory (VmHWM), so that it measures this test alone; false where not permitted.</summary>
+    private static bool TryResetPeak()
+    {
+        try
+        {
+            File.WriteAllText("/proc/self/clear_refs", "5");
+            return true;
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+}
+
+public sealed class SqliteHostileBodyMemoryTests(SqliteServerFixture server) : HostileBodyMemoryTests<SqliteServerFixture>(server);
+
+public sealed class PostgresHostileBodyMemoryTests(PostgresServerFixture server) : HostileBodyMemoryTests<PostgresServerFixture>(server);
