@@ -5,7 +5,8 @@ namespace Glint.Api;
 /// <summary>
 /// How much work one GraphQL request may ask for (configuration section <c>api:limits</c>). Documents are measured
 /// before GraphQL validation runs, because some validation rules cost more than linear time in the document's size;
-/// the defaults leave every operation Blink's apps send, and GraphQL clients' introspection, well inside them.
+/// the defaults leave every operation Blink's apps send, and GraphQL clients' introspection, well inside them, and an
+/// operation that Blink's complexity limit (200) lets through is not refused for its aliases or directives.
 /// </summary>
 public sealed class GraphQLLimits
 {
@@ -35,11 +36,11 @@ public sealed class GraphQLLimits
 
     /// <summary>Aliased fields written in a document.</summary>
     [ConfigurationKeyName("aliases")]
-    public int Aliases { get; set; } = 100;
+    public int Aliases { get; set; } = 200;
 
     /// <summary>Directives written in a document (<c>@skip</c>, <c>@include</c>, …).</summary>
     [ConfigurationKeyName("directives")]
-    public int Directives { get; set; } = 100;
+    public int Directives { get; set; } = 200;
 
     /// <summary>Variables declared in a document.</summary>
     [ConfigurationKeyName("variables")]

@@ -60,7 +60,7 @@ public sealed partial class GraphQLEndpoint(GlintSchema schema, DocumentCache do
             return;
         }
 
-        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Clamp(http.Request.ContentLength ?? 16 * 1024, 4096, limit + 1L));
+        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(Math.Max(http.Request.ContentLength ?? 16 * 1024, 4096), limit + 1L));
         try
         {
             var length = 0;
