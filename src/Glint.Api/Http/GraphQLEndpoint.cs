@@ -46,71 +46,9 @@ public sealed partial class GraphQLEndpoint(GlintSchema schema, DocumentCache do
             return;
         }
 
-        var limit = _limits.BodyBytes;
-        // Kestrel stops a body that runs past this (a chunked one has no length to check first), and refuses to
-        // drain a refused one.
-        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size && !(size.MaxRequestBodySize <= limit))
+        if (await ReadRequestAsync(http) is { } request)
         {
-            size.MaxRequestBodySize = limit;
-        }
-
-        if (http.Request.ContentLength > limit)
-        {
-            await BodyTooLargeAsync(http);
-            return;
-        }
-
-        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(Math.Max(http.Request.ContentLength ?? 16 * 1024, 4096), limit + 1L));
-        try
-        {
-            var length = 0;
-            while (true)
-            {
-                if (length == buffer.Length)
-                {
-                    var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min(buffer.Length * 2L, limit + 1L));
-                    buffer.AsSpan(0, length).CopyTo(larger);
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    buffer = larger;
-                }
-
-                var read = await http.Request.Body.ReadAsync(buffer.AsMemory(length, (int)Math.Min(buffer.Length, limit + 1L) - length), http.RequestAborted);
-                if (read == 0)
-                {
-                    break;
-                }
-
-                length += read;
-                if (length > limit)
-                {
-                    await BodyTooLargeAsync(http);
-                    return;
-                }
-            }
-
-            if (!GraphQLRequestReader.TryRead(buffer.AsSpan(0, length), out var request, out var error))
-            {
-                await WriteErrorAsync(http, StatusCodes.Status400BadRequest, error);
-                return;
-            }
-
             await ExecuteAsync(http, request, allowMutations: true);
-        }
-        catch (BadHttpRequestException exception) when (exception.StatusCode == StatusCodes.Status413PayloadTooLarge)
-        {
-            await BodyTooLargeAsync(http);
-        }
-        catch (BadHttpRequestException)
-        {
-            await WriteErrorAsync(http, StatusCodes.Status400BadRequest, "The request body could not be read: it ended early or arrived too slowly.");
-        }
-        catch (Exception exception) when (exception is IOException or OperationCanceledException && http.RequestAborted.IsCancellationRequested)
-        {
-            // The client went away while sending; there is no one to answer.
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
@@ -139,6 +77,78 @@ public sealed partial class GraphQLEndpoint(GlintSchema schema, DocumentCache do
             Variables = variables,
         };
         await ExecuteAsync(http, request, allowMutations: false);
+    }
+
+    /// <summary>The request in the body, read into a pooled buffer no larger than the limit; null once it has answered.</summary>
+    private async Task<GraphQLRequest?> ReadRequestAsync(HttpContext http)
+    {
+        var limit = _limits.BodyBytes;
+        // Kestrel stops a body that runs past this (a chunked one has no length to check first), and refuses to
+        // drain a refused one.
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size && !(size.MaxRequestBodySize <= limit))
+        {
+            size.MaxRequestBodySize = limit;
+        }
+
+        if (http.Request.ContentLength > limit)
+        {
+            await BodyTooLargeAsync(http);
+            return null;
+        }
+
+        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(Math.Max(http.Request.ContentLength ?? 16 * 1024, 4096), limit + 1L));
+        try
+        {
+            var length = 0;
+            while (true)
+            {
+                if (length == buffer.Length)
+                {
+                    var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min(buffer.Length * 2L, limit + 1L));
+                    buffer.AsSpan(0, length).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = larger;
+                }
+
+                var read = await http.Request.Body.ReadAsync(buffer.AsMemory(length, (int)Math.Min(buffer.Length, limit + 1L) - length), http.RequestAborted);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                length += read;
+                if (length > limit)
+                {
+                    await BodyTooLargeAsync(http);
+                    return null;
+                }
+            }
+
+            if (GraphQLRequestReader.TryRead(buffer.AsSpan(0, length), out var request, out var error))
+            {
+                return request;
+            }
+
+            await WriteErrorAsync(http, StatusCodes.Status400BadRequest, error);
+        }
+        catch (BadHttpRequestException exception) when (exception.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            await BodyTooLargeAsync(http);
+        }
+        catch (BadHttpRequestException)
+        {
+            await WriteErrorAsync(http, StatusCodes.Status400BadRequest, "The request body could not be read: it ended early or arrived too slowly.");
+        }
+        catch (Exception exception) when (exception is IOException or OperationCanceledException && http.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away while sending; there is no one to answer.
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        return null;
     }
 
     private async Task ExecuteAsync(HttpContext http, GraphQLRequest? request, bool allowMutations)

@@ -337,7 +337,6 @@ public sealed partial class GraphQLWebSocket(GlintSchema schema, DocumentCache d
                     }
 
                     message.Write(buffer, 0, received.Count);
-
                     if (received.EndOfMessage)
                     {
                         return Encoding.UTF8.GetString(message.GetBuffer(), 0, (int)message.Length);
