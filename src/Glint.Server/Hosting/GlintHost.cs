@@ -25,6 +25,7 @@ public static class GlintHost
     public static async Task<WebApplication> BuildAsync(IConfiguration config, CancellationToken cancellationToken = default)
     {
         var settings = ServerSettings.Read(config);
+        settings.RequireServable();
         await Database.MigrateAsync(settings.Dsn, cancellationToken);
 
         var secret = new SystemSecret(settings.Secret);
@@ -32,6 +33,7 @@ public static class GlintHost
         LightningNode node;
         await using (var db = Database.Open(settings.Dsn))
         {
+            await RecordedIssuer.CheckAsync(db, settings.Auth.Issuer, settings.AcceptIssuerChange, TimeProvider.System, cancellationToken);
             var sealer = new KeySealer(secret);
             keys = await SigningKeyRing.LoadOrCreateAsync(db, sealer, TimeProvider.System, cancellationToken);
             node = await LightningNode.LoadOrCreateAsync(db, sealer, settings.LightningNetwork, TimeProvider.System, cancellationToken);
@@ -73,10 +75,13 @@ public static class GlintHost
         var app = builder.Build();
         if (settings.Login.SmtpUri is null)
         {
+            // Only a development setup gets this far without SMTP (see ServerSettings.Development).
             app.Logger.LogWarning(
-                "No SMTP server is configured (courier.smtp.connection_uri): sign-in codes are kept in the dev outbox and logged, " +
-                "not emailed. Read them with `glint dev outbox`. Configure SMTP before real users sign in.");
+                "No SMTP server is configured (courier.smtp.connection_uri): this development setup keeps sign-in codes in the dev outbox " +
+                "and logs them, not emailed. Read them with `glint dev outbox`.");
         }
+
+        await CreateLoginKeyRingAsync(app.Services, settings.Dsn, cancellationToken);
 
         if (app.Services.GetRequiredService<INotificationChannel>() is PostgresNotificationChannel listening)
         {
@@ -119,6 +124,21 @@ public static class GlintHost
         app.MapPrometheusScrapingEndpoint("/admin/metrics/prometheus");
         return app;
     }
+
+    /// <summary>
+    /// The login pages' cookie and form keys are created on first use, and nodes starting together would each create
+    /// one: a cookie protected with a key another node read its ring before would not open there. The first key is
+    /// created at start instead, one PostgreSQL node at a time, so the nodes after the first find it.
+    /// </summary>
+    private static async Task CreateLoginKeyRingAsync(IServiceProvider services, DatabaseDsn dsn, CancellationToken cancellationToken)
+    {
+        var protector = services.GetRequiredService<Microsoft.AspNetCore.DataProtection.IDataProtectionProvider>().CreateProtector("glint-start");
+        await using var held = await Database.LockAsync(dsn, LoginKeyRingLock, cancellationToken);
+        protector.Protect([0]);
+    }
+
+    /// <summary>The advisory lock held while a node creates the login key ring ("glint" in ASCII).</summary>
+    private const long LoginKeyRingLock = 0x676C696E74;
 
     private static void Listen(Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions kestrel, string host, int port)
     {
