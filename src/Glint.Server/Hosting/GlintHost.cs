@@ -126,12 +126,18 @@ public static class GlintHost
     }
 
     /// <summary>
-    /// The login pages' cookie and form keys are created on first use, and nodes starting together would each create
-    /// one: a cookie protected with a key another node read its ring before would not open there. The first key is
-    /// created at start instead, one PostgreSQL node at a time, so the nodes after the first find it.
+    /// The login pages' cookie and form keys are created on first use, and PostgreSQL nodes starting together would
+    /// each create one: a cookie protected with a key that another node's ring was read before would not open there.
+    /// The first key is created at start instead, one node at a time, so the nodes after the first find it. SQLite
+    /// serves one process, which creates its key on first use as before.
     /// </summary>
     private static async Task CreateLoginKeyRingAsync(IServiceProvider services, DatabaseDsn dsn, CancellationToken cancellationToken)
     {
+        if (dsn.Kind != DatabaseKind.Postgres)
+        {
+            return;
+        }
+
         var protector = services.GetRequiredService<Microsoft.AspNetCore.DataProtection.IDataProtectionProvider>().CreateProtector("glint-start");
         await using var held = await Database.LockAsync(dsn, LoginKeyRingLock, cancellationToken);
         protector.Protect([0]);

@@ -140,7 +140,11 @@ public abstract class NodesAgreeTests(DatabaseKind kind, int nodes) : IAsyncLife
         await using var db = Database.Open(DatabaseDsn.Parse(_database.Dsn));
         Assert.Equal(1, await db.SigningKeys.CountAsync(TestContext.Current.CancellationToken));
         Assert.Equal(1, await db.LightningNodeKeys.CountAsync(TestContext.Current.CancellationToken));
-        Assert.Equal(1, await db.DataProtectionKeys.CountAsync(TestContext.Current.CancellationToken));
+        if (kind == DatabaseKind.Postgres)
+        {
+            // PostgreSQL nodes create the login pages' first key at start, one at a time (SQLite's one process on first use).
+            Assert.Equal(1, await db.DataProtectionKeys.CountAsync(TestContext.Current.CancellationToken));
+        }
     }
 }
 
