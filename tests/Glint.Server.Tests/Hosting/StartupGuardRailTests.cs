@@ -120,19 +120,54 @@ public sealed class SqliteStartupGuardRailTests() : StartupGuardRailTests(Databa
 public sealed class PostgresStartupGuardRailTests() : StartupGuardRailTests(DatabaseKind.Postgres);
 
 /// <summary>The real <c>glint</c> executable: a refusal is one line on standard error and a non-zero exit.</summary>
-public sealed class StartupRefusalProcessTests
+public sealed class StartupRefusalProcessTests : IDisposable
 {
-    [Fact]
-    public async Task A_refused_start_prints_one_line_and_exits_non_zero()
+    private readonly string _database = Path.Combine(Path.GetTempPath(), $"glint-refusal-{Guid.NewGuid():N}.db");
+
+    public void Dispose()
     {
-        var database = Path.Combine(Path.GetTempPath(), $"glint-refusal-{Guid.NewGuid():N}.db");
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        foreach (var suffix in (string[])["", "-wal", "-shm"])
+        {
+            File.Delete(_database + suffix);
+        }
+    }
+
+    [Theory]
+    [InlineData("--issuer https://auth.example.com", true, "glint: No SMTP server is configured")]
+    [InlineData("--public-host 0.0.0.0", false, "glint: A system secret is required")]
+    public async Task A_refused_start_prints_one_line_and_exits_non_zero(string flags, bool secret, string line) =>
+        AssertOneLineRefusal(await RunGlintAsync(flags.Split(' '), secret), line);
+
+    [Fact]
+    public async Task A_node_without_the_secret_its_database_was_sealed_with_prints_one_line()
+    {
+        await using (var first = new GlintNode("sqlite://" + _database))
+        {
+            await first.InitializeAsync();
+        }
+
+        AssertOneLineRefusal(await RunGlintAsync([], secret: false), "glint: Signing key first cannot be opened with the configured system secret");
+    }
+
+    private static void AssertOneLineRefusal((int Exit, string Error, string Output) run, string line)
+    {
+        var lines = run.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.NotEqual(0, run.Exit);
+        Assert.True(lines.Length == 1, $"stderr: {run.Error}\nstdout: {run.Output}");
+        Assert.StartsWith(line, lines[0], StringComparison.Ordinal);
+        Assert.Empty(run.Output);
+    }
+
+    private async Task<(int Exit, string Error, string Output)> RunGlintAsync(string[] flags, bool secret)
+    {
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             WorkingDirectory = Path.GetTempPath(),
         };
-        foreach (var argument in (string[])[Path.Combine(AppContext.BaseDirectory, "glint.dll"), "--dsn", "sqlite://" + database, "--issuer", "https://auth.example.com", "--public-port", "0", "--admin-port", "0"])
+        foreach (var argument in (string[])[Path.Combine(AppContext.BaseDirectory, "glint.dll"), "--dsn", "sqlite://" + _database, "--public-port", "0", "--admin-port", "0", .. flags])
         {
             start.ArgumentList.Add(argument);
         }
@@ -146,17 +181,15 @@ public sealed class StartupRefusalProcessTests
             }
         }
 
-        start.Environment["SECRETS_SYSTEM"] = GlintServerFixture.Secret;
+        if (secret)
+        {
+            start.Environment["SECRETS_SYSTEM"] = GlintServerFixture.Secret;
+        }
+
         using var process = Process.Start(start)!;
         var error = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
         var output = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
         await process.WaitForExitAsync(TestContext.Current.CancellationToken);
-
-        var lines = (await error).Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.NotEqual(0, process.ExitCode);
-        Assert.True(lines.Length == 1, $"stderr: {await error}\nstdout: {await output}");
-        Assert.StartsWith("glint: No SMTP server is configured", lines[0], StringComparison.Ordinal);
-        Assert.Empty(await output);
-        File.Delete(database);
+        return (process.ExitCode, await error, await output);
     }
 }
