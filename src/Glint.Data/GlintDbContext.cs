@@ -1,4 +1,5 @@
 using Glint.Data.ApiKeys;
+using Glint.Data.Deployment;
 using Glint.Data.OAuth;
 using Glint.Data.Users;
 using Glint.Data.Wallets;
@@ -65,6 +66,9 @@ public sealed class GlintDbContext(DbContextOptions<GlintDbContext> options) : D
     public DbSet<LightningInvoice> LightningInvoices => Set<LightningInvoice>();
 
     public DbSet<LightningNodeKey> LightningNodeKeys => Set<LightningNodeKey>();
+
+    /// <summary>Settings every node of the database must share (see <see cref="RecordedSetting"/>).</summary>
+    public DbSet<RecordedSetting> RecordedSettings => Set<RecordedSetting>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -21,12 +21,30 @@ public sealed class SigningKeyRing
     /// <summary>Current key first, then the previous one.</summary>
     public IReadOnlyList<RsaSecurityKey> Keys { get; }
 
+    /// <summary>
+    /// The id of the key a fresh database gets. Every node starting on an empty database inserts its key under this one
+    /// id, so however many start at once, one insert wins and the others read the winner's key: every node signs with
+    /// and publishes the same key. Keys added by rotation get random ids.
+    /// </summary>
+    public const string FirstKeyId = "first";
+
     public static async Task<SigningKeyRing> LoadOrCreateAsync(GlintDbContext db, KeySealer sealer, TimeProvider time, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(db);
         var rows = await LatestAsync(db, cancellationToken);
         if (rows.Count == 0)
         {
-            await RotateAsync(db, sealer, time, cancellationToken);
+            db.SigningKeys.Add(NewKey(FirstKeyId, sealer, time));
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+            }
+            catch (DbUpdateException)
+            {
+                // Another node created the first key a moment earlier; its key is read below.
+                db.ChangeTracker.Clear();
+            }
+
             rows = await LatestAsync(db, cancellationToken);
         }
 
@@ -36,17 +54,23 @@ public sealed class SigningKeyRing
     /// <summary>Adds a new current key. Nodes start signing with it when they next start.</summary>
     public static async Task<string> RotateAsync(GlintDbContext db, KeySealer sealer, TimeProvider time, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(db);
+        var key = NewKey(Guid.NewGuid().ToString(), sealer, time);
+        db.SigningKeys.Add(key);
+        await db.SaveChangesAsync(cancellationToken);
+        return key.Id;
+    }
+
+    private static SigningKey NewKey(string id, KeySealer sealer, TimeProvider time)
+    {
         using var rsa = RSA.Create(2048);
-        var id = Guid.NewGuid().ToString();
-        db.SigningKeys.Add(new SigningKey
+        return new SigningKey
         {
             Id = id,
             Algorithm = Algorithm,
             SealedPrivateKey = sealer.Seal(rsa.ExportPkcs8PrivateKey(), id),
             CreatedAt = time.GetUtcNow(),
-        });
-        await db.SaveChangesAsync(cancellationToken);
-        return id;
+        };
     }
 
     private static async Task<List<SigningKey>> LatestAsync(GlintDbContext db, CancellationToken cancellationToken)
@@ -66,8 +90,8 @@ public sealed class SigningKeyRing
         catch (CryptographicException exception)
         {
             rsa.Dispose();
-            throw new InvalidOperationException(
-                $"Signing key {row.Id} cannot be opened with the configured system secret. Start Glint with the secret the keys were created with.",
+            throw new StartupRefusedException(
+                $"Signing key {row.Id} cannot be opened with the configured system secret: start Glint with the secret (SECRETS_SYSTEM) the database's keys were created with.",
                 exception);
         }
 

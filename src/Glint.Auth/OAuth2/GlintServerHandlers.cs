@@ -11,6 +11,7 @@ public static partial class GlintServerHandlers
 {
     public static ImmutableArray<OpenIddictServerHandlerDescriptor> All { get; } =
     [
+        UseIssuerAsBaseUri.Descriptor,
         EnforceRegisteredAuthMethod.TokenDescriptor,
         EnforceRegisteredAuthMethod.RevocationDescriptor,
         Authorization.ValidateAgainstClient.Descriptor,

@@ -68,6 +68,25 @@ namespace Glint.Data.Postgres.Migrations
                     b.ToTable("api_keys", (string)null);
                 });
 
+            modelBuilder.Entity("Glint.Data.Deployment.RecordedSetting", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTimeOffset>("RecordedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("recorded_settings", (string)null);
+                });
+
             modelBuilder.Entity("Glint.Data.OAuth.LoginSession", b =>
                 {
                     b.Property<string>("Id")

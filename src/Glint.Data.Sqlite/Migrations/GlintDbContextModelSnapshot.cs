@@ -63,6 +63,25 @@ namespace Glint.Data.Sqlite.Migrations
                     b.ToTable("api_keys", (string)null);
                 });
 
+            modelBuilder.Entity("Glint.Data.Deployment.RecordedSetting", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("RecordedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("recorded_settings", (string)null);
+                });
+
             modelBuilder.Entity("Glint.Data.OAuth.LoginSession", b =>
                 {
                     b.Property<string>("Id")

@@ -6,7 +6,8 @@ namespace Glint.Login.Email;
 
 /// <summary>
 /// With no SMTP server configured, mail is kept in the database and logged instead of sent, so that a developer can
-/// sign in with <c>glint dev outbox</c>. The server warns at start-up that codes are not being delivered.
+/// sign in with <c>glint dev outbox</c>. Only a development setup runs without SMTP (<c>glint serve</c> refuses to
+/// start otherwise), so these codes never reach a production log; the server warns at start-up that they are not delivered.
 /// </summary>
 public sealed partial class DevOutbox(GlintDbContext db, TimeProvider time, ILogger<DevOutbox> logger) : IEmailSender
 {

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Glint.Auth.Jwk;
+using Glint.Data;
 using Glint.Data.Secrets;
 using Glint.Server.Hosting;
 
@@ -18,7 +19,11 @@ public static class GlintCommandLine
     private static readonly Option<string?> PublicHostOption = new("--public-host") { Description = "Address the public port listens on (default 127.0.0.1)" };
     private static readonly Option<string?> AdminHostOption = new("--admin-host") { Description = "Address the admin port listens on (default 127.0.0.1)" };
     private static readonly Option<string?> IssuerOption = new("--issuer") { Description = "Issuer URL (default http://127.0.0.1:<public port>)" };
-    private static readonly Option<bool> DevOption = new("--dev") { Description = "Development mode: allows an http issuer on a non-loopback host" };
+    private static readonly Option<bool> DevOption = new("--dev") { Description = "Development mode: allows an http issuer on a non-loopback host, and the dev outbox instead of SMTP" };
+    private static readonly Option<bool> AcceptIssuerChangeOption = new("--accept-issuer-change")
+    {
+        Description = "Record this node's --issuer as the database's issuer, replacing the one recorded (tokens issued before stop verifying)",
+    };
 
     public static RootCommand Build()
     {
@@ -58,7 +63,7 @@ public static class GlintCommandLine
 
     private static void AddServeOptions(Command command)
     {
-        foreach (var option in (Option[])[DsnOption, PublicPortOption, AdminPortOption, PublicHostOption, AdminHostOption, IssuerOption, DevOption])
+        foreach (var option in (Option[])[DsnOption, PublicPortOption, AdminPortOption, PublicHostOption, AdminHostOption, IssuerOption, DevOption, AcceptIssuerChangeOption])
         {
             command.Options.Add(option);
         }
@@ -73,6 +78,7 @@ public static class GlintCommandLine
         [ConfigurationKeys.AdminHost] = parse.GetValue(AdminHostOption),
         [ConfigurationKeys.Issuer] = parse.GetValue(IssuerOption),
         [ConfigurationKeys.Dev] = parse.GetValue(DevOption) ? "true" : null,
+        [ConfigurationKeys.AcceptIssuerChange] = parse.GetValue(AcceptIssuerChangeOption) ? "true" : null,
     };
 
     private static async Task<int> ServeAsync(ParseResult parse, CancellationToken cancellationToken)
@@ -83,7 +89,7 @@ public static class GlintCommandLine
             await app.RunAsync();
             return 0;
         }
-        catch (SettingsException exception)
+        catch (StartupRefusedException exception)
         {
             await parse.InvocationConfiguration.Error.WriteLineAsync("glint: " + exception.Message);
             return 2;
@@ -121,7 +127,7 @@ public static class GlintCommandLine
             await parse.InvocationConfiguration.Output.WriteLineAsync($"glint: new signing key {id}; restart each node to sign with it");
             return 0;
         }
-        catch (Exception exception) when (exception is SettingsException or InvalidOperationException)
+        catch (StartupRefusedException exception)
         {
             await parse.InvocationConfiguration.Error.WriteLineAsync("glint: " + exception.Message);
             return 2;

@@ -15,6 +15,9 @@ public static class ConfigurationKeys
     public const string Issuer = "urls:self:issuer";
     public const string SystemSecret = "secrets:system";
     public const string Dev = "dev";
+
+    /// <summary>A flag only (<c>--accept-issuer-change</c>): one start that records a new issuer for the database.</summary>
+    public const string AcceptIssuerChange = "accept_issuer_change";
     public const string AccessTokenTtl = "ttl:access_token";
     public const string RefreshTokenTtl = "ttl:refresh_token";
     public const string IdTokenTtl = "ttl:id_token";

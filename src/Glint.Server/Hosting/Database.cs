@@ -27,9 +27,13 @@ public static class Database
         return new GlintDbContext(options.Options);
     }
 
-    /// <summary>Applies pending migrations. EF Core takes a database lock, so nodes starting together do not race.</summary>
+    /// <summary>
+    /// Applies pending migrations, one node at a time: nodes starting together on a fresh PostgreSQL database would
+    /// otherwise each see the migrations pending and all but one fail creating tables that already exist.
+    /// </summary>
     public static async Task MigrateAsync(DatabaseDsn dsn, CancellationToken cancellationToken)
     {
+        await using var held = await LockAsync(dsn, MigrationLock, cancellationToken);
         await using var db = Open(dsn);
 
         // Listing the applied migrations is one query; migrating also compares the whole model with the migrations'
@@ -45,6 +49,64 @@ public static class Database
             // of the rollback journal; it is a property of the file, so setting it once is enough. Commits stay
             // fully synchronous: a payment that was answered must survive a power cut.
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+        }
+    }
+
+    /// <summary>The advisory lock held while a node migrates ("glintm" in ASCII).</summary>
+    private const long MigrationLock = 0x676C696E746D;
+
+    /// <summary>
+    /// Holds a PostgreSQL session advisory lock until disposed, so that one node at a time does what nodes starting
+    /// together must not all do. SQLite serves one process, so there is nothing to hold.
+    /// </summary>
+    public static async Task<IAsyncDisposable> LockAsync(DatabaseDsn dsn, long key, CancellationToken cancellationToken)
+    {
+        if (dsn.Kind != DatabaseKind.Postgres)
+        {
+            return new AdvisoryLock(null, key);
+        }
+
+        var connection = new Npgsql.NpgsqlConnection(PostgresDatabase.ConnectionString(dsn));
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            await AdvisoryLock.ExecuteAsync(connection, "SELECT pg_advisory_lock(@key)", key, cancellationToken);
+            return new AdvisoryLock(connection, key);
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Unlocks explicitly: a pooled connection goes back to the pool still holding its session's locks.
+    /// </summary>
+    private sealed class AdvisoryLock(Npgsql.NpgsqlConnection? connection, long key) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            if (connection is null)
+            {
+                return;
+            }
+
+            try
+            {
+                await ExecuteAsync(connection, "SELECT pg_advisory_unlock(@key)", key, CancellationToken.None);
+            }
+            finally
+            {
+                await connection.DisposeAsync();
+            }
+        }
+
+        public static async Task ExecuteAsync(Npgsql.NpgsqlConnection connection, string sql, long key, CancellationToken cancellationToken)
+        {
+            await using var command = new Npgsql.NpgsqlCommand(sql, connection);
+            command.Parameters.AddWithValue("key", key);
+            await command.ExecuteNonQueryAsync(cancellationToken);
         }
     }
 }

@@ -25,6 +25,7 @@ public static class GlintHost
     public static async Task<WebApplication> BuildAsync(IConfiguration config, CancellationToken cancellationToken = default)
     {
         var settings = ServerSettings.Read(config);
+        settings.RequireServable();
         await Database.MigrateAsync(settings.Dsn, cancellationToken);
 
         var secret = new SystemSecret(settings.Secret);
@@ -32,6 +33,7 @@ public static class GlintHost
         LightningNode node;
         await using (var db = Database.Open(settings.Dsn))
         {
+            await RecordedIssuer.CheckAsync(db, settings.Auth.Issuer, settings.AcceptIssuerChange, TimeProvider.System, cancellationToken);
             var sealer = new KeySealer(secret);
             keys = await SigningKeyRing.LoadOrCreateAsync(db, sealer, TimeProvider.System, cancellationToken);
             node = await LightningNode.LoadOrCreateAsync(db, sealer, settings.LightningNetwork, TimeProvider.System, cancellationToken);
@@ -49,7 +51,7 @@ public static class GlintHost
             kestrel.AddServerHeader = false;
         });
 
-        builder.Services.AddDbContextPool<GlintDbContext>(options => Database.Use(options, settings.Dsn));
+        builder.Services.AddDbContextPool<GlintDbContext>(options => Database.Use(options, settings.Dsn).ConfigureWarnings(LogHandledRacesAtDebug));
         if (settings.Dsn.Kind == DatabaseKind.Postgres)
         {
             // Wallet events and credential revocations reach every node through LISTEN/NOTIFY.
@@ -73,10 +75,13 @@ public static class GlintHost
         var app = builder.Build();
         if (settings.Login.SmtpUri is null)
         {
+            // Only a development setup gets this far without SMTP (see ServerSettings.Development).
             app.Logger.LogWarning(
-                "No SMTP server is configured (courier.smtp.connection_uri): sign-in codes are kept in the dev outbox and logged, " +
-                "not emailed. Read them with `glint dev outbox`. Configure SMTP before real users sign in.");
+                "No SMTP server is configured (courier.smtp.connection_uri): this development setup keeps sign-in codes in the dev outbox " +
+                "and logs them, not emailed. Read them with `glint dev outbox`.");
         }
+
+        await CreateLoginKeyRingAsync(app.Services, settings.Dsn, cancellationToken);
 
         if (app.Services.GetRequiredService<INotificationChannel>() is PostgresNotificationChannel listening)
         {
@@ -119,6 +124,38 @@ public static class GlintHost
         app.MapPrometheusScrapingEndpoint("/admin/metrics/prometheus");
         return app;
     }
+
+    /// <summary>
+    /// The login pages' cookie and form keys are created on first use, and PostgreSQL nodes starting together would
+    /// each create one: a cookie protected with a key that another node's ring was read before would not open there.
+    /// The first key is created at start instead, one node at a time, so the nodes after the first find it. SQLite
+    /// serves one process, which creates its key on first use as before.
+    /// </summary>
+    private static async Task CreateLoginKeyRingAsync(IServiceProvider services, DatabaseDsn dsn, CancellationToken cancellationToken)
+    {
+        if (dsn.Kind != DatabaseKind.Postgres)
+        {
+            return;
+        }
+
+        var protector = services.GetRequiredService<Microsoft.AspNetCore.DataProtection.IDataProtectionProvider>().CreateProtector("glint-start");
+        await using var held = await Database.LockAsync(dsn, LoginKeyRingLock, cancellationToken);
+        protector.Protect([0]);
+    }
+
+    /// <summary>The advisory lock held while a node creates the login key ring ("glint" in ASCII).</summary>
+    private const long LoginKeyRingLock = 0x676C696E74;
+
+    /// <summary>
+    /// A failed command or save is how a race handled by design looks to EF Core (two nodes inserting the same key,
+    /// a verifier redeemed twice): the code that catches it answers correctly, so EF Core's own report is only
+    /// detail. A failure nobody handles still reaches the exception handler, which logs it as an error.
+    /// </summary>
+    private static void LogHandledRacesAtDebug(Microsoft.EntityFrameworkCore.Diagnostics.WarningsConfigurationBuilder warnings) =>
+        warnings.Log(
+            (Microsoft.EntityFrameworkCore.Diagnostics.RelationalEventId.CommandError, LogLevel.Debug),
+            (Microsoft.EntityFrameworkCore.Diagnostics.CoreEventId.SaveChangesFailed, LogLevel.Debug),
+            (Microsoft.EntityFrameworkCore.Diagnostics.CoreEventId.OptimisticConcurrencyException, LogLevel.Debug));
 
     private static void Listen(Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions kestrel, string host, int port)
     {

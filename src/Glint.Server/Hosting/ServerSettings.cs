@@ -24,6 +24,15 @@ public sealed class ServerSettings
     public required bool Dev { get; init; }
 
     /// <summary>
+    /// A development setup: <c>--dev</c>, or an issuer on loopback, which no one but this machine can use to sign in.
+    /// Listening on loopback alone says nothing: production nodes often sit behind a proxy on the same host.
+    /// </summary>
+    public required bool Development { get; init; }
+
+    /// <summary><c>--accept-issuer-change</c>: this start replaces the issuer recorded in the database with its own.</summary>
+    public bool AcceptIssuerChange { get; init; }
+
+    /// <summary>
     /// Load balancers whose <c>X-Forwarded-For</c> names the client (addresses or CIDR networks). Without them every
     /// per-address limit would count the balancer's address; with none configured the header is ignored.
     /// </summary>
@@ -61,6 +70,7 @@ public sealed class ServerSettings
             throw new SettingsException($"The issuer '{issuerText}' uses http on a non-loopback host. Use https, or pass --dev for a development setup.");
         }
 
+        var development = dev || issuer.IsLoopback;
         var loopbackOnly = IsLoopback(publicHost) && IsLoopback(adminHost);
         var secret = config[ConfigurationKeys.SystemSecret];
         if (string.IsNullOrEmpty(secret) && !loopbackOnly)
@@ -99,6 +109,8 @@ public sealed class ServerSettings
             Secret = string.IsNullOrEmpty(secret) ? DevelopmentSecret : secret,
             UsesDevelopmentSecret = string.IsNullOrEmpty(secret),
             Dev = dev,
+            Development = development,
+            AcceptIssuerChange = config.GetValue<bool>(ConfigurationKeys.AcceptIssuerChange),
             TrustedProxies = ReadProxies(config),
             Price = ReadPrice(config),
             LightningNetwork = ReadLightningNetwork(config),
@@ -193,6 +205,20 @@ public sealed class ServerSettings
             : throw new SettingsException("courier.smtp.connection_uri must be an smtp:// or smtps:// URL such as smtps://user:password@mail.example.com:465/.");
     }
 
+    /// <summary>
+    /// What <c>glint serve</c> needs beyond what every command reads: outside development, an SMTP server. Without
+    /// one, sign-in codes could only be kept in the database and the log, where whoever reads them signs in as anyone.
+    /// </summary>
+    public void RequireServable()
+    {
+        if (Login.SmtpUri is null && !Development)
+        {
+            throw new SettingsException(
+                "No SMTP server is configured for sign-in codes: set courier.smtp.connection_uri (COURIER_SMTP_CONNECTION_URI), " +
+                $"or pass --dev to run issuer '{Auth.Issuer.AbsoluteUri}' as a development setup that keeps codes in the dev outbox.");
+        }
+    }
+
     public static bool IsLoopback(string host) =>
         host is "localhost" || (IPAddress.TryParse(host, out var address) && IPAddress.IsLoopback(address));
 
@@ -265,4 +291,4 @@ public sealed class ServerSettings
 }
 
 /// <summary>A setting that cannot work; its message is shown to the operator as it is.</summary>
-public sealed class SettingsException(string message) : Exception(message);
+public sealed class SettingsException(string message) : StartupRefusedException(message);

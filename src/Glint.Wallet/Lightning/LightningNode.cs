@@ -65,8 +65,8 @@ public sealed class LightningNode : IDisposable
         }
         catch (CryptographicException exception)
         {
-            throw new InvalidOperationException(
-                "The Lightning node key cannot be opened with the configured system secret. Start Glint with the secret it was created with.", exception);
+            throw new StartupRefusedException(
+                "The Lightning node key cannot be opened with the configured system secret: start Glint with the secret (SECRETS_SYSTEM) it was created with.", exception);
         }
     }
 

@@ -101,7 +101,7 @@ public sealed class KeysAndStorageTests : IAsyncLifetime
         }
 
         await using var other = new FixedDatabaseServer(Dsn, "a-completely-different-secret");
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(async () => await other.InitializeAsync());
+        var error = await Assert.ThrowsAsync<StartupRefusedException>(async () => await other.InitializeAsync());
         Assert.Contains("system secret", error.Message, StringComparison.Ordinal);
     }
 
@@ -122,7 +122,7 @@ public sealed class KeysAndStorageTests : IAsyncLifetime
         var row = await db.LightningNodeKeys.SingleAsync(TestContext.Current.CancellationToken);
         Assert.False(row.SealedPrivateKey.AsSpan().IndexOf(firstNode.Key.ToBytes()) >= 0, "The node key is stored in the clear.");
         await using var other = new FixedDatabaseServer(Dsn, "a-completely-different-secret");
-        await Assert.ThrowsAsync<InvalidOperationException>(async () => await other.InitializeAsync());
+        await Assert.ThrowsAsync<StartupRefusedException>(async () => await other.InitializeAsync());
     }
 
     [Fact]

@@ -63,6 +63,35 @@ public sealed class ServerSettingsTests
         Assert.True(Read(flags).Auth.AllowHttp);
     }
 
+    [Theory]
+    [InlineData(null, null, null, true)]
+    [InlineData("http://localhost:4444", null, null, true)]
+    [InlineData("https://auth.example.com", null, null, false)]
+    [InlineData("https://auth.example.com", "true", null, true)]
+    [InlineData("https://auth.example.com", null, "smtps://user:pass@mail.example.com:465/", false)]
+    public void Development_IsDevOrALoopbackIssuer_AndOnlyDevelopmentServesWithoutSmtp(string? issuer, string? dev, string? smtp, bool development)
+    {
+        var settings = Read(new()
+        {
+            [ConfigurationKeys.Issuer] = issuer,
+            [ConfigurationKeys.Dev] = dev,
+            [ConfigurationKeys.SmtpUri] = smtp,
+            // Production nodes often listen on loopback behind a proxy: loopback listeners alone are not development.
+            [ConfigurationKeys.SystemSecret] = "a-secret-of-at-least-16",
+        });
+
+        Assert.Equal(development, settings.Development);
+        if (development || smtp is not null)
+        {
+            settings.RequireServable();
+        }
+        else
+        {
+            var refusal = Assert.Throws<SettingsException>(settings.RequireServable);
+            Assert.Contains("courier.smtp.connection_uri", refusal.Message, StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public void HttpsIssuer_IsAccepted()
     {

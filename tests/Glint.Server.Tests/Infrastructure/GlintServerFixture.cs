@@ -84,23 +84,20 @@ public abstract class GlintServerFixture : IAsyncLifetime
 
 public class SqliteServerFixture : GlintServerFixture
 {
-    private string? _path;
+    private TestDatabase? _database;
 
-    protected override Task<string> CreateDatabaseAsync()
+    protected override async Task<string> CreateDatabaseAsync()
     {
-        _path = Path.Combine(Path.GetTempPath(), $"glint-test-{Guid.NewGuid():N}.db");
-        return Task.FromResult("sqlite://" + _path);
+        _database = await TestDatabase.CreateAsync(Glint.Data.DatabaseKind.Sqlite);
+        return _database.Dsn;
     }
 
-    protected override Task DropDatabaseAsync()
+    protected override async Task DropDatabaseAsync()
     {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        foreach (var suffix in (string[])["", "-wal", "-shm"])
+        if (_database is not null)
         {
-            File.Delete(_path + suffix);
+            await _database.DisposeAsync();
         }
-
-        return Task.CompletedTask;
     }
 }
 
@@ -110,35 +107,99 @@ public class SqliteServerFixture : GlintServerFixture
 /// </summary>
 public class PostgresServerFixture : GlintServerFixture
 {
-    private string? _database;
+    private TestDatabase? _database;
 
-    public static string ServerDsn => Environment.GetEnvironmentVariable("GLINT_TEST_POSTGRES") is { Length: > 0 } dsn
-        ? dsn
-        : throw new InvalidOperationException("GLINT_TEST_POSTGRES is not set: run the tests with scripts/test, which starts PostgreSQL.");
+    public static string ServerDsn => TestDatabase.PostgresServerDsn;
 
     protected override async Task<string> CreateDatabaseAsync()
     {
-        _database = $"glint_test_{Guid.NewGuid():N}";
-        await ExecuteAsync($"CREATE DATABASE {_database}");
-        var builder = new UriBuilder(ServerDsn) { Path = "/" + _database };
-        return builder.Uri.ToString();
+        _database = await TestDatabase.CreateAsync(Glint.Data.DatabaseKind.Postgres);
+        return _database.Dsn;
     }
 
     protected override async Task DropDatabaseAsync()
     {
         if (_database is not null)
         {
-            Npgsql.NpgsqlConnection.ClearAllPools();
-            await ExecuteAsync($"DROP DATABASE IF EXISTS {_database} WITH (FORCE)");
+            await _database.DisposeAsync();
         }
+    }
+}
+
+/// <summary>A fresh, empty database of its own (a temp SQLite file, or a PostgreSQL database), dropped at the end.</summary>
+public sealed class TestDatabase : IAsyncDisposable
+{
+    private readonly Glint.Data.DatabaseKind _kind;
+    private readonly string _name;
+
+    private TestDatabase(Glint.Data.DatabaseKind kind, string name, string dsn)
+    {
+        _kind = kind;
+        _name = name;
+        Dsn = dsn;
+    }
+
+    public string Dsn { get; }
+
+    public static string PostgresServerDsn => Environment.GetEnvironmentVariable("GLINT_TEST_POSTGRES") is { Length: > 0 } dsn
+        ? dsn
+        : throw new InvalidOperationException("GLINT_TEST_POSTGRES is not set: run the tests with scripts/test, which starts PostgreSQL.");
+
+    public static async Task<TestDatabase> CreateAsync(Glint.Data.DatabaseKind kind)
+    {
+        if (kind == Glint.Data.DatabaseKind.Sqlite)
+        {
+            var path = Path.Combine(Path.GetTempPath(), $"glint-test-{Guid.NewGuid():N}.db");
+            return new TestDatabase(kind, path, "sqlite://" + path);
+        }
+
+        var name = $"glint_test_{Guid.NewGuid():N}";
+        await ExecuteAsync($"CREATE DATABASE {name}");
+        return new TestDatabase(kind, name, new UriBuilder(PostgresServerDsn) { Path = "/" + name }.Uri.ToString());
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_kind == Glint.Data.DatabaseKind.Sqlite)
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            foreach (var suffix in (string[])["", "-wal", "-shm"])
+            {
+                File.Delete(_name + suffix);
+            }
+
+            return;
+        }
+
+        Npgsql.NpgsqlConnection.ClearAllPools();
+        await ExecuteAsync($"DROP DATABASE IF EXISTS {_name} WITH (FORCE)");
     }
 
     private static async Task ExecuteAsync(string sql)
     {
-        var connectionString = Glint.Data.Postgres.PostgresDatabase.ConnectionString(Glint.Data.DatabaseDsn.Parse(ServerDsn));
+        var connectionString = Glint.Data.Postgres.PostgresDatabase.ConnectionString(Glint.Data.DatabaseDsn.Parse(PostgresServerDsn));
         await using var connection = new Npgsql.NpgsqlConnection(connectionString);
         await connection.OpenAsync();
         await using var command = new Npgsql.NpgsqlCommand(sql, connection);
         await command.ExecuteNonQueryAsync();
+    }
+}
+
+/// <summary>
+/// One node of a deployment: a Glint server on a database other nodes may share, with the given settings. Several
+/// started at once (<see cref="StartAllAsync"/>) are nodes behind one load balancer.
+/// </summary>
+public sealed class GlintNode(string dsn, IReadOnlyDictionary<string, string?>? settings = null) : GlintServerFixture
+{
+    protected override IReadOnlyDictionary<string, string?> ExtraSettings => settings ?? new Dictionary<string, string?>();
+
+    protected override Task<string> CreateDatabaseAsync() => Task.FromResult(dsn);
+
+    /// <summary>Starts <paramref name="count"/> nodes on one database at the same moment.</summary>
+    public static async Task<GlintNode[]> StartAllAsync(string dsn, int count, IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        var nodes = Enumerable.Range(0, count).Select(_ => new GlintNode(dsn, settings)).ToArray();
+        await Task.WhenAll(nodes.Select(node => node.InitializeAsync().AsTask()));
+        return nodes;
     }
 }

@@ -1,0 +1,57 @@
+using Glint.Data;
+using Glint.Data.Deployment;
+using Microsoft.EntityFrameworkCore;
+
+namespace Glint.Server.Hosting;
+
+/// <summary>
+/// Every node of one database must be the same issuer: a node with another one would refuse the others' tokens and
+/// answer revocations of them with a 200 that revokes nothing. The first node records its issuer; a node started
+/// with another refuses to start, unless told with <c>--accept-issuer-change</c> that the change is meant.
+/// </summary>
+public static class RecordedIssuer
+{
+    public static async Task CheckAsync(GlintDbContext db, Uri issuer, bool acceptChange, TimeProvider time, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(issuer);
+        var mine = issuer.AbsoluteUri;
+        var recorded = await db.RecordedSettings.AsNoTracking()
+            .SingleOrDefaultAsync(setting => setting.Name == RecordedSetting.Issuer, cancellationToken);
+        if (recorded is null)
+        {
+            db.RecordedSettings.Add(new RecordedSetting { Name = RecordedSetting.Issuer, Value = mine, RecordedAt = time.GetUtcNow() });
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                return;
+            }
+            catch (DbUpdateException)
+            {
+                // Another node recorded its issuer a moment earlier: this one must match it.
+                db.ChangeTracker.Clear();
+                recorded = await db.RecordedSettings.AsNoTracking()
+                    .SingleAsync(setting => setting.Name == RecordedSetting.Issuer, cancellationToken);
+            }
+        }
+
+        if (recorded.Value == mine)
+        {
+            return;
+        }
+
+        // A development database follows its server from port to port; only a deployment's issuer is held to.
+        if (!acceptChange && !(IsLoopback(recorded.Value) && issuer.IsLoopback))
+        {
+            throw new StartupRefusedException(
+                $"This database belongs to issuer '{recorded.Value}', not '{mine}': start every node with --issuer {recorded.Value}, " +
+                "or change the issuer on purpose by starting one node once with --accept-issuer-change (tokens issued before stop verifying).");
+        }
+
+        await db.RecordedSettings
+            .Where(setting => setting.Name == RecordedSetting.Issuer)
+            .ExecuteUpdateAsync(update => update.SetProperty(setting => setting.Value, mine).SetProperty(setting => setting.RecordedAt, time.GetUtcNow()), cancellationToken);
+    }
+
+    private static bool IsLoopback(string issuer) => Uri.TryCreate(issuer, UriKind.Absolute, out var uri) && uri.IsLoopback;
+}
