@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
+using Glint.Login;
+using Glint.Login.Codes;
 using Glint.Server.Hosting;
 using Glint.Server.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -101,10 +103,35 @@ public abstract class ConcurrentLoginLimitsTests<TServer>(TServer server) : ICla
     [Fact]
     public async Task Concurrent_wrong_codes_record_exactly_the_failures_per_email_then_lock_the_email()
     {
-        // Three codes of three guesses each could take nine failures; the email allows six.
+        // Each code survives three wrong guesses, and a guess on one code waits for the one before it; so that the
+        // race is on the email's count alone, this email may have twenty-one codes at once: sixty guesses to take on twenty, six allowed.
+        await using var rules = await LoginRules.OpenAsync(server, limits: new LoginLimits { CodesPerEmail = 21, CodesPerIp = 100 });
         var email = LoginRules.NewEmail();
         var attempts = new List<(string Id, string Code)>();
-        for (var i = 0; i < 3; i++)
+        for (var i = 0; i < 20; i++)
+        {
+            attempts.Add(await rules.CodeForAsync(email));
+        }
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, Burst).Select(i => Task.Run(() =>
+        {
+            var (id, code) = attempts[i % attempts.Count];
+            return rules.CheckCodeAsync(id, LoginRules.Wrong(code));
+        })));
+
+        Assert.Equal(6, await rules.InDbAsync(db => db.LoginFailures.CountAsync(failure => failure.Identifier == email)));
+        Assert.Equal(Burst - 6, outcomes.Count(outcome => ReferenceEquals(outcome, LoginOutcome.RateLimited)));
+        // Locked: even the right code of a code nobody guessed wrong is refused now.
+        var (untouchedId, untouchedCode) = await rules.CodeForAsync(email);
+        Assert.Same(LoginOutcome.RateLimited, await rules.CheckCodeAsync(untouchedId, untouchedCode));
+    }
+
+    [Fact]
+    public async Task Concurrent_wrong_codes_through_the_rest_login_record_no_more_than_the_failures_per_email()
+    {
+        var email = LoginRules.NewEmail();
+        var attempts = new List<(string Id, string Code)>();
+        for (var i = 0; i < 4; i++)
         {
             using var sent = await PostAsync("/auth/email/code", new { email });
             var id = (await sent.Content.ReadFromJsonAsync<System.Text.Json.Nodes.JsonObject>())!["result"]!.GetValue<string>();
@@ -120,9 +147,9 @@ public abstract class ConcurrentLoginLimitsTests<TServer>(TServer server) : ICla
 
         Assert.Equal(6, await _rules.InDbAsync(db => db.LoginFailures.CountAsync(failure => failure.Identifier == email)));
         Assert.Equal(6, statuses.Count(status => status == HttpStatusCode.Unauthorized));
+        // The rest are refused: 429 once the email is locked, or 400 for a code that had its three guesses before that.
         Assert.All(statuses, status => Assert.True(status is HttpStatusCode.Unauthorized or HttpStatusCode.TooManyRequests or HttpStatusCode.BadRequest, $"unexpected {status}"));
-        // Locked: even the right code of a code that still has guesses left is refused now.
-        var (liveId, liveCode) = attempts[0];
+        var (liveId, liveCode) = attempts[3];
         using var right = await PostAsync("/auth/email/login", new { emailLoginId = liveId, code = liveCode });
         Assert.Equal(HttpStatusCode.TooManyRequests, right.StatusCode);
     }
