@@ -3,7 +3,9 @@ using System.Net.Http.Json;
 using Glint.Login;
 using Glint.Login.Codes;
 using Glint.Server.Hosting;
+using Glint.Server.Tests.Flows;
 using Glint.Server.Tests.Infrastructure;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.EntityFrameworkCore;
 
 namespace Glint.Server.Tests.Login;
@@ -86,6 +88,26 @@ public abstract class ConcurrentLoginLimitsTests<TServer>(TServer server) : ICla
 
         Assert.Equal(4, statuses.Count(status => status == HttpStatusCode.OK));
         Assert.Equal(4, await _rules.InDbAsync(db => db.LoginCodes.CountAsync(code => code.Email == email)));
+        Assert.Equal(4, await _rules.InDbAsync(db => db.Outbox.CountAsync(message => message.To == email)));
+    }
+
+    [Fact]
+    public async Task Concurrent_code_requests_on_the_login_page_send_exactly_the_limit_per_email()
+    {
+        // The only test here without X-Forwarded-For: 127.0.0.1 is an address of its own on this server.
+        var client = await server.CreateCodeClientAsync(scope: "openid read");
+        using var pages = new LoginPages(server);
+        var (login, _) = await pages.GoAsync(QueryHelpers.AddQueryString("/oauth2/auth", BrowserSession.Query(client, "openid read", null).Where(pair => pair.Value is not null)));
+        Assert.Equal("/login", login!.Path);
+        var email = LoginRules.NewEmail();
+
+        var statuses = await AllAtOnceAsync(async _ =>
+        {
+            var (page, _) = await pages.SubmitAsync(login, "/login", [new("Email", email), new("Action", "next")]);
+            return page?.Path == "/login/code" ? HttpStatusCode.OK : HttpStatusCode.BadRequest;
+        });
+
+        Assert.Equal(4, statuses.Count(status => status == HttpStatusCode.OK));
         Assert.Equal(4, await _rules.InDbAsync(db => db.Outbox.CountAsync(message => message.To == email)));
     }
 
