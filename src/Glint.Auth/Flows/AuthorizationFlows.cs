@@ -171,6 +171,17 @@ public sealed class AuthorizationFlows(
             return FlowErrors.ToClient(Errors.InvalidClient, "The client no longer exists.");
         }
 
+        // The consent was checked against the client when it was given; the client may have been narrowed since.
+        if (ClientGrant.FirstDisallowedScope(client, document.Consent!.GrantScope ?? []) is { } scope)
+        {
+            return FlowErrors.ToClient(Errors.InvalidScope, ClientGrant.ScopeRefusal(scope));
+        }
+
+        if (ClientGrant.FirstDisallowedAudience(client, document.Consent.GrantAccessTokenAudience ?? []) is { } audience)
+        {
+            return FlowErrors.ToClient(Errors.InvalidRequest, ClientGrant.AudienceRefusal(audience));
+        }
+
         var principal = GrantedPrincipal(flow, document, client);
         var authorization = await authorizations.CreateAsync(principal, flow.Subject!, application.Id!,
             document.Consent!.Remember ? AuthorizationTypes.Permanent : AuthorizationTypes.AdHoc, principal.GetScopes(), http.RequestAborted);

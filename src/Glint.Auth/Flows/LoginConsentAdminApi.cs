@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Glint.Auth.Clients;
+using Glint.Auth.OAuth2;
 using Glint.Data;
 using Glint.Data.OAuth;
 using Microsoft.AspNetCore.Builder;
@@ -134,7 +135,7 @@ public static class LoginConsentAdminApi
         return body;
     }
 
-    private static async Task<IResult> AcceptConsentAsync(HttpContext http, GlintDbContext db, AuthSettings settings, TimeProvider time)
+    private static async Task<IResult> AcceptConsentAsync(HttpContext http, GlintDbContext db, ClientDirectory clients, AuthSettings settings, TimeProvider time)
     {
         var (flow, error) = await FindAsync(http, db, "consent", settings, time, ConsentUsed);
         if (flow is null)
@@ -149,6 +150,11 @@ public static class LoginConsentAdminApi
         }
 
         var document = FlowDocument.Parse(flow.Document);
+        if (WideningRefusal(accept, document, await clients.FindAsync(flow.ClientId, http.RequestAborted)) is { } refusal)
+        {
+            return refusal;
+        }
+
         document.Consent = accept;
         document.ConsentHandledAt = Second(time.GetUtcNow());
         document.Rejection = null;
@@ -158,6 +164,46 @@ public static class LoginConsentAdminApi
         }
 
         return await AnswerAsync(db, flow, document, OAuthFlowState.ConsentAccepted, http.RequestAborted);
+    }
+
+    /// <summary>
+    /// A consent grants at most what the flow asked for, and never what the client may not hold. Hydra stores any
+    /// <c>grant_scope</c> and <c>grant_access_token_audience</c> it is given and issues the code with them (its
+    /// documentation only says they should be a subset of the request; fosite checks the client's scopes again only
+    /// on refresh), so a consent app that passes form input through could hand out scopes the client was never
+    /// registered for. Glint refuses such an answer with a 400 rather than intersecting it: silently dropping part of
+    /// a grant would hide the consent app's bug, and the user would be told one thing while the token says another.
+    /// Consent apps that grant from <c>requested_scope</c> (Hydra's reference app, Blink's, Glint's own) never see it.
+    /// </summary>
+    private static IResult? WideningRefusal(AcceptConsentRequest accept, FlowDocument document, HydraClient? client)
+    {
+        if ((accept.GrantScope ?? []).FirstOrDefault(scope => !document.RequestedScope.Contains(scope, StringComparer.Ordinal)) is { } unrequested)
+        {
+            return HydraError.Result(StatusCodes.Status400BadRequest, "invalid_scope",
+                $"Field 'grant_scope' may only contain scopes of the consent request's 'requested_scope': '{unrequested}' was not requested.");
+        }
+
+        if ((accept.GrantAccessTokenAudience ?? []).FirstOrDefault(audience => !document.RequestedAudience.Contains(audience, StringComparer.Ordinal)) is { } unrequestedAudience)
+        {
+            return HydraError.InvalidRequest(
+                $"Field 'grant_access_token_audience' may only contain audiences of the consent request's 'requested_access_token_audience': '{unrequestedAudience}' was not requested.");
+        }
+
+        if (client is null)
+        {
+            return null;
+        }
+
+        if (ClientGrant.FirstDisallowedScope(client, accept.GrantScope ?? []) is { } scope)
+        {
+            return HydraError.Result(StatusCodes.Status400BadRequest, "invalid_scope",
+                $"Field 'grant_scope' may only contain scopes the OAuth 2.0 Client is registered for: the client is not allowed scope '{scope}'.");
+        }
+
+        return ClientGrant.FirstDisallowedAudience(client, accept.GrantAccessTokenAudience ?? []) is { } audience
+            ? HydraError.InvalidRequest(
+                $"Field 'grant_access_token_audience' may only contain audiences the OAuth 2.0 Client is registered for: the client has not registered audience '{audience}'.")
+            : null;
     }
 
     /// <summary>Login and consent rejections are the same step: the reason is kept and the browser goes back with a verifier.</summary>

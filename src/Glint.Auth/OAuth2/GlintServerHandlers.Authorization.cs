@@ -50,16 +50,14 @@ public static partial class GlintServerHandlers
         /// <summary>The first of Hydra's checks the request fails, as an error and its description; null when it passes them all.</summary>
         private static (string Error, string Description)? Refusal(HydraClient client, OpenIddictRequest request, string? redirectUri, AuthSettings settings)
         {
-            var allowed = ScopeStrategy.Split(client.Scope);
-            if (request.GetScopes().FirstOrDefault(scope => !ScopeStrategy.Allows(allowed, scope)) is { } scope)
+            if (ClientGrant.FirstDisallowedScope(client, request.GetScopes()) is { } scope)
             {
-                return (Errors.InvalidScope, $"The requested scope is invalid, unknown, or malformed. The OAuth 2.0 Client is not allowed to request scope '{scope}'.");
+                return (Errors.InvalidScope, ClientGrant.ScopeRefusal(scope));
             }
 
-            if (Exchange.RequestedAudiences(request).FirstOrDefault(audience => client.Audience?.Contains(audience, StringComparer.Ordinal) is not true) is { } audience)
+            if (ClientGrant.FirstDisallowedAudience(client, Exchange.RequestedAudiences(request)) is { } audience)
             {
-                return (Errors.InvalidRequest,
-                    $"The request is missing a required parameter, includes an invalid parameter value, includes a parameter more than once, or is otherwise malformed. Requested audience '{audience}' has not been whitelisted by the OAuth 2.0 Client.");
+                return (Errors.InvalidRequest, ClientGrant.AudienceRefusal(audience));
             }
 
             var responseType = (request.ResponseType ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal);

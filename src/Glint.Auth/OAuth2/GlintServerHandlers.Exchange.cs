@@ -12,7 +12,8 @@ public static partial class GlintServerHandlers
         /// <summary>
         /// Checks a token request against the client as Hydra does: the grant type must be one of the client's,
         /// every requested scope must be allowed by the client's <c>scope</c> (wildcard strategy), and every
-        /// requested <c>audience</c> must be registered on the client.
+        /// requested <c>audience</c> must be registered on the client. A code or refresh token is held to the same
+        /// rules with the scopes and audiences it was granted.
         /// </summary>
         public sealed class ValidateClientGrant(ClientDirectory clients) : IOpenIddictServerHandler<OpenIddictServerEvents.ValidateTokenRequestContext>
         {
@@ -39,32 +40,27 @@ public static partial class GlintServerHandlers
                     return;
                 }
 
-                if (grantType != GrantTypes.ClientCredentials)
+                // A code or refresh token carries an earlier grant; the client may have been narrowed since, and then
+                // it may not hold it any longer. Hydra checks this on refresh; Glint on the code exchange too.
+                var earlier = context.Request.IsAuthorizationCodeGrantType() ? context.AuthorizationCodePrincipal
+                    : context.Request.IsRefreshTokenGrantType() ? context.RefreshTokenPrincipal
+                    : null;
+                var scopes = earlier is not null ? earlier.GetScopes() : context.Request.GetScopes();
+                var audiences = earlier is not null ? earlier.GetAudiences() : RequestedAudiences(context.Request);
+                if (earlier is null && grantType != GrantTypes.ClientCredentials)
                 {
                     return;
                 }
 
-                var allowed = ScopeStrategy.Split(client.Scope);
-                foreach (var scope in context.Request.GetScopes())
+                if (ClientGrant.FirstDisallowedScope(client, scopes) is { } scope)
                 {
-                    if (!ScopeStrategy.Allows(allowed, scope))
-                    {
-                        context.Reject(
-                            error: Errors.InvalidScope,
-                            description: $"The requested scope is invalid, unknown, or malformed. The OAuth 2.0 Client is not allowed to request scope '{scope}'.");
-                        return;
-                    }
+                    context.Reject(error: Errors.InvalidScope, description: ClientGrant.ScopeRefusal(scope));
+                    return;
                 }
 
-                foreach (var audience in RequestedAudiences(context.Request))
+                if (ClientGrant.FirstDisallowedAudience(client, audiences) is { } audience)
                 {
-                    if (client.Audience?.Contains(audience, StringComparer.Ordinal) is not true)
-                    {
-                        context.Reject(
-                            error: Errors.InvalidRequest,
-                            description: $"The request is missing a required parameter, includes an invalid parameter value, includes a parameter more than once, or is otherwise malformed. Requested audience '{audience}' has not been whitelisted by the OAuth 2.0 Client.");
-                        return;
-                    }
+                    context.Reject(error: Errors.InvalidRequest, description: ClientGrant.AudienceRefusal(audience));
                 }
             }
         }

@@ -10,6 +10,7 @@ using Glint.Login.Email;
 using Glint.Login.Totp;
 using Glint.Login.Web;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace Glint.Login.Codes;
 
@@ -35,11 +36,6 @@ public sealed class EmailLogin(
 
     public async Task<LoginOutcome> SendCodeAsync(string email, string? challenge, string ip, CancellationToken cancellationToken)
     {
-        if (!await limits.MaySendCodeAsync(email, ip, cancellationToken))
-        {
-            return new LoginOutcome.Refused("Too many codes were requested. Please wait an hour before you ask for another.");
-        }
-
         var code = RandomNumberGenerator.GetInt32(0, 1_000_000).ToString("D6", CultureInfo.InvariantCulture);
         var now = time.GetUtcNow();
         var attempt = new LoginCode
@@ -54,8 +50,17 @@ public sealed class EmailLogin(
             CodeHash = [],
         };
         attempt.CodeHash = Hash(attempt.Id, code);
-        db.LoginCodes.Add(attempt);
-        await db.SaveChangesAsync(cancellationToken);
+        await using (var hold = await limits.HoldAsync(email, ip, cancellationToken))
+        {
+            if (!await limits.MaySendCodeAsync(email, ip, cancellationToken))
+            {
+                return new LoginOutcome.Refused("Too many codes were requested. Please wait an hour before you ask for another.");
+            }
+
+            db.LoginCodes.Add(attempt);
+            await db.SaveChangesAsync(cancellationToken);
+            await hold.CommitAsync(cancellationToken);
+        }
 
         try
         {
@@ -81,27 +86,40 @@ public sealed class EmailLogin(
 
     public async Task<LoginOutcome> CheckCodeAsync(string attemptId, string? challenge, string code, string ip, CancellationToken cancellationToken)
     {
-        var attempt = await OpenAttemptAsync(attemptId, challenge, cancellationToken);
-        if (attempt is null || attempt.VerifiedAt is not null)
+        if (await EmailOfAsync(attemptId, cancellationToken) is not { } email)
         {
             return LoginOutcome.Invalid;
         }
 
-        if (!await limits.MayAttemptAsync(attempt.Email, ip, cancellationToken))
+        LoginCode? attempt;
+        await using (var hold = await limits.HoldAsync(email, ip, cancellationToken))
         {
-            return LoginOutcome.RateLimited;
-        }
+            // Read under the hold: a concurrent guess on this email has either been recorded or not started.
+            attempt = await OpenAttemptAsync(attemptId, challenge, cancellationToken);
+            if (attempt is null || attempt.VerifiedAt is not null)
+            {
+                return LoginOutcome.Invalid;
+            }
 
-        if (attempt.FailedAttempts >= options.Limits.FailuresPerCode)
-        {
-            return new LoginOutcome.Refused("This code has had too many wrong tries. Please request a new code.", StartOver: true);
-        }
+            if (!await limits.MayAttemptAsync(attempt.Email, ip, cancellationToken))
+            {
+                return LoginOutcome.RateLimited;
+            }
 
-        var normalized = new string([.. code.Where(char.IsAsciiDigit)]);
-        if (normalized.Length != 6 || !CryptographicOperations.FixedTimeEquals(Hash(attempt.Id, normalized), attempt.CodeHash))
-        {
-            attempt.FailedAttempts++;
-            return await FailAsync(attempt, ip, "That code is not right. Check the email and try again.", cancellationToken);
+            if (attempt.FailedAttempts >= options.Limits.FailuresPerCode)
+            {
+                return new LoginOutcome.Refused("This code has had too many wrong tries. Please request a new code.", StartOver: true);
+            }
+
+            var normalized = new string([.. code.Where(char.IsAsciiDigit)]);
+            if (normalized.Length != 6 || !CryptographicOperations.FixedTimeEquals(Hash(attempt.Id, normalized), attempt.CodeHash))
+            {
+                attempt.FailedAttempts++;
+                return await FailAsync(attempt, ip, "That code is not right. Check the email and try again.", hold, cancellationToken);
+            }
+
+            // A right code records nothing against the limits; registering the user is no reason to hold them.
+            await hold.CommitAsync(cancellationToken);
         }
 
         var user = await db.Users.SingleOrDefaultAsync(candidate => candidate.Email == attempt.Email, cancellationToken)
@@ -130,6 +148,12 @@ public sealed class EmailLogin(
 
     public async Task<LoginOutcome> CheckTotpAsync(string attemptId, string? challenge, string code, string ip, CancellationToken cancellationToken)
     {
+        if (await EmailOfAsync(attemptId, cancellationToken) is not { } email)
+        {
+            return LoginOutcome.Invalid;
+        }
+
+        await using var hold = await limits.HoldAsync(email, ip, cancellationToken);
         var attempt = await OpenAttemptAsync(attemptId, challenge, cancellationToken);
         if (attempt is not { VerifiedAt: not null, UserId: { } userId })
         {
@@ -144,11 +168,17 @@ public sealed class EmailLogin(
         var user = await db.Users.SingleAsync(candidate => candidate.Id == userId, cancellationToken);
         if (!totp.TryAccept(user, code))
         {
-            return await FailAsync(attempt, ip, "That authenticator code is not right, or it was already used. Enter the next code your app shows.", cancellationToken);
+            return await FailAsync(attempt, ip, "That authenticator code is not right, or it was already used. Enter the next code your app shows.", hold, cancellationToken);
         }
 
         attempt.ConsumedAt = time.GetUtcNow();
-        return await TrySaveAsync(attempt, cancellationToken) ? new LoginOutcome.LoggedIn(user, ["email", "totp"]) : LoginOutcome.Invalid;
+        if (!await TrySaveAsync(attempt, cancellationToken))
+        {
+            return LoginOutcome.Invalid;
+        }
+
+        await hold.CommitAsync(cancellationToken);
+        return new LoginOutcome.LoggedIn(user, ["email", "totp"]);
     }
 
     /// <summary>The attempt, unless it is unknown, spent, expired or belongs to another login request.</summary>
@@ -158,10 +188,17 @@ public sealed class EmailLogin(
         return attempt is { ConsumedAt: null } && attempt.Challenge == challenge && attempt.ExpiresAt > time.GetUtcNow() ? attempt : null;
     }
 
-    private async Task<LoginOutcome> FailAsync(LoginCode attempt, string ip, string message, CancellationToken cancellationToken)
+    /// <summary>Records the failure and ends the hold under which it was counted; a lost race records nothing.</summary>
+    private async Task<LoginOutcome> FailAsync(LoginCode attempt, string ip, string message, IDbContextTransaction hold, CancellationToken cancellationToken)
     {
         limits.RecordFailure(attempt.Email, ip);
-        return await TrySaveAsync(attempt, cancellationToken) ? new LoginOutcome.Refused(message) : LoginOutcome.Invalid;
+        if (!await TrySaveAsync(attempt, cancellationToken))
+        {
+            return LoginOutcome.Invalid;
+        }
+
+        await hold.CommitAsync(cancellationToken);
+        return new LoginOutcome.Refused(message);
     }
 
     private async Task<bool> TrySaveAsync(LoginCode attempt, CancellationToken cancellationToken)

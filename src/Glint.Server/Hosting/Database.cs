@@ -8,12 +8,16 @@ namespace Glint.Server.Hosting;
 /// <summary>Chooses the provider (and so the migrations assembly) from the DSN.</summary>
 public static class Database
 {
-    public static DbContextOptionsBuilder Use(DbContextOptionsBuilder options, DatabaseDsn dsn) => dsn.Kind switch
+    public static DbContextOptionsBuilder Use(DbContextOptionsBuilder options, DatabaseDsn dsn)
     {
-        DatabaseKind.Sqlite => SqliteDatabase.Use(options, dsn),
-        DatabaseKind.Postgres => PostgresDatabase.Use(options, dsn),
-        _ => throw new ArgumentOutOfRangeException(nameof(dsn), dsn.Kind, "Unknown database kind."),
-    };
+        DatabaseErrorLogging.Configure(options);
+        return dsn.Kind switch
+        {
+            DatabaseKind.Sqlite => SqliteDatabase.Use(options, dsn),
+            DatabaseKind.Postgres => PostgresDatabase.Use(options, dsn),
+            _ => throw new ArgumentOutOfRangeException(nameof(dsn), dsn.Kind, "Unknown database kind."),
+        };
+    }
 
     public static GlintDbContext Open(DatabaseDsn dsn)
     {

@@ -59,9 +59,9 @@ public abstract class BlinkDashboardFlowTests<TServer>(TServer server) : IClassF
         var subject = NewSubject();
         using var browser = new BrowserSession(server);
         var verifier = Pkce.NewVerifier();
-        var query = BrowserSession.Query(client, "read write", verifier);
+        var query = BrowserSession.Query(client, "read write offline", verifier);
 
-        // Blink's consent app: login accepted with remember and acr 2, consent grants read and offline.
+        // Blink's consent app: login accepted with remember and acr 2; the user ticks read and offline, not write.
         var loginChallenge = await browser.StartAsync(query);
         var login = await server.LoginRequestAsync(loginChallenge);
         Assert.False(login["skip"]!.GetValue<bool>());
@@ -123,10 +123,10 @@ public abstract class BlinkDashboardFlowTests<TServer>(TServer server) : IClassF
         using var browser = new BrowserSession(server);
         var blinkLogin = new { subject, remember = true, remember_for = 3600, acr = "2" };
         var blinkConsent = new { grant_scope = new[] { "read", "offline" }, grant_access_token_audience = Array.Empty<string>(), remember = true, remember_for = 3600 };
-        await browser.RunAsync(BrowserSession.Query(client, "read write", Pkce.NewVerifier()), blinkLogin, blinkConsent);
+        await browser.RunAsync(BrowserSession.Query(client, "read write offline", Pkce.NewVerifier()), blinkLogin, blinkConsent);
 
-        // Hydra compares the remembered grant with the requested scopes: read and offline do not cover write.
-        var run = await browser.RunAsync(BrowserSession.Query(client, "read", Pkce.NewVerifier()), new { subject }, blinkConsent);
+        // Hydra compares the remembered grant with the requested scopes: read and offline cover a request for both.
+        var run = await browser.RunAsync(BrowserSession.Query(client, "read offline", Pkce.NewVerifier()), new { subject }, blinkConsent);
 
         Assert.True(run.LoginRequest["skip"]!.GetValue<bool>());
         Assert.True(run.ConsentRequest["skip"]!.GetValue<bool>());
