@@ -51,7 +51,7 @@ public static class GlintHost
             kestrel.AddServerHeader = false;
         });
 
-        builder.Services.AddDbContextPool<GlintDbContext>(options => Database.Use(options, settings.Dsn).ConfigureWarnings(LogHandledRacesAtDebug));
+        builder.Services.AddDbContextPool<GlintDbContext>(options => Database.Use(options, settings.Dsn));
         if (settings.Dsn.Kind == DatabaseKind.Postgres)
         {
             // Wallet events and credential revocations reach every node through LISTEN/NOTIFY.
@@ -145,17 +145,6 @@ public static class GlintHost
 
     /// <summary>The advisory lock held while a node creates the login key ring ("glint" in ASCII).</summary>
     private const long LoginKeyRingLock = 0x676C696E74;
-
-    /// <summary>
-    /// A failed command or save is how a race handled by design looks to EF Core (two nodes inserting the same key,
-    /// a verifier redeemed twice): the code that catches it answers correctly, so EF Core's own report is only
-    /// detail. A failure nobody handles still reaches the exception handler, which logs it as an error.
-    /// </summary>
-    private static void LogHandledRacesAtDebug(Microsoft.EntityFrameworkCore.Diagnostics.WarningsConfigurationBuilder warnings) =>
-        warnings.Log(
-            (Microsoft.EntityFrameworkCore.Diagnostics.RelationalEventId.CommandError, LogLevel.Debug),
-            (Microsoft.EntityFrameworkCore.Diagnostics.CoreEventId.SaveChangesFailed, LogLevel.Debug),
-            (Microsoft.EntityFrameworkCore.Diagnostics.CoreEventId.OptimisticConcurrencyException, LogLevel.Debug));
 
     private static void Listen(Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions kestrel, string host, int port)
     {

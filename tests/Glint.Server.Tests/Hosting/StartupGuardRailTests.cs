@@ -3,11 +3,6 @@ using System.Diagnostics;
 using Glint.Data;
 using Glint.Server.Hosting;
 using Glint.Server.Tests.Infrastructure;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
-using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Glint.Server.Tests.Hosting;
 
@@ -59,20 +54,6 @@ public abstract class StartupGuardRailTests(DatabaseKind kind) : IAsyncLifetime
         await node.InitializeAsync();
         using var response = await node.Public.GetAsync("/health/ready", TestContext.Current.CancellationToken);
         Assert.True(response.IsSuccessStatusCode);
-    }
-
-    [Fact]
-    public async Task Races_handled_by_design_are_reported_by_the_database_layer_below_warning()
-    {
-        await using var node = new GlintNode(_database.Dsn);
-        await node.InitializeAsync();
-        var options = node.Services.GetRequiredService<DbContextOptions<GlintDbContext>>();
-        var warnings = options.FindExtension<CoreOptionsExtension>()!.WarningsConfiguration;
-
-        // A duplicate key lost to another node, a verifier redeemed twice: the code that catches them answers correctly.
-        Assert.Equal(LogLevel.Debug, warnings.GetLevel(RelationalEventId.CommandError));
-        Assert.Equal(LogLevel.Debug, warnings.GetLevel(CoreEventId.SaveChangesFailed));
-        Assert.Equal(LogLevel.Debug, warnings.GetLevel(CoreEventId.OptimisticConcurrencyException));
     }
 
     [Fact]
