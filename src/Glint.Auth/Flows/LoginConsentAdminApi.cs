@@ -264,14 +264,7 @@ public static class LoginConsentAdminApi
             return (new T(), null);
         }
 
-        try
-        {
-            return (await JsonSerializer.DeserializeAsync<T>(http.Request.Body, HydraJson.Options, http.RequestAborted) ?? new T(), null);
-        }
-        catch (JsonException exception)
-        {
-            return (null, HydraError.Malformed("Unable to decode the request body: " + exception.Message));
-        }
+        return await HydraJsonBody.ReadAsync<T>(http.Request);
     }
 
     private static async Task<JsonNode?> ClientNodeAsync(ClientDirectory clients, OAuthFlow flow, CancellationToken cancellationToken) =>
