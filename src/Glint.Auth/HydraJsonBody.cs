@@ -22,10 +22,20 @@ public static partial class HydraJsonBody
     /// <summary>The body as <typeparamref name="T"/>, or the error to send. A body over the endpoint's size limit throws, as Kestrel does.</summary>
     public static async Task<(T? Value, IResult? Error)> ReadAsync<T>(HttpRequest request) where T : class
     {
+        // The whole body is in memory either way (a JsonDocument holds it); the endpoint's body limit bounds it.
+        using var buffer = new MemoryStream();
+        await request.Body.CopyToAsync(buffer, request.HttpContext.RequestAborted);
+        var bytes = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
+        if (!System.Text.Unicode.Utf8.IsValid(bytes.Span))
+        {
+            // JsonDocument checks UTF-8 only when a string is read, which would fail deep inside the serializer.
+            return (null, HydraError.Malformed(Prefix + "the body is not valid UTF-8."));
+        }
+
         JsonDocument document;
         try
         {
-            document = await JsonDocument.ParseAsync(request.Body, DocumentOptions, request.HttpContext.RequestAborted);
+            document = JsonDocument.Parse(bytes, DocumentOptions);
         }
         catch (JsonException exception)
         {

@@ -139,8 +139,9 @@ public static class SessionAuthApi
                     ? json.ToDictionary(pair => pair.Key, pair => pair.Value is JsonValue value && value.TryGetValue<string>(out var text) ? text : null)
                     : null;
             }
-            catch (JsonException)
+            catch (Exception exception) when (exception is JsonException or InvalidOperationException)
             {
+                // Not JSON, or a string that is not UTF-8 (found only when it is read).
                 fields = null;
             }
         }

@@ -64,6 +64,15 @@ public sealed class MalformedRequestGuard(RequestDelegate next, RequestLimits li
             }
         }
 
-        await next(context);
+        try
+        {
+            await next(context);
+        }
+        catch (BadHttpRequestException bad) when (!context.Response.HasStarted)
+        {
+            // A body that turned out too large (chunked) or broken while an endpoint read it: the client's mistake,
+            // answered here rather than logged as a server error.
+            await RequestRefusal.WriteAsync(context, bad.StatusCode, RequestRefusal.Describe(bad.StatusCode, limit));
+        }
     }
 }
