@@ -12,7 +12,7 @@ public sealed class MalformedRequestGuard(RequestDelegate next, RequestLimits li
 {
     /// <summary>ASP.NET Core's form reader rules (FormOptions defaults), as the refusal states them.</summary>
     private const string FormRules =
-        "The form body cannot be read: it must be application/x-www-form-urlencoded with at most 1024 fields, " +
+        "The form body cannot be read: it must be a well-formed application/x-www-form-urlencoded body with at most 1024 fields, " +
         "field names of at most 2048 characters, and valid percent-encoding without NUL characters.";
 
     public async Task InvokeAsync(HttpContext context)
@@ -52,14 +52,15 @@ public sealed class MalformedRequestGuard(RequestDelegate next, RequestLimits li
             {
                 await request.ReadFormAsync(context.RequestAborted);
             }
-            catch (InvalidDataException)
-            {
-                await RequestRefusal.WriteAsync(context, StatusCodes.Status400BadRequest, FormRules);
-                return;
-            }
             catch (BadHttpRequestException bad)
             {
                 await RequestRefusal.WriteAsync(context, bad.StatusCode, RequestRefusal.Describe(bad.StatusCode, limit));
+                return;
+            }
+            catch (Exception exception) when (exception is InvalidDataException || (exception is IOException && !context.RequestAborted.IsCancellationRequested))
+            {
+                // An IOException without an abort is a multipart body that ends before its boundary says it does.
+                await RequestRefusal.WriteAsync(context, StatusCodes.Status400BadRequest, FormRules);
                 return;
             }
         }
