@@ -10,8 +10,11 @@ namespace Glint.Auth.Clients;
 /// </summary>
 public static class ClientLimits
 {
-    /// <summary>Hydra's column for the client id is 255 characters wide.</summary>
-    public const int IdLength = 255;
+    /// <summary>The width of the client id column (Hydra's is 255).</summary>
+    public const int IdLength = 100;
+
+    /// <summary>The width of the owner column.</summary>
+    public const int OwnerLength = 400;
     public const int TextLength = 1024;
     public const int UriLength = 2048;
     public const int ListCount = 256;
@@ -30,7 +33,7 @@ public static class ClientLimits
         var problem = Text("client_id", client.ClientId, IdLength)
             ?? Text("client_name", client.ClientName, TextLength)
             ?? Text("client_secret", client.ClientSecret, TextLength)
-            ?? Text("owner", client.Owner, TextLength)
+            ?? Text("owner", client.Owner, OwnerLength)
             ?? Scope(client.Scope)
             ?? Text("policy_uri", client.PolicyUri, UriLength)
             ?? Text("tos_uri", client.TosUri, UriLength)

@@ -29,6 +29,9 @@ public static class LoginConsentAdminApi
         return routes;
     }
 
+    /// <summary>The width of the subject columns of flows and sessions.</summary>
+    private const int MaxSubjectLength = 400;
+
     private static bool LoginUsed(OAuthFlow flow) => flow.State is >= OAuthFlowState.ConsentRequested;
 
     private static bool ConsentUsed(OAuthFlow flow) => flow.State is OAuthFlowState.ConsentUsed or OAuthFlowState.ConsentRejectedUsed;
@@ -73,6 +76,11 @@ public static class LoginConsentAdminApi
         if (string.IsNullOrEmpty(accept.Subject))
         {
             return HydraError.InvalidRequest("Field 'subject' must not be empty.");
+        }
+
+        if (accept.Subject.Length > MaxSubjectLength || accept.Subject.Any(char.IsControl))
+        {
+            return HydraError.InvalidRequest($"Field 'subject' must be at most {MaxSubjectLength} characters long, without control characters.");
         }
 
         var document = FlowDocument.Parse(flow.Document);

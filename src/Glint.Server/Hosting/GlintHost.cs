@@ -177,8 +177,8 @@ public static class GlintHost
                 // A form read by an endpoint before MalformedRequestGuard could (a body without a form content type).
                 await RequestRefusal.WriteAsync(context, StatusCodes.Status400BadRequest, "The request body cannot be read as a form.");
                 return;
-            case not null when RefusedAsUnstorable(exception):
-                await RequestRefusal.WriteAsync(context, StatusCodes.Status400BadRequest, "A parameter contains a NUL character, which no parameter accepts.");
+            case not null when RefusedAsUnstorable(exception) is { } rule:
+                await RequestRefusal.WriteAsync(context, StatusCodes.Status400BadRequest, rule);
                 return;
         }
 
@@ -189,19 +189,23 @@ public static class GlintHost
     }
 
     /// <summary>
-    /// PostgreSQL cannot store or compare a NUL character (SQLSTATE 22021); a value that carries one, from a header or a
-    /// body no validator looked at, is the client's mistake, not the server's.
+    /// What PostgreSQL refused to store in a value that no validator looked at (a header, a field without a bound):
+    /// a NUL character (SQLSTATE 22021) or more characters than the column holds (22001). The client's mistake, not
+    /// the server's.
     /// </summary>
-    private static bool RefusedAsUnstorable(Exception exception)
+    private static string? RefusedAsUnstorable(Exception exception)
     {
         for (var current = exception; current is not null; current = current.InnerException)
         {
-            if (current is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.CharacterNotInRepertoire })
+            switch (current)
             {
-                return true;
+                case Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.CharacterNotInRepertoire }:
+                    return "A parameter contains a NUL character, which no parameter accepts.";
+                case Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.StringDataRightTruncation }:
+                    return "A parameter is longer than Glint stores.";
             }
         }
 
-        return false;
+        return null;
     }
 }
