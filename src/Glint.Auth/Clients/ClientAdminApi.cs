@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Glint.Data.OAuth;
 using Microsoft.AspNetCore.Builder;
@@ -30,7 +29,7 @@ public static class ClientAdminApi
 
     private static async Task<IResult> CreateAsync(HttpContext http, OpenIddictApplicationManager<OAuthClient> manager, TimeProvider time)
     {
-        var (client, error) = await ReadBodyAsync<HydraClient>(http);
+        var (client, error) = await HydraJsonBody.ReadAsync<HydraClient>(http.Request);
         if (client is null)
         {
             return error!;
@@ -84,7 +83,7 @@ public static class ClientAdminApi
             return HydraError.NotFound();
         }
 
-        var (client, error) = await ReadBodyAsync<HydraClient>(http);
+        var (client, error) = await HydraJsonBody.ReadAsync<HydraClient>(http.Request);
         return client is null ? error! : await SaveAsync(row, client, manager, time, http.RequestAborted);
     }
 
@@ -95,13 +94,13 @@ public static class ClientAdminApi
             return HydraError.NotFound();
         }
 
-        var (body, error) = await ReadBodyAsync<JsonNode>(http);
+        var (body, error) = await HydraJsonBody.ReadAsync<JsonNode>(http.Request);
         if (body is null)
         {
             return error!;
         }
 
-        HydraClient? patched;
+        JsonNode document;
         try
         {
             var operations = JsonPatch.Parse(body);
@@ -110,18 +109,17 @@ public static class ClientAdminApi
                 return HydraError.InvalidRequest($"The JSON Patch operation on '{denied.Path}' is not allowed: that field cannot be changed.");
             }
 
-            var document = ClientRecord.ToNode(ClientRecord.Read(row));
+            document = ClientRecord.ToNode(ClientRecord.Read(row));
             JsonPatch.Apply(document, operations);
-            patched = document.Deserialize<HydraClient>(HydraJson.Options);
         }
-        catch (Exception exception) when (exception is FormatException or JsonException or InvalidOperationException)
+        catch (FormatException exception)
         {
+            // JsonPatch's messages are its own, naming the operation and the rule.
             return HydraError.Malformed("Unable to apply the JSON Patch: " + exception.Message);
         }
 
-        return patched is null
-            ? HydraError.Malformed("The JSON Patch produced no client.")
-            : await SaveAsync(row, patched, manager, time, http.RequestAborted);
+        var (patched, invalid) = HydraJsonBody.Convert<HydraClient>(document);
+        return patched is null ? invalid! : await SaveAsync(row, patched, manager, time, http.RequestAborted);
     }
 
     private static async Task<IResult> SetLifespansAsync(string id, HttpContext http, OpenIddictApplicationManager<OAuthClient> manager, TimeProvider time)
@@ -131,7 +129,7 @@ public static class ClientAdminApi
             return HydraError.NotFound();
         }
 
-        var (lifespans, error) = await ReadBodyAsync<ClientLifespans>(http);
+        var (lifespans, error) = await HydraJsonBody.ReadAsync<ClientLifespans>(http.Request);
         if (lifespans is null)
         {
             return error!;
@@ -210,21 +208,6 @@ public static class ClientAdminApi
 
     private static bool IsImmutable(string path) =>
         path.TrimEnd('/').ToLowerInvariant() is "/client_id" or "/id" or "/created_at" or "/updated_at" or "/rotated_secrets" or "/rotatedsecrets";
-
-    private static async Task<(T? Value, IResult? Error)> ReadBodyAsync<T>(HttpContext http) where T : class
-    {
-        try
-        {
-            var value = await JsonSerializer.DeserializeAsync<T>(http.Request.Body, HydraJson.Options, http.RequestAborted);
-            return value is null
-                ? (null, HydraError.Malformed("Unable to decode the request body: the body must be a JSON object."))
-                : (value, null);
-        }
-        catch (JsonException exception)
-        {
-            return (null, HydraError.Malformed("Unable to decode the request body: " + exception.Message));
-        }
-    }
 
     /// <summary>Hydra rounds client timestamps to the second.</summary>
     private static DateTimeOffset Now(TimeProvider time)

@@ -23,6 +23,10 @@ public static class ClientValidator
         }
 
         Normalize(client);
+        if (ClientLimits.Check(client) is { } beyondLimits)
+        {
+            return beyondLimits;
+        }
 
         client.TokenEndpointAuthMethod ??= "client_secret_basic";
         if (!AuthMethods.Contains(client.TokenEndpointAuthMethod))
@@ -219,6 +223,12 @@ public static class ClientValidator
             if (!GoDuration.TryParse(value, out var duration))
             {
                 error = HydraError.Malformed($"Unable to decode the request body: field {name}: time: invalid duration '{value}'");
+                return value;
+            }
+
+            if (ClientLimits.Lifespan(name, duration) is { } outOfRange)
+            {
+                error = HydraError.InvalidClientMetadata(outOfRange);
                 return value;
             }
 

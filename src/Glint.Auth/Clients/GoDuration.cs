@@ -57,6 +57,12 @@ public static class GoDuration
             {
                 if (span.StartsWith(unit, StringComparison.Ordinal))
                 {
+                    if (value > long.MaxValue / nanoseconds)
+                    {
+                        // Beyond Go's range (about 292 years); also keeps the sum below decimal's own limit.
+                        return false;
+                    }
+
                     total += value * nanoseconds;
                     span = span[unit.Length..];
                     matched = true;

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace Glint.Auth.Clients;
@@ -12,7 +11,7 @@ public static class JsonPatch
 {
     public sealed record Operation(string Op, string Path, JsonNode? Value);
 
-    /// <summary>Parses a patch document; throws <see cref="JsonException"/> or <see cref="FormatException"/> on bad input.</summary>
+    /// <summary>Parses a patch document; throws <see cref="FormatException"/>, with a message for the client, on bad input.</summary>
     public static IReadOnlyList<Operation> Parse(JsonNode? body)
     {
         if (body is not JsonArray array)
@@ -23,11 +22,9 @@ public static class JsonPatch
         var operations = new List<Operation>();
         foreach (var item in array)
         {
-            if (item is not JsonObject operation ||
-                operation["op"]?.GetValue<string>() is not { } op ||
-                operation["path"]?.GetValue<string>() is not { } path)
+            if (item is not JsonObject operation || Text(operation["op"]) is not { } op || Text(operation["path"]) is not { } path)
             {
-                throw new FormatException("Each JSON Patch operation needs an op and a path.");
+                throw new FormatException("Each JSON Patch operation must be an object whose op and path are strings.");
             }
 
             operations.Add(new Operation(op, path, operation["value"]?.DeepClone()));
@@ -35,6 +32,9 @@ public static class JsonPatch
 
         return operations;
     }
+
+    private static string? Text(JsonNode? node) =>
+        node is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
 
     public static void Apply(JsonNode document, IEnumerable<Operation> operations)
     {

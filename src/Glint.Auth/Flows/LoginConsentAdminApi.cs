@@ -30,6 +30,9 @@ public static class LoginConsentAdminApi
         return routes;
     }
 
+    /// <summary>The width of the subject columns of flows and sessions.</summary>
+    private const int MaxSubjectLength = 400;
+
     private static bool LoginUsed(OAuthFlow flow) => flow.State is >= OAuthFlowState.ConsentRequested;
 
     private static bool ConsentUsed(OAuthFlow flow) => flow.State is OAuthFlowState.ConsentUsed or OAuthFlowState.ConsentRejectedUsed;
@@ -74,6 +77,11 @@ public static class LoginConsentAdminApi
         if (string.IsNullOrEmpty(accept.Subject))
         {
             return HydraError.InvalidRequest("Field 'subject' must not be empty.");
+        }
+
+        if (accept.Subject.Length > MaxSubjectLength || accept.Subject.Any(char.IsControl))
+        {
+            return HydraError.InvalidRequest($"Field 'subject' must be at most {MaxSubjectLength} characters long, without control characters.");
         }
 
         var document = FlowDocument.Parse(flow.Document);
@@ -310,14 +318,7 @@ public static class LoginConsentAdminApi
             return (new T(), null);
         }
 
-        try
-        {
-            return (await JsonSerializer.DeserializeAsync<T>(http.Request.Body, HydraJson.Options, http.RequestAborted) ?? new T(), null);
-        }
-        catch (JsonException exception)
-        {
-            return (null, HydraError.Malformed("Unable to decode the request body: " + exception.Message));
-        }
+        return await HydraJsonBody.ReadAsync<T>(http.Request);
     }
 
     private static async Task<JsonNode?> ClientNodeAsync(ClientDirectory clients, OAuthFlow flow, CancellationToken cancellationToken) =>

@@ -26,7 +26,12 @@ public static class SessionAuthApi
 
     private static async Task<IResult> RequestCodeAsync(HttpContext http, EmailLogin login)
     {
-        var body = await ReadAsync(http);
+        var (body, invalid) = await ReadAsync(http);
+        if (invalid is not null)
+        {
+            return invalid;
+        }
+
         if (EmailLogin.NormalizeEmail(body?.GetValueOrDefault("email")) is not { } email)
         {
             return Error(StatusCodes.Status422UnprocessableEntity, "invalid email");
@@ -42,7 +47,12 @@ public static class SessionAuthApi
 
     private static async Task<IResult> LoginAsync(HttpContext http, EmailLogin login, SessionTokenStore sessions)
     {
-        var body = await ReadAsync(http);
+        var (body, invalid) = await ReadAsync(http);
+        if (invalid is not null)
+        {
+            return invalid;
+        }
+
         if (body?.GetValueOrDefault("emailLoginId") is not { Length: > 0 } attempt || body.GetValueOrDefault("code") is not { Length: > 0 } code)
         {
             return Error(StatusCodes.Status422UnprocessableEntity, "missing input");
@@ -66,7 +76,12 @@ public static class SessionAuthApi
 
     private static async Task<IResult> ValidateTotpAsync(HttpContext http, EmailLogin login, SessionTokenStore sessions)
     {
-        var body = await ReadAsync(http);
+        var (body, invalid) = await ReadAsync(http);
+        if (invalid is not null)
+        {
+            return invalid;
+        }
+
         if (body?.GetValueOrDefault("totpCode") is not { Length: > 0 } code || body.GetValueOrDefault("authToken") is not { Length: > 0 } token)
         {
             return Error(StatusCodes.Status422UnprocessableEntity, "missing input");
@@ -104,24 +119,41 @@ public static class SessionAuthApi
 
     private static string Ip(HttpContext http) => http.Connection.RemoteIpAddress?.ToString() ?? "";
 
-    /// <summary>The body's string fields, from JSON or a form; null when it is neither.</summary>
-    private static async Task<Dictionary<string, string?>?> ReadAsync(HttpContext http)
+    /// <summary>The fields these endpoints read; a control character in one is refused (PostgreSQL cannot even store a NUL).</summary>
+    private static readonly string[] Fields = ["email", "emailLoginId", "code", "totpCode", "authToken"];
+
+    /// <summary>The body's string fields, from JSON or a form; null when it is neither. Forms were read and checked by the host already.</summary>
+    private static async Task<(Dictionary<string, string?>? Fields, IResult? Error)> ReadAsync(HttpContext http)
     {
+        Dictionary<string, string?>? fields;
         if (http.Request.HasFormContentType)
         {
             var form = await http.Request.ReadFormAsync(http.RequestAborted);
-            return form.ToDictionary(pair => pair.Key, pair => (string?)pair.Value.ToString());
+            fields = form.ToDictionary(pair => pair.Key, pair => (string?)pair.Value.ToString());
+        }
+        else
+        {
+            try
+            {
+                fields = await JsonSerializer.DeserializeAsync<JsonNode>(http.Request.Body, cancellationToken: http.RequestAborted) is JsonObject json
+                    ? json.ToDictionary(pair => pair.Key, pair => pair.Value is JsonValue value && value.TryGetValue<string>(out var text) ? text : null)
+                    : null;
+            }
+            catch (Exception exception) when (exception is JsonException or InvalidOperationException)
+            {
+                // Not JSON, or a string that is not UTF-8 (found only when it is read).
+                fields = null;
+            }
         }
 
-        try
+        foreach (var name in Fields)
         {
-            return await JsonSerializer.DeserializeAsync<JsonObject>(http.Request.Body, cancellationToken: http.RequestAborted) is { } json
-                ? json.ToDictionary(pair => pair.Key, pair => pair.Value is JsonValue value && value.TryGetValue<string>(out var text) ? text : null)
-                : null;
+            if (fields?.GetValueOrDefault(name) is { } value && value.Any(char.IsControl))
+            {
+                return (null, Error(StatusCodes.Status400BadRequest, $"{name} must not contain control characters"));
+            }
         }
-        catch (JsonException)
-        {
-            return null;
-        }
+
+        return (fields, null);
     }
 }

@@ -42,6 +42,8 @@ public static class ConfigurationKeys
     public const string MailFrom = "courier:smtp:from_address";
     public const string LightningNetwork = "lightning:network";
     public const string TrustedProxies = "serve:trusted_proxies";
+    public const string FormBodyLimit = "serve:request_limits:form_body";
+    public const string AdminBodyLimit = "serve:request_limits:admin_body";
     public const string RevocationBound = "api:revocation_bound";
     public const string LogFormat = "log:format";
     public const string LogLevel = "log:level";
@@ -81,6 +83,8 @@ public static class ConfigurationKeys
         [MailFrom] = ["COURIER_SMTP_FROM_ADDRESS", "GLINT_SMTP_FROM"],
         [LightningNetwork] = ["GLINT_LIGHTNING_NETWORK"],
         [TrustedProxies] = ["GLINT_TRUSTED_PROXIES"],
+        [FormBodyLimit] = ["GLINT_REQUEST_LIMITS_FORM_BODY"],
+        [AdminBodyLimit] = ["GLINT_REQUEST_LIMITS_ADMIN_BODY"],
         [RevocationBound] = ["GLINT_API_REVOCATION_BOUND"],
         [LogFormat] = ["LOG_FORMAT", "GLINT_LOG_FORMAT"],
         [LogLevel] = ["LOG_LEVEL", "GLINT_LOG_LEVEL"],

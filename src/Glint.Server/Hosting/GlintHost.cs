@@ -11,9 +11,11 @@ using Glint.Data.Postgres;
 using Glint.Data.Secrets;
 using Glint.Login;
 using Glint.Server.Health;
+using Glint.Server.Requests;
 using Glint.Wallet;
 using Glint.Wallet.Lightning;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.HttpOverrides;
 using OpenTelemetry.Metrics;
 
@@ -49,6 +51,8 @@ public static class GlintHost
             Listen(kestrel, settings.PublicHost, settings.PublicPort);
             Listen(kestrel, settings.AdminHost, settings.AdminPort);
             kestrel.AddServerHeader = false;
+            // Each endpoint sets its own, smaller limit (MalformedRequestGuard; GraphQL its own); this is the cap for the rest.
+            kestrel.Limits.MaxRequestBodySize = RequestLimits.ServerBodyBytes;
         });
 
         builder.Services.AddDbContextPool<GlintDbContext>(options => Database.Use(options, settings.Dsn));
@@ -110,6 +114,7 @@ public static class GlintHost
         }
 
         app.UseMiddleware<PortSurfaces>(settings.AdminPort);
+        app.UseMiddleware<MalformedRequestGuard>(settings.RequestLimits);
         app.UseWebSockets();
         app.UseRouting();
         app.UseGlintOAuthProtocol();
@@ -181,16 +186,52 @@ public static class GlintHost
         logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
     }
 
-    /// <summary>Never a stack trace: the error is logged and the client gets Hydra's generic error body.</summary>
+    /// <summary>
+    /// Never a stack trace, never an exception's message: a request the server could not read is refused in its
+    /// protocol's format (see <see cref="RequestRefusal"/>); anything else is logged and gets Hydra's generic error body.
+    /// </summary>
     private static async Task WriteServerErrorAsync(HttpContext context)
     {
         var exception = context.Features.Get<IExceptionHandlerFeature>()?.Error;
-        var status = exception is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError;
-        context.Response.StatusCode = status;
+        switch (exception)
+        {
+            case BadHttpRequestException bad:
+                await RequestRefusal.WriteAsync(context, bad.StatusCode,
+                    RequestRefusal.Describe(bad.StatusCode, context.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize));
+                return;
+            case InvalidDataException:
+                // A form read by an endpoint before MalformedRequestGuard could (a body without a form content type).
+                await RequestRefusal.WriteAsync(context, StatusCodes.Status400BadRequest, "The request body cannot be read as a form.");
+                return;
+            case not null when RefusedAsUnstorable(exception) is { } rule:
+                await RequestRefusal.WriteAsync(context, StatusCodes.Status400BadRequest, rule);
+                return;
+        }
+
+        context.Response.StatusCode = StatusCodes.Status500InternalServerError;
         context.Response.ContentType = "application/json; charset=utf-8";
-        var body = status == StatusCodes.Status500InternalServerError
-            ? new { error = "An internal server error occurred, please contact the system administrator", error_description = "" }
-            : new { error = "The request was malformed or contained invalid parameters", error_description = exception?.Message ?? "" };
+        var body = new { error = "An internal server error occurred, please contact the system administrator", error_description = "" };
         await JsonSerializer.SerializeAsync(context.Response.Body, body, cancellationToken: context.RequestAborted);
+    }
+
+    /// <summary>
+    /// What PostgreSQL refused to store in a value that no validator looked at (a header, a field without a bound):
+    /// a NUL character (SQLSTATE 22021) or more characters than the column holds (22001). The client's mistake, not
+    /// the server's.
+    /// </summary>
+    private static string? RefusedAsUnstorable(Exception exception)
+    {
+        for (var current = exception; current is not null; current = current.InnerException)
+        {
+            switch (current)
+            {
+                case Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.CharacterNotInRepertoire }:
+                    return "A parameter contains a NUL character, which no parameter accepts.";
+                case Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.StringDataRightTruncation }:
+                    return "A parameter is longer than Glint stores.";
+            }
+        }
+
+        return null;
     }
 }

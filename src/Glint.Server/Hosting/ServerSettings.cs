@@ -5,6 +5,7 @@ using Glint.Auth.Clients;
 using Glint.Data;
 using Glint.Data.Secrets;
 using Glint.Login;
+using Glint.Server.Requests;
 
 namespace Glint.Server.Hosting;
 
@@ -42,6 +43,9 @@ public sealed class ServerSettings
     /// <summary>The built-in login, consent and account pages.</summary>
     public required LoginOptions Login { get; init; }
     public required bool JsonLogs { get; init; }
+
+    /// <summary>The request body limits per kind of endpoint.</summary>
+    public RequestLimits RequestLimits { get; init; } = new();
 
     /// <summary>The fixed BTC/USD price of the default price provider (<c>price.btc_usd</c>, US dollars per bitcoin).</summary>
     public required Ledger.BtcUsdPrice Price { get; init; }
@@ -112,6 +116,7 @@ public sealed class ServerSettings
             Development = development,
             AcceptIssuerChange = config.GetValue<bool>(ConfigurationKeys.AcceptIssuerChange),
             TrustedProxies = ReadProxies(config),
+            RequestLimits = ReadRequestLimits(config),
             Price = ReadPrice(config),
             LightningNetwork = ReadLightningNetwork(config),
             JsonLogs = !string.Equals(config[ConfigurationKeys.LogFormat], "text", StringComparison.OrdinalIgnoreCase),
@@ -162,6 +167,31 @@ public sealed class ServerSettings
             FailuresPerIp = Count(config, ConfigurationKeys.LoginFailuresPerIp, defaults.FailuresPerIp),
             FailuresPerCode = Count(config, ConfigurationKeys.LoginFailuresPerCode, defaults.FailuresPerCode),
         };
+    }
+
+    /// <summary>The body limits may be raised (large client documents, signed request objects) or lowered, never turned off.</summary>
+    private static RequestLimits ReadRequestLimits(IConfiguration config)
+    {
+        var defaults = new RequestLimits();
+        return new RequestLimits
+        {
+            FormBodyBytes = Bytes(config, ConfigurationKeys.FormBodyLimit, defaults.FormBodyBytes),
+            AdminBodyBytes = Bytes(config, ConfigurationKeys.AdminBodyLimit, defaults.AdminBodyBytes),
+        };
+    }
+
+    private static long Bytes(IConfiguration config, string key, long fallback)
+    {
+        var text = config[key];
+        if (text is null)
+        {
+            return fallback;
+        }
+
+        // 1 KB to 1 GB: below that no request fits, above it one request could hold a node's memory.
+        return long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var bytes) && bytes is >= 1024 and <= 1024 * 1024 * 1024
+            ? bytes
+            : throw new SettingsException($"{key.Replace(':', '.')} must be a number of bytes between 1024 and 1073741824, not '{text}'.");
     }
 
     /// <summary>Where this process reaches its own admin port: a wildcard listener is reached on loopback.</summary>

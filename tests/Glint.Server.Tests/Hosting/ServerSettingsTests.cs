@@ -127,6 +127,9 @@ public sealed class ServerSettingsTests
     [InlineData(ConfigurationKeys.LoginCodesPerIp, "0")]
     [InlineData(ConfigurationKeys.LoginFailuresPerCode, "-1")]
     [InlineData(ConfigurationKeys.LoginCodesPerEmail, "many")]
+    [InlineData(ConfigurationKeys.FormBodyLimit, "1000")]
+    [InlineData(ConfigurationKeys.AdminBodyLimit, "2GB")]
+    [InlineData(ConfigurationKeys.AdminBodyLimit, "2147483648")]
     public void BadValues_AreRefused(string key, string value) =>
         Assert.Throws<SettingsException>(() => Read(new() { [key] = value }));
 
@@ -145,6 +148,17 @@ public sealed class ServerSettingsTests
 
         Assert.Equal((2, 1000, 7, 50, 5), (limits.CodesPerEmail, limits.CodesPerIp, limits.FailuresPerIdentifier, limits.FailuresPerIp, limits.FailuresPerCode));
         Assert.Equal(new Glint.Login.LoginLimits().CodesPerIpWindow, limits.CodesPerIpWindow);
+    }
+
+    [Fact]
+    public void RequestBodyLimits_Default_AndAreConfigurable()
+    {
+        var defaults = Read([]).RequestLimits;
+        Assert.Equal((65536L, 1048576L), (defaults.FormBodyBytes, defaults.AdminBodyBytes));
+
+        var limits = Read(new() { [ConfigurationKeys.FormBodyLimit] = "4096" }, new Hashtable { ["GLINT_REQUEST_LIMITS_ADMIN_BODY"] = "5000000" }).RequestLimits;
+
+        Assert.Equal((4096L, 5000000L), (limits.FormBodyBytes, limits.AdminBodyBytes));
     }
 
     [Fact]
