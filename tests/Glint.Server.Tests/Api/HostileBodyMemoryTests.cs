@@ -5,15 +5,11 @@ using Glint.Server.Tests.Infrastructure;
 
 namespace Glint.Server.Tests.Api;
 
-/// <summary>Measures the process's memory, so it runs with no other test beside it.</summary>
-[CollectionDefinition(nameof(MemoryMeasurement), DisableParallelization = true)]
-public sealed class MemoryMeasurement;
-
 /// <summary>
 /// Sixteen anonymous 25 MB bodies at once are refused without the server holding them: the process (the server runs
 /// in the test's own process) grows less than 100 MB above where it was. Half announce their length, half are chunked.
 /// </summary>
-[Collection(nameof(MemoryMeasurement))]
+[Collection(MemoryMeasured.Name)]
 public abstract class HostileBodyMemoryTests<TServer>(TServer server) : IClassFixture<TServer> where TServer : GlintServerFixture
 {
     private const int Senders = 16;
@@ -24,39 +20,15 @@ public abstract class HostileBodyMemoryTests<TServer>(TServer server) : IClassFi
     public async Task SixteenConcurrent25MbBodies_AreRefusedWithinTheMemoryBound()
     {
         await server.DataAsync(null, "query { globals { network } }"); // everything the first request loads is loaded
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        var baselineKb = Status("VmRSS");
-        var peakResets = TryResetPeak();
+        var (baselineKb, peakResets) = ProcessMemory.Baseline();
 
         var responses = await Task.WhenAll(Enumerable.Range(0, Senders).Select(i => RawGraphQLPost.SendAsync(server, BodyBytes, chunked: i % 2 == 1)));
 
-        var afterKb = peakResets ? Status("VmHWM") : Status("VmRSS");
+        var afterKb = ProcessMemory.PeakKb(peakResets);
         Assert.All(responses, response => Assert.Equal(413, response.Status));
         Assert.True(afterKb - baselineKb < AllowedGrowthKb,
             $"the process grew from {baselineKb / 1024} MB to {afterKb / 1024} MB{(peakResets ? " at its peak" : "")}");
         await server.DataAsync(null, "query { globals { network } }");
-    }
-
-    /// <summary>A <c>/proc/self/status</c> figure, in kB.</summary>
-    private static long Status(string name)
-    {
-        var line = File.ReadLines("/proc/self/status").First(line => line.StartsWith(name + ":", StringComparison.Ordinal));
-        return long.Parse(line[(name.Length + 1)..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
-    }
-
-    /// <summary>Resets the kernel's record of peak memory (VmHWM), so that it measures this test alone; false where not permitted.</summary>
-    private static bool TryResetPeak()
-    {
-        try
-        {
-            File.WriteAllText("/proc/self/clear_refs", "5");
-            return true;
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-        {
-            return false;
-        }
     }
 }
 

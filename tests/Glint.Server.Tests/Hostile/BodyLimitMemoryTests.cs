@@ -3,13 +3,6 @@ using Glint.Server.Tests.Infrastructure;
 
 namespace Glint.Server.Tests.Hostile;
 
-/// <summary>Measures the test process's memory, so nothing else may run beside it.</summary>
-[CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class MemoryMeasured
-{
-    public const string Name = "memory bound";
-}
-
 /// <summary>
 /// Concurrent oversized bodies are refused before they are read: the server runs in this process, so its resident
 /// memory (<c>/proc/self/status</c>) must stay within 100 MB of what it was before they arrived.
@@ -27,14 +20,11 @@ public abstract class BodyLimitMemoryTests<TServer>(TServer server) : IClassFixt
         var json = Encoding.ASCII.GetBytes("{\"client_name\":\"" + new string('x', 25 * 1024 * 1024) + "\"}");
         var form = Encoding.ASCII.GetBytes("grant_type=client_credentials&scope=" + new string('x', 25 * 1024 * 1024));
         await SendAllAsync(json, form, 1);
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        var baseline = StatusKb("VmRSS");
-        var peakResets = TryResetPeak();
+        var (baseline, peakResets) = ProcessMemory.Baseline();
 
         var responses = await SendAllAsync(json, form, Concurrent);
 
-        var peak = peakResets ? StatusKb("VmHWM") : StatusKb("VmRSS");
+        var peak = ProcessMemory.PeakKb(peakResets);
         Assert.All(responses, response =>
         {
             Assert.True(response.Status == 413, response.Describe());
@@ -52,30 +42,6 @@ public abstract class BodyLimitMemoryTests<TServer>(TServer server) : IClassFixt
             RawHttp.SendAsync(server.PublicPort, "POST", "/oauth2/token", "application/x-www-form-urlencoded", form,
                 [new("Authorization", "Basic " + Convert.ToBase64String(Encoding.ASCII.GetBytes("someone:secret")))]),
         }));
-
-    private static long StatusKb(string field)
-    {
-        var line = File.ReadLines("/proc/self/status").First(l => l.StartsWith(field + ":", StringComparison.Ordinal));
-        return long.Parse(line[(field.Length + 1)..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
-    }
-
-    /// <summary>Writing 5 to clear_refs resets the peak (VmHWM) to the current resident size (Linux 4.0 and later).</summary>
-    private static bool TryResetPeak()
-    {
-        try
-        {
-            File.WriteAllText("/proc/self/clear_refs", "5");
-            return true;
-        }
-        catch (IOException)
-        {
-            return false;
-        }
-        catch (UnauthorizedAccessException)
-        {
-            return false;
-        }
-    }
 }
 
 public sealed class SqliteBodyLimitMemoryTests(SqliteServerFixture server) : BodyLimitMemoryTests<SqliteServerFixture>(server);
