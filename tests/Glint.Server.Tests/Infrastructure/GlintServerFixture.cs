@@ -39,8 +39,29 @@ public abstract class GlintServerFixture : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         Dsn = await CreateDatabaseAsync();
-        PublicPort = FreePort();
-        AdminPort = FreePort();
+        // A free port can be taken by another test between the probe and Kestrel's bind: pick again and retry.
+        for (var attempt = 1; ; attempt++)
+        {
+            PublicPort = FreePort();
+            AdminPort = FreePort();
+            _app = await GlintHost.BuildAsync(GlintConfiguration.Build(Flags(), new Hashtable(), AppContext.BaseDirectory));
+            try
+            {
+                await _app.StartAsync();
+                break;
+            }
+            catch (IOException bind) when (attempt < 5 && bind.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+            {
+                await _app.DisposeAsync();
+            }
+        }
+
+        Public = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{PublicPort}") };
+        Admin = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{AdminPort}") };
+    }
+
+    private Dictionary<string, string?> Flags()
+    {
         var flags = new Dictionary<string, string?>
         {
             [ConfigurationKeys.Dsn] = Dsn,
@@ -54,10 +75,7 @@ public abstract class GlintServerFixture : IAsyncLifetime
             flags[key] = value;
         }
 
-        _app = await GlintHost.BuildAsync(GlintConfiguration.Build(flags, new Hashtable(), AppContext.BaseDirectory));
-        await _app.StartAsync();
-        Public = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{PublicPort}") };
-        Admin = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{AdminPort}") };
+        return flags;
     }
 
     public async ValueTask DisposeAsync()
