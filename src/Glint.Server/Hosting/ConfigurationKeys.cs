@@ -38,6 +38,8 @@ public static class ConfigurationKeys
     public const string LoginFailuresPerEmail = "login:limits:failures_per_email";
     public const string LoginFailuresPerIp = "login:limits:failures_per_ip";
     public const string LoginFailuresPerCode = "login:limits:failures_per_code";
+    public const string GraphQLBodyLimit = "api:limits:body_bytes";
+    public const string GraphQLWebSocketMessageLimit = "api:limits:websocket_message_bytes";
     public const string SmtpUri = "courier:smtp:connection_uri";
     public const string MailFrom = "courier:smtp:from_address";
     public const string LightningNetwork = "lightning:network";
@@ -85,6 +87,8 @@ public static class ConfigurationKeys
         [TrustedProxies] = ["GLINT_TRUSTED_PROXIES"],
         [FormBodyLimit] = ["GLINT_REQUEST_LIMITS_FORM_BODY"],
         [AdminBodyLimit] = ["GLINT_REQUEST_LIMITS_ADMIN_BODY"],
+        [GraphQLBodyLimit] = ["GLINT_API_LIMITS_BODY_BYTES"],
+        [GraphQLWebSocketMessageLimit] = ["GLINT_API_LIMITS_WEBSOCKET_MESSAGE_BYTES"],
         [RevocationBound] = ["GLINT_API_REVOCATION_BOUND"],
         [LogFormat] = ["LOG_FORMAT", "GLINT_LOG_FORMAT"],
         [LogLevel] = ["LOG_LEVEL", "GLINT_LOG_LEVEL"],

@@ -1,6 +1,7 @@
 using System.Collections;
 using Glint.Data;
 using Glint.Server.Hosting;
+using Microsoft.Extensions.Configuration;
 
 namespace Glint.Server.Tests.Hosting;
 
@@ -159,6 +160,20 @@ public sealed class ServerSettingsTests
         var limits = Read(new() { [ConfigurationKeys.FormBodyLimit] = "4096" }, new Hashtable { ["GLINT_REQUEST_LIMITS_ADMIN_BODY"] = "5000000" }).RequestLimits;
 
         Assert.Equal((4096L, 5000000L), (limits.FormBodyBytes, limits.AdminBodyBytes));
+    }
+
+    [Fact]
+    public void GraphQLBodyLimits_ComeFromTheEnvironment_IntoTheApiSection()
+    {
+        var config = GlintConfiguration.Build(new Dictionary<string, string?>(), new Hashtable
+        {
+            ["GLINT_API_LIMITS_BODY_BYTES"] = "2048",
+            ["GLINT_API_LIMITS_WEBSOCKET_MESSAGE_BYTES"] = "4096",
+        }, Path.GetTempPath());
+
+        var limits = config.GetSection("api:limits").Get<Glint.Api.GraphQLLimits>()!;
+
+        Assert.Equal((2048, 4096), (limits.BodyBytes, limits.WebSocketMessageBytes));
     }
 
     [Fact]
