@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Glint.Data;
 using Glint.Server.Hosting;
@@ -108,6 +109,36 @@ public abstract class NodesAgreeTests(DatabaseKind kind, int nodes) : IAsyncLife
             Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
             Assert.StartsWith(Issuer + "/login?login_challenge=", response.Headers.Location!.ToString(), StringComparison.Ordinal);
         }
+    }
+
+    [Fact]
+    public async Task A_burst_of_code_requests_spread_over_the_nodes_sends_exactly_the_limits()
+    {
+        // Forty requests at once, round robin over the nodes, as a load balancer spreads an attacker's burst; all come
+        // from 127.0.0.1. One email first (4 codes per email), then forty emails (16 codes per address in all).
+        var email = $"burst-{Guid.NewGuid():N}@example.com";
+        Assert.Equal(4, await BurstAsync(_ => email));
+        Assert.Equal(16 - 4, await BurstAsync(i => $"burst-{i}-{Guid.NewGuid():N}@example.com"));
+
+        await using var db = Database.Open(DatabaseDsn.Parse(_database.Dsn));
+        Assert.Equal(4, await db.LoginCodes.CountAsync(code => code.Email == email, TestContext.Current.CancellationToken));
+        Assert.Equal(16, await db.LoginCodes.CountAsync(TestContext.Current.CancellationToken));
+    }
+
+    /// <summary>Forty code requests released at once over the nodes; how many were sent a code.</summary>
+    private async Task<int> BurstAsync(Func<int, string> email)
+    {
+        using var start = new SemaphoreSlim(0);
+        var requests = Enumerable.Range(0, 40).Select(async i =>
+        {
+            await start.WaitAsync();
+            using var response = await _nodes[i % _nodes.Length].Public.PostAsJsonAsync("/auth/email/code", new { email = email(i) });
+            return response.StatusCode;
+        }).ToList();
+        start.Release(40);
+        var statuses = await Task.WhenAll(requests);
+        Assert.All(statuses, status => Assert.True(status is HttpStatusCode.OK or HttpStatusCode.BadRequest or HttpStatusCode.TooManyRequests, $"unexpected {status}"));
+        return statuses.Count(status => status == HttpStatusCode.OK);
     }
 
     [Fact]
