@@ -75,7 +75,19 @@ public static class AuthServiceCollectionExtensions
                 {
                     options.CodeChallengeMethods.Clear();
                     options.CodeChallengeMethods.Add(OpenIddict.Abstractions.OpenIddictConstants.CodeChallengeMethods.Sha256);
+
+                    // Clients authenticate with a secret or as public clients; client assertions are not supported
+                    // (no client has keys registered to check one against), so they are not advertised either.
+                    options.ClientAuthenticationMethods.Remove(OpenIddict.Abstractions.OpenIddictConstants.ClientAuthenticationMethods.PrivateKeyJwt);
+
+                    // Tokens that leave the server carry the issuer verbatim; those OpenIddict writes for itself
+                    // carry its normalised form. Both are Glint's own.
+                    options.TokenValidationParameters.ValidIssuers =
+                        [settings.IssuerIdentifier, settings.Issuer.AbsoluteUri, settings.Issuer.AbsoluteUri.TrimEnd('/')];
                 });
+
+                // What clients may ask for: discovery's scopes_supported (the consent page describes each).
+                server.RegisterScopes(ScopeStrategy.Requestable);
                 if (settings.PkceEnforced)
                 {
                     server.RequireProofKeyForCodeExchange();

@@ -5,6 +5,12 @@ public sealed class AuthSettings
 {
     public required Uri Issuer { get; init; }
 
+    /// <summary>
+    /// The issuer exactly as configured, announced as discovery's <c>issuer</c> and in every <c>iss</c>, as Hydra does:
+    /// relying parties compare it as a string, so <c>http://host:4444</c> must not become <c>http://host:4444/</c>.
+    /// </summary>
+    public string IssuerIdentifier => Issuer.OriginalString;
+
     /// <summary>True when the issuer is plain http, which start-up allows only on loopback or in dev mode.</summary>
     public bool AllowHttp { get; init; }
 

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore;
+using OpenIddict.Abstractions;
 using OpenIddict.Server;
 using OpenIddict.Server.AspNetCore;
 
@@ -28,6 +29,53 @@ public static partial class GlintServerHandlers
             {
                 context.BaseUri = settings.PublicBase;
                 context.RequestUri = new Uri(settings.PublicBase, (request.Path.Value ?? "").TrimStart('/') + request.QueryString.Value);
+            }
+
+            return ValueTask.CompletedTask;
+        }
+    }
+
+    /// <summary>
+    /// Discovery's <c>issuer</c> is the configured string verbatim (OpenIddict writes the normalised URI, with a
+    /// trailing slash a relying party that pins the issuer does not expect).
+    /// </summary>
+    public sealed class AnnounceIssuerInDiscovery(AuthSettings settings) : IOpenIddictServerHandler<OpenIddictServerEvents.ApplyConfigurationResponseContext>
+    {
+        public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
+            OpenIddictServerHandlerDescriptor.CreateBuilder<OpenIddictServerEvents.ApplyConfigurationResponseContext>()
+                .UseSingletonHandler<AnnounceIssuerInDiscovery>()
+                .SetOrder(int.MinValue + 50_000)
+                .SetType(OpenIddictServerHandlerType.Custom)
+                .Build();
+
+        public ValueTask HandleAsync(OpenIddictServerEvents.ApplyConfigurationResponseContext context)
+        {
+            ArgumentNullException.ThrowIfNull(context);
+            if (string.IsNullOrEmpty(context.Response.Error))
+            {
+                context.Response[OpenIddictConstants.Metadata.Issuer] = settings.IssuerIdentifier;
+            }
+
+            return ValueTask.CompletedTask;
+        }
+    }
+
+    /// <summary>The RFC 9207 <c>iss</c> of authorization responses, verbatim too; OpenIddict leaves one already set.</summary>
+    public sealed class AnnounceIssuerInAuthorizationResponse(AuthSettings settings) : IOpenIddictServerHandler<OpenIddictServerEvents.ApplyAuthorizationResponseContext>
+    {
+        public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
+            OpenIddictServerHandlerDescriptor.CreateBuilder<OpenIddictServerEvents.ApplyAuthorizationResponseContext>()
+                .UseSingletonHandler<AnnounceIssuerInAuthorizationResponse>()
+                .SetOrder(OpenIddictServerHandlers.Authentication.AttachIssuer.Descriptor.Order - 1)
+                .SetType(OpenIddictServerHandlerType.Custom)
+                .Build();
+
+        public ValueTask HandleAsync(OpenIddictServerEvents.ApplyAuthorizationResponseContext context)
+        {
+            ArgumentNullException.ThrowIfNull(context);
+            if (!string.IsNullOrEmpty(context.RedirectUri))
+            {
+                context.Response.Iss = settings.IssuerIdentifier;
             }
 
             return ValueTask.CompletedTask;

@@ -1,6 +1,9 @@
+using System.Security.Claims;
 using Glint.Auth.Clients;
 using Microsoft.IdentityModel.Tokens;
+using OpenIddict.Abstractions;
 using OpenIddict.Server;
+using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace Glint.Auth.OAuth2;
 
@@ -99,6 +102,94 @@ public static partial class GlintServerHandlers
                 if (!string.IsNullOrEmpty(context.Token))
                 {
                     context.Token = TokenPrefix.Strip(context.Token);
+                }
+
+                return ValueTask.CompletedTask;
+            }
+        }
+
+        /// <summary>
+        /// ID tokens and JWT access tokens leave the server, so they carry only public claims, with the configured
+        /// issuer verbatim. OpenIddict would copy its private <c>oi_*</c> claims (token and consent ids, presenters,
+        /// dates) into them, which relying parties then pass on as user claims. A JWT access token's <c>jti</c> is its
+        /// token entry's id, which <see cref="FindJwtAccessTokenEntry"/> reads back so revocation still reaches it.
+        /// Everything else follows OpenIddict's own JWT format.
+        /// </summary>
+        public sealed class IssueJwtWithoutEngineClaims(AuthSettings settings) : IOpenIddictServerHandler<OpenIddictServerEvents.GenerateTokenContext>
+        {
+            public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
+                OpenIddictServerHandlerDescriptor.CreateBuilder<OpenIddictServerEvents.GenerateTokenContext>()
+                    .UseSingletonHandler<IssueJwtWithoutEngineClaims>()
+                    .SetOrder(OpenIddictServerHandlers.Protection.GenerateIdentityModelToken.Descriptor.Order - 500)
+                    .SetType(OpenIddictServerHandlerType.Custom)
+                    .Build();
+
+            public ValueTask HandleAsync(OpenIddictServerEvents.GenerateTokenContext context)
+            {
+                ArgumentNullException.ThrowIfNull(context);
+                var access = context.TokenType == TokenTypeIdentifiers.AccessToken;
+                if (!string.IsNullOrEmpty(context.Token) || context.IsReferenceToken ||
+                    !(access || context.TokenType == TokenTypeIdentifiers.IdentityToken))
+                {
+                    return ValueTask.CompletedTask;
+                }
+
+                var principal = context.Principal.Clone(claim => !claim.Type.StartsWith("oi_", StringComparison.Ordinal));
+                var claims = new Dictionary<string, object>(StringComparer.Ordinal);
+                var audiences = context.Principal.GetAudiences();
+                if (audiences.Length > 0)
+                {
+                    claims[Claims.Audience] = audiences.Length == 1 ? audiences[0] : audiences.ToArray();
+                }
+
+                if (access)
+                {
+                    var scopes = context.Principal.GetScopes();
+                    if (scopes.Length > 0)
+                    {
+                        claims[Claims.Scope] = string.Join(' ', scopes);
+                    }
+
+                    claims[Claims.JwtId] = context.Principal.GetTokenId() ?? Guid.NewGuid().ToString();
+                }
+
+                context.Token = context.SecurityTokenHandler.CreateToken(new SecurityTokenDescriptor
+                {
+                    Claims = claims,
+                    EncryptingCredentials = context.EncryptionCredentials,
+                    Expires = context.Principal.GetExpirationDate()?.UtcDateTime,
+                    IssuedAt = context.Principal.GetCreationDate()?.UtcDateTime,
+                    Issuer = settings.IssuerIdentifier,
+                    SigningCredentials = context.SigningCredentials,
+                    Subject = (ClaimsIdentity)principal.Identity!,
+                    // An ID token is a plain JWT (OpenID Connect Core §2); an access token is typed (RFC 9068).
+                    TokenType = access ? JsonWebTokenTypes.AccessToken : "JWT",
+                });
+                return ValueTask.CompletedTask;
+            }
+        }
+
+        /// <summary>
+        /// A JWT access token names its token entry by <c>jti</c> rather than OpenIddict's private claim; before
+        /// OpenIddict restores the entry (revocation, consent), the id is put back where OpenIddict looks for it.
+        /// </summary>
+        public sealed class FindJwtAccessTokenEntry : IOpenIddictServerHandler<OpenIddictServerEvents.ValidateTokenContext>
+        {
+            public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
+                OpenIddictServerHandlerDescriptor.CreateBuilder<OpenIddictServerEvents.ValidateTokenContext>()
+                    .UseSingletonHandler<FindJwtAccessTokenEntry>()
+                    .SetOrder(OpenIddictServerHandlers.Protection.RestoreTokenEntryProperties.Descriptor.Order - 500)
+                    .SetType(OpenIddictServerHandlerType.Custom)
+                    .Build();
+
+            public ValueTask HandleAsync(OpenIddictServerEvents.ValidateTokenContext context)
+            {
+                ArgumentNullException.ThrowIfNull(context);
+                if (context.Principal is { } principal && string.IsNullOrEmpty(principal.GetTokenId()) &&
+                    principal.HasTokenType(TokenTypeIdentifiers.AccessToken) &&
+                    principal.GetClaim(Claims.JwtId) is { Length: > 0 } entryId)
+                {
+                    principal.SetTokenId(entryId);
                 }
 
                 return ValueTask.CompletedTask;

@@ -12,6 +12,15 @@ public static partial class GlintServerHandlers
     public static ImmutableArray<OpenIddictServerHandlerDescriptor> All { get; } =
     [
         UseIssuerAsBaseUri.Descriptor,
+        AnnounceIssuerInDiscovery.Descriptor,
+        AnnounceIssuerInAuthorizationResponse.Descriptor,
+        DropErrorUriFrom<OpenIddictServerEvents.ApplyAuthorizationResponseContext>(),
+        DropErrorUriFrom<OpenIddictServerEvents.ApplyTokenResponseContext>(),
+        DropErrorUriFrom<OpenIddictServerEvents.ApplyRevocationResponseContext>(),
+        DropErrorUriFrom<OpenIddictServerEvents.ApplyUserInfoResponseContext>(),
+        DropErrorUriFrom<OpenIddictServerEvents.ApplyEndSessionResponseContext>(),
+        DropErrorUriFrom<OpenIddictServerEvents.ApplyConfigurationResponseContext>(),
+        DropErrorUriFrom<OpenIddictServerEvents.ApplyJsonWebKeySetResponseContext>(),
         EnforceRegisteredAuthMethod.TokenDescriptor,
         EnforceRegisteredAuthMethod.RevocationDescriptor,
         Authorization.ValidateAgainstClient.Descriptor,
@@ -22,7 +31,10 @@ public static partial class GlintServerHandlers
         Protection.ChooseAccessTokenFormat.Descriptor,
         Protection.SignReferenceTokensWithHmac.Descriptor,
         Protection.PrefixReferenceToken.Descriptor,
+        Protection.IssueJwtWithoutEngineClaims.Descriptor,
+        Protection.FindJwtAccessTokenEntry.Descriptor,
         Protection.StripTokenPrefix.Descriptor,
+        WriteUserinfoErrorBody.Descriptor,
         Revocation.RequireOwnToken.Descriptor,
         Revocation.AcknowledgeUnknownTokens.Descriptor,
     ];

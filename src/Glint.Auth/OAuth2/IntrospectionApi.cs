@@ -69,7 +69,7 @@ public static class IntrospectionApi
         IssuedAt = token.IssuedAt?.ToUnixTimeSeconds(),
         NotBefore = token.IssuedAt?.ToUnixTimeSeconds(),
         Audience = token.Audiences.IsDefault ? [] : [.. token.Audiences],
-        Issuer = settings.Issuer.AbsoluteUri,
+        Issuer = settings.IssuerIdentifier,
         TokenUse = token.IsRefreshToken ? TokenTypeHints.RefreshToken : TokenTypeHints.AccessToken,
         Extra = token.Extra is { Length: > 0 } extra ? System.Text.Json.Nodes.JsonNode.Parse(extra) : null,
     };

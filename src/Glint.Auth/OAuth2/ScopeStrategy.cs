@@ -6,6 +6,9 @@ namespace Glint.Auth.OAuth2;
 /// </summary>
 public static class ScopeStrategy
 {
+    /// <summary>The scopes clients may request, as discovery announces them: OpenID's, both names of the refresh scope, and the wallet API's.</summary>
+    public static readonly string[] Requestable = ["openid", "offline", "offline_access", "email", "profile", "read", "write", "receive"];
+
     public static bool Allows(IEnumerable<string> granted, string needle)
     {
         foreach (var matcher in granted)

@@ -39,7 +39,7 @@ public static class UserinfoApi
         var claims = new JsonObject
         {
             [Claims.Subject] = principal.GetClaim(Claims.Subject),
-            [Claims.Issuer] = settings.Issuer.AbsoluteUri,
+            [Claims.Issuer] = settings.IssuerIdentifier,
             [Claims.Audience] = new JsonArray(JsonValue.Create(clientId)),
         };
 

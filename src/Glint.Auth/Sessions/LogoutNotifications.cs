@@ -55,7 +55,7 @@ public sealed partial class LogoutNotifications(
             if (client.FrontchannelLogoutUri is { Length: > 0 } frontChannelUri)
             {
                 frontChannel.Add(client.FrontchannelLogoutSessionRequired
-                    ? QueryHelpers.AddQueryString(frontChannelUri, new Dictionary<string, string?> { ["iss"] = settings.Issuer.AbsoluteUri, ["sid"] = sessionId })
+                    ? QueryHelpers.AddQueryString(frontChannelUri, new Dictionary<string, string?> { ["iss"] = settings.IssuerIdentifier, ["sid"] = sessionId })
                     : frontChannelUri);
             }
         }
@@ -71,7 +71,7 @@ public sealed partial class LogoutNotifications(
         var now = time.GetUtcNow().UtcDateTime;
         return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
         {
-            Issuer = settings.Issuer.AbsoluteUri,
+            Issuer = settings.IssuerIdentifier,
             Audience = clientId,
             IssuedAt = now,
             NotBefore = now,

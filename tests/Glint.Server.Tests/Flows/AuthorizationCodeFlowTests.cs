@@ -104,15 +104,19 @@ public abstract class AuthorizationCodeFlowTests<TServer>(TServer server) : ICla
         var tokens = await server.TokensAsync(client, run);
         var idToken = JwtPayload(tokens["id_token"]!.GetValue<string>());
 
+        // RFC 9207: the authorization response names the issuer exactly as discovery does.
+        Assert.Equal($"http://127.0.0.1:{server.PublicPort}", run.Callback.Value("iss"));
+        Assert.Null(run.Callback.Value("error_uri"));
         Assert.Equal(subject, idToken["sub"]!.GetValue<string>());
         Assert.Equal([client.Id], Strings(idToken["aud"]));
-        Assert.Equal($"http://127.0.0.1:{server.PublicPort}/", idToken["iss"]!.GetValue<string>());
+        Assert.Equal($"http://127.0.0.1:{server.PublicPort}", idToken["iss"]!.GetValue<string>());
         Assert.Equal(query["nonce"], idToken["nonce"]!.GetValue<string>());
         Assert.InRange(idToken["auth_time"]!.GetValue<long>(), before - 1, DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 1);
         Assert.Equal("2", idToken["acr"]!.GetValue<string>());
         Assert.Equal(["pwd", "otp"], Strings(idToken["amr"]));
         Assert.Equal(run.LoginRequest["session_id"]!.GetValue<string>(), idToken["sid"]!.GetValue<string>());
         Assert.Equal("a@example.com", idToken["email"]!.GetValue<string>());
+        Assert.DoesNotContain(idToken.AsObject(), claim => claim.Key.StartsWith("oi_", StringComparison.Ordinal));
     }
 
     [Fact]

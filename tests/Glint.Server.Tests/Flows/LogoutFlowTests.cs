@@ -148,7 +148,7 @@ public abstract class LogoutFlowTests<TServer>(TServer server) : IClassFixture<T
 
         Assert.Equal(HttpStatusCode.OK, done.StatusCode);
         Assert.Equal("text/html", done.Content.Headers.ContentType?.MediaType);
-        Assert.Contains($"src=\"http://127.0.0.1:9999/front-logout?iss={Uri.EscapeDataString($"http://127.0.0.1:{server.PublicPort}/")}&amp;sid={sid}\"", page, StringComparison.Ordinal);
+        Assert.Contains($"src=\"http://127.0.0.1:9999/front-logout?iss={Uri.EscapeDataString($"http://127.0.0.1:{server.PublicPort}")}&amp;sid={sid}\"", page, StringComparison.Ordinal);
         Assert.DoesNotContain("other-front-logout", page, StringComparison.Ordinal);
         Assert.Contains(WebUtility.HtmlEncode($"{PostLogoutUri}?state=front-state-1"), page, StringComparison.Ordinal);
     }

@@ -27,12 +27,19 @@ public abstract class UserinfoFlowTests<TServer>(TServer server) : IClassFixture
         return (client, subject, await server.TokensAsync(client, run));
     }
 
+    /// <summary>RFC 6750 §3.1: a token that was sent but is not usable gets <c>invalid_token</c> in the challenge and the body.</summary>
     private static async Task AssertUnauthorizedAsync(HttpResponseMessage response)
     {
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         var challenge = Assert.Single(response.Headers.WwwAuthenticate);
         Assert.Equal("Bearer", challenge.Scheme);
-        Assert.DoesNotContain("\"sub\"", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.StartsWith("error=\"invalid_token\", error_description=\"", challenge.Parameter, StringComparison.Ordinal);
+        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.Equal("invalid_token", body["error"]!.GetValue<string>());
+        Assert.False(string.IsNullOrEmpty(body["error_description"]!.GetValue<string>()));
+        Assert.Null(body["error_uri"]);
+        Assert.Null(body["sub"]);
+        Assert.StartsWith("application/json", response.Content.Headers.ContentType!.ToString(), StringComparison.Ordinal);
     }
 
     [Theory]
@@ -50,7 +57,7 @@ public abstract class UserinfoFlowTests<TServer>(TServer server) : IClassFixture
         Assert.Equal("+15550100", body["phone"]!.GetValue<string>());
         Assert.Equal("""{"a":1}""", body["nested"]!.ToJsonString());
         Assert.Contains(client.Id, Strings(body["aud"]));
-        Assert.Equal($"http://127.0.0.1:{server.PublicPort}/", body["iss"]!.GetValue<string>());
+        Assert.Equal($"http://127.0.0.1:{server.PublicPort}", body["iss"]!.GetValue<string>());
         Assert.Equal("2", body["acr"]!.GetValue<string>());
         Assert.Equal(["pwd"], Strings(body["amr"]));
         Assert.NotNull(body["auth_time"]);
@@ -101,7 +108,15 @@ public abstract class UserinfoFlowTests<TServer>(TServer server) : IClassFixture
     {
         using var response = await server.Public.GetAsync("/userinfo");
 
-        await AssertUnauthorizedAsync(response);
+        // RFC 6750 §3.1: no error code in the challenge when no credentials were sent; the body says what is missing.
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        var challenge = Assert.Single(response.Headers.WwwAuthenticate);
+        Assert.Equal("Bearer", challenge.Scheme);
+        Assert.Null(challenge.Parameter);
+        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.Equal("request_unauthorized", body["error"]!.GetValue<string>());
+        Assert.Contains("access token", body["error_description"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Null(body["error_uri"]);
     }
 
     [Fact]

@@ -67,7 +67,7 @@ public abstract class NodesAgreeTests(DatabaseKind kind, int nodes) : IAsyncLife
         foreach (var node in _nodes)
         {
             var document = JsonNode.Parse(await node.Public.GetStringAsync("/.well-known/openid-configuration", TestContext.Current.CancellationToken))!.AsObject();
-            Assert.Equal(Issuer + "/", document["issuer"]!.GetValue<string>());
+            Assert.Equal(Issuer, document["issuer"]!.GetValue<string>());
             foreach (var field in (string[])["authorization_endpoint", "token_endpoint", "userinfo_endpoint", "jwks_uri", "revocation_endpoint", "end_session_endpoint"])
             {
                 Assert.StartsWith(Issuer + "/", document[field]!.GetValue<string>(), StringComparison.Ordinal);

@@ -100,6 +100,17 @@ public sealed class ServerSettingsTests
         Assert.False(settings.Auth.AllowHttp);
     }
 
+    [Theory]
+    [InlineData("https://auth.example.com")]
+    [InlineData("https://auth.example.com/")]
+    [InlineData("https://auth.example.com/hydra")]
+    public void Issuer_IsAnnouncedExactlyAsConfigured(string issuer)
+    {
+        var settings = Read(new() { [ConfigurationKeys.Issuer] = issuer });
+        Assert.Equal(issuer, settings.Auth.IssuerIdentifier);
+        Assert.EndsWith("/", settings.Auth.PublicBase.AbsoluteUri, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void MissingSecret_BeyondLoopback_IsRefused()
     {

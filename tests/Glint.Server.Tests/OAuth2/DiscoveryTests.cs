@@ -12,11 +12,30 @@ public abstract class DiscoveryTests<TServer>(TServer server) : IClassFixture<TS
     public async Task Discovery_AdvertisesIssuerAndEndpoints(string path)
     {
         var document = JsonNode.Parse(await server.Public.GetStringAsync(path))!;
-        Assert.Equal($"http://127.0.0.1:{server.PublicPort}/", document["issuer"]!.GetValue<string>());
+        Assert.Equal($"http://127.0.0.1:{server.PublicPort}", document["issuer"]!.GetValue<string>());
         Assert.Equal($"http://127.0.0.1:{server.PublicPort}/oauth2/token", document["token_endpoint"]!.GetValue<string>());
         Assert.Equal($"http://127.0.0.1:{server.PublicPort}/oauth2/revoke", document["revocation_endpoint"]!.GetValue<string>());
         Assert.Equal($"http://127.0.0.1:{server.PublicPort}/.well-known/jwks.json", document["jwks_uri"]!.GetValue<string>());
         Assert.Contains("client_credentials", document["grant_types_supported"]!.AsArray().Select(v => v!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task Discovery_ScopesSupported_ListsTheScopesClientsMayRequest()
+    {
+        var document = JsonNode.Parse(await server.Public.GetStringAsync("/.well-known/openid-configuration"))!;
+        var scopes = document["scopes_supported"]!.AsArray().Select(v => v!.GetValue<string>()).ToHashSet();
+        Assert.Superset(new HashSet<string> { "openid", "offline", "offline_access", "email", "profile", "read", "write", "receive" }, scopes);
+    }
+
+    [Theory]
+    [InlineData("token_endpoint_auth_methods_supported")]
+    [InlineData("revocation_endpoint_auth_methods_supported")]
+    public async Task Discovery_DoesNotAdvertiseClientAssertions(string field)
+    {
+        var document = JsonNode.Parse(await server.Public.GetStringAsync("/.well-known/openid-configuration"))!;
+        var methods = document[field]!.AsArray().Select(v => v!.GetValue<string>()).ToArray();
+        Assert.Contains("client_secret_basic", methods);
+        Assert.DoesNotContain("private_key_jwt", methods);
     }
 
     [Fact]

@@ -46,7 +46,7 @@ public abstract class IntrospectionAndRevocationTests<TServer>(TServer server) :
         Assert.Equal("read write", body["scope"]!.GetValue<string>());
         Assert.Equal("Bearer", body["token_type"]!.GetValue<string>());
         Assert.Equal("access_token", body["token_use"]!.GetValue<string>());
-        Assert.Equal($"http://127.0.0.1:{server.PublicPort}/", body["iss"]!.GetValue<string>());
+        Assert.Equal($"http://127.0.0.1:{server.PublicPort}", body["iss"]!.GetValue<string>());
         Assert.Empty(body["aud"]!.AsArray());
         var iat = body["iat"]!.GetValue<long>();
         Assert.Equal(iat, body["nbf"]!.GetValue<long>());

@@ -122,7 +122,9 @@ public abstract class TokenEndpointTests<TServer>(TServer server) : IClassFixtur
         using var response = await server.TokenAsync(client["client_id"]!.GetValue<string>(), client["client_secret"]!.GetValue<string>(), form);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal(error, (await response.ReadJsonAsync())["error"]!.GetValue<string>());
+        var body = await response.ReadJsonAsync();
+        Assert.Equal(error, body["error"]!.GetValue<string>());
+        Assert.Null(body["error_uri"]);
     }
 
     [Fact]
@@ -185,8 +187,14 @@ public abstract class TokenEndpointTests<TServer>(TServer server) : IClassFixtur
         Assert.Equal("RS256", header["alg"]!.GetValue<string>());
         Assert.Contains(header["kid"]!.GetValue<string>(), jwks["keys"]!.AsArray().Select(k => k!["kid"]!.GetValue<string>()));
         Assert.Equal(client["client_id"]!.GetValue<string>(), payload["sub"]!.GetValue<string>());
-        Assert.Equal($"http://127.0.0.1:{server.PublicPort}/", payload["iss"]!.GetValue<string>());
-        Assert.True((await server.IntrospectAsync(token))["active"]!.GetValue<bool>());
+        Assert.Equal($"http://127.0.0.1:{server.PublicPort}", payload["iss"]!.GetValue<string>());
+        Assert.Equal("at+jwt", header["typ"]!.GetValue<string>());
+        Assert.False(string.IsNullOrEmpty(payload["jti"]!.GetValue<string>()));
+        Assert.DoesNotContain(payload.AsObject(), claim => claim.Key.StartsWith("oi_", StringComparison.Ordinal));
+        var introspection = await server.IntrospectAsync(token);
+        Assert.True(introspection["active"]!.GetValue<bool>());
+        Assert.Equal($"http://127.0.0.1:{server.PublicPort}", introspection["iss"]!.GetValue<string>());
+        Assert.DoesNotContain(introspection, claim => claim.Key.StartsWith("oi_", StringComparison.Ordinal));
     }
 
     private static string Pad(string base64Url)

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, describe, it } from 'node:test';
 import * as client from 'openid-client';
+import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { deleteClientQuietly, introspect, issuer, publicUrl, scopes } from './helpers.js';
 import { Browser, authorize, createAuthCodeClient, expectStep, step } from './flow.js';
 
@@ -162,6 +163,10 @@ describe('openid-client: authorization code flow with PKCE', () => {
     assert.equal(typeof tokens.refresh_token, 'string', 'offline_access was granted, so a refresh token is due');
     const claims = tokens.claims();
     assert.equal(claims.iss, issuer);
+    assert.deepEqual(Object.keys(claims).filter((name) => name.startsWith('oi_')), [], 'no engine-private claims in the ID token');
+    // A resource server pinning the issuer string, as jose's jwtVerify does, accepts the ID token.
+    const jwks = createRemoteJWKSet(new URL(config.serverMetadata().jwks_uri));
+    await jwtVerify(tokens.id_token, jwks, { issuer: publicUrl, audience: c.client_id });
     assert.equal(claims.sub, subject);
     assert.equal(claims.nonce, nonce);
     assert.ok([claims.aud].flat().includes(c.client_id), `aud: ${JSON.stringify(claims.aud)}`);

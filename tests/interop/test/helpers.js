@@ -15,8 +15,8 @@ function requiredUrl(name) {
 export const publicUrl = requiredUrl('GLINT_PUBLIC_URL');
 /** Admin port base URL, without a trailing slash, e.g. http://127.0.0.1:4445 */
 export const adminUrl = requiredUrl('GLINT_ADMIN_URL');
-/** Glint's issuer: the public URL with a trailing slash, as Hydra publishes it. */
-export const issuer = `${publicUrl}/`;
+/** Glint's issuer: the configured URL verbatim (the server runs with the default, the public URL), as Hydra publishes it. */
+export const issuer = publicUrl;
 
 /** The Hydra SDK's admin API, pointed at Glint's admin port. */
 export const hydra = new OAuth2Api(new Configuration({ basePath: adminUrl }));

@@ -35,6 +35,36 @@ describe('openid-client discovery', () => {
     assert.equal(metadata.jwks_uri, `${publicUrl}/.well-known/jwks.json`);
     assert.ok(metadata.grant_types_supported?.includes('client_credentials'), `grant_types_supported: ${metadata.grant_types_supported}`);
   });
+
+  it('announces the issuer verbatim, the requestable scopes, and no client assertions', async () => {
+    const response = await fetch(`${publicUrl}/.well-known/openid-configuration`);
+    const metadata = await response.json();
+    assert.equal(metadata.issuer, publicUrl, 'the configured issuer, without a trailing slash added');
+    for (const scope of ['openid', 'offline', 'offline_access', 'read', 'write', 'receive']) {
+      assert.ok(metadata.scopes_supported.includes(scope), `scopes_supported: ${metadata.scopes_supported}`);
+    }
+    assert.ok(!metadata.token_endpoint_auth_methods_supported.includes('private_key_jwt'));
+  });
+});
+
+describe('userinfo errors (RFC 6750)', () => {
+  it('no token: 401 with a bare Bearer challenge and a JSON error', async () => {
+    const response = await fetch(`${publicUrl}/userinfo`);
+    assert.equal(response.status, 401);
+    assert.equal(response.headers.get('www-authenticate'), 'Bearer');
+    const body = await response.json();
+    assert.equal(body.error, 'request_unauthorized');
+    assert.equal(body.error_uri, undefined);
+  });
+
+  it('an unusable token: 401 invalid_token in the challenge and the body', async () => {
+    const response = await fetch(`${publicUrl}/userinfo`, { headers: { authorization: 'Bearer glint_at_not-a-token' } });
+    assert.equal(response.status, 401);
+    assert.match(response.headers.get('www-authenticate') ?? '', /^Bearer error="invalid_token", error_description="/);
+    const body = await response.json();
+    assert.equal(body.error, 'invalid_token');
+    assert.equal(body.error_uri, undefined);
+  });
 });
 
 for (const strategy of ['opaque', 'jwt']) {
@@ -74,6 +104,7 @@ for (const strategy of ['opaque', 'jwt']) {
           assert.deepEqual(payload.scope.split(' '), payload.scp, 'scope and scp must agree');
         }
         assert.equal(typeof payload.jti, 'string');
+        assert.deepEqual(Object.keys(payload).filter((name) => name.startsWith('oi_')), [], 'no engine-private claims');
       }
 
       const active = await introspect(accessToken);
