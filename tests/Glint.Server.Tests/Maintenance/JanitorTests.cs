@@ -7,6 +7,7 @@ using Glint.Server.Maintenance;
 using Glint.Server.Tests.Cli;
 using Glint.Server.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
