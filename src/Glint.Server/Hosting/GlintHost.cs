@@ -77,7 +77,7 @@ public static class GlintHost
         if (settings.JanitorInterval is { } interval)
         {
             builder.Services.AddHostedService(provider => new Maintenance.JanitorService(
-                provider.GetRequiredService<IServiceScopeFactory>(), settings.RowLifetimes, interval,
+                provider.GetRequiredService<IServiceScopeFactory>(), settings.Dsn, settings.RowLifetimes, interval,
                 provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<ILogger<Maintenance.JanitorService>>()));
         }
 

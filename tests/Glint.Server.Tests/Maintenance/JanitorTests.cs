@@ -104,31 +104,40 @@ public abstract class JanitorTests<TServer>(TServer server) : IClassFixture<TSer
     }
 
     [Fact]
-    public async Task InProcessJanitor_RunsEachInterval()
+    public async Task InProcessJanitor_RunsEachInterval_AndSkipsATurnWhileAnotherNodesPassRuns()
     {
         var now = DateTimeOffset.UtcNow;
         var dead = await AddSessionTokenAsync(now, expiresAt: now.AddHours(-1));
         var live = await AddSessionTokenAsync(now, expiresAt: now.AddHours(1));
+        var dsn = DatabaseDsn.Parse(server.Dsn);
         var clock = new FakeTimeProvider(now);
+        var log = new PassLog();
         var services = new ServiceCollection();
-        services.AddDbContext<GlintDbContext>(options => Database.Use(options, DatabaseDsn.Parse(server.Dsn)));
+        services.AddDbContext<GlintDbContext>(options => Database.Use(options, dsn));
         await using var provider = services.BuildServiceProvider();
-        using var janitor = new JanitorService(provider.GetRequiredService<IServiceScopeFactory>(), Lifetimes, TimeSpan.FromMinutes(5), clock,
-            Microsoft.Extensions.Logging.Abstractions.NullLogger<JanitorService>.Instance);
+        using var janitor = new JanitorService(provider.GetRequiredService<IServiceScopeFactory>(), dsn, Lifetimes, TimeSpan.FromMinutes(5), clock, log);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(60));
         await janitor.StartAsync(TestContext.Current.CancellationToken);
         try
         {
-            Assert.Contains(dead, await RemainingAsync());
-            clock.Advance(TimeSpan.FromMinutes(5));
-            // The pass runs on the timer's thread; wait for it, not for a length of time.
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-            timeout.CancelAfter(TimeSpan.FromSeconds(30));
-            while ((await RemainingAsync()).Contains(dead))
+            if (dsn.Kind == DatabaseKind.Postgres)
             {
-                await Task.Delay(50, timeout.Token);
+                // Another node's pass holds the lock: this node's turn is skipped and the row stays.
+                await using (await Database.LockAsync(dsn, JanitorService.PassLock, timeout.Token))
+                {
+                    clock.Advance(TimeSpan.FromMinutes(5));
+                    await log.Skipped.Task.WaitAsync(timeout.Token);
+                }
+
+                Assert.Contains(dead, await RemainingAsync());
             }
 
-            Assert.Contains(live, await RemainingAsync());
+            clock.Advance(TimeSpan.FromMinutes(5));
+            await log.Passed.Task.WaitAsync(timeout.Token);
+            var remaining = await RemainingAsync();
+            Assert.DoesNotContain(dead, remaining);
+            Assert.Contains(live, remaining);
         }
         finally
         {
@@ -318,6 +327,35 @@ public abstract class JanitorTests<TServer>(TServer server) : IClassFixture<TSer
     }
 
     private static string Id() => Guid.NewGuid().ToString("N");
+}
+
+/// <summary>The janitor service's log, signalling its first skipped and its first finished pass.</summary>
+internal sealed class PassLog : Microsoft.Extensions.Logging.ILogger<JanitorService>
+{
+    public TaskCompletionSource Skipped { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public TaskCompletionSource Passed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+    public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
+
+    public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+    {
+        var message = formatter(state, exception);
+        if (message.Contains("skipped", StringComparison.Ordinal))
+        {
+            Skipped.TrySetResult();
+        }
+        else if (message.Contains("deleted", StringComparison.Ordinal))
+        {
+            Passed.TrySetResult();
+        }
+        else if (exception is not null)
+        {
+            Passed.TrySetException(exception);
+        }
+    }
 }
 
 public sealed class SqliteJanitorTests(SqliteServerFixture server) : JanitorTests<SqliteServerFixture>(server);
