@@ -52,6 +52,7 @@ public static class GlintCommandLine
         var graphql = new Command("graphql", "The GraphQL API");
         graphql.Subcommands.Add(schema);
         root.Subcommands.Add(graphql);
+        root.Subcommands.Add(JanitorCommand.Build());
 
         foreach (var command in WalletCommands.Build(DsnOption).Concat(Glint.Cli.ApiCommands.Build()))
         {

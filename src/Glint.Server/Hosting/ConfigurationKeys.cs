@@ -49,6 +49,7 @@ public static class ConfigurationKeys
     public const string RevocationBound = "api:revocation_bound";
     public const string LogFormat = "log:format";
     public const string LogLevel = "log:level";
+    public const string JanitorInterval = "janitor:interval";
 
     /// <summary>Environment variables per key, lowest precedence first.</summary>
     public static readonly IReadOnlyDictionary<string, string[]> EnvironmentVariables = new Dictionary<string, string[]>
@@ -92,5 +93,6 @@ public static class ConfigurationKeys
         [RevocationBound] = ["GLINT_API_REVOCATION_BOUND"],
         [LogFormat] = ["LOG_FORMAT", "GLINT_LOG_FORMAT"],
         [LogLevel] = ["LOG_LEVEL", "GLINT_LOG_LEVEL"],
+        [JanitorInterval] = ["GLINT_JANITOR_INTERVAL"],
     };
 }

@@ -85,6 +85,39 @@ public static class Database
     }
 
     /// <summary>
+    /// Takes a PostgreSQL session advisory lock if no other session holds it, until disposed; null if another does. For
+    /// work that one node at a time is enough to do, where the others may simply skip their turn. SQLite serves one
+    /// process: the lock is always free.
+    /// </summary>
+    public static async Task<IAsyncDisposable?> TryLockAsync(DatabaseDsn dsn, long key, CancellationToken cancellationToken)
+    {
+        if (dsn.Kind != DatabaseKind.Postgres)
+        {
+            return new AdvisoryLock(null, key);
+        }
+
+        var connection = new Npgsql.NpgsqlConnection(PostgresDatabase.ConnectionString(dsn));
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            await using var command = new Npgsql.NpgsqlCommand("SELECT pg_try_advisory_lock(@key)", connection);
+            command.Parameters.AddWithValue("key", key);
+            if (await command.ExecuteScalarAsync(cancellationToken) is true)
+            {
+                return new AdvisoryLock(connection, key);
+            }
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+
+        await connection.DisposeAsync();
+        return null;
+    }
+
+    /// <summary>
     /// Unlocks explicitly: a pooled connection goes back to the pool still holding its session's locks.
     /// </summary>
     private sealed class AdvisoryLock(Npgsql.NpgsqlConnection? connection, long key) : IAsyncDisposable

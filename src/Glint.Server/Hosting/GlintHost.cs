@@ -74,6 +74,13 @@ public static class GlintHost
             // globals.network tells apps which network this server's invoices are for, unless the operator says otherwise.
             builder.Services.PostConfigure<GlintApiOptions>(options => options.Network = node.Network.Name);
         }
+        if (settings.JanitorInterval is { } interval)
+        {
+            builder.Services.AddHostedService(provider => new Maintenance.JanitorService(
+                provider.GetRequiredService<IServiceScopeFactory>(), settings.Dsn, settings.RowLifetimes, interval,
+                provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<ILogger<Maintenance.JanitorService>>()));
+        }
+
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddAspNetCoreInstrumentation().AddPrometheusExporter());
 
         var app = builder.Build();

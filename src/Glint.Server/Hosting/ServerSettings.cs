@@ -53,6 +53,15 @@ public sealed class ServerSettings
     /// <summary>The network of the invoices Glint issues and pays (<c>lightning.network</c>: bc, tb, tbs or bcrt; regtest by default).</summary>
     public required Lightning.Bolt11.Bolt11Network LightningNetwork { get; init; }
 
+    /// <summary>How often this node deletes expired and dead rows (<c>janitor.interval</c>); null: never (the default).</summary>
+    public TimeSpan? JanitorInterval { get; init; }
+
+    /// <summary>How long the server's rows stay useful, which the janitor must respect.</summary>
+    public Maintenance.RowLifetimes RowLifetimes => new(Auth.FlowLifetime, new[]
+    {
+        Login.Limits.CodesPerEmailWindow, Login.Limits.CodesPerIpWindow, Login.Limits.FailuresPerIdentifierWindow, Login.Limits.FailuresPerIpWindow,
+    }.Max());
+
     public static ServerSettings Read(IConfiguration config)
     {
         var dev = config.GetValue<bool>(ConfigurationKeys.Dev);
@@ -119,6 +128,7 @@ public sealed class ServerSettings
             RequestLimits = ReadRequestLimits(config),
             Price = ReadPrice(config),
             LightningNetwork = ReadLightningNetwork(config),
+            JanitorInterval = config[ConfigurationKeys.JanitorInterval] is null ? null : Duration(config, ConfigurationKeys.JanitorInterval, TimeSpan.Zero),
             JsonLogs = !string.Equals(config[ConfigurationKeys.LogFormat], "text", StringComparison.OrdinalIgnoreCase),
             Login = new LoginOptions
             {
