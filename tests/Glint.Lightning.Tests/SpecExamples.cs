@@ -1,8 +1,8 @@
 namespace Glint.Lightning.Tests;
 
 /// <summary>
-/// The examples of <c>shared/reference/bolt11-payment-encoding.md</c> beside the repository, read at test time: each
-/// one is a quoted heading followed by the invoice. Those after "Examples of Invalid Invoices" are the invalid ones.
+/// The examples of the BOLT 11 specification, kept as test data in <c>TestData/bolt11-examples.tsv</c>: whether the
+/// specification lists it as valid or invalid, its title, and the invoice.
 /// </summary>
 internal static class SpecExamples
 {
@@ -19,44 +19,22 @@ internal static class SpecExamples
     public static Example Titled(string start) =>
         Valid.Concat(Invalid).Single(example => example.Title.StartsWith(start, StringComparison.Ordinal));
 
+    /// <summary>The specification's examples (section, title, invoice), kept in the repository as test data.</summary>
     private static (List<Example>, List<Example>) Read()
     {
-        var lines = File.ReadAllLines(SpecPath());
         List<Example> valid = [], invalid = [];
-        var inInvalid = false;
-        for (var i = 0; i < lines.Length; i++)
+        foreach (var line in File.ReadLines(Path.Combine(AppContext.BaseDirectory, "TestData", "bolt11-examples.tsv")))
         {
-            if (lines[i].StartsWith("# Examples of Invalid Invoices", StringComparison.Ordinal))
-            {
-                inInvalid = true;
-            }
-
-            if (!lines[i].StartsWith("> #", StringComparison.Ordinal))
+            if (line.StartsWith('#') || line.Length == 0)
             {
                 continue;
             }
 
-            var title = lines[i].TrimStart('>', ' ', '#');
-            // The invoice is the next line with content (one example lost its quote marker).
-            var invoice = lines.Skip(i + 1).Select(line => line.TrimStart('>').Trim()).First(line => line.Length > 0);
-            (inInvalid ? invalid : valid).Add(new Example(title, invoice));
+            var fields = line.Split('\t');
+            (fields[0] == "invalid" ? invalid : valid).Add(new Example(fields[1], fields[2]));
         }
 
         return (valid, invalid);
-    }
-
-    private static string SpecPath()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Glint.slnx")))
-        {
-            directory = directory.Parent;
-        }
-
-        Assert.True(directory is not null, $"No Glint.slnx above {AppContext.BaseDirectory}: cannot find the repository root.");
-        var path = Path.GetFullPath(Path.Combine(directory.FullName, "..", "shared", "reference", "bolt11-payment-encoding.md"));
-        Assert.True(File.Exists(path), $"The BOLT 11 specification is missing: expected {path} (the shared/ folder beside the repository).");
-        return path;
     }
 }
 

@@ -8,7 +8,7 @@ namespace Glint.Server.Tests.Api;
 
 /// <summary>
 /// Every type, field, argument, enum value and union member Glint implements has Blink's exact name, type and
-/// nullability, read from <c>shared/reference/blink-public-schema.graphql</c> beside the repository.
+/// nullability, read from <c>Api/TestData/blink-public-schema.graphql</c>.
 /// </summary>
 public sealed class SchemaConformanceTests
 {
@@ -211,20 +211,6 @@ public sealed class SchemaConformanceTests
         return composed.ToString();
     }
 
-    /// <summary>A file of <c>../shared/reference/</c> from the repository root (the folder with Glint.slnx).</summary>
-    private static string ReferenceSchemaPath(string file)
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Glint.slnx")))
-        {
-            directory = directory.Parent;
-        }
-
-        Assert.True(directory is not null, $"No Glint.slnx above {AppContext.BaseDirectory}: cannot find the repository root.");
-        var path = Path.GetFullPath(Path.Combine(directory.FullName, "..", "shared", "reference", file));
-        Assert.True(File.Exists(path), new StringBuilder()
-            .Append("Blink's schema is missing: expected ").Append(path)
-            .Append(" (the shared/ folder beside the repository holds the reference files).").ToString());
-        return path;
-    }
+    /// <summary>Blink's schema facts (names and types), kept in the repository as test data.</summary>
+    private static string ReferenceSchemaPath(string file) => Path.Combine(AppContext.BaseDirectory, "Api", "TestData", file);
 }
