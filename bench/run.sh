@@ -13,7 +13,9 @@
 #   bench/run.sh --micro    the BenchmarkDotNet micro-benchmarks (bench/Glint.Benchmarks) instead
 #
 # Settings (environment): BENCH_DURATION (10s), BENCH_CONNECTIONS (32), BENCH_WARMUP (2s; 0 for none),
-# BENCH_USERS (64), BENCH_PAIRS (32), BENCH_READY_RUNS (5), BENCH_DATABASES ("sqlite postgres").
+# BENCH_USERS (64), BENCH_PAIRS (32), BENCH_READY_RUNS (5), BENCH_DATABASES ("sqlite postgres"),
+# BENCH_SCENARIOS (all; or some of "token-opaque token-jwt introspect discovery ceiling graphql-me-oauth2
+# graphql-me-apikey flows payments rss ledger-verify ready", to measure only those while developing).
 # wrk runs 2 threads; the servers and the load generators share the machine's cores, as the table says.
 set -euo pipefail
 
@@ -29,6 +31,7 @@ USERS=${BENCH_USERS:-64}
 PAIRS=${BENCH_PAIRS:-32}
 READY_RUNS=${BENCH_READY_RUNS:-5}
 DATABASES=${BENCH_DATABASES:-sqlite postgres}
+SCENARIOS=${BENCH_SCENARIOS:-}
 READY_TIMEOUT=90
 
 LOAD_DLL="$ROOT/bench/Glint.Bench.Load/bin/Release/net10.0/Glint.Bench.Load.dll"
@@ -184,9 +187,20 @@ EOF
 # record JSON -- appends one result line
 record() { printf '%s\n' "$1" >>"$RESULTS"; }
 
+# wanted SCENARIO... -- whether any of these scenarios is measured in this run (BENCH_SCENARIOS)
+wanted() {
+  local s
+  [ -z "$SCENARIOS" ] && return 0
+  for s in "$@"; do
+    case " $SCENARIOS " in *" $s "*) return 0 ;; esac
+  done
+  return 1
+}
+
 # run_wrk SCENARIO SERVER DB URL METHOD BODY HEADERS
 run_wrk() {
   local scenario=$1 server=$2 db=$3 url=$4 method=$5 body=$6 headers=$7 out line
+  wanted "$scenario" || return 0
   out="$WORK/wrk-$scenario-$server-$db.txt"
   if [ "$WARMUP" != "0" ]; then
     BENCH_METHOD=$method BENCH_BODY=$body BENCH_HEADERS=$headers \
@@ -218,6 +232,7 @@ run_wrk() {
 # run_driver SCENARIO DB LOAD-TEXT ARGS... -- the load driver's measurement, as a result line
 run_driver() {
   local scenario=$1 db=$2 load=$3 line
+  wanted "$scenario" || return 0
   shift 3
   line=$(dotnet "$LOAD_DLL" "$@" 2>"$WORK/driver-$scenario-$db.err" | tail -n 1) || true
   if ! jq -e .rps >/dev/null 2>&1 <<<"$line"; then
@@ -239,6 +254,7 @@ ME_QUERY='{"query":"query { me { defaultAccount { wallets { id balance } } } }"}
 # The peer and the ceiling
 # ---------------------------------------------------------------------------------------------
 bench_peer() {
+  wanted token-opaque token-jwt introspect discovery || return 0
   free_port
   local port=$FREE_PORT url log="$WORK/peer.log"
   say "peer: oidc-provider $(jq -r .version bench/peer/node_modules/oidc-provider/package.json) (in-memory) on 127.0.0.1:$port"
@@ -259,6 +275,7 @@ bench_peer() {
 }
 
 bench_ceiling() {
+  wanted ceiling graphql-me-oauth2 graphql-me-apikey || return 0
   free_port
   local port=$FREE_PORT log="$WORK/ceiling.log"
   say "ceiling: bare Kestrel on 127.0.0.1:$port"
@@ -336,18 +353,23 @@ bench_glint() {
     --pairs "$PAIRS" --duration "$DURATION"
 
   local hwm
-  hwm=$(awk '/^VmHWM:/ { print $2 }' "/proc/$GLINT_PID/status")
-  record "$(jq -cn --arg db "$db" --argjson kb "$hwm" \
-    '{scenario: "rss", server: "glint", db: $db, load: "after all the runs above", value: (($kb / 1024) * 10 | round / 10), unit: "MB"}')"
-  echo "    rss glint $db: $((hwm / 1024)) MB (VmHWM)"
+  if wanted rss; then
+    hwm=$(awk '/^VmHWM:/ { print $2 }' "/proc/$GLINT_PID/status")
+    record "$(jq -cn --arg db "$db" --argjson kb "$hwm" \
+      '{scenario: "rss", server: "glint", db: $db, load: "after all the runs above", value: (($kb / 1024) * 10 | round / 10), unit: "MB"}')"
+    echo "    rss glint $db: $((hwm / 1024)) MB (VmHWM)"
+  fi
   stop_pid "$GLINT_PID"
 
-  say "Glint on $db: glint ledger verify"
   local verify
-  verify=$(cd "$dir" && dotnet "$GLINT_DLL" ledger verify --dsn "$dsn" || true)
-  if [ -z "$verify" ]; then verify='{"valid":false,"entries":0}'; fi
-  record "$(jq -c --arg db "$db" '{scenario: "ledger-verify", server: "glint", db: $db, load: "after the payments", valid: .valid, entries: .entries}' <<<"$verify")"
-  echo "    $verify"
+  if wanted ledger-verify; then
+    say "Glint on $db: glint ledger verify"
+    verify=$(cd "$dir" && dotnet "$GLINT_DLL" ledger verify --dsn "$dsn" || true)
+    if [ -z "$verify" ]; then verify='{"valid":false,"entries":0}'; fi
+    record "$(jq -c --arg db "$db" '{scenario: "ledger-verify", server: "glint", db: $db, load: "after the payments", valid: .valid, entries: .entries}' <<<"$verify")"
+    echo "    $verify"
+  fi
+  wanted ready || return 0
 
   say "Glint on $db: start to /health/ready, $READY_RUNS starts"
   local public admin ready

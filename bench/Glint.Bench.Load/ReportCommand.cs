@@ -23,10 +23,12 @@ public static class ReportCommand
         new("discovery", null, "≥ 4× peer", (_, ratio) => ratio >= 4),
         new("graphql-me-oauth2", null, "≥ 0.2× ceiling, p99 < 10 ms", (row, ratio) => ratio >= 0.2 && Number(row, "p99_ms") < 10),
         new("flows", "postgres", "≥ 500/s", (row, _) => Number(row, "rps") >= 500),
+        new("flows", "sqlite", "≥ 300/s", (row, _) => Number(row, "rps") >= 300),
         new("payments", "postgres", "≥ 2000/s", (row, _) => Number(row, "rps") >= 2000),
+        new("payments", "sqlite", "≥ 1000/s", (row, _) => Number(row, "rps") >= 1000),
         new("ledger-verify", null, "invariants hold", (row, _) => row["valid"]?.GetValue<bool>() == true),
-        new("rss", null, "< 200 MB", (row, _) => Number(row, "value") < 200),
-        new("ready", null, "< 1.5 s", (row, _) => Number(row, "value") < 1500),
+        new("rss", null, "≤ 200 MB", (row, _) => Number(row, "value") <= 200),
+        new("ready", null, "≤ 1.0 s", (row, _) => Number(row, "value") <= 1000),
     ];
 
     private static readonly (string Scenario, string Title, string? Reference)[] Scenarios =
