@@ -106,7 +106,7 @@ public static class GlintCommandLine
             await parse.InvocationConfiguration.Output.WriteLineAsync("glint: migrations applied");
             return 0;
         }
-        catch (SettingsException exception)
+        catch (StartupRefusedException exception)
         {
             await parse.InvocationConfiguration.Error.WriteLineAsync("glint: " + exception.Message);
             return 2;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using Glint.Data;
 using Glint.Auth.Clients;
 using Glint.Server.Hosting;
 using Glint.Server.Maintenance;
@@ -80,7 +81,7 @@ public static class JanitorCommand
             await parse.InvocationConfiguration.Output.WriteLineAsync(JsonSerializer.Serialize(new { deleted }));
             return 0;
         }
-        catch (SettingsException exception)
+        catch (StartupRefusedException exception)
         {
             await error.WriteLineAsync("glint: " + exception.Message);
             return 2;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using Glint.Data;
 using Glint.Server.Hosting;
 using Glint.Wallet.Accounts;
 using Glint.Wallet.Ledger;
@@ -66,7 +67,7 @@ public static class WalletCommands
             await using var scope = services.CreateAsyncScope();
             return await command(parse, scope.ServiceProvider, cancellationToken);
         }
-        catch (SettingsException exception)
+        catch (StartupRefusedException exception)
         {
             await parse.InvocationConfiguration.Error.WriteLineAsync("glint: " + exception.Message);
             return 2;

@@ -37,6 +37,25 @@ public static class Database
     /// </summary>
     public static async Task MigrateAsync(DatabaseDsn dsn, CancellationToken cancellationToken)
     {
+        try
+        {
+            await MigrateHeldAsync(dsn, cancellationToken);
+        }
+        catch (Exception exception) when (exception is System.Data.Common.DbException or IOException or UnauthorizedAccessException)
+        {
+            // The first thing every command does with the database: an operator with a wrong host, password or file
+            // gets one line saying so, not a stack trace. Driver messages name the host and port, never the password.
+            throw new StartupRefusedException($"cannot open the {dsn.Kind switch { DatabaseKind.Postgres => "PostgreSQL", _ => "SQLite" }} database: {Describe(exception)}", exception);
+        }
+    }
+
+    private static string Describe(Exception exception) =>
+        exception.InnerException is { } inner && inner.Message != exception.Message
+            ? $"{exception.Message.TrimEnd('.')} ({inner.Message.TrimEnd('.')})"
+            : exception.Message.TrimEnd('.');
+
+    private static async Task MigrateHeldAsync(DatabaseDsn dsn, CancellationToken cancellationToken)
+    {
         await using var held = await LockAsync(dsn, MigrationLock, cancellationToken);
         await using var db = Open(dsn);
 

@@ -131,6 +131,16 @@ public sealed class StartupRefusalProcessTests : IDisposable
         AssertOneLineRefusal(await RunGlintAsync([], secret: false), "glint: Signing key first cannot be opened with the configured system secret");
     }
 
+    [Theory]
+    [InlineData("postgres://glint:do-not-print-me@127.0.0.1:1/glint?sslmode=disable", "glint: cannot open the PostgreSQL database: Failed to connect to 127.0.0.1:1")]
+    [InlineData("sqlite:///etc/hostname/glint.db", "glint: cannot open the SQLite database: ")]
+    public async Task An_unreachable_database_prints_one_line_without_its_password(string dsn, string line)
+    {
+        var run = await RunGlintAsync(["--dev"], secret: true, dsn);
+        AssertOneLineRefusal(run, line);
+        Assert.DoesNotContain("do-not-print-me", run.Error, StringComparison.Ordinal);
+    }
+
     private static void AssertOneLineRefusal((int Exit, string Error, string Output) run, string line)
     {
         var lines = run.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
@@ -140,7 +150,7 @@ public sealed class StartupRefusalProcessTests : IDisposable
         Assert.Empty(run.Output);
     }
 
-    private async Task<(int Exit, string Error, string Output)> RunGlintAsync(string[] flags, bool secret)
+    private async Task<(int Exit, string Error, string Output)> RunGlintAsync(string[] flags, bool secret, string? dsn = null)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -148,7 +158,7 @@ public sealed class StartupRefusalProcessTests : IDisposable
             RedirectStandardError = true,
             WorkingDirectory = Path.GetTempPath(),
         };
-        foreach (var argument in (string[])[Path.Combine(AppContext.BaseDirectory, "glint.dll"), "--dsn", "sqlite://" + _database, "--public-port", "0", "--admin-port", "0", .. flags])
+        foreach (var argument in (string[])[Path.Combine(AppContext.BaseDirectory, "glint.dll"), "--dsn", dsn ?? "sqlite://" + _database, "--public-port", "0", "--admin-port", "0", .. flags])
         {
             start.ArgumentList.Add(argument);
         }
