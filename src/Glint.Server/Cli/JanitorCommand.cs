@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
-using Glint.Data;
 using Glint.Auth.Clients;
+using Glint.Data;
 using Glint.Server.Hosting;
 using Glint.Server.Maintenance;
 

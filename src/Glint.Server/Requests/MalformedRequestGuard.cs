@@ -15,6 +15,9 @@ public sealed class MalformedRequestGuard(RequestDelegate next, RequestLimits li
         "The form body cannot be read: it must be a well-formed application/x-www-form-urlencoded body with at most 1024 fields, " +
         "field names of at most 2048 characters, and valid percent-encoding without NUL characters.";
 
+    private const string NotUtf8 =
+        "The form body is not valid UTF-8 (U+FFFD is refused too).";
+
     public async Task InvokeAsync(HttpContext context)
     {
         var request = context.Request;
@@ -63,6 +66,12 @@ public sealed class MalformedRequestGuard(RequestDelegate next, RequestLimits li
                 await RequestRefusal.WriteAsync(context, StatusCodes.Status400BadRequest, FormRules);
                 return;
             }
+
+            if (HasReplacementCharacter(request.Form))
+            {
+                await RequestRefusal.WriteAsync(context, StatusCodes.Status400BadRequest, NotUtf8);
+                return;
+            }
         }
 
         try
@@ -75,5 +84,31 @@ public sealed class MalformedRequestGuard(RequestDelegate next, RequestLimits li
             // answered here rather than logged as a server error.
             await RequestRefusal.WriteAsync(context, bad.StatusCode, RequestRefusal.Describe(bad.StatusCode, limit));
         }
+    }
+
+    /// <summary>
+    /// ASP.NET Core's form reader decodes raw bytes that are not UTF-8 to U+FFFD and carries on; the value an endpoint
+    /// then stores or compares is not the one the client sent. (Percent-encoded ones it leaves undecoded, as text.) No parameter of any endpoint has a use for U+FFFD
+    /// itself, so finding one is taken as the broken encoding it nearly always is.
+    /// </summary>
+    private static bool HasReplacementCharacter(IEnumerable<KeyValuePair<string, Microsoft.Extensions.Primitives.StringValues>> fields)
+    {
+        foreach (var (name, values) in fields)
+        {
+            if (name.Contains('\uFFFD', StringComparison.Ordinal))
+            {
+                return true;
+            }
+
+            foreach (var value in values)
+            {
+                if (value is not null && value.Contains('\uFFFD', StringComparison.Ordinal))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
     }
 }
