@@ -1,8 +1,11 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Glint.Data;
 using Glint.Server.Hosting;
 using Glint.Server.Tests.Api;
 using Glint.Server.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Glint.Server.Tests.Clients;
 
@@ -61,6 +64,35 @@ public abstract class ClientCacheTests<TServer>(TServer server) : IClassFixture<
         Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
 
         Assert.Equal(HttpStatusCode.Unauthorized, await ClientCacheCalls.TokenStatusAsync(server, id, secret));
+    }
+
+    [Fact]
+    public async Task A_token_that_cannot_be_stored_is_refused_with_an_oauth_error_and_not_stored()
+    {
+        var (id, secret) = await ClientCacheCalls.CachedClientAsync(server);
+
+        // Behind Glint's back, so that nothing is announced: the node still has the client, the database no longer
+        // does, and the token entry's foreign key refuses the write.
+        await using (var scope = server.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<GlintDbContext>();
+            await db.OAuthTokens.Where(token => token.Subject == id).ExecuteDeleteAsync(TestContext.Current.CancellationToken);
+            Assert.Equal(1, await db.OAuthClients.Where(client => client.ClientId == id).ExecuteDeleteAsync(TestContext.Current.CancellationToken));
+        }
+
+        using var response = await server.TokenAsync(id, secret, new Dictionary<string, string> { ["grant_type"] = "client_credentials", ["scope"] = "read" });
+        var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        var body = JsonNode.Parse(text)!;
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        Assert.Equal("server_error", body["error"]!.GetValue<string>());
+        Assert.Null(body["access_token"]);
+        Assert.DoesNotContain("Exception", text, StringComparison.Ordinal);
+
+        await using (var scope = server.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<GlintDbContext>();
+            Assert.Equal(0, await db.OAuthTokens.CountAsync(token => token.Subject == id, TestContext.Current.CancellationToken));
+        }
     }
 }
 
