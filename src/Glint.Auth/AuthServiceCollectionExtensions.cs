@@ -30,6 +30,9 @@ public static class AuthServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(settings);
         services.AddScoped<ClientDirectory>();
+        services.AddSingleton<ClientCache>();
+        services.AddScoped(provider => (ClientManager)provider.GetRequiredService<OpenIddict.Core.OpenIddictApplicationManager<OAuthClient>>());
+        services.AddSingleton<TokenWriter>();
         services.AddScoped<AuthorizationFlows>();
         services.AddScoped<AccessTokens>();
         services.TryAddSingleton<INotificationChannel, InProcessNotificationChannel>();
@@ -140,6 +143,11 @@ public static class AuthServiceCollectionExtensions
                 server.RemoveEventHandler(OpenIddictServerHandlers.Exchange.ValidateAudienceParameter.Descriptor);
                 server.RemoveEventHandler(OpenIddictServerHandlers.Exchange.ValidateAudiences.Descriptor);
                 server.RemoveEventHandler(OpenIddictServerHandlers.Authentication.ValidateAudienceParameter.Descriptor);
+
+                // A token entry is one insert of its complete row, group-committed (GlintServerHandlers.TokenEntries),
+                // where OpenIddict inserts it and then updates it.
+                server.RemoveEventHandler(OpenIddictServerHandlers.Protection.CreateTokenEntry.Descriptor);
+                server.RemoveEventHandler(OpenIddictServerHandlers.Protection.AttachTokenPayload.Descriptor);
 
                 foreach (var handler in GlintServerHandlers.All)
                 {

@@ -76,9 +76,9 @@ public static class ClientAdminApi
             ? Json(ClientRecord.Read(row))
             : HydraError.NotFound();
 
-    private static async Task<IResult> ReplaceAsync(string id, HttpContext http, OpenIddictApplicationManager<OAuthClient> manager, TimeProvider time)
+    private static async Task<IResult> ReplaceAsync(string id, HttpContext http, ClientManager manager, TimeProvider time)
     {
-        if (await manager.FindByClientIdAsync(id, http.RequestAborted) is not { } row)
+        if (await manager.FindForChangeAsync(id, http.RequestAborted) is not { } row)
         {
             return HydraError.NotFound();
         }
@@ -87,9 +87,9 @@ public static class ClientAdminApi
         return client is null ? error! : await SaveAsync(row, client, manager, time, http.RequestAborted);
     }
 
-    private static async Task<IResult> PatchAsync(string id, HttpContext http, OpenIddictApplicationManager<OAuthClient> manager, TimeProvider time)
+    private static async Task<IResult> PatchAsync(string id, HttpContext http, ClientManager manager, TimeProvider time)
     {
-        if (await manager.FindByClientIdAsync(id, http.RequestAborted) is not { } row)
+        if (await manager.FindForChangeAsync(id, http.RequestAborted) is not { } row)
         {
             return HydraError.NotFound();
         }
@@ -122,9 +122,9 @@ public static class ClientAdminApi
         return patched is null ? invalid! : await SaveAsync(row, patched, manager, time, http.RequestAborted);
     }
 
-    private static async Task<IResult> SetLifespansAsync(string id, HttpContext http, OpenIddictApplicationManager<OAuthClient> manager, TimeProvider time)
+    private static async Task<IResult> SetLifespansAsync(string id, HttpContext http, ClientManager manager, TimeProvider time)
     {
-        if (await manager.FindByClientIdAsync(id, http.RequestAborted) is not { } row)
+        if (await manager.FindForChangeAsync(id, http.RequestAborted) is not { } row)
         {
             return HydraError.NotFound();
         }
@@ -140,9 +140,9 @@ public static class ClientAdminApi
         return await SaveAsync(row, client, manager, time, http.RequestAborted);
     }
 
-    private static async Task<IResult> DeleteAsync(string id, OpenIddictApplicationManager<OAuthClient> manager, CancellationToken cancellationToken)
+    private static async Task<IResult> DeleteAsync(string id, ClientManager manager, CancellationToken cancellationToken)
     {
-        if (await manager.FindByClientIdAsync(id, cancellationToken) is not { } row)
+        if (await manager.FindForChangeAsync(id, cancellationToken) is not { } row)
         {
             return HydraError.NotFound();
         }

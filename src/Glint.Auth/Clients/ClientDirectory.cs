@@ -1,38 +1,11 @@
-using System.Collections.Concurrent;
-using Glint.Data.OAuth;
-using OpenIddict.Core;
-
 namespace Glint.Auth.Clients;
 
 /// <summary>
-/// Looks up a client's Hydra fields on the token path. OpenIddict already caches the row; this caches the parsed
-/// document beside it, keyed by the row's concurrency token, so an update anywhere is seen at the next lookup.
+/// Looks up a client's Hydra fields on the token path: the client the request resolved once, through the node's
+/// <see cref="ClientCache"/> (see <see cref="ClientManager.ResolveAsync"/>). The document is shared: read it, never change it.
 /// </summary>
-public sealed class ClientDirectory(OpenIddictApplicationManager<OAuthClient> manager)
+public sealed class ClientDirectory(ClientManager manager)
 {
-    private static readonly ConcurrentDictionary<string, (string Version, HydraClient Client)> Parsed = new(StringComparer.Ordinal);
-    private const int MaxParsed = 10_000;
-
-    public async ValueTask<HydraClient?> FindAsync(string? clientId, CancellationToken cancellationToken)
-    {
-        if (string.IsNullOrEmpty(clientId) || await manager.FindByClientIdAsync(clientId, cancellationToken) is not { } row)
-        {
-            return null;
-        }
-
-        var version = row.ConcurrencyToken ?? "";
-        if (Parsed.TryGetValue(clientId, out var entry) && entry.Version == version)
-        {
-            return entry.Client;
-        }
-
-        var client = ClientRecord.Read(row);
-        if (Parsed.Count >= MaxParsed)
-        {
-            Parsed.Clear();
-        }
-
-        Parsed[clientId] = (version, client);
-        return client;
-    }
+    public async ValueTask<HydraClient?> FindAsync(string? clientId, CancellationToken cancellationToken) =>
+        string.IsNullOrEmpty(clientId) ? null : (await manager.ResolveAsync(clientId, cancellationToken))?.Client;
 }

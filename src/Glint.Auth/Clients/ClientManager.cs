@@ -10,10 +10,17 @@ using OpenIddict.Core;
 namespace Glint.Auth.Clients;
 
 /// <summary>
-/// OpenIddict's client manager with one change: a secret that verified against a stored hash is remembered for a
-/// short while, so a busy client does not pay the slow key derivation on every token request. The cache key is an
-/// HMAC of the secret and the stored hash under a per-process random key: nothing in memory reveals a secret, and
-/// a changed hash (a new secret) never matches an old entry.
+/// OpenIddict's client manager with two changes for the token path.
+/// <list type="bullet">
+/// <item>A client is resolved once per request: from the node's <see cref="ClientCache"/>, or else from the database
+/// once, and then kept for the rest of the request, whichever handler asks (client authentication, the grant checks,
+/// the token entry). Changes through this manager evict the client on every node.</item>
+/// <item>A secret that verified against a stored hash is remembered for a short while, so a busy client does not pay
+/// the slow key derivation on every token request. The cache key is an HMAC of the secret and the stored hash under a
+/// per-process random key: nothing in memory reveals a secret, and a changed hash (a new secret) never matches an
+/// old entry.</item>
+/// </list>
+/// Callers that change a client read it with <see cref="FindForChangeAsync"/>, from the database, not a snapshot.
 /// </summary>
 public sealed class ClientManager(
     IOpenIddictApplicationCache<OAuthClient> cache,
@@ -21,7 +28,8 @@ public sealed class ClientManager(
     IOptionsMonitor<OpenIddictCoreOptions> options,
     IOpenIddictApplicationStore<OAuthClient> store,
     TimeProvider time,
-    Revocation.CredentialRevocations revocations)
+    Revocation.CredentialRevocations revocations,
+    ClientCache clients)
     : OpenIddictApplicationManager<OAuthClient>(cache, logger, options, store)
 {
     private static readonly TimeSpan Remember = TimeSpan.FromMinutes(5);
@@ -29,11 +37,77 @@ public sealed class ClientManager(
     private static readonly byte[] ProcessKey = RandomNumberGenerator.GetBytes(32);
     private static readonly ConcurrentDictionary<string, DateTimeOffset> Verified = new(StringComparer.Ordinal);
 
+    private (OAuthClient Row, HydraClient Client)? _resolved;
+
+    /// <summary>The client with its Hydra document, resolved once for the request; null when there is no such client.</summary>
+    public async ValueTask<(OAuthClient Row, HydraClient Client)?> ResolveAsync(string clientId, CancellationToken cancellationToken = default)
+    {
+        if (_resolved is { } resolved && string.Equals(resolved.Row.ClientId, clientId, StringComparison.Ordinal))
+        {
+            return resolved;
+        }
+
+        if (clients.Find(clientId) is not { } found)
+        {
+            var stamp = clients.Begin();
+            if (await base.FindByClientIdAsync(clientId, cancellationToken) is not { } row)
+            {
+                return null;
+            }
+
+            found = (row, ClientRecord.Read(row));
+            clients.Add(row, found.Client, stamp);
+        }
+
+        _resolved = found;
+        return found;
+    }
+
+    public override async ValueTask<OAuthClient?> FindByClientIdAsync(string identifier, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(identifier);
+        return (await ResolveAsync(identifier, cancellationToken))?.Row;
+    }
+
+    /// <summary>The client's row as stored now, tracked for an update or a delete.</summary>
+    public ValueTask<OAuthClient?> FindForChangeAsync(string clientId, CancellationToken cancellationToken = default) =>
+        base.FindByClientIdAsync(clientId, cancellationToken);
+
+    public override async ValueTask UpdateAsync(OAuthClient application, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await base.UpdateAsync(application, cancellationToken);
+        }
+        finally
+        {
+            // Also after a failed update: a conflict means some other node changed the client.
+            Changed(application);
+        }
+    }
+
     /// <summary>Deleting a client deletes its consents and tokens with it; cached tokens must go too.</summary>
     public override async ValueTask DeleteAsync(OAuthClient application, CancellationToken cancellationToken = default)
     {
-        await base.DeleteAsync(application, cancellationToken);
+        try
+        {
+            await base.DeleteAsync(application, cancellationToken);
+        }
+        finally
+        {
+            Changed(application);
+        }
+
         revocations.Revoked();
+    }
+
+    private void Changed(OAuthClient application)
+    {
+        _resolved = null;
+        if (application.ClientId is { } clientId)
+        {
+            revocations.ClientChanged(clientId);
+        }
     }
 
     protected override async ValueTask<bool> ValidateClientSecretAsync(string secret, string comparand, CancellationToken cancellationToken = default)

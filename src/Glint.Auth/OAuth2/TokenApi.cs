@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using OpenIddict.Abstractions;
 using OpenIddict.Core;
 using OpenIddict.Server.AspNetCore;
@@ -29,7 +30,7 @@ public static class TokenApi
         return routes;
     }
 
-    private static async Task<IResult> ExchangeAsync(HttpContext http, ClientDirectory clients, GlintDbContext db, OpenIddictTokenManager<OAuthToken> tokens)
+    private static async Task<IResult> ExchangeAsync(HttpContext http, ClientDirectory clients)
     {
         var request = http.GetOpenIddictServerRequest()
             ?? throw new InvalidOperationException("The OpenIddict server request cannot be retrieved.");
@@ -54,7 +55,9 @@ public static class TokenApi
             if (request.IsRefreshTokenGrantType())
             {
                 ApplyRefreshLifespans(principal, client);
-                await RevokeEarlierAccessTokensAsync(granted, db, tokens, http.RequestAborted);
+                // Resolved here, not as parameters: a client_credentials request never needs them.
+                await RevokeEarlierAccessTokensAsync(granted, http.RequestServices.GetRequiredService<GlintDbContext>(),
+                    http.RequestServices.GetRequiredService<OpenIddictTokenManager<OAuthToken>>(), http.RequestAborted);
             }
 
             return Results.SignIn(principal, authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);

@@ -18,12 +18,20 @@ namespace Glint.Auth.Revocation;
 /// the next use of each credential costs one lookup. A validation that started before a revocation records the
 /// generation it started in, so it can never cache what the revocation ended.
 /// </para>
+/// <para>
+/// A client that was updated or deleted is announced by its id (<see cref="ClientChanged"/>), so that every node drops
+/// its cached copy of that client and nothing else.
+/// </para>
 /// </summary>
 public sealed partial class CredentialRevocations : IAsyncDisposable
 {
     private const string Prefix = "glint-revoked:";
     private const string Everything = Prefix + "*";
     private const string TokensPrefix = Prefix + "tokens:";
+    private const string ClientPrefix = Prefix + "client:";
+
+    // PostgreSQL's NOTIFY payloads end at 8000 bytes; a client id longer than this is announced as "everything".
+    private const int MaxClientIdInMessage = 2000;
 
     // More single-token revocations than this in one batch are sent as one "everything" message.
     private const int MaxTokensPerMessage = 50;
@@ -31,7 +39,7 @@ public sealed partial class CredentialRevocations : IAsyncDisposable
     private readonly INotificationChannel _channel;
     private readonly ILogger _logger;
     private readonly IDisposable _subscription;
-    private readonly Channel<string?> _outbox = Channel.CreateBounded<string?>(
+    private readonly Channel<Notice> _outbox = Channel.CreateBounded<Notice>(
         new BoundedChannelOptions(4096) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
     private readonly Task _sending;
     private long _generation;
@@ -51,18 +59,28 @@ public sealed partial class CredentialRevocations : IAsyncDisposable
     /// <summary>Raised with the token entry's id when one token dies, on this node or another. It must not block.</summary>
     public event Action<string>? TokenEvicted;
 
+    /// <summary>Raised with the client id when a client changes or goes, on this node or another. It must not block.</summary>
+    public event Action<string>? ClientEvicted;
+
     /// <summary>One token (by its entry id) was revoked or deleted.</summary>
     public void TokenRevoked(string tokenId)
     {
         TokenEvicted?.Invoke(tokenId);
-        Send(tokenId);
+        Send(new Notice(tokenId, null));
+    }
+
+    /// <summary>A client was updated (its secret too) or deleted: every node reads it again.</summary>
+    public void ClientChanged(string clientId)
+    {
+        ClientEvicted?.Invoke(clientId);
+        Send(new Notice(null, clientId));
     }
 
     /// <summary>Something wider than one token was revoked: every cached credential is checked again.</summary>
     public void Revoked()
     {
         Interlocked.Increment(ref _generation);
-        Send(null);
+        Send(Notice.Everything);
     }
 
     /// <summary>A bulk revocation ended <paramref name="count"/> tokens or consents: announced when there were any.</summary>
@@ -83,9 +101,9 @@ public sealed partial class CredentialRevocations : IAsyncDisposable
         await _sending.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
-    private void Send(string? tokenId)
+    private void Send(Notice notice)
     {
-        if (!_outbox.Writer.TryWrite(tokenId))
+        if (!_outbox.Writer.TryWrite(notice))
         {
             // A full queue cannot lose news: the next batch goes out as "everything".
             Volatile.Write(ref _overflowed, 1);
@@ -105,32 +123,73 @@ public sealed partial class CredentialRevocations : IAsyncDisposable
                 TokenEvicted?.Invoke(tokenId);
             }
         }
+        else if (message.StartsWith(ClientPrefix, StringComparison.Ordinal))
+        {
+            ClientEvicted?.Invoke(message[ClientPrefix.Length..]);
+        }
     }
 
     /// <summary>Sends what the node revoked, batched: a burst of revocations costs a few messages, not one each.</summary>
     private async Task SendAsync()
     {
-        var batch = new List<string?>();
+        var tokens = new List<string>();
+        var clients = new HashSet<string>(StringComparer.Ordinal);
+        var messages = new List<string>();
         while (await _outbox.Reader.WaitToReadAsync())
         {
-            batch.Clear();
-            while (_outbox.Reader.TryRead(out var tokenId))
+            tokens.Clear();
+            clients.Clear();
+            var everything = false;
+            while (_outbox.Reader.TryRead(out var notice))
             {
-                batch.Add(tokenId);
+                everything |= notice == Notice.Everything || notice.ClientId is { Length: > MaxClientIdInMessage };
+                if (notice.TokenId is { } tokenId)
+                {
+                    tokens.Add(tokenId);
+                }
+                else if (notice.ClientId is { } clientId)
+                {
+                    clients.Add(clientId);
+                }
             }
 
-            var everything = Interlocked.Exchange(ref _overflowed, 0) == 1 || batch.Contains(null) || batch.Count > MaxTokensPerMessage;
-            var message = everything ? Everything : TokensPrefix + string.Join(',', batch);
-            try
+            everything |= Interlocked.Exchange(ref _overflowed, 0) == 1 || tokens.Count > MaxTokensPerMessage;
+            messages.Clear();
+            if (everything)
             {
-                await _channel.PublishAsync(message, CancellationToken.None);
+                // "Everything" retires every cached token and client on the other nodes.
+                messages.Add(Everything);
             }
-            catch (Exception exception) when (exception is not OperationCanceledException)
+            else
             {
-                // The other nodes' cache entries still expire within the revocation bound.
-                LogPublishFailed(_logger, exception);
+                if (tokens.Count > 0)
+                {
+                    messages.Add(TokensPrefix + string.Join(',', tokens));
+                }
+
+                // One message a client: a client id may contain any character, commas included.
+                messages.AddRange(clients.Select(clientId => ClientPrefix + clientId));
+            }
+
+            foreach (var message in messages)
+            {
+                try
+                {
+                    await _channel.PublishAsync(message, CancellationToken.None);
+                }
+                catch (Exception exception) when (exception is not OperationCanceledException)
+                {
+                    // The other nodes' cache entries still expire within the revocation bound.
+                    LogPublishFailed(_logger, exception);
+                }
             }
         }
+    }
+
+    /// <summary>What the outbox carries: one token's id, one client's id, or neither (everything).</summary>
+    private readonly record struct Notice(string? TokenId, string? ClientId)
+    {
+        public static Notice Everything => default;
     }
 
     [LoggerMessage(EventId = 4100, Level = LogLevel.Warning,
