@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using Glint.Data;
 using Glint.Ledger;
+using Glint.Ledger.Storage;
 using Glint.Wallet;
 using Glint.Wallet.Accounts;
 using Glint.Wallet.Ledger;
@@ -57,7 +58,7 @@ public class LedgerBenchmarks
     {
         await using var scope = _services.CreateAsyncScope();
         var entry = Movements.IntraLedgerPayment(NewHeader(), _payer, _receiver, Money.Sats(1)).Value;
-        return await scope.ServiceProvider.GetRequiredService<WalletLedger>().AppendAsync(entry, null, new EntryDetails(), CancellationToken.None);
+        return await scope.ServiceProvider.GetRequiredService<WalletLedger>().AppendAsync(new LedgerAppend(entry), claim: null, CancellationToken.None);
     }
 
     [GlobalCleanup]
