@@ -12,8 +12,9 @@ namespace Glint.Benchmarks;
 
 /// <summary>
 /// Posting a journal entry: building and checking a balanced payment entry in the pure ledger, and appending it
-/// to the database as the wallet does (one transaction: two conditional balance updates, the entry and its
-/// postings), on SQLite with synchronous commits.
+/// to the database as the wallet does (<see cref="WalletLedger"/>: two conditional balance updates, the entry and its
+/// postings, in a savepoint of a group commit), on SQLite with synchronous commits. One append at a time, so each
+/// group holds one entry: this measures the latency of a lone payment, not the throughput of concurrent ones.
 /// </summary>
 [MemoryDiagnoser]
 public class LedgerBenchmarks
