@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using Glint.Data;
 using Glint.Ledger;
+using Glint.Ledger.Storage;
 using Glint.Wallet;
 using Glint.Wallet.Accounts;
 using Glint.Wallet.Ledger;
@@ -11,8 +12,9 @@ namespace Glint.Benchmarks;
 
 /// <summary>
 /// Posting a journal entry: building and checking a balanced payment entry in the pure ledger, and appending it
-/// to the database as the wallet does (one transaction: two conditional balance updates, the entry and its
-/// postings), on SQLite with synchronous commits.
+/// to the database as the wallet does (<see cref="WalletLedger"/>: two conditional balance updates, the entry and its
+/// postings, in a savepoint of a group commit), on SQLite with synchronous commits. One append at a time, so each
+/// group holds one entry: this measures the latency of a lone payment, not the throughput of concurrent ones.
 /// </summary>
 [MemoryDiagnoser]
 public class LedgerBenchmarks
@@ -57,7 +59,7 @@ public class LedgerBenchmarks
     {
         await using var scope = _services.CreateAsyncScope();
         var entry = Movements.IntraLedgerPayment(NewHeader(), _payer, _receiver, Money.Sats(1)).Value;
-        return await scope.ServiceProvider.GetRequiredService<WalletLedger>().AppendAsync(entry, null, new EntryDetails(), CancellationToken.None);
+        return await scope.ServiceProvider.GetRequiredService<WalletLedger>().AppendAsync(new LedgerAppend(entry), claim: null, CancellationToken.None);
     }
 
     [GlobalCleanup]

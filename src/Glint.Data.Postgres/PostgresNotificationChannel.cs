@@ -29,6 +29,8 @@ public sealed partial class PostgresNotificationChannel : InProcessNotificationC
     /// <summary>Completes once the first LISTEN is in place, so that nothing published after start-up is missed.</summary>
     public Task Started => _listeningStarted.Task;
 
+    public override string DatabaseChannel => Channel;
+
     public override Task PublishAsync(string message, CancellationToken cancellationToken) => PublishAsync([message], cancellationToken);
 
     public override async Task PublishAsync(IReadOnlyList<string> messages, CancellationToken cancellationToken)

@@ -69,6 +69,12 @@ public sealed class JournalEntry
         return new JournalEntry(header, kind, copy);
     }
 
+    /// <summary>
+    /// The first entry rule this entry breaks, or null: a store judges an entry read back or restored with it before
+    /// writing, as <see cref="Balances.Apply"/> does.
+    /// </summary>
+    public LedgerFailure? FindBrokenRule() => JournalEntryRules.FindViolation(Postings);
+
     /// <summary>The posting on <paramref name="account"/>, or null when the entry does not touch it.</summary>
     public Posting? PostingFor(LedgerAccount account)
     {

@@ -1,6 +1,7 @@
 using Glint.Data.Users;
 using Glint.Data.Notifications;
 using Glint.Ledger;
+using Glint.Ledger.Storage;
 using Glint.Wallet.Events;
 using Glint.Wallet.Invoices;
 using Glint.Wallet.Lightning;
@@ -23,7 +24,9 @@ public static class WalletServiceCollectionExtensions
         services.TryAddSingleton<IPriceProvider>(provider => new FixedPriceProvider(price, provider.GetRequiredService<TimeProvider>()));
         services.AddScoped<AccountOpening>();
         services.AddScoped<IUserRegistration>(provider => provider.GetRequiredService<AccountOpening>());
+        services.TryAddSingleton<SqliteCommitGroups>();
         services.AddScoped<WalletLedger>();
+        services.AddScoped<ILedgerStore>(provider => provider.GetRequiredService<WalletLedger>());
         services.AddScoped<PaymentService>();
         services.AddScoped<LedgerAudit>();
         services.AddScoped<WalletQueries>();

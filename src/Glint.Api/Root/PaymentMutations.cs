@@ -18,7 +18,7 @@ public static class PaymentMutations
     {
         ArgumentNullException.ThrowIfNull(context);
         var input = context.GetArgument<PaymentInput>("input");
-        var outcome = await context.Service<PaymentService>().PayAsync(context.Account().Id, input.WalletId, input.RecipientWalletId,
+        var outcome = await context.Service<PaymentService>().PayAsync(context.Account(), input.WalletId, input.RecipientWalletId,
             input.Amount, currency, input.Memo, context.IdempotencyKey(), context.CancellationToken);
         if (outcome.Status != PaymentStatus.Success || outcome.EntryId is not { } entryId)
         {

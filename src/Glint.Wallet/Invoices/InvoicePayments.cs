@@ -1,6 +1,7 @@
 using Glint.Data;
 using Glint.Data.Wallets;
 using Glint.Ledger;
+using Glint.Ledger.Storage;
 using Glint.Lightning.Bolt11;
 using Glint.Wallet.Events;
 using Glint.Wallet.Ledger;
@@ -28,7 +29,7 @@ public sealed record InvoicePaymentOutcome(string Status, PaymentError? Error, G
 /// Lightning node connector.
 /// </summary>
 public sealed class InvoicePayments(
-    GlintDbContext db, WalletLedger ledger, LightningNode node, ILightningNodeConnector connector, IPriceProvider prices, WalletEvents events, TimeProvider time)
+    GlintDbContext db, WalletLedger ledger, LightningNode node, ILightningNodeConnector connector, IPriceProvider prices, TimeProvider time)
 {
     /// <summary>
     /// Pays <paramref name="paymentRequest"/> from <paramref name="walletId"/>. <paramref name="amount"/> is null for an
@@ -93,22 +94,20 @@ public sealed class InvoicePayments(
         };
 
         var entryId = built.Value.Id;
-        var appended = await ledger.AppendAsync(built.Value, payerAccountId, details, cancellationToken, claim: async token =>
-            await db.LightningInvoices
-                .Where(i => i.PaymentHash == invoice.PaymentHash && i.Status == InvoiceStatuses.Pending)
-                .ExecuteUpdateAsync(set => set
-                    .SetProperty(i => i.Status, InvoiceStatuses.Paid)
-                    .SetProperty(i => i.PaidAt, header.Timestamp)
-                    .SetProperty(i => i.PaidEntryId, entryId), token) == 1);
+        var appended = await ledger.AppendAsync(new LedgerAppend(built.Value)
+        {
+            Initiator = payerAccountId,
+            Details = details.Serialize(),
+            Notifications =
+            [
+                new WalletEvent(WalletEvent.InvoicePaid, receiver.AccountId, receiver.Id, invoice.PaymentHash, entryId).Serialize(),
+                new WalletEvent(WalletEvent.PaymentSent, payer.AccountId, payer.Id, invoice.PaymentHash, entryId).Serialize(),
+            ],
+        }, new InvoiceClaim(invoice.PaymentHash), cancellationToken);
 
         switch (appended.Status)
         {
             case AppendStatus.Appended:
-                await events.PublishAsync(
-                [
-                    new WalletEvent(WalletEvent.InvoicePaid, receiver.AccountId, receiver.Id, invoice.PaymentHash, entryId),
-                    new WalletEvent(WalletEvent.PaymentSent, payer.AccountId, payer.Id, invoice.PaymentHash, entryId),
-                ], cancellationToken);
                 return new InvoicePaymentOutcome(InvoicePaymentOutcome.Success, null, entryId);
             case AppendStatus.Replayed:
                 return new InvoicePaymentOutcome(InvoicePaymentOutcome.Success, null, appended.EntryId);

@@ -14,7 +14,7 @@ public sealed class LedgerAudit(GlintDbContext db)
     public async Task<LedgerVerification> VerifyAsync(CancellationToken cancellationToken)
     {
         var entries = await db.JournalEntries.AsNoTracking()
-            .Select(entry => new { entry.Id, entry.Kind, entry.IdempotencyKey, entry.Memo, entry.CreatedAt })
+            .Select(entry => new { entry.Id, entry.Kind, entry.IdempotencyKey, entry.InitiatorAccountId, entry.Memo, entry.CreatedAt })
             .ToDictionaryAsync(entry => entry.Id, cancellationToken);
         var postings = await db.Postings.AsNoTracking().OrderBy(posting => posting.Id).ToListAsync(cancellationToken);
 
@@ -23,10 +23,9 @@ public sealed class LedgerAudit(GlintDbContext db)
         {
             var entry = entries[group.Key];
             ordered.Add(JournalEntry.Restore(
-                new EntryHeader(entry.Id, entry.CreatedAt, entry.IdempotencyKey, entry.Memo),
+                new EntryHeader(entry.Id, entry.CreatedAt, ScopedKey(entry.InitiatorAccountId, entry.IdempotencyKey), entry.Memo),
                 EntryKinds.Parse(entry.Kind),
-                group.Select(posting => new Posting(Account(posting.LedgerAccount, posting.WalletId, posting.Currency),
-                    new Money(posting.Amount, CurrencyCodes.Parse(posting.Currency))))));
+                group.Select(Restore)));
         }
 
         var recorded = await db.Wallets.AsNoTracking().ToListAsync(cancellationToken);
@@ -36,6 +35,13 @@ public sealed class LedgerAudit(GlintDbContext db)
             StringComparer.Ordinal);
         return LedgerInvariants.Verify(ordered, balances);
     }
+
+    /// <summary>Keys are unique per initiating account, so the invariants judge them within that scope.</summary>
+    private static string? ScopedKey(Guid? initiator, string? key) => key is null ? null : $"{initiator?.ToString("N") ?? "operator"}/{key}";
+
+    /// <summary>A stored posting as the ledger knows it.</summary>
+    internal static Posting Restore(Data.Wallets.PostingRecord posting) =>
+        new(Account(posting.LedgerAccount, posting.WalletId, posting.Currency), new Money(posting.Amount, CurrencyCodes.Parse(posting.Currency)));
 
     private static LedgerAccount Account(string id, Guid? walletId, string currency) =>
         walletId is { } wallet ? LedgerAccount.Wallet(wallet, CurrencyCodes.Parse(currency))

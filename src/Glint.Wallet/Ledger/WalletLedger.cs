@@ -1,7 +1,13 @@
+using System.Data;
+using System.Data.Common;
 using Glint.Data;
+using Glint.Data.Notifications;
 using Glint.Data.Wallets;
 using Glint.Ledger;
+using Glint.Ledger.Storage;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.Extensions.Logging;
 
 namespace Glint.Wallet.Ledger;
 
@@ -14,6 +20,7 @@ public enum AppendStatus
 
     InsufficientBalance,
 
+    /// <summary>A wallet posted to does not exist, or holds another currency.</summary>
     WalletNotFound,
 
     /// <summary>The claim that had to hold with the entry (an invoice still unpaid) did not: nothing moved.</summary>
@@ -22,93 +29,335 @@ public enum AppendStatus
 
 public sealed record AppendResult(AppendStatus Status, Guid EntryId);
 
+/// <summary>An invoice the entry pays: still PENDING, it becomes PAID by the entry in the same transaction, or nothing is written.</summary>
+public sealed record InvoiceClaim(string PaymentHash);
+
 /// <summary>
-/// Appends validated journal entries to the database. Each entry is one transaction: every wallet balance moves by a
-/// conditional update that refuses to go below zero (so concurrent payments can neither overdraw nor lose an update),
-/// then the entry and its postings are inserted. Wallet rows are updated in id order so that two opposite payments
-/// cannot deadlock. An idempotency key is unique per initiating account: a retry finds the first entry.
-/// An optional claim runs first in the same transaction (marking an invoice paid): when it does not hold, nothing
-/// moves, and when the money cannot move, the claim is undone with it.
+/// The ledger in the database, the production <see cref="ILedgerStore"/>. An append is one transaction written without
+/// EF Core's change tracking (see <see cref="EntryStatements"/>): on PostgreSQL one batch, so one round trip with its
+/// notifications; on SQLite a savepoint in a transaction that the appends in flight share (<see cref="SqliteCommitGroups"/>). Balances move by updates that cannot go below zero, so
+/// concurrent payments can neither overdraw nor lose an update. An idempotency key is unique per initiating account
+/// (a unique index): a retry finds the first entry.
 /// </summary>
-public sealed class WalletLedger(GlintDbContext db)
+public sealed partial class WalletLedger(GlintDbContext db, INotificationChannel channel, SqliteCommitGroups commitGroups, ILogger<WalletLedger> logger)
+    : ILedgerStore
 {
-    public async Task<AppendResult> AppendAsync(
-        JournalEntry entry, Guid? initiatorAccountId, EntryDetails details, CancellationToken cancellationToken,
-        Func<CancellationToken, Task<bool>>? claim = null)
+    private const string UniqueViolation = "23505";
+    private const string ForeignKeyViolation = "23503";
+    private const string NotNullViolation = "23502";
+    private const string CheckViolation = "23514";
+
+    /// <summary>Appends <paramref name="append"/> (and its <paramref name="claim"/>, if any) and says how it ended.</summary>
+    public async Task<AppendResult> AppendAsync(LedgerAppend append, InvoiceClaim? claim, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(entry);
-        if (entry.IdempotencyKey is { } key && await FindByKeyAsync(initiatorAccountId, key, cancellationToken) is { } first)
+        ArgumentNullException.ThrowIfNull(append);
+        if (append.Entry.FindBrokenRule() is { } broken)
+        {
+            throw new ArgumentException("The entry breaks a ledger rule: " + broken.Message, nameof(append));
+        }
+
+        var statements = new EntryStatements(append, claim);
+        var connection = db.Database.GetDbConnection();
+        var notifyOn = connection.CanCreateBatch ? channel.DatabaseChannel : null;
+        AppendResult result;
+        if (connection.CanCreateBatch)
+        {
+            await db.Database.OpenConnectionAsync(cancellationToken);
+            try
+            {
+                result = await AppendInOneBatchAsync(connection, append, statements, claim is not null, notifyOn, cancellationToken);
+            }
+            finally
+            {
+                await db.Database.CloseConnectionAsync();
+            }
+        }
+        else
+        {
+            result = await commitGroups.RunAsync(connection,
+                (writer, transaction, token) => AppendInTransactionAsync(writer, transaction, append, statements, claim is not null, token),
+                appended => appended.Status == AppendStatus.Appended, cancellationToken);
+        }
+
+        var published = notifyOn is not null;
+        if (result.Status == AppendStatus.Appended && !published && append.Notifications.Count > 0)
+        {
+            await PublishAsync(append.Notifications, cancellationToken);
+        }
+
+        return result;
+    }
+
+    async Task<LedgerResult<AppendOutcome>> ILedgerStore.AppendAsync(LedgerAppend append, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(append);
+        if (append.Entry.FindBrokenRule() is { } broken)
+        {
+            return broken;
+        }
+
+        var result = await AppendAsync(append, claim: null, cancellationToken);
+        return result.Status switch
+        {
+            AppendStatus.Appended => new AppendOutcome(append.Entry, Replayed: false),
+            AppendStatus.Replayed => new AppendOutcome(await LoadEntryAsync(result.EntryId, cancellationToken), Replayed: true),
+            AppendStatus.InsufficientBalance => await InsufficientBalanceAsync(append.Entry, cancellationToken),
+            _ => await UnknownWalletAsync(append.Entry, cancellationToken),
+        };
+    }
+
+    public async Task<Money> GetBalanceAsync(LedgerAccount wallet, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(wallet);
+        var code = CurrencyCodes.Of(wallet.Currency);
+        var balance = await db.Wallets.AsNoTracking()
+            .Where(row => row.Id == wallet.WalletId && row.Currency == code)
+            .Select(row => (long?)row.Balance)
+            .FirstOrDefaultAsync(cancellationToken);
+        return new Money(balance ?? 0, wallet.Currency);
+    }
+
+    /// <summary>PostgreSQL: every statement in one batch, one implicit transaction, one round trip; a refusal is an error.</summary>
+    private async Task<AppendResult> AppendInOneBatchAsync(
+        DbConnection connection, LedgerAppend append, EntryStatements statements, bool hasClaim, string? notifyOn, CancellationToken cancellationToken)
+    {
+        var entry = append.Entry;
+        await using var batch = connection.CreateBatch();
+        Add(batch, statements.InsertEntry(withClaim: true));
+        foreach (var posting in statements.WalletPostings)
+        {
+            Add(batch, statements.MoveBalance(posting, guarded: false));
+        }
+
+        // After the balances: posting ids are then drawn once the wallets are locked, so their order is an order
+        // the balances really went through, which `glint ledger verify` replays.
+        Add(batch, statements.InsertPostings());
+
+        if (notifyOn is not null && statements.Notify(notifyOn) is { } notify)
+        {
+            Add(batch, notify);
+        }
+
+        try
+        {
+            // Prepared once per connection and statement shape; preparing again is free.
+            await batch.PrepareAsync(cancellationToken);
+            await batch.ExecuteNonQueryAsync(cancellationToken);
+            return new AppendResult(AppendStatus.Appended, entry.Id);
+        }
+        catch (DbException refused) when (refused.SqlState is UniqueViolation && entry.IdempotencyKey is { } key)
+        {
+            // The key was used first (a concurrent retry waits on the unique index until the first commits).
+            return await FindByKeyAsync(connection, null, append.Initiator, key, cancellationToken) is { } first
+                ? new AppendResult(AppendStatus.Replayed, first)
+                : throw new InvalidOperationException($"Entry {entry.Id} was already appended.", refused);
+        }
+        catch (DbException refused) when (refused.SqlState is UniqueViolation)
+        {
+            throw new InvalidOperationException($"Entry {entry.Id} was already appended.", refused);
+        }
+        catch (DbException refused) when (refused.SqlState is ForeignKeyViolation && hasClaim)
+        {
+            return new AppendResult(AppendStatus.ClaimRefused, entry.Id);
+        }
+        catch (DbException refused) when (refused.SqlState is NotNullViolation)
+        {
+            return new AppendResult(AppendStatus.WalletNotFound, entry.Id);
+        }
+        catch (DbException refused) when (refused.SqlState is CheckViolation)
+        {
+            // As on SQLite, a wallet that does not exist wins over a balance that is too low.
+            return new AppendResult(
+                await AllWalletsExistAsync(connection, null, statements, cancellationToken) ? AppendStatus.InsufficientBalance : AppendStatus.WalletNotFound,
+                entry.Id);
+        }
+    }
+
+    /// <summary>
+    /// SQLite: runs inside the group's immediate transaction (the writer lock is taken first, so reads in it are
+    /// current), in a savepoint of its own that is rolled back unless the entry was appended.
+    /// </summary>
+    private async Task<AppendResult> AppendInTransactionAsync(
+        DbConnection connection, DbTransaction transaction, LedgerAppend append, EntryStatements statements, bool hasClaim, CancellationToken cancellationToken)
+    {
+        var entry = append.Entry;
+        if (entry.IdempotencyKey is { } key && await FindByKeyAsync(connection, transaction, append.Initiator, key, cancellationToken) is { } first)
         {
             return new AppendResult(AppendStatus.Replayed, first);
         }
 
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-
-        // A failed save rolls the whole transaction back below, so EF's savepoint around SaveChanges would only cost
-        // two round trips per payment. The pooled context gets the setting back when it returns to the pool.
-        db.Database.AutoSavepointsEnabled = false;
-        if (claim is not null && !await claim(cancellationToken))
+        if (hasClaim && await ExecuteAsync(connection, transaction, statements.ClaimInvoice(), cancellationToken) == 0)
         {
-            await transaction.RollbackAsync(cancellationToken);
             return new AppendResult(AppendStatus.ClaimRefused, entry.Id);
         }
 
-        foreach (var posting in entry.Postings.Where(p => p.Account.IsWallet).OrderBy(p => p.Account.WalletId))
+        foreach (var posting in statements.WalletPostings)
         {
-            var walletId = posting.Account.WalletId!.Value;
-            var currency = CurrencyCodes.Of(posting.Amount.Currency);
-            var amount = posting.Amount.MinorUnits;
-            var moved = await db.Wallets
-                .Where(wallet => wallet.Id == walletId && wallet.Currency == currency && wallet.Balance + amount >= 0)
-                .ExecuteUpdateAsync(set => set.SetProperty(wallet => wallet.Balance, wallet => wallet.Balance + amount), cancellationToken);
-            if (moved == 0)
+            if (await ExecuteAsync(connection, transaction, statements.MoveBalance(posting, guarded: true), cancellationToken) == 0)
             {
-                await transaction.RollbackAsync(cancellationToken);
-                var exists = await db.Wallets.AnyAsync(wallet => wallet.Id == walletId && wallet.Currency == currency, cancellationToken);
-                return new AppendResult(exists ? AppendStatus.InsufficientBalance : AppendStatus.WalletNotFound, entry.Id);
+                // A wallet that does not exist wins over a balance that is too low.
+                return new AppendResult(
+                    await AllWalletsExistAsync(connection, transaction, statements, cancellationToken) ? AppendStatus.InsufficientBalance : AppendStatus.WalletNotFound,
+                    entry.Id);
             }
         }
 
-        db.JournalEntries.Add(Record(entry, initiatorAccountId, details));
         try
         {
-            await db.SaveChangesAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-            return new AppendResult(AppendStatus.Appended, entry.Id);
+            await ExecuteAsync(connection, transaction, statements.InsertEntry(withClaim: false), cancellationToken);
         }
-        catch (DbUpdateException) when (entry.IdempotencyKey is not null)
+        catch (DbException duplicate)
         {
-            // A concurrent retry with the same key committed first; this transaction's balance moves roll back.
-            await transaction.RollbackAsync(cancellationToken);
-            db.ChangeTracker.Clear();
-            var winner = await FindByKeyAsync(initiatorAccountId, entry.IdempotencyKey, cancellationToken);
-            return winner is { } id ? new AppendResult(AppendStatus.Replayed, id) : throw new InvalidOperationException("The entry could not be appended.");
+            // The key was checked above under the writer lock, so only the entry id can clash.
+            throw new InvalidOperationException($"Entry {entry.Id} was already appended.", duplicate);
+        }
+
+        await ExecuteAsync(connection, transaction, statements.InsertPostings(), cancellationToken);
+        return new AppendResult(AppendStatus.Appended, entry.Id);
+    }
+
+    /// <summary>Read only after a refusal, to say which kind it was.</summary>
+    private async Task<bool> AllWalletsExistAsync(DbConnection connection, DbTransaction? transaction, EntryStatements statements, CancellationToken cancellationToken)
+    {
+        foreach (var posting in statements.WalletPostings)
+        {
+            var count = await ScalarAsync(connection, transaction, EntryStatements.WalletExists(posting), cancellationToken);
+            if (Convert.ToInt64(count, System.Globalization.CultureInfo.InvariantCulture) == 0)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private async Task<Guid?> FindByKeyAsync(DbConnection connection, DbTransaction? transaction, Guid? initiator, string key, CancellationToken cancellationToken) =>
+        await ScalarAsync(connection, transaction, EntryStatements.FindByKey(initiator, key), cancellationToken) switch
+        {
+            null or DBNull => null,
+            Guid id => id,
+            var stored => Guid.Parse(Convert.ToString(stored, System.Globalization.CultureInfo.InvariantCulture)!),
+        };
+
+    private async Task<int> ExecuteAsync(DbConnection connection, DbTransaction? transaction, SqlStatement statement, CancellationToken cancellationToken)
+    {
+        await using var command = Command(connection, transaction, statement);
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private async Task<object?> ScalarAsync(DbConnection connection, DbTransaction? transaction, SqlStatement statement, CancellationToken cancellationToken)
+    {
+        await using var command = Command(connection, transaction, statement);
+        return await command.ExecuteScalarAsync(cancellationToken);
+    }
+
+    private DbCommand Command(DbConnection connection, DbTransaction? transaction, SqlStatement statement)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = statement.Text;
+        command.Transaction = transaction;
+        foreach (var value in statement.Values)
+        {
+            // EF's own mapping of the column, converter included, so SQLite's ids and times are stored as EF stores them.
+            command.Parameters.Add(MappingOf(value.Kind).CreateParameter(command, value.Name, value.Value));
+        }
+
+        return command;
+    }
+
+    private RelationalTypeMapping MappingOf(ValueKind kind) => kind switch
+    {
+        ValueKind.Id => db.Model.FindEntityType(typeof(Data.Wallets.Wallet))!.FindProperty(nameof(Data.Wallets.Wallet.Id))!.GetRelationalTypeMapping(),
+        ValueKind.Time => db.Model.FindEntityType(typeof(JournalEntryRecord))!.FindProperty(nameof(JournalEntryRecord.CreatedAt))!.GetRelationalTypeMapping(),
+        ValueKind.Text => db.Model.FindEntityType(typeof(JournalEntryRecord))!.FindProperty(nameof(JournalEntryRecord.Details))!.GetRelationalTypeMapping(),
+        _ => db.Model.FindEntityType(typeof(Data.Wallets.Wallet))!.FindProperty(nameof(Data.Wallets.Wallet.Balance))!.GetRelationalTypeMapping(),
+    };
+
+    private static void Add(DbBatch batch, SqlStatement statement)
+    {
+        var command = batch.CreateBatchCommand();
+        command.CommandText = statement.Text;
+        foreach (var value in statement.Values)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = value.Name;
+            parameter.Value = value.Value ?? DBNull.Value;
+            parameter.DbType = value.Kind switch
+            {
+                ValueKind.Id => DbType.Guid,
+                ValueKind.Time => DbType.DateTimeOffset,
+                ValueKind.Text => DbType.String,
+                _ => DbType.Int64,
+            };
+            command.Parameters.Add(parameter);
+        }
+
+        batch.BatchCommands.Add(command);
+    }
+
+    private async Task PublishAsync(IReadOnlyList<string> messages, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await channel.PublishAsync(messages, cancellationToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // A failure to notify never undoes or fails an appended entry: subscribers read the state themselves.
+            LogPublishFailed(logger, messages.Count, exception);
         }
     }
 
-    private Task<Guid?> FindByKeyAsync(Guid? initiatorAccountId, string key, CancellationToken cancellationToken) =>
-        db.JournalEntries.AsNoTracking()
-            .Where(entry => entry.InitiatorAccountId == initiatorAccountId && entry.IdempotencyKey == key)
-            .Select(entry => (Guid?)entry.Id)
-            .FirstOrDefaultAsync(cancellationToken);
-
-    private static JournalEntryRecord Record(JournalEntry entry, Guid? initiatorAccountId, EntryDetails details) => new()
+    /// <summary>The first entry with a replayed key, as stored.</summary>
+    private async Task<JournalEntry> LoadEntryAsync(Guid entryId, CancellationToken cancellationToken)
     {
-        Id = entry.Id,
-        Kind = EntryKinds.Of(entry.Kind),
-        IdempotencyKey = entry.IdempotencyKey,
-        InitiatorAccountId = initiatorAccountId,
-        Memo = entry.Memo,
-        Details = details.Serialize(),
-        CreatedAt = entry.Timestamp,
-        Postings = [.. entry.Postings.Select(posting => new PostingRecord
+        var stored = await db.JournalEntries.AsNoTracking().Include(entry => entry.Postings).SingleAsync(entry => entry.Id == entryId, cancellationToken);
+        return JournalEntry.Restore(
+            new EntryHeader(stored.Id, stored.CreatedAt, stored.IdempotencyKey, stored.Memo),
+            EntryKinds.Parse(stored.Kind),
+            stored.Postings.OrderBy(posting => posting.Id).Select(LedgerAudit.Restore));
+    }
+
+    /// <summary>Which debit could not be paid, read after the refusal (so the balance shown may have moved since).</summary>
+    private async Task<LedgerFailure> InsufficientBalanceAsync(JournalEntry entry, CancellationToken cancellationToken)
+    {
+        var debits = entry.Postings.Where(posting => posting.Account.IsWallet && posting.Amount.IsNegative).ToList();
+        foreach (var debit in debits)
         {
-            EntryId = entry.Id,
-            LedgerAccount = posting.Account.Id,
-            WalletId = posting.Account.WalletId,
-            Currency = CurrencyCodes.Of(posting.Amount.Currency),
-            Amount = posting.Amount.MinorUnits,
-            CreatedAt = entry.Timestamp,
-        })],
-    };
+            var balance = await GetBalanceAsync(debit.Account, cancellationToken);
+            if ((balance + debit.Amount).IsNegative)
+            {
+                return new InsufficientBalance(debit.Account, balance, -debit.Amount);
+            }
+        }
+
+        var first = debits[0];
+        return new InsufficientBalance(first.Account, await GetBalanceAsync(first.Account, cancellationToken), -first.Amount);
+    }
+
+    /// <summary>Which wallet posting named no wallet: a wallet held in another currency is a currency mismatch, as in memory.</summary>
+    private async Task<LedgerFailure> UnknownWalletAsync(JournalEntry entry, CancellationToken cancellationToken)
+    {
+        foreach (var posting in entry.Postings.Where(posting => posting.Account.IsWallet))
+        {
+            var held = await db.Wallets.AsNoTracking()
+                .Where(row => row.Id == posting.Account.WalletId)
+                .Select(row => row.Currency)
+                .FirstOrDefaultAsync(cancellationToken);
+            if (held is null)
+            {
+                return new UnknownWallet(posting.Account);
+            }
+
+            if (CurrencyCodes.Parse(held) != posting.Account.Currency)
+            {
+                return new CurrencyMismatch(posting.Account, CurrencyCodes.Parse(held), posting.Account.Currency);
+            }
+        }
+
+        throw new InvalidOperationException($"Entry {entry.Id} was refused for a wallet that exists.");
+    }
+
+    [LoggerMessage(EventId = 5001, Level = LogLevel.Warning, Message = "{Count} notifications of an appended entry could not be published")]
+    private static partial void LogPublishFailed(ILogger logger, int count, Exception exception);
 }

@@ -1,5 +1,7 @@
 using Glint.Data;
+using Glint.Data.Wallets;
 using Glint.Ledger;
+using Glint.Ledger.Storage;
 using Glint.Wallet.Events;
 using Glint.Wallet.Ledger;
 using Glint.Wallet.Prices;
@@ -20,8 +22,21 @@ public sealed record PaymentOutcome(PaymentStatus Status, PaymentError? Error, G
 }
 
 /// <summary>Internal payments between Glint wallets, and operator credits, each one balanced journal entry.</summary>
-public sealed class PaymentService(GlintDbContext db, WalletLedger ledger, IPriceProvider prices, WalletEvents events, TimeProvider time)
+public sealed class PaymentService(GlintDbContext db, ILedgerStore ledger, IPriceProvider prices, TimeProvider time)
 {
+    private sealed record Party(Guid WalletId, Guid AccountId, string Currency, string? Username);
+
+    /// <summary>
+    /// Both wallets in one query, with the recipient's username; the payer's account is the caller's, read before.
+    /// (Not an EF compiled query: one is bound to the first model it runs with, and tests run both providers.)
+    /// </summary>
+    private IAsyncEnumerable<Party> Parties(Guid walletId, Guid recipientWalletId) => db.Wallets
+        .Where(wallet => wallet.Id == walletId || wallet.Id == recipientWalletId)
+        .Select(wallet => new Party(wallet.Id, wallet.AccountId, wallet.Currency, wallet.Id == recipientWalletId
+            ? db.Accounts.Where(account => account.Id == wallet.AccountId).Select(account => account.Username).FirstOrDefault()
+            : null))
+        .AsAsyncEnumerable();
+
     /// <summary>
     /// Pays <paramref name="amount"/> minor units of the payer wallet's currency to another wallet, converting at the
     /// current price when the recipient holds the other currency. <paramref name="sendingCurrency"/> is the currency
@@ -31,39 +46,66 @@ public sealed class PaymentService(GlintDbContext db, WalletLedger ledger, IPric
         Guid payerAccountId, Guid walletId, Guid recipientWalletId, long amount, Currency sendingCurrency, string? memo, string? idempotencyKey,
         CancellationToken cancellationToken)
     {
-        // Both wallets and their accounts in one query.
-        var parties = await db.Wallets.AsNoTracking()
-            .Where(w => w.Id == walletId || w.Id == recipientWalletId)
-            .Join(db.Accounts, w => w.AccountId, a => a.Id, (w, a) => new { Wallet = w, a.Username, a.Status })
-            .ToListAsync(cancellationToken);
-        var payerParty = parties.Find(party => party.Wallet.Id == walletId);
-        if (payerParty is null || payerParty.Wallet.AccountId != payerAccountId)
+        var payer = await db.Accounts.AsNoTracking().FirstOrDefaultAsync(account => account.Id == payerAccountId, cancellationToken);
+        return await PayAsync(payerAccountId, payer?.Username, payer?.Status == "active", walletId, recipientWalletId, amount, sendingCurrency,
+            memo, idempotencyKey, cancellationToken);
+    }
+
+    /// <summary>
+    /// As <see cref="PayAsync(Guid, Guid, Guid, long, Currency, string?, string?, CancellationToken)"/>, for a payer
+    /// whose account the caller has already read and found active (the API's access rule does, once per request).
+    /// </summary>
+    public Task<PaymentOutcome> PayAsync(
+        WalletAccount payer, Guid walletId, Guid recipientWalletId, long amount, Currency sendingCurrency, string? memo, string? idempotencyKey,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(payer);
+        return PayAsync(payer.Id, payer.Username, payerActive: true, walletId, recipientWalletId, amount, sendingCurrency, memo, idempotencyKey,
+            cancellationToken);
+    }
+
+    private async Task<PaymentOutcome> PayAsync(
+        Guid payerAccountId, string? payerUsername, bool payerActive, Guid walletId, Guid recipientWalletId, long amount, Currency sendingCurrency,
+        string? memo, string? idempotencyKey, CancellationToken cancellationToken)
+    {
+        Party? payer = null;
+        Party? receiver = null;
+        await foreach (var party in Parties(walletId, recipientWalletId).WithCancellation(cancellationToken))
+        {
+            if (party.WalletId == walletId)
+            {
+                payer = party;
+            }
+
+            if (party.WalletId == recipientWalletId)
+            {
+                receiver = party;
+            }
+        }
+
+        if (payer is null || payer.AccountId != payerAccountId)
         {
             return PaymentOutcome.Failed(PaymentError.InvalidWallet);
         }
 
-        var payer = payerParty.Wallet;
         if (CurrencyCodes.Parse(payer.Currency) != sendingCurrency)
         {
             return PaymentOutcome.Failed(PaymentError.WrongWalletCurrency);
         }
 
-        var receiverParty = parties.Find(party => party.Wallet.Id == recipientWalletId);
-        if (receiverParty is null)
+        if (receiver is null)
         {
             return PaymentOutcome.Failed(PaymentError.RecipientNotFound);
         }
 
-        var receiver = receiverParty.Wallet;
-        if (payerParty.Status != "active")
+        if (!payerActive)
         {
             return PaymentOutcome.Failed(PaymentError.AccountInactive);
         }
 
         var quote = await prices.GetPriceAsync(cancellationToken);
         var header = new EntryHeader(Guid.NewGuid(), time.GetUtcNow(), idempotencyKey, memo);
-        var built = Movements.Payment(header, CurrencyCodes.WalletAccount(payer), CurrencyCodes.WalletAccount(receiver),
-            new Money(amount, sendingCurrency), quote.Price);
+        var built = Movements.Payment(header, Account(payer), Account(receiver), new Money(amount, sendingCurrency), quote.Price);
         if (!built.IsSuccess)
         {
             return PaymentOutcome.Failed(Map(built.Failure));
@@ -71,23 +113,23 @@ public sealed class PaymentService(GlintDbContext db, WalletLedger ledger, IPric
 
         var details = new EntryDetails
         {
-            PayerWalletId = payer.Id,
-            PayerUsername = payerParty.Username,
-            ReceiverWalletId = receiver.Id,
-            ReceiverUsername = receiverParty.Username,
+            PayerWalletId = payer.WalletId,
+            PayerUsername = payerUsername,
+            ReceiverWalletId = receiver.WalletId,
+            ReceiverUsername = receiver.Username,
             CentsPerBitcoin = quote.Price.CentsPerBitcoin,
         };
-        var appended = await ledger.AppendAsync(built.Value, payerAccountId, details, cancellationToken);
-        if (appended.Status == AppendStatus.Appended)
+        var entryId = built.Value.Id;
+        return Outcome(await ledger.AppendAsync(new LedgerAppend(built.Value)
         {
-            await events.PublishAsync(
+            Initiator = payerAccountId,
+            Details = details.Serialize(),
+            Notifications =
             [
-                new WalletEvent(WalletEvent.PaymentSent, payer.AccountId, payer.Id, EntryId: appended.EntryId),
-                new WalletEvent(WalletEvent.PaymentReceived, receiver.AccountId, receiver.Id, EntryId: appended.EntryId),
-            ], cancellationToken);
-        }
-
-        return Outcome(appended);
+                new WalletEvent(WalletEvent.PaymentSent, payer.AccountId, payer.WalletId, EntryId: entryId).Serialize(),
+                new WalletEvent(WalletEvent.PaymentReceived, receiver.AccountId, receiver.WalletId, EntryId: entryId).Serialize(),
+            ],
+        }, cancellationToken));
     }
 
     /// <summary>Funds a wallet from the operator's funding account (<c>glint wallets credit</c>).</summary>
@@ -108,15 +150,14 @@ public sealed class PaymentService(GlintDbContext db, WalletLedger ledger, IPric
         }
 
         var details = new EntryDetails { ReceiverWalletId = wallet.Id, CentsPerBitcoin = quote.Price.CentsPerBitcoin };
-        return Outcome(await ledger.AppendAsync(built.Value, initiatorAccountId: null, details, cancellationToken));
+        return Outcome(await ledger.AppendAsync(new LedgerAppend(built.Value) { Details = details.Serialize() }, cancellationToken));
     }
 
-    private static PaymentOutcome Outcome(AppendResult appended) => appended.Status switch
-    {
-        AppendStatus.Appended or AppendStatus.Replayed => new PaymentOutcome(PaymentStatus.Success, null, appended.EntryId),
-        AppendStatus.InsufficientBalance => PaymentOutcome.Failed(PaymentError.InsufficientBalance),
-        _ => PaymentOutcome.Failed(PaymentError.InvalidWallet),
-    };
+    private static LedgerAccount Account(Party party) => LedgerAccount.Wallet(party.WalletId, CurrencyCodes.Parse(party.Currency));
+
+    private static PaymentOutcome Outcome(LedgerResult<AppendOutcome> appended) => appended.IsSuccess
+        ? new PaymentOutcome(PaymentStatus.Success, null, appended.Value.Entry.Id)
+        : PaymentOutcome.Failed(appended.Failure is InsufficientBalance ? PaymentError.InsufficientBalance : PaymentError.InvalidWallet);
 
     internal static PaymentError Map(LedgerFailure failure) => failure switch
     {

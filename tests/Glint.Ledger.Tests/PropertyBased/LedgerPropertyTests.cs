@@ -1,12 +1,12 @@
 using System.Numerics;
-using Glint.Ledger.Tests.Storage;
 
 namespace Glint.Ledger.Tests.PropertyBased;
 
 /// <summary>
 /// Random sequences of credits and payments (same and cross currency, valid or not) between random wallets. Whatever
 /// the sequence, every accepted entry is balanced, no wallet is ever negative, each currency sums to zero, balances
-/// equal the sums of the applied postings, and every refusal is one the inputs justify.
+/// equal the sums of the applied postings, and every refusal is one the inputs justify. The stores' contract, which
+/// runs the same movements through the in-memory model and the database store, is in Glint.Server.Tests/Ledger.
 /// </summary>
 public sealed class LedgerPropertyTests
 {
@@ -89,83 +89,12 @@ public sealed class LedgerPropertyTests
         return unaffordable;
     }
 
-    [Fact]
-    public Task RandomAppendsWithRetries_ThroughTheStore_ReplayAndKeepEveryInvariant() => Seeds.ForEachAsync(SeedCount / 2, async seed =>
-    {
-        var random = new Random(seed);
-        var wallets = DrawWallets(random);
-        var store = new InMemoryLedgerStore();
-        var model = Balances.Empty; // the pure core is the reference the store must agree with
-        var firstByKey = new Dictionary<string, JournalEntry>(StringComparer.Ordinal);
-        var sent = new List<JournalEntry>();
-        var replays = 0;
-
-        for (var step = 0; step < StepsPerSeed; step++)
-        {
-            JournalEntry entry;
-            if (sent.Count > 0 && random.Next(100) < 15)
-            {
-                entry = sent[random.Next(sent.Count)]; // a client retrying a request it already sent
-            }
-            else
-            {
-                var key = random.Next(100) < 40 ? $"key-{random.Next(30)}" : null;
-                var built = RandomMovement.Draw(random, wallets, DrawHeader(random, step, key)).Build();
-                if (!built.IsSuccess)
-                {
-                    continue;
-                }
-
-                entry = built.Value;
-            }
-
-            if (entry.IdempotencyKey is null && store.Entries.Any(stored => stored.Id == entry.Id))
-            {
-                continue; // a keyless retry of an appended entry is a caller bug the store rightly throws on
-            }
-
-            var outcome = await store.AppendAsync(entry, Ct);
-            if (entry.IdempotencyKey is { } usedKey && firstByKey.TryGetValue(usedKey, out var first))
-            {
-                Assert.True(outcome.IsSuccess, outcome.ToString());
-                Assert.True(outcome.Value.Replayed);
-                Assert.Same(first, outcome.Value.Entry);
-                replays++;
-            }
-            else
-            {
-                var expected = model.Apply(entry);
-                Assert.Equal(expected.Failure?.GetType(), outcome.Failure?.GetType());
-                if (expected.IsSuccess)
-                {
-                    Assert.False(outcome.Value.Replayed);
-                    Assert.Same(entry, outcome.Value.Entry);
-                    model = expected.Value;
-                    if (entry.IdempotencyKey is { } newKey)
-                    {
-                        firstByKey[newKey] = entry;
-                    }
-                }
-            }
-
-            sent.Add(entry);
-            foreach (var wallet in wallets)
-            {
-                Assert.Equal(model.BalanceOf(wallet), await store.GetBalanceAsync(wallet, Ct));
-            }
-        }
-
-        Assert.True(replays > 0, "No retry was replayed; the property did not exercise idempotency.");
-        var verification = LedgerInvariants.Verify(store.Entries, store.RecordedBalances);
-        Assert.True(verification.IsValid, string.Join("; ", verification.Violations));
-    });
-
     private static List<LedgerAccount> DrawWallets(Random random) =>
         [.. Enumerable.Range(0, random.Next(2, 7)).Select(_ =>
             LedgerAccount.Wallet(DrawGuid(random), random.Next(2) == 0 ? Currency.Btc : Currency.Usd))];
 
-    private static EntryHeader DrawHeader(Random random, int step, string? idempotencyKey = null) =>
-        new(DrawGuid(random), Sample.Start.AddSeconds(step), idempotencyKey, memo: $"step {step}");
+    private static EntryHeader DrawHeader(Random random, int step) =>
+        new(DrawGuid(random), Sample.Start.AddSeconds(step), memo: $"step {step}");
 
     private static Guid DrawGuid(Random random)
     {
