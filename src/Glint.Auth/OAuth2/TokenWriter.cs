@@ -41,7 +41,7 @@ public sealed partial class TokenWriter : IAsyncDisposable
     {
         _scopes = scopes;
         _logger = logger;
-        _writing = Task.Run(WriteAsync);
+        _writing = Task.Run(RunAsync);
     }
 
     /// <summary>Queues <paramref name="row"/>; the task completes once the row is committed, or fails if it cannot be.</summary>
@@ -59,7 +59,7 @@ public sealed partial class TokenWriter : IAsyncDisposable
         await _writing.WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
-    private async Task WriteAsync()
+    private async Task RunAsync()
     {
         var batch = new List<Pending>(MaxRowsPerCommit);
         while (await _queue.Reader.WaitToReadAsync())
