@@ -31,6 +31,8 @@ public static class AuthServiceCollectionExtensions
         services.AddSingleton(settings);
         services.AddScoped<ClientDirectory>();
         services.AddScoped<AuthorizationFlows>();
+        services.AddScoped<FlowStorage.FlowStore>();
+        services.AddSingleton<FlowSealer>();
         services.AddScoped<AccessTokens>();
         services.TryAddSingleton<INotificationChannel, InProcessNotificationChannel>();
         services.AddSingleton<CredentialRevocations>();
