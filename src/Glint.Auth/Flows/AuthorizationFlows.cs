@@ -2,8 +2,8 @@ using System.Security.Claims;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Glint.Auth.Clients;
-using Glint.Auth.OAuth2;
 using Glint.Auth.FlowStorage;
+using Glint.Auth.OAuth2;
 using Glint.Data.OAuth;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
@@ -86,7 +86,7 @@ public sealed class AuthorizationFlows(
         if (!FlowSecrets.Matches(http.Request.Cookies[csrfCookie], document.LoginCsrfHash))
         {
             // The first redemption took the cookie with it: a replay in the same browser is a used verifier.
-            return await store.RedemptionAsync(flow.Id, http.RequestAborted) is not null
+            return Flow.LoginUsed(await store.RedemptionAsync(flow.Id, http.RequestAborted))
                 ? FlowErrors.ToClient(Errors.AccessDenied, "The login verifier has already been used, has not been granted, or is invalid.")
                 : CsrfMismatch();
         }
@@ -94,7 +94,7 @@ public sealed class AuthorizationFlows(
         cookies.DeleteCsrf(http.Response, csrfCookie);
         if (flow.State == FlowState.LoginRejected)
         {
-            return await store.RedeemLoginAsync(Redemption(flow, OAuthFlowState.LoginRejectedUsed, Guid.NewGuid()), null, http.RequestAborted)
+            return await store.RedeemLoginAsync(Redemption(flow, Guid.NewGuid()), null, http.RequestAborted)
                 ? FlowErrors.Rejected(document.Rejection)
                 : VerifierUsed();
         }
@@ -118,7 +118,7 @@ public sealed class AuthorizationFlows(
             return FlowErrors.ToClient(Errors.InvalidRequest, TooLarge);
         }
 
-        if (!await store.RedeemLoginAsync(Redemption(flow, OAuthFlowState.ConsentRequested, version), rememberedSession, http.RequestAborted))
+        if (!await store.RedeemLoginAsync(Redemption(flow, version), rememberedSession, http.RequestAborted))
         {
             return VerifierUsed();
         }
@@ -154,7 +154,7 @@ public sealed class AuthorizationFlows(
         var csrfCookie = LoginSessionCookie.CsrfName("consent", flow.ClientId);
         if (!FlowSecrets.Matches(http.Request.Cookies[csrfCookie], document.ConsentCsrfHash))
         {
-            return await store.RedemptionAsync(flow.Id, http.RequestAborted) is OAuthFlowState.ConsentUsed or OAuthFlowState.ConsentRejectedUsed
+            return Flow.ConsentUsed(await store.RedemptionAsync(flow.Id, http.RequestAborted))
                 ? FlowErrors.ToClient(Errors.AccessDenied, "The consent verifier has already been used, has not been granted, or is invalid.")
                 : CsrfMismatch();
         }
@@ -162,7 +162,7 @@ public sealed class AuthorizationFlows(
         cookies.DeleteCsrf(http.Response, csrfCookie);
         if (flow.State == FlowState.ConsentRejected)
         {
-            return await store.RedeemRejectedConsentAsync(Redemption(flow, OAuthFlowState.ConsentRejectedUsed, version), version, http.RequestAborted)
+            return await store.RedeemRejectedConsentAsync(Redemption(flow, version), version, http.RequestAborted)
                 ? FlowErrors.Rejected(document.Rejection)
                 : VerifierUsed();
         }
@@ -186,7 +186,7 @@ public sealed class AuthorizationFlows(
         }
 
         var principal = GrantedPrincipal(flow, document, client);
-        var consent = Redemption(flow, OAuthFlowState.ConsentUsed, version);
+        var consent = Redemption(flow, version);
         consent.ConsentRemembered = document.Consent.Remember && !document.ConsentSkip;
         consent.Document = document.Serialize();
         var descriptor = new OpenIddictAuthorizationDescriptor
@@ -221,13 +221,13 @@ public sealed class AuthorizationFlows(
     private static IResult VerifierUsed() => FlowErrors.ToClient(Errors.AccessDenied, "The verifier has already been used.");
 
     /// <summary>The stored redemption of a flow's verifier: its primary key is the flow's id.</summary>
-    private static OAuthFlow Redemption(Flow flow, OAuthFlowState state, Guid version) => new()
+    private static OAuthFlow Redemption(Flow flow, Guid version) => new()
     {
         Id = flow.Id,
         ClientId = flow.ClientId,
         Subject = flow.Subject,
         SessionId = flow.SessionId,
-        State = state,
+        State = flow.Redeemed(),
         RequestedAt = flow.RequestedAt,
         Version = version,
     };

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Glint.Auth.FlowStorage;
+using Glint.Data.OAuth;
 
 namespace Glint.Auth.Flows;
 
@@ -44,9 +45,9 @@ public sealed class Flow
 
     [JsonPropertyName("document")] public FlowDocument Document { get; init; } = new();
 
-    public bool IsLoginAnswer => State is FlowState.LoginAccepted or FlowState.LoginRejected;
+    [JsonIgnore] public bool IsLoginAnswer => State is FlowState.LoginAccepted or FlowState.LoginRejected;
 
-    public bool IsConsentAnswer => State is FlowState.ConsentAccepted or FlowState.ConsentRejected;
+    [JsonIgnore] public bool IsConsentAnswer => State is FlowState.ConsentAccepted or FlowState.ConsentRejected;
 
     /// <summary>The states a sealed value of <paramref name="purpose"/> may carry; anything else was not made by these transitions.</summary>
     public bool Fits(FlowPurpose purpose) => purpose switch
@@ -121,6 +122,25 @@ public sealed class Flow
     }
 
     public bool Expired(TimeSpan lifetime, DateTimeOffset now) => RequestedAt + lifetime < now;
+
+    /// <summary>
+    /// What redeeming this flow's verifier stores: the login answer inserts the flow's row (the accepted one waiting
+    /// for consent), the consent answer updates it.
+    /// </summary>
+    public OAuthFlowState Redeemed() => State switch
+    {
+        FlowState.LoginAccepted or FlowState.ConsentInitialized => OAuthFlowState.ConsentRequested,
+        FlowState.LoginRejected => OAuthFlowState.LoginRejectedUsed,
+        FlowState.ConsentAccepted => OAuthFlowState.ConsentUsed,
+        FlowState.ConsentRejected => OAuthFlowState.ConsentRejectedUsed,
+        _ => throw new InvalidOperationException($"A flow in state {State} has no verifier to redeem."),
+    };
+
+    /// <summary>A login challenge is used once its verifier is redeemed: the flow's row exists.</summary>
+    public static bool LoginUsed(OAuthFlowState? stored) => stored is not null;
+
+    /// <summary>A consent challenge is used once the consent verifier is redeemed.</summary>
+    public static bool ConsentUsed(OAuthFlowState? stored) => stored is OAuthFlowState.ConsentUsed or OAuthFlowState.ConsentRejectedUsed;
 
     private void Guard(FlowState expected)
     {

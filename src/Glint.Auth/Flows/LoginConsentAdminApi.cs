@@ -1,9 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Glint.Auth.Clients;
-using Glint.Auth.OAuth2;
 using Glint.Auth.FlowStorage;
-using Glint.Data.OAuth;
+using Glint.Auth.OAuth2;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -248,9 +247,8 @@ public static class LoginConsentAdminApi
             return (challenge, null, HydraError.Result(StatusCodes.Status404NotFound, "Not Found", "Unable to locate the requested resource"));
         }
 
-        // A login challenge is used once its verifier is redeemed; a consent challenge once the consent verifier is.
         var redemption = await store.RedemptionAsync(flow.Id, http.RequestAborted);
-        if (purpose == FlowPurpose.LoginChallenge ? redemption is not null : redemption is OAuthFlowState.ConsentUsed or OAuthFlowState.ConsentRejectedUsed)
+        if (purpose == FlowPurpose.LoginChallenge ? Flow.LoginUsed(redemption) : Flow.ConsentUsed(redemption))
         {
             return (challenge, null, Results.Json(new JsonObject { ["redirect_to"] = flow.Document.RequestUrl }, statusCode: StatusCodes.Status410Gone));
         }
