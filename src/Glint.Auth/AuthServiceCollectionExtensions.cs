@@ -34,6 +34,8 @@ public static class AuthServiceCollectionExtensions
         services.AddScoped(provider => (ClientManager)provider.GetRequiredService<OpenIddict.Core.OpenIddictApplicationManager<OAuthClient>>());
         services.AddSingleton<TokenWriter>();
         services.AddScoped<AuthorizationFlows>();
+        services.AddScoped<FlowStorage.FlowStore>();
+        services.AddSingleton<FlowSealer>();
         services.AddScoped<AccessTokens>();
         services.TryAddSingleton<INotificationChannel, InProcessNotificationChannel>();
         services.AddSingleton<CredentialRevocations>();

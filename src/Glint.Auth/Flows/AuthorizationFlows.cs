@@ -2,13 +2,12 @@ using System.Security.Claims;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Glint.Auth.Clients;
+using Glint.Auth.FlowStorage;
 using Glint.Auth.OAuth2;
-using Glint.Data;
 using Glint.Data.OAuth;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
-using Microsoft.EntityFrameworkCore;
 using OpenIddict.Abstractions;
 using OpenIddict.Core;
 using OpenIddict.Server.AspNetCore;
@@ -22,10 +21,10 @@ namespace Glint.Auth.Flows;
 /// with a consent verifier and leaves with a code. OpenIddict has validated the request before each leg.
 /// </summary>
 public sealed class AuthorizationFlows(
-    GlintDbContext db,
+    FlowStore store,
+    FlowSealer sealer,
     ClientDirectory clients,
     OpenIddictApplicationManager<OAuthClient> applications,
-    OpenIddictAuthorizationManager<OAuthAuthorization> authorizations,
     LoginSessionCookie cookies,
     AuthSettings settings,
     TimeProvider time)
@@ -39,7 +38,7 @@ public sealed class AuthorizationFlows(
     {
         var now = time.GetUtcNow();
         var prompt = (request.Prompt ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries).ToList();
-        var session = await RememberedSessionAsync(http, now, http.RequestAborted);
+        var session = cookies.ReadSessionId(http.Request) is { } id ? await store.RememberedSessionAsync(id, now, http.RequestAborted) : null;
         var skip = session is not null && !prompt.Contains(PromptValues.Login) && !prompt.Contains(PromptValues.SelectAccount) &&
             (request.MaxAge is not { } maxAge || session.AuthenticatedAt.AddSeconds(maxAge) >= now);
 
@@ -49,7 +48,7 @@ public sealed class AuthorizationFlows(
         }
 
         var csrf = FlowSecrets.New();
-        var document = new FlowDocument
+        var flow = Flow.Start(request.ClientId!, skip ? session!.Subject : null, skip ? session!.Id : Guid.NewGuid().ToString(), now, new FlowDocument
         {
             RequestUrl = RequestUrls.Of(http, settings, AuthorizeApi.Path),
             RequestedScope = [.. request.GetScopes()],
@@ -58,54 +57,49 @@ public sealed class AuthorizationFlows(
             Prompt = prompt,
             LoginSkip = skip,
             LoginCsrfHash = FlowSecrets.Hash(csrf),
-        };
-        var flow = new OAuthFlow
+        });
+        if (sealer.Seal(flow, FlowPurpose.LoginChallenge) is not { } challenge)
         {
-            Id = FlowSecrets.New(),
-            ClientId = request.ClientId!,
-            Subject = skip ? session!.Subject : null,
-            SessionId = skip ? session!.Id : Guid.NewGuid().ToString(),
-            State = OAuthFlowState.LoginRequested,
-            RequestedAt = now,
-            Document = document.Serialize(),
-            Version = Guid.NewGuid(),
-        };
-        db.OAuthFlows.Add(flow);
-        await db.SaveChangesAsync(http.RequestAborted);
+            return FlowErrors.ToClient(Errors.InvalidRequest, TooLarge);
+        }
 
         cookies.WriteCsrf(http.Response, LoginSessionCookie.CsrfName("login", flow.ClientId), csrf);
-        return Results.Redirect(QueryHelpers.AddQueryString(settings.EffectiveLoginUrl.AbsoluteUri, "login_challenge", flow.Id));
+        return Results.Redirect(QueryHelpers.AddQueryString(settings.EffectiveLoginUrl.AbsoluteUri, "login_challenge", challenge));
     }
 
     public async Task<IResult> FinishLoginAsync(HttpContext http, OpenIddictRequest request, string? redirectUri, string verifier)
     {
         var now = time.GetUtcNow();
-        var flow = await db.OAuthFlows.SingleOrDefaultAsync(f => f.LoginVerifierHash == FlowSecrets.Hash(verifier), http.RequestAborted);
-        if (flow is null || flow.State is not (OAuthFlowState.LoginAccepted or OAuthFlowState.LoginRejected) || flow.ClientId != request.ClientId)
+        var flow = sealer.Unseal(verifier, FlowPurpose.LoginVerifier);
+        if (flow is null || flow.ClientId != request.ClientId)
         {
             return FlowErrors.ToClient(Errors.AccessDenied, "The login verifier has already been used, has not been granted, or is invalid.");
         }
 
-        if (Expired(flow, now))
+        if (flow.Expired(settings.FlowLifetime, now))
         {
             return FlowErrors.ToClient(RequestUnauthorized, "The request could not be authorized. Check that you provided valid credentials in the right format. The login request has expired, please try again.");
         }
 
-        var document = FlowDocument.Parse(flow.Document);
+        var document = flow.Document;
         var csrfCookie = LoginSessionCookie.CsrfName("login", flow.ClientId);
         if (!FlowSecrets.Matches(http.Request.Cookies[csrfCookie], document.LoginCsrfHash))
         {
-            return FlowErrors.ToClient("request_forbidden", "The CSRF value from the token does not match the CSRF value from the data store.");
+            // The first redemption took the cookie with it: a replay in the same browser is a used verifier.
+            return Flow.LoginUsed(await store.RedemptionAsync(flow.Id, http.RequestAborted))
+                ? FlowErrors.ToClient(Errors.AccessDenied, "The login verifier has already been used, has not been granted, or is invalid.")
+                : CsrfMismatch();
         }
 
         cookies.DeleteCsrf(http.Response, csrfCookie);
-        if (flow.State == OAuthFlowState.LoginRejected)
+        if (flow.State == FlowState.LoginRejected)
         {
-            flow.State = OAuthFlowState.LoginRejectedUsed;
-            return await SaveAsync(flow, http.RequestAborted) ?? FlowErrors.Rejected(document.Rejection);
+            return await store.RedeemLoginAsync(Redemption(flow, Guid.NewGuid()), null, http.RequestAborted)
+                ? FlowErrors.Rejected(document.Rejection)
+                : VerifierUsed();
         }
 
-        await RecordLoginSessionAsync(http, flow, document, now);
+        var (rememberedSession, extendedUntil) = LoginSessionChange(http, flow, now);
 
         var client = await clients.FindAsync(flow.ClientId, http.RequestAborted);
         var consentSkip = !document.Prompt.Contains(PromptValues.Consent) &&
@@ -117,25 +111,31 @@ public sealed class AuthorizationFlows(
         }
 
         var csrf = FlowSecrets.New();
-        document.ConsentSkip = consentSkip;
-        document.ConsentCsrfHash = FlowSecrets.Hash(csrf);
-        document.ConsentRequestedAt = now;
-        flow.ConsentChallenge = FlowSecrets.New();
-        flow.State = OAuthFlowState.ConsentRequested;
-        flow.Document = document.Serialize();
-        if (await SaveAsync(flow, http.RequestAborted) is { } conflict)
+        var version = Guid.NewGuid();
+        flow.StartConsent(consentSkip, FlowSecrets.Hash(csrf), now, version);
+        if (sealer.Seal(flow, FlowPurpose.ConsentChallenge) is not { } challenge)
         {
-            return conflict;
+            return FlowErrors.ToClient(Errors.InvalidRequest, TooLarge);
+        }
+
+        if (!await store.RedeemLoginAsync(Redemption(flow, version), rememberedSession, http.RequestAborted))
+        {
+            return VerifierUsed();
+        }
+
+        if (extendedUntil is { } extension)
+        {
+            await store.ExtendSessionAsync(flow.SessionId, extension.ExpiresAt, http.RequestAborted);
         }
 
         cookies.WriteCsrf(http.Response, LoginSessionCookie.CsrfName("consent", flow.ClientId), csrf);
-        return Results.Redirect(QueryHelpers.AddQueryString(settings.EffectiveConsentUrl.AbsoluteUri, "consent_challenge", flow.ConsentChallenge));
+        return Results.Redirect(QueryHelpers.AddQueryString(settings.EffectiveConsentUrl.AbsoluteUri, "consent_challenge", challenge));
     }
 
     public async Task<IResult> FinishConsentAsync(HttpContext http, OpenIddictRequest request, string verifier)
     {
-        var flow = await db.OAuthFlows.SingleOrDefaultAsync(f => f.ConsentVerifierHash == FlowSecrets.Hash(verifier), http.RequestAborted);
-        if (flow is null || flow.State is not (OAuthFlowState.ConsentAccepted or OAuthFlowState.ConsentRejected))
+        var flow = sealer.Unseal(verifier, FlowPurpose.ConsentVerifier);
+        if (flow?.Redemption is not { } version)
         {
             return FlowErrors.ToClient(Errors.AccessDenied, "The consent verifier has already been used, has not been granted, or is invalid.");
         }
@@ -145,23 +145,26 @@ public sealed class AuthorizationFlows(
             return FlowErrors.ToClient(Errors.InvalidClient, "The flow was started by another client.");
         }
 
-        if (Expired(flow, time.GetUtcNow()))
+        if (flow.Expired(settings.FlowLifetime, time.GetUtcNow()))
         {
             return FlowErrors.ToClient(RequestUnauthorized, "The request could not be authorized. Check that you provided valid credentials in the right format. The consent request has expired, please try again.");
         }
 
-        var document = FlowDocument.Parse(flow.Document);
+        var document = flow.Document;
         var csrfCookie = LoginSessionCookie.CsrfName("consent", flow.ClientId);
         if (!FlowSecrets.Matches(http.Request.Cookies[csrfCookie], document.ConsentCsrfHash))
         {
-            return FlowErrors.ToClient("request_forbidden", "The CSRF value from the token does not match the CSRF value from the data store.");
+            return Flow.ConsentUsed(await store.RedemptionAsync(flow.Id, http.RequestAborted))
+                ? FlowErrors.ToClient(Errors.AccessDenied, "The consent verifier has already been used, has not been granted, or is invalid.")
+                : CsrfMismatch();
         }
 
         cookies.DeleteCsrf(http.Response, csrfCookie);
-        if (flow.State == OAuthFlowState.ConsentRejected)
+        if (flow.State == FlowState.ConsentRejected)
         {
-            flow.State = OAuthFlowState.ConsentRejectedUsed;
-            return await SaveAsync(flow, http.RequestAborted) ?? FlowErrors.Rejected(document.Rejection);
+            return await store.RedeemRejectedConsentAsync(Redemption(flow, version), version, http.RequestAborted)
+                ? FlowErrors.Rejected(document.Rejection)
+                : VerifierUsed();
         }
 
         var client = await clients.FindAsync(flow.ClientId, http.RequestAborted);
@@ -183,22 +186,54 @@ public sealed class AuthorizationFlows(
         }
 
         var principal = GrantedPrincipal(flow, document, client);
-        var authorization = await authorizations.CreateAsync(principal, flow.Subject!, application.Id!,
-            document.Consent!.Remember ? AuthorizationTypes.Permanent : AuthorizationTypes.AdHoc, principal.GetScopes(), http.RequestAborted);
-        principal.SetAuthorizationId(authorization.Id);
+        var consent = Redemption(flow, version);
+        consent.ConsentRemembered = document.Consent.Remember && !document.ConsentSkip;
+        consent.Document = document.Serialize();
+        var descriptor = new OpenIddictAuthorizationDescriptor
+        {
+            ApplicationId = application.Id,
+            CreationDate = time.GetUtcNow(),
+            Principal = principal,
+            Status = Statuses.Valid,
+            Subject = flow.Subject,
+            Type = document.Consent.Remember ? AuthorizationTypes.Permanent : AuthorizationTypes.AdHoc,
+        };
+        descriptor.Scopes.UnionWith(principal.GetScopes());
+        var authorization = await store.RedeemConsentAsync(consent, version, descriptor, http.RequestAborted);
+        if (authorization is null)
+        {
+            return VerifierUsed();
+        }
 
-        flow.AuthorizationId = authorization.Id;
-        flow.State = OAuthFlowState.ConsentUsed;
-        flow.ConsentRemembered = document.Consent.Remember && !document.ConsentSkip;
+        principal.SetAuthorizationId(authorization.Id);
         // Hydra's authorization response names the granted scopes: `scope` beside `code` and `state`.
         var properties = new AuthenticationProperties();
         properties.Parameters[Parameters.Scope] = string.Join(' ', principal.GetScopes());
-        return await SaveAsync(flow, http.RequestAborted)
-            ?? Results.SignIn(principal, properties, OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+        return Results.SignIn(principal, properties, OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
     }
 
+    private const string TooLarge = "The authorization request is too large to carry through login and consent: shorten its parameters.";
+
+    private static IResult CsrfMismatch() =>
+        FlowErrors.ToClient("request_forbidden", "The CSRF value from the token does not match the CSRF value from the data store.");
+
+    /// <summary>A verifier redeemed twice, here or on another node: the second loses.</summary>
+    private static IResult VerifierUsed() => FlowErrors.ToClient(Errors.AccessDenied, "The verifier has already been used.");
+
+    /// <summary>The stored redemption of a flow's verifier: its primary key is the flow's id.</summary>
+    private static OAuthFlow Redemption(Flow flow, Guid version) => new()
+    {
+        Id = flow.Id,
+        ClientId = flow.ClientId,
+        Subject = flow.Subject,
+        SessionId = flow.SessionId,
+        State = flow.Redeemed(),
+        RequestedAt = flow.RequestedAt,
+        Version = version,
+    };
+
     /// <summary>What the code, and the tokens exchanged for it, say: the consent's grant and the login's facts.</summary>
-    private static ClaimsPrincipal GrantedPrincipal(OAuthFlow flow, FlowDocument document, HydraClient client)
+    private static ClaimsPrincipal GrantedPrincipal(Flow flow, FlowDocument document, HydraClient client)
     {
         var consent = document.Consent!;
         var login = document.Login;
@@ -252,83 +287,54 @@ public sealed class AuthorizationFlows(
         return principal;
     }
 
-    private async Task RecordLoginSessionAsync(HttpContext http, OAuthFlow flow, FlowDocument document, DateTimeOffset now)
+    /// <summary>
+    /// What the login answer does to the browser's login session: a new remembered session (stored with the
+    /// redemption), a skipped login's session extended, or none; the session cookie follows.
+    /// </summary>
+    private (LoginSession? Remembered, SessionExtension? Extended) LoginSessionChange(HttpContext http, Flow flow, DateTimeOffset now)
     {
-        var login = document.Login!;
+        var login = flow.Document.Login!;
         var rememberFor = login.RememberFor > 0 ? TimeSpan.FromSeconds(login.RememberFor) : (TimeSpan?)null;
-        var session = await db.LoginSessions.FindAsync([flow.SessionId], http.RequestAborted);
-        if (document.LoginSkip)
+        var expiresAt = rememberFor is { } lifetime ? now + lifetime : (DateTimeOffset?)null;
+        if (flow.Document.LoginSkip)
         {
-            if (login.ExtendSessionLifespan && session is not null)
+            if (!login.ExtendSessionLifespan)
             {
-                session.ExpiresAt = rememberFor is { } extended ? now + extended : null;
-                cookies.Write(http.Response, session.Id, rememberFor);
+                return (null, null);
             }
 
-            return;
+            cookies.Write(http.Response, flow.SessionId, rememberFor);
+            return (null, new SessionExtension(expiresAt));
         }
 
-        if (session is null)
+        if (!login.Remember)
         {
-            session = new LoginSession { Id = flow.SessionId, Subject = flow.Subject! };
-            db.LoginSessions.Add(session);
-        }
-
-        session.Subject = flow.Subject!;
-        session.AuthenticatedAt = document.AuthenticatedAt ?? now;
-        session.Remember = login.Remember;
-        session.ExpiresAt = rememberFor is { } lifetime ? now + lifetime : null;
-        if (login.Remember)
-        {
-            cookies.Write(http.Response, session.Id, rememberFor);
-        }
-        else
-        {
+            // Not stored (only a remembered session is ever looked up, to skip login); the browser's old one ends here.
             cookies.Delete(http.Response);
+            return (null, null);
         }
-    }
 
-    private async Task<LoginSession?> RememberedSessionAsync(HttpContext http, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        if (cookies.ReadSessionId(http.Request) is not { } id)
+        cookies.Write(http.Response, flow.SessionId, rememberFor);
+        return (new LoginSession
         {
-            return null;
-        }
-
-        var session = await db.LoginSessions.AsNoTracking().SingleOrDefaultAsync(s => s.Id == id, cancellationToken);
-        return session is { Remember: true } && (session.ExpiresAt is null || session.ExpiresAt > now) ? session : null;
+            Id = flow.SessionId,
+            Subject = flow.Subject!,
+            AuthenticatedAt = flow.Document.AuthenticatedAt ?? now,
+            Remember = true,
+            ExpiresAt = expiresAt,
+        }, null);
     }
+
+    private sealed record SessionExtension(DateTimeOffset? ExpiresAt);
 
     /// <summary>Hydra's consent skip: a remembered, unexpired, unrevoked consent for this subject and client covering every requested scope.</summary>
-    private async Task<bool> RememberedConsentCoversAsync(OAuthFlow flow, IReadOnlyList<string> requested, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<bool> RememberedConsentCoversAsync(Flow flow, IReadOnlyList<string> requested, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var remembered = await db.OAuthFlows.AsNoTracking()
-            .Where(f => f.Subject == flow.Subject && f.ClientId == flow.ClientId && f.ConsentRemembered)
-            .Select(f => f.Document)
-            .ToListAsync(cancellationToken);
-
-        return remembered.Select(FlowDocument.Parse).Any(previous =>
+        var remembered = await store.RememberedConsentsAsync(flow.Subject!, flow.ClientId, cancellationToken);
+        return remembered.Any(previous =>
             previous.Consent is { } consent &&
             (consent.RememberFor <= 0 || previous.ConsentHandledAt?.AddSeconds(consent.RememberFor) > now) &&
             requested.All(scope => ScopeStrategy.Allows(consent.GrantScope ?? [], scope)));
-    }
-
-    /// <summary>A flow's challenges and verifiers are good for <c>ttl.login_consent_request</c> from the authorization request.</summary>
-    private bool Expired(OAuthFlow flow, DateTimeOffset now) => flow.RequestedAt + settings.FlowLifetime < now;
-
-    /// <summary>Saves a flow step; a concurrent step on the same flow (a verifier used twice at once) loses.</summary>
-    private async Task<IResult?> SaveAsync(OAuthFlow flow, CancellationToken cancellationToken)
-    {
-        flow.Version = Guid.NewGuid();
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-            return null;
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            return FlowErrors.ToClient(Errors.AccessDenied, "The verifier has already been used.");
-        }
     }
 
     private static JsonObject OidcContext(OpenIddictRequest request)

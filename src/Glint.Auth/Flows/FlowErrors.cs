@@ -1,3 +1,4 @@
+using Glint.Auth.FlowStorage;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using OpenIddict.Server.AspNetCore;

@@ -1,14 +1,12 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Glint.Auth.Clients;
+using Glint.Auth.FlowStorage;
 using Glint.Auth.OAuth2;
-using Glint.Data;
-using Glint.Data.OAuth;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.WebUtilities;
-using Microsoft.EntityFrameworkCore;
 
 namespace Glint.Auth.Flows;
 
@@ -23,46 +21,44 @@ public static class LoginConsentAdminApi
         var requests = routes.MapGroup("/admin/oauth2/auth/requests").DisableAntiforgery();
         requests.MapGet("/login", GetLoginAsync);
         requests.MapPut("/login/accept", AcceptLoginAsync);
-        requests.MapPut("/login/reject", (HttpContext http, GlintDbContext db, AuthSettings settings, TimeProvider time) => RejectAsync(http, db, settings, time, login: true));
+        requests.MapPut("/login/reject", (HttpContext http, FlowStore store, FlowSealer sealer, AuthSettings settings, TimeProvider time) =>
+            RejectAsync(http, store, sealer, settings, time, login: true));
         requests.MapGet("/consent", GetConsentAsync);
         requests.MapPut("/consent/accept", AcceptConsentAsync);
-        requests.MapPut("/consent/reject", (HttpContext http, GlintDbContext db, AuthSettings settings, TimeProvider time) => RejectAsync(http, db, settings, time, login: false));
+        requests.MapPut("/consent/reject", (HttpContext http, FlowStore store, FlowSealer sealer, AuthSettings settings, TimeProvider time) =>
+            RejectAsync(http, store, sealer, settings, time, login: false));
         return routes;
     }
 
     /// <summary>The width of the subject columns of flows and sessions.</summary>
     private const int MaxSubjectLength = 400;
 
-    private static bool LoginUsed(OAuthFlow flow) => flow.State is >= OAuthFlowState.ConsentRequested;
-
-    private static bool ConsentUsed(OAuthFlow flow) => flow.State is OAuthFlowState.ConsentUsed or OAuthFlowState.ConsentRejectedUsed;
-
-    private static async Task<IResult> GetLoginAsync(HttpContext http, GlintDbContext db, ClientDirectory clients, AuthSettings settings, TimeProvider time)
+    private static async Task<IResult> GetLoginAsync(HttpContext http, FlowStore store, FlowSealer sealer, ClientDirectory clients, AuthSettings settings, TimeProvider time)
     {
-        var (flow, error) = await FindAsync(http, db, "login", settings, time, LoginUsed);
+        var (challenge, flow, error) = await FindAsync(http, store, sealer, FlowPurpose.LoginChallenge, settings, time);
         if (flow is null)
         {
             return error!;
         }
 
-        var document = FlowDocument.Parse(flow.Document);
+        var document = flow.Document;
         return Json(new JsonObject
         {
-            ["challenge"] = flow.Id,
+            ["challenge"] = challenge,
             ["requested_scope"] = Strings(document.RequestedScope),
             ["requested_access_token_audience"] = Strings(document.RequestedAudience),
             ["skip"] = document.LoginSkip,
             ["subject"] = flow.Subject ?? "",
             ["oidc_context"] = document.OidcContext.DeepClone(),
-            ["client"] = await ClientNodeAsync(clients, flow, http.RequestAborted),
+            ["client"] = await ClientNodeAsync(clients, flow.ClientId, http.RequestAborted),
             ["request_url"] = document.RequestUrl,
             ["session_id"] = flow.SessionId,
         });
     }
 
-    private static async Task<IResult> AcceptLoginAsync(HttpContext http, GlintDbContext db, AuthSettings settings, TimeProvider time)
+    private static async Task<IResult> AcceptLoginAsync(HttpContext http, FlowStore store, FlowSealer sealer, AuthSettings settings, TimeProvider time)
     {
-        var (flow, error) = await FindAsync(http, db, "login", settings, time, LoginUsed);
+        var (challenge, flow, error) = await FindAsync(http, store, sealer, FlowPurpose.LoginChallenge, settings, time);
         if (flow is null)
         {
             return error!;
@@ -84,7 +80,7 @@ public static class LoginConsentAdminApi
             return HydraError.InvalidRequest($"Field 'subject' must be at most {MaxSubjectLength} characters long, without control characters.");
         }
 
-        var document = FlowDocument.Parse(flow.Document);
+        var document = flow.Document;
         if (document.LoginSkip && accept.Subject != flow.Subject)
         {
             // Hydra sends a different user back through login rather than failing (the session belongs to someone else).
@@ -95,43 +91,38 @@ public static class LoginConsentAdminApi
         {
             accept.Remember = true;
         }
-        else
-        {
-            document.AuthenticatedAt = Second(time.GetUtcNow());
-        }
 
-        document.Login = accept;
-        document.Rejection = null;
-        flow.Subject = accept.Subject;
-        return await AnswerAsync(db, flow, document, OAuthFlowState.LoginAccepted, http.RequestAborted);
+        flow.AcceptLogin(challenge, accept, document.LoginSkip ? null : Second(time.GetUtcNow()));
+        return Answer(sealer, flow, FlowPurpose.LoginVerifier, AuthorizationFlows.LoginVerifier);
     }
 
-    private static async Task<IResult> GetConsentAsync(HttpContext http, GlintDbContext db, ClientDirectory clients, AuthSettings settings, TimeProvider time)
+    private static async Task<IResult> GetConsentAsync(HttpContext http, FlowStore store, FlowSealer sealer, ClientDirectory clients, AuthSettings settings, TimeProvider time)
     {
-        var (flow, error) = await FindAsync(http, db, "consent", settings, time, ConsentUsed);
+        var (challenge, flow, error) = await FindAsync(http, store, sealer, FlowPurpose.ConsentChallenge, settings, time);
         if (flow is null)
         {
             return error!;
         }
 
-        return Json(await ConsentRequestAsync(flow, FlowDocument.Parse(flow.Document), clients, http.RequestAborted));
+        var client = await ClientNodeAsync(clients, flow.ClientId, http.RequestAborted);
+        return Json(ConsentRequest(challenge, flow.LoginChallenge ?? flow.Id, flow.Subject, flow.SessionId, flow.Document, client));
     }
 
     /// <summary>Hydra's <c>oAuth2ConsentRequest</c>; also the <c>consent_request</c> of a consent session.</summary>
-    internal static async Task<JsonObject> ConsentRequestAsync(OAuthFlow flow, FlowDocument document, ClientDirectory clients, CancellationToken cancellationToken)
+    internal static JsonObject ConsentRequest(string challenge, string loginChallenge, string? subject, string sessionId, FlowDocument document, JsonNode? client)
     {
         var body = new JsonObject
         {
-            ["challenge"] = flow.ConsentChallenge,
+            ["challenge"] = challenge,
             ["requested_scope"] = Strings(document.RequestedScope),
             ["requested_access_token_audience"] = Strings(document.RequestedAudience),
             ["skip"] = document.ConsentSkip,
-            ["subject"] = flow.Subject,
+            ["subject"] = subject,
             ["oidc_context"] = document.OidcContext.DeepClone(),
-            ["client"] = await ClientNodeAsync(clients, flow, cancellationToken),
+            ["client"] = client,
             ["request_url"] = document.RequestUrl,
-            ["login_challenge"] = flow.Id,
-            ["login_session_id"] = flow.SessionId,
+            ["login_challenge"] = loginChallenge,
+            ["login_session_id"] = sessionId,
             ["acr"] = document.Login?.Acr ?? "",
             ["amr"] = Strings(document.Login?.Amr ?? []),
         };
@@ -143,9 +134,9 @@ public static class LoginConsentAdminApi
         return body;
     }
 
-    private static async Task<IResult> AcceptConsentAsync(HttpContext http, GlintDbContext db, ClientDirectory clients, AuthSettings settings, TimeProvider time)
+    private static async Task<IResult> AcceptConsentAsync(HttpContext http, FlowStore store, FlowSealer sealer, ClientDirectory clients, AuthSettings settings, TimeProvider time)
     {
-        var (flow, error) = await FindAsync(http, db, "consent", settings, time, ConsentUsed);
+        var (_, flow, error) = await FindAsync(http, store, sealer, FlowPurpose.ConsentChallenge, settings, time);
         if (flow is null)
         {
             return error!;
@@ -157,21 +148,13 @@ public static class LoginConsentAdminApi
             return bodyError!;
         }
 
-        var document = FlowDocument.Parse(flow.Document);
-        if (WideningRefusal(accept, document, await clients.FindAsync(flow.ClientId, http.RequestAborted)) is { } refusal)
+        if (WideningRefusal(accept, flow.Document, await clients.FindAsync(flow.ClientId, http.RequestAborted)) is { } refusal)
         {
             return refusal;
         }
 
-        document.Consent = accept;
-        document.ConsentHandledAt = Second(time.GetUtcNow());
-        document.Rejection = null;
-        if (accept.Context is not null && document.Login is not null)
-        {
-            document.Login.Context = accept.Context;
-        }
-
-        return await AnswerAsync(db, flow, document, OAuthFlowState.ConsentAccepted, http.RequestAborted);
+        flow.AcceptConsent(accept, Second(time.GetUtcNow()));
+        return Answer(sealer, flow, FlowPurpose.ConsentVerifier, AuthorizationFlows.ConsentVerifier);
     }
 
     /// <summary>
@@ -214,10 +197,10 @@ public static class LoginConsentAdminApi
             : null;
     }
 
-    /// <summary>Login and consent rejections are the same step: the reason is kept and the browser goes back with a verifier.</summary>
-    private static async Task<IResult> RejectAsync(HttpContext http, GlintDbContext db, AuthSettings settings, TimeProvider time, bool login)
+    /// <summary>Login and consent rejections are the same step: the reason travels back with a verifier.</summary>
+    private static async Task<IResult> RejectAsync(HttpContext http, FlowStore store, FlowSealer sealer, AuthSettings settings, TimeProvider time, bool login)
     {
-        var (flow, error) = await FindAsync(http, db, login ? "login" : "consent", settings, time, login ? LoginUsed : ConsentUsed);
+        var (challenge, flow, error) = await FindAsync(http, store, sealer, login ? FlowPurpose.LoginChallenge : FlowPurpose.ConsentChallenge, settings, time);
         if (flow is null)
         {
             return error!;
@@ -229,18 +212,25 @@ public static class LoginConsentAdminApi
             return bodyError!;
         }
 
-        var document = FlowDocument.Parse(flow.Document);
-        document.Rejection = reject;
-        return await AnswerAsync(db, flow, document, login ? OAuthFlowState.LoginRejected : OAuthFlowState.ConsentRejected, http.RequestAborted);
+        if (login)
+        {
+            flow.RejectLogin(challenge, reject);
+            return Answer(sealer, flow, FlowPurpose.LoginVerifier, AuthorizationFlows.LoginVerifier);
+        }
+
+        flow.RejectConsent(reject);
+        return Answer(sealer, flow, FlowPurpose.ConsentVerifier, AuthorizationFlows.ConsentVerifier);
     }
 
     /// <summary>
-    /// Finds the flow a challenge names, with Hydra's answers: 400 without a challenge, 404 for an unknown one,
-    /// 401 once it has expired, and 410 with the original request URL once it has been used.
+    /// Opens the flow a challenge carries, with Hydra's answers: 400 without a challenge, 404 for one this server did
+    /// not seal (unknown, tampered, another secret's), 401 once it has expired, and 410 with the original request URL
+    /// once its verifier has been redeemed.
     /// </summary>
-    private static async Task<(OAuthFlow? Flow, IResult? Error)> FindAsync(
-        HttpContext http, GlintDbContext db, string kind, AuthSettings settings, TimeProvider time, Func<OAuthFlow, bool> used)
+    private static async Task<(string Challenge, Flow? Flow, IResult? Error)> FindAsync(
+        HttpContext http, FlowStore store, FlowSealer sealer, FlowPurpose purpose, AuthSettings settings, TimeProvider time)
     {
+        var kind = purpose == FlowPurpose.LoginChallenge ? "login" : "consent";
         var challenge = http.Request.Query[$"{kind}_challenge"].ToString();
         if (challenge.Length == 0)
         {
@@ -249,67 +239,38 @@ public static class LoginConsentAdminApi
 
         if (challenge.Length == 0)
         {
-            return (null, HydraError.InvalidRequest($"Query parameter '{kind}_challenge' is not defined but should have been."));
+            return (challenge, null, HydraError.InvalidRequest($"Query parameter '{kind}_challenge' is not defined but should have been."));
         }
 
-        var flow = kind == "login"
-            ? await db.OAuthFlows.SingleOrDefaultAsync(f => f.Id == challenge, http.RequestAborted)
-            : await db.OAuthFlows.SingleOrDefaultAsync(f => f.ConsentChallenge == challenge, http.RequestAborted);
-        if (flow is null)
+        if (sealer.Unseal(challenge, purpose) is not { } flow)
         {
-            return (null, HydraError.Result(StatusCodes.Status404NotFound, "Not Found", "Unable to locate the requested resource"));
+            return (challenge, null, HydraError.Result(StatusCodes.Status404NotFound, "Not Found", "Unable to locate the requested resource"));
         }
 
-        if (used(flow))
+        var redemption = await store.RedemptionAsync(flow.Id, http.RequestAborted);
+        if (purpose == FlowPurpose.LoginChallenge ? Flow.LoginUsed(redemption) : Flow.ConsentUsed(redemption))
         {
-            return (null, Results.Json(new JsonObject { ["redirect_to"] = FlowDocument.Parse(flow.Document).RequestUrl }, statusCode: StatusCodes.Status410Gone));
+            return (challenge, null, Results.Json(new JsonObject { ["redirect_to"] = flow.Document.RequestUrl }, statusCode: StatusCodes.Status410Gone));
         }
 
-        if (flow.RequestedAt + settings.FlowLifetime < time.GetUtcNow())
+        if (flow.Expired(settings.FlowLifetime, time.GetUtcNow()))
         {
-            return (null, HydraError.Result(StatusCodes.Status401Unauthorized, "request_unauthorized",
+            return (challenge, null, HydraError.Result(StatusCodes.Status401Unauthorized, "request_unauthorized",
                 $"The request could not be authorized. Check that you provided valid credentials in the right format. The {kind} request has expired, please try again."));
         }
 
-        return (flow, null);
+        return (challenge, flow, null);
     }
 
     /// <summary>
-    /// Records the login or consent app's answer and hands out a fresh verifier: the browser brings it back to the
-    /// authorization endpoint, which alone acts on the answer. Only the verifier's hash is stored.
+    /// Seals the login or consent app's answer into a verifier: the browser brings it back to the authorization
+    /// endpoint, which alone acts on the answer. Nothing is stored until then.
     /// </summary>
-    private static async Task<IResult> AnswerAsync(GlintDbContext db, OAuthFlow flow, FlowDocument document, OAuthFlowState state, CancellationToken cancellationToken)
-    {
-        var verifier = FlowSecrets.New();
-        var login = state is OAuthFlowState.LoginAccepted or OAuthFlowState.LoginRejected;
-        if (login)
-        {
-            flow.LoginVerifierHash = FlowSecrets.Hash(verifier);
-        }
-        else
-        {
-            flow.ConsentVerifierHash = FlowSecrets.Hash(verifier);
-        }
-
-        flow.State = state;
-        flow.Document = document.Serialize();
-        return await SaveAsync(db, flow, cancellationToken)
-            ?? RedirectTo(SetQuery(document.RequestUrl, login ? AuthorizationFlows.LoginVerifier : AuthorizationFlows.ConsentVerifier, verifier));
-    }
-
-    private static async Task<IResult?> SaveAsync(GlintDbContext db, OAuthFlow flow, CancellationToken cancellationToken)
-    {
-        flow.Version = Guid.NewGuid();
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-            return null;
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            return HydraError.Conflict();
-        }
-    }
+    private static IResult Answer(FlowSealer sealer, Flow flow, FlowPurpose purpose, string parameter) =>
+        sealer.Seal(flow, purpose) is { } verifier
+            ? RedirectTo(SetQuery(flow.Document.RequestUrl, parameter, verifier))
+            : HydraError.InvalidRequest(
+                $"The answer is too large to carry back through the browser: the request with its answer must seal to at most {FlowSealer.MaxLength} characters. Send a smaller 'context' or 'session'.");
 
     private static async Task<(T? Value, IResult? Error)> ReadBodyAsync<T>(HttpContext http) where T : class, new()
     {
@@ -321,10 +282,10 @@ public static class LoginConsentAdminApi
         return await HydraJsonBody.ReadAsync<T>(http.Request);
     }
 
-    private static async Task<JsonNode?> ClientNodeAsync(ClientDirectory clients, OAuthFlow flow, CancellationToken cancellationToken) =>
-        await clients.FindAsync(flow.ClientId, cancellationToken) is { } client ? ClientRecord.ToNode(client) : null;
+    internal static async Task<JsonNode?> ClientNodeAsync(ClientDirectory clients, string clientId, CancellationToken cancellationToken) =>
+        await clients.FindAsync(clientId, cancellationToken) is { } client ? ClientRecord.ToNode(client) : null;
 
-    private static JsonArray Strings(IEnumerable<string> values) => [.. values.Select(value => JsonValue.Create(value))];
+    internal static JsonArray Strings(IEnumerable<string> values) => [.. values.Select(value => JsonValue.Create(value))];
 
     /// <summary>
     /// <paramref name="url"/> with the query parameter <paramref name="name"/> set to <paramref name="value"/>, replacing

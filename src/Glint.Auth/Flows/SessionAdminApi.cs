@@ -1,12 +1,11 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Glint.Auth.Clients;
-using Glint.Data;
+using Glint.Auth.FlowStorage;
 using Glint.Data.OAuth;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.EntityFrameworkCore;
 using OpenIddict.Core;
 
 namespace Glint.Auth.Flows;
@@ -27,7 +26,7 @@ public static class SessionAdminApi
         return routes;
     }
 
-    private static async Task<IResult> ListConsentsAsync(HttpContext http, GlintDbContext db, ClientDirectory clients)
+    private static async Task<IResult> ListConsentsAsync(HttpContext http, FlowStore store, ClientDirectory clients)
     {
         var subject = http.Request.Query["subject"].ToString();
         if (subject.Length == 0)
@@ -36,11 +35,7 @@ public static class SessionAdminApi
         }
 
         var sessionId = http.Request.Query["login_session_id"].ToString();
-        var flows = await GivenConsents(db, subject)
-            .Where(flow => sessionId.Length == 0 || flow.SessionId == sessionId)
-            .ToListAsync(http.RequestAborted);
-        // Ordered here: SQLite cannot order by a DateTimeOffset column, and one user's consents are few.
-        flows.Sort((a, b) => a.RequestedAt.CompareTo(b.RequestedAt));
+        var flows = await store.GivenConsentsAsync(subject, sessionId.Length == 0 ? null : sessionId, clientId: null, http.RequestAborted);
 
         var sessions = new JsonArray();
         foreach (var flow in flows)
@@ -63,7 +58,9 @@ public static class SessionAdminApi
                 ["remember"] = consent.Remember,
                 ["remember_for"] = consent.RememberFor,
                 ["handled_at"] = document.ConsentHandledAt?.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
-                ["consent_request"] = await LoginConsentAdminApi.ConsentRequestAsync(flow, document, clients, http.RequestAborted),
+                // A given consent keeps its flow's id, not the sealed challenges it went through.
+                ["consent_request"] = LoginConsentAdminApi.ConsentRequest(flow.Id, flow.Id, flow.Subject, flow.SessionId, document,
+                    await LoginConsentAdminApi.ClientNodeAsync(clients, flow.ClientId, http.RequestAborted)),
             };
             if (document.Login?.Context is { } context)
             {
@@ -78,7 +75,7 @@ public static class SessionAdminApi
     }
 
     private static async Task<IResult> RevokeConsentsAsync(
-        HttpContext http, GlintDbContext db,
+        HttpContext http, FlowStore store,
         OpenIddictAuthorizationManager<OAuthAuthorization> authorizations, OpenIddictTokenManager<OAuthToken> tokens)
     {
         var query = http.Request.Query;
@@ -96,9 +93,7 @@ public static class SessionAdminApi
         }
 
         // As Hydra: a named client wins over all=true.
-        var flows = await GivenConsents(db, subject)
-            .Where(flow => client.Length > 0 ? flow.ClientId == client : all)
-            .ToListAsync(http.RequestAborted);
+        var flows = await store.GivenConsentsAsync(subject, sessionId: null, client.Length > 0 ? client : null, http.RequestAborted);
         foreach (var flow in flows)
         {
             // Revoking the authorization is what stops its tokens everywhere: OpenIddict checks it on every use.
@@ -110,12 +105,11 @@ public static class SessionAdminApi
             await tokens.RevokeByAuthorizationIdAsync(flow.AuthorizationId!, http.RequestAborted);
         }
 
-        db.OAuthFlows.RemoveRange(flows);
-        await db.SaveChangesAsync(http.RequestAborted);
+        await store.ForgetConsentsAsync([.. flows.Select(flow => flow.Id)], http.RequestAborted);
         return Results.NoContent();
     }
 
-    private static async Task<IResult> EndLoginSessionsAsync(HttpContext http, GlintDbContext db)
+    private static async Task<IResult> EndLoginSessionsAsync(HttpContext http, FlowStore store)
     {
         var subject = http.Request.Query["subject"].ToString();
         var sid = http.Request.Query["sid"].ToString();
@@ -124,9 +118,7 @@ public static class SessionAdminApi
             return HydraError.InvalidRequest("Either 'subject' or 'sid' query parameters need to be defined.");
         }
 
-        await db.LoginSessions
-            .Where(session => (subject.Length > 0 && session.Subject == subject) || (sid.Length > 0 && session.Id == sid))
-            .ExecuteDeleteAsync(http.RequestAborted);
+        await store.EndSessionsAsync(subject, sid, http.RequestAborted);
         return Results.NoContent();
     }
 
@@ -152,7 +144,4 @@ public static class SessionAdminApi
 
         return Results.NoContent();
     }
-
-    private static IQueryable<OAuthFlow> GivenConsents(GlintDbContext db, string subject) =>
-        db.OAuthFlows.Where(flow => flow.Subject == subject && flow.State == OAuthFlowState.ConsentUsed && flow.AuthorizationId != null);
 }

@@ -1,12 +1,10 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Glint.Auth.Flows;
-using Glint.Data;
+using Glint.Auth.FlowStorage;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.EntityFrameworkCore;
 using OpenIddict.Abstractions;
 using OpenIddict.Server.AspNetCore;
 using static OpenIddict.Abstractions.OpenIddictConstants;
@@ -27,7 +25,7 @@ public static class UserinfoApi
         return routes;
     }
 
-    private static async Task<IResult> UserinfoAsync(HttpContext http, GlintDbContext db, AuthSettings settings)
+    private static async Task<IResult> UserinfoAsync(HttpContext http, FlowStore flows, AuthSettings settings)
     {
         var result = await http.AuthenticateAsync(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
         if (result.Principal is not { } principal)
@@ -46,7 +44,7 @@ public static class UserinfoApi
         // The consent's session.id_token claims belong in userinfo too; they live with the flow, not in the access token.
         if (principal.GetAuthorizationId() is { } authorizationId)
         {
-            var flow = await db.OAuthFlows.AsNoTracking().SingleOrDefaultAsync(f => f.AuthorizationId == authorizationId, http.RequestAborted);
+            var flow = await flows.ConsentOfAuthorizationAsync(authorizationId, http.RequestAborted);
             if (flow is not null)
             {
                 var document = FlowDocument.Parse(flow.Document);

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Glint.Auth.Clients;
 using Glint.Auth.Flows;
+using Glint.Auth.FlowStorage;
 using Glint.Data;
 using Glint.Data.OAuth;
 using Microsoft.AspNetCore;
@@ -46,7 +47,7 @@ public static class LogoutApi
     }
 
     private static async Task<IResult> LogoutAsync(
-        HttpContext http, GlintDbContext db, LoginSessionCookie cookies, LogoutNotifications notifications, AuthSettings settings, TimeProvider time)
+        HttpContext http, GlintDbContext db, FlowStore flows, LoginSessionCookie cookies, LogoutNotifications notifications, AuthSettings settings, TimeProvider time)
     {
         if (http.GetOpenIddictServerResponse() is { Error: { Length: > 0 } error } response)
         {
@@ -67,7 +68,7 @@ public static class LogoutApi
 
             logout.State = LogoutRequestState.Used;
             logout.Version = Guid.NewGuid();
-            await db.LoginSessions.Where(session => session.Id == logout.SessionId).ExecuteDeleteAsync(http.RequestAborted);
+            await flows.EndSessionsAsync(subject: "", sid: logout.SessionId, http.RequestAborted);
             await db.SaveChangesAsync(http.RequestAborted);
             cookies.Delete(http.Response);
             var frontChannel = await notifications.NotifyAsync(logout.SessionId, logout.Subject, http.RequestAborted);
@@ -75,7 +76,7 @@ public static class LogoutApi
         }
 
         var session = cookies.ReadSessionId(http.Request) is { } id
-            ? await db.LoginSessions.AsNoTracking().SingleOrDefaultAsync(s => s.Id == id, http.RequestAborted)
+            ? await flows.SessionAsync(id, http.RequestAborted)
             : null;
         if (session is null)
         {

@@ -1,9 +1,7 @@
 using System.Security.Claims;
 using Glint.Auth.Clients;
-using Glint.Data;
-using Glint.Data.OAuth;
+using Glint.Auth.FlowStorage;
 using Microsoft.AspNetCore.WebUtilities;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -18,7 +16,7 @@ namespace Glint.Auth.Sessions;
 /// Front-Channel Logout 1.0 gives the browser the <c>frontchannel_logout_uri</c>s to load. Other sessions' apps hear nothing.
 /// </summary>
 public sealed partial class LogoutNotifications(
-    GlintDbContext db,
+    FlowStore flows,
     ClientDirectory clients,
     IOptionsMonitor<OpenIddictServerOptions> server,
     IHttpClientFactory http,
@@ -32,11 +30,7 @@ public sealed partial class LogoutNotifications(
     /// <summary>Sends the back-channel logout tokens and returns the front-channel logout URLs for the browser.</summary>
     public async Task<IReadOnlyList<string>> NotifyAsync(string sessionId, string subject, CancellationToken cancellationToken)
     {
-        var clientIds = await db.OAuthFlows.AsNoTracking()
-            .Where(flow => flow.SessionId == sessionId && flow.State == OAuthFlowState.ConsentUsed)
-            .Select(flow => flow.ClientId)
-            .Distinct()
-            .ToListAsync(cancellationToken);
+        var clientIds = await flows.ClientsOfSessionAsync(sessionId, cancellationToken);
 
         var deliveries = new List<Task>();
         var frontChannel = new List<string>();

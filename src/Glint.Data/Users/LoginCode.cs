@@ -14,7 +14,7 @@ public sealed class LoginCode
 
     public required byte[] CodeHash { get; set; }
 
-    /// <summary>The login challenge this attempt answers; null for a sign-in to the account pages.</summary>
+    /// <summary>The SHA-256 (hex) of the login challenge this attempt answers; null for a sign-in to the account pages.</summary>
     public string? Challenge { get; set; }
 
     public string IpAddress { get; set; } = "";

@@ -42,7 +42,7 @@ public sealed class EmailLogin(
         {
             Id = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(24)),
             Email = email,
-            Challenge = challenge,
+            Challenge = ChallengeKey(challenge),
             IpAddress = ip,
             CreatedAt = now,
             ExpiresAt = now + options.CodeLifetime,
@@ -181,11 +181,18 @@ public sealed class EmailLogin(
         return new LoginOutcome.LoggedIn(user, ["email", "totp"]);
     }
 
+    /// <summary>
+    /// What an attempt stores of its login challenge: a digest, since a sealed challenge is longer than the column
+    /// and only equality matters.
+    /// </summary>
+    private static string? ChallengeKey(string? challenge) =>
+        challenge is null ? null : Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(challenge)));
+
     /// <summary>The attempt, unless it is unknown, spent, expired or belongs to another login request.</summary>
     private async Task<LoginCode?> OpenAttemptAsync(string attemptId, string? challenge, CancellationToken cancellationToken)
     {
         var attempt = await db.LoginCodes.SingleOrDefaultAsync(code => code.Id == attemptId, cancellationToken);
-        return attempt is { ConsumedAt: null } && attempt.Challenge == challenge && attempt.ExpiresAt > time.GetUtcNow() ? attempt : null;
+        return attempt is { ConsumedAt: null } && attempt.Challenge == ChallengeKey(challenge) && attempt.ExpiresAt > time.GetUtcNow() ? attempt : null;
     }
 
     /// <summary>Records the failure and ends the hold under which it was counted; a lost race records nothing.</summary>

@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 
-namespace Glint.Auth.Flows;
+namespace Glint.Auth.FlowStorage;
 
 /// <summary>What a flow remembers between the authorization endpoint, the login app and the consent app.</summary>
 public sealed class FlowDocument

@@ -1,0 +1,167 @@
+using Glint.Data;
+using Glint.Data.OAuth;
+using Microsoft.EntityFrameworkCore;
+using OpenIddict.Abstractions;
+using OpenIddict.Core;
+
+namespace Glint.Auth.FlowStorage;
+
+/// <summary>
+/// Every query on flows and login sessions. A flow travels sealed until a verifier is redeemed; what is stored is
+/// what must outlive a step: the redemption of each verifier (one row per flow, its primary key the flow's id, so a
+/// verifier redeems once on any node), the given consent on that row with the OpenIddict authorization its tokens
+/// hang from, and the remembered login sessions.
+/// </summary>
+public sealed class FlowStore(GlintDbContext db, OpenIddictAuthorizationManager<OAuthAuthorization> authorizations)
+{
+    /// <summary>The state of a flow's redemption, or null while neither verifier has been redeemed.</summary>
+    public async Task<OAuthFlowState?> RedemptionAsync(string flowId, CancellationToken cancellationToken) =>
+        await db.OAuthFlows.AsNoTracking().Where(flow => flow.Id == flowId).Select(flow => (OAuthFlowState?)flow.State).SingleOrDefaultAsync(cancellationToken);
+
+    /// <summary>
+    /// Redeems a login verifier: inserts the flow's redemption (and the new remembered login session with it, in one
+    /// commit). False when the flow was already redeemed, here or on another node.
+    /// </summary>
+    public async Task<bool> RedeemLoginAsync(OAuthFlow redemption, LoginSession? rememberedSession, CancellationToken cancellationToken)
+    {
+        db.OAuthFlows.Add(redemption);
+        if (rememberedSession is not null)
+        {
+            db.LoginSessions.Add(rememberedSession);
+        }
+
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return true;
+        }
+        catch (DbUpdateException)
+        {
+            // The primary key is the flow's id: a conflict means another redemption won. Anything else is not ours to hide.
+            db.ChangeTracker.Clear();
+            if (await RedemptionAsync(redemption.Id, cancellationToken) is null)
+            {
+                throw;
+            }
+
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Redeems an accepted consent verifier: records the given consent on the flow's redemption, if it is still the
+    /// version the login redemption left, and creates the OpenIddict authorization in the same commit. Null when the
+    /// verifier was already redeemed.
+    /// </summary>
+    public async Task<OAuthAuthorization?> RedeemConsentAsync(
+        OAuthFlow consent, Guid redemptionVersion, OpenIddictAuthorizationDescriptor descriptor, CancellationToken cancellationToken)
+    {
+        // The id is chosen here so that the consent row can name its authorization in the same commit.
+        var authorization = new OAuthAuthorization { Id = Guid.NewGuid().ToString() };
+        await authorizations.PopulateAsync(authorization, descriptor, cancellationToken);
+        consent.AuthorizationId = authorization.Id;
+        var row = Update(consent, redemptionVersion);
+        try
+        {
+            // OpenIddict's store saves the tracked consent update in the authorization's commit; if a store ever
+            // does not, it is saved just after, and the version check still lets one redemption win.
+            await authorizations.CreateAsync(authorization, cancellationToken);
+            if (row.State != EntityState.Unchanged)
+            {
+                await db.SaveChangesAsync(cancellationToken);
+            }
+
+            return authorization;
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            db.ChangeTracker.Clear();
+            return null;
+        }
+    }
+
+    /// <summary>Redeems a rejected consent verifier; false when it was already redeemed.</summary>
+    public async Task<bool> RedeemRejectedConsentAsync(OAuthFlow rejected, Guid redemptionVersion, CancellationToken cancellationToken)
+    {
+        Update(rejected, redemptionVersion);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return true;
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            db.ChangeTracker.Clear();
+            return false;
+        }
+    }
+
+    /// <summary>A remembered, unexpired login session: what lets a new flow skip login.</summary>
+    public async Task<LoginSession?> RememberedSessionAsync(string id, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var session = await SessionAsync(id, cancellationToken);
+        return session is { Remember: true } && (session.ExpiresAt is null || session.ExpiresAt > now) ? session : null;
+    }
+
+    public Task<LoginSession?> SessionAsync(string id, CancellationToken cancellationToken) =>
+        db.LoginSessions.AsNoTracking().SingleOrDefaultAsync(session => session.Id == id, cancellationToken);
+
+    /// <summary>Hydra's <c>extend_session_lifespan</c>: a remembered session lives on from now.</summary>
+    public Task ExtendSessionAsync(string id, DateTimeOffset? expiresAt, CancellationToken cancellationToken) =>
+        db.LoginSessions.Where(session => session.Id == id)
+            .ExecuteUpdateAsync(update => update.SetProperty(session => session.ExpiresAt, expiresAt), cancellationToken);
+
+    /// <summary>Ends the login sessions of a subject, or the one with id <paramref name="sid"/>.</summary>
+    public Task EndSessionsAsync(string subject, string sid, CancellationToken cancellationToken) =>
+        db.LoginSessions
+            .Where(session => (subject.Length > 0 && session.Subject == subject) || (sid.Length > 0 && session.Id == sid))
+            .ExecuteDeleteAsync(cancellationToken);
+
+    /// <summary>The remembered consents of a subject for a client: what a new flow may skip consent to.</summary>
+    public async Task<IReadOnlyList<FlowDocument>> RememberedConsentsAsync(string subject, string clientId, CancellationToken cancellationToken)
+    {
+        var documents = await db.OAuthFlows.AsNoTracking()
+            .Where(flow => flow.Subject == subject && flow.ClientId == clientId && flow.ConsentRemembered)
+            .Select(flow => flow.Document)
+            .ToListAsync(cancellationToken);
+        return [.. documents.Select(FlowDocument.Parse)];
+    }
+
+    /// <summary>A subject's given consents, oldest first; of one login session, or for one client, when named.</summary>
+    public async Task<List<OAuthFlow>> GivenConsentsAsync(string subject, string? sessionId, string? clientId, CancellationToken cancellationToken)
+    {
+        var consents = await db.OAuthFlows.AsNoTracking()
+            .Where(flow => flow.Subject == subject && flow.State == OAuthFlowState.ConsentUsed && flow.AuthorizationId != null)
+            .Where(flow => sessionId == null || flow.SessionId == sessionId)
+            .Where(flow => clientId == null || flow.ClientId == clientId)
+            .ToListAsync(cancellationToken);
+        // Ordered here: SQLite cannot order by a DateTimeOffset column, and one user's consents are few.
+        consents.Sort((a, b) => a.RequestedAt.CompareTo(b.RequestedAt));
+        return consents;
+    }
+
+    /// <summary>Forgets given consents (their authorizations are revoked by the caller).</summary>
+    public Task ForgetConsentsAsync(IReadOnlyCollection<string> flowIds, CancellationToken cancellationToken) =>
+        db.OAuthFlows.Where(flow => flowIds.Contains(flow.Id)).ExecuteDeleteAsync(cancellationToken);
+
+    /// <summary>The given consent whose authorization a token hangs from: its login facts and ID token claims.</summary>
+    public Task<OAuthFlow?> ConsentOfAuthorizationAsync(string authorizationId, CancellationToken cancellationToken) =>
+        db.OAuthFlows.AsNoTracking().SingleOrDefaultAsync(flow => flow.AuthorizationId == authorizationId, cancellationToken);
+
+    /// <summary>The clients a login session gave consent to: those told when it ends.</summary>
+    public Task<List<string>> ClientsOfSessionAsync(string sessionId, CancellationToken cancellationToken) =>
+        db.OAuthFlows.AsNoTracking()
+            .Where(flow => flow.SessionId == sessionId && flow.State == OAuthFlowState.ConsentUsed)
+            .Select(flow => flow.ClientId)
+            .Distinct()
+            .ToListAsync(cancellationToken);
+
+    /// <summary>An update of the flow's redemption row that only applies if nobody has changed it since <paramref name="version"/>.</summary>
+    private Microsoft.EntityFrameworkCore.ChangeTracking.EntityEntry<OAuthFlow> Update(OAuthFlow row, Guid version)
+    {
+        var entry = db.OAuthFlows.Attach(new OAuthFlow { Id = row.Id, ClientId = row.ClientId, SessionId = row.SessionId, Version = version });
+        entry.CurrentValues.SetValues(row);
+        entry.Entity.Version = Guid.NewGuid();
+        return entry;
+    }
+}

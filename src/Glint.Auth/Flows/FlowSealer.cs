@@ -1,0 +1,178 @@
+using System.Buffers.Binary;
+using System.Buffers.Text;
+using System.IO.Compression;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Glint.Data.Secrets;
+
+namespace Glint.Auth.Flows;
+
+/// <summary>What a sealed flow is for: bound into the seal, so a challenge cannot be passed off as a verifier.</summary>
+public enum FlowPurpose : byte
+{
+    LoginChallenge = 1,
+    LoginVerifier = 2,
+    ConsentChallenge = 3,
+    ConsentVerifier = 4,
+}
+
+/// <summary>
+/// Seals a <see cref="Flow"/> into a challenge or verifier, as Hydra does: compressed JSON under AES-256-GCM with a
+/// key derived from the system secret, URL-safe. The blob names its key (a key id derived with the key), so a rotated
+/// secret's values can still be opened while they live; the purpose and key id are bound as associated data. A value
+/// that does not open (tampered, another secret's, another purpose's, malformed, oversized) is simply not a flow.
+/// </summary>
+public sealed class FlowSealer
+{
+    /// <summary>
+    /// The longest sealed value: a verifier rides in the query of the authorization request it answers, and the
+    /// whole request line must stay within what servers accept (Kestrel's default is 8 KiB).
+    /// </summary>
+    public const int MaxLength = 4096;
+
+    private const byte Format = 1;
+    private const int KeyIdSize = 4;
+    private const int NonceSize = 12;
+    private const int TagSize = 16;
+    private const int HeaderSize = 1 + KeyIdSize + NonceSize + TagSize;
+    private const int AssociatedDataSize = 1 + KeyIdSize + 1;
+
+    /// <summary>Decompression stops here: a flow's JSON is a few KiB at most, so a bomb costs nothing.</summary>
+    private const int MaxJsonSize = 64 * 1024;
+
+    private readonly SealingKey _current;
+    private readonly Dictionary<uint, SealingKey> _keys = [];
+
+    public FlowSealer(SystemSecret secret)
+        : this(secret, [])
+    {
+    }
+
+    /// <param name="current">Seals new values.</param>
+    /// <param name="retired">Secrets rotated out, whose values are still opened until they expire.</param>
+    public FlowSealer(SystemSecret current, IReadOnlyList<SystemSecret> retired)
+    {
+        ArgumentNullException.ThrowIfNull(current);
+        ArgumentNullException.ThrowIfNull(retired);
+        _current = SealingKey.Of(current);
+        foreach (var key in retired.Select(SealingKey.Of).Prepend(_current))
+        {
+            _keys.TryAdd(key.Id, key);
+        }
+    }
+
+    /// <summary>The sealed value, or null when the flow is too large to carry (<see cref="MaxLength"/>).</summary>
+    public string? Seal(Flow flow, FlowPurpose purpose)
+    {
+        var json = JsonSerializer.SerializeToUtf8Bytes(flow, HydraJson.Options);
+        using var compressed = new MemoryStream();
+        using (var deflate = new DeflateStream(compressed, CompressionLevel.Optimal, leaveOpen: true))
+        {
+            deflate.Write(json);
+        }
+
+        var plaintext = compressed.GetBuffer().AsSpan(0, (int)compressed.Length);
+        if (Base64Url.GetEncodedLength(HeaderSize + plaintext.Length) > MaxLength)
+        {
+            return null;
+        }
+
+        var blob = new byte[HeaderSize + plaintext.Length];
+        blob[0] = Format;
+        BinaryPrimitives.WriteUInt32BigEndian(blob.AsSpan(1, KeyIdSize), _current.Id);
+        var nonce = blob.AsSpan(1 + KeyIdSize, NonceSize);
+        RandomNumberGenerator.Fill(nonce);
+        using var aes = new AesGcm(_current.Key, TagSize);
+        aes.Encrypt(nonce, plaintext, blob.AsSpan(HeaderSize), blob.AsSpan(1 + KeyIdSize + NonceSize, TagSize), AssociatedData(_current.Id, purpose));
+        return Base64Url.EncodeToString(blob);
+    }
+
+    /// <summary>The flow sealed in <paramref name="value"/> for <paramref name="purpose"/>, or null when there is none.</summary>
+    public Flow? Unseal(string? value, FlowPurpose purpose)
+    {
+        if (value is null || value.Length > MaxLength || !Base64Url.IsValid(value))
+        {
+            return null;
+        }
+
+        var blob = new byte[Base64Url.GetMaxDecodedLength(value.Length)];
+        int length;
+        try
+        {
+            if (!Base64Url.TryDecodeFromChars(value, blob, out length) || length <= HeaderSize || blob[0] != Format)
+            {
+                return null;
+            }
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+
+        var keyId = BinaryPrimitives.ReadUInt32BigEndian(blob.AsSpan(1, KeyIdSize));
+        if (!_keys.TryGetValue(keyId, out var key))
+        {
+            return null;
+        }
+
+        var plaintext = new byte[length - HeaderSize];
+        try
+        {
+            using var aes = new AesGcm(key.Key, TagSize);
+            aes.Decrypt(blob.AsSpan(1 + KeyIdSize, NonceSize), blob.AsSpan(HeaderSize, plaintext.Length),
+                blob.AsSpan(1 + KeyIdSize + NonceSize, TagSize), plaintext, AssociatedData(keyId, purpose));
+        }
+        catch (AuthenticationTagMismatchException)
+        {
+            return null;
+        }
+
+        // Past this point the value is one this server sealed; what fails now is a bug, not an attack, but still no flow.
+        var json = Inflate(plaintext);
+        try
+        {
+            var flow = json is null ? null : JsonSerializer.Deserialize<Flow>(json, HydraJson.Options);
+            return flow is not null && flow.Fits(purpose) ? flow : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static byte[]? Inflate(byte[] compressed)
+    {
+        using var deflate = new DeflateStream(new MemoryStream(compressed), CompressionMode.Decompress);
+        var json = new byte[MaxJsonSize + 1];
+        var length = 0;
+        try
+        {
+            int read;
+            while (length < json.Length && (read = deflate.Read(json, length, json.Length - length)) > 0)
+            {
+                length += read;
+            }
+        }
+        catch (InvalidDataException)
+        {
+            return null;
+        }
+
+        return length > MaxJsonSize ? null : json[..length];
+    }
+
+    private static byte[] AssociatedData(uint keyId, FlowPurpose purpose)
+    {
+        var data = new byte[AssociatedDataSize];
+        data[0] = Format;
+        BinaryPrimitives.WriteUInt32BigEndian(data.AsSpan(1, KeyIdSize), keyId);
+        data[^1] = (byte)purpose;
+        return data;
+    }
+
+    private sealed record SealingKey(uint Id, byte[] Key)
+    {
+        public static SealingKey Of(SystemSecret secret) =>
+            new(BinaryPrimitives.ReadUInt32BigEndian(secret.DeriveKey("flow-sealing-key-id", KeyIdSize)), secret.DeriveKey("flow-sealing"));
+    }
+}
