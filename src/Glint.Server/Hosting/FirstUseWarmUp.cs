@@ -1,4 +1,6 @@
+using System.Buffers.Text;
 using System.Security.Claims;
+using System.Security.Cryptography;
 using System.Text;
 using Glint.Api;
 using Glint.Api.Http;
@@ -63,7 +65,7 @@ public sealed partial class FirstUseWarmUp(IServiceProvider services, IHostAppli
 
             await using (var scope = services.CreateAsyncScope())
             {
-                await scope.ServiceProvider.GetRequiredService<AccessTokens>().ValidateAccessTokenAsync("glint-warm-up", cancellationToken);
+                await scope.ServiceProvider.GetRequiredService<AccessTokens>().ValidateAccessTokenAsync(UnknownAccessToken(), cancellationToken);
                 await scope.ServiceProvider.GetRequiredService<ApiKeyStore>().ValidateAsync(auth.ApiKeyPrefix + "_warm-up", cancellationToken);
             }
         }
@@ -85,6 +87,9 @@ public sealed partial class FirstUseWarmUp(IServiceProvider services, IHostAppli
         http.User = new ClaimsPrincipal(new ClaimsIdentity([new Claim("sub", Guid.Empty.ToString("D")), new Claim("scope", "read")], "warm-up"));
         await scoped.GetRequiredService<GraphQLEndpoint>().PostAsync(http);
     }
+
+    /// <summary>Shaped as Glint's opaque access tokens are, so that OpenIddict looks it up (and finds nothing).</summary>
+    private static string UnknownAccessToken() => TokenPrefix.AccessToken + Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
 
     [LoggerMessage(EventId = 5200, Level = LogLevel.Debug, Message = "Warming up the first API call failed; the first request pays for it instead")]
     private static partial void LogFailed(ILogger logger, Exception exception);
