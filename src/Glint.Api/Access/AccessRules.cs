@@ -4,6 +4,7 @@ using GraphQL;
 using GraphQL.Builders;
 using GraphQL.Resolvers;
 using GraphQL.Types;
+using GraphQLParser.AST;
 
 namespace Glint.Api.Access;
 
@@ -41,7 +42,11 @@ public static class AccessRules
                 throw ApiErrors.NotAuthorized();
             }
 
-            caller.Account ??= await context.Service<WalletQueries>().FindAccountOfUserAsync(userId, context.CancellationToken);
+            if (caller.Account is null)
+            {
+                await LoadAccountAsync(context, caller, userId);
+            }
+
             var isMutation = rule is ScopeRule.Write or ScopeRule.Receive;
             if (caller.Account is null || (isMutation && caller.Account.Status != "active"))
             {
@@ -59,6 +64,25 @@ public static class AccessRules
             }
 
             return await inner.ResolveAsync(context);
+        }
+
+        /// <summary>
+        /// The caller's account; for a query, with its wallets in the same round trip (what most queries read next).
+        /// A query changes nothing, so the wallets stay current for the rest of the request.
+        /// </summary>
+        private async Task LoadAccountAsync(IResolveFieldContext context, Caller caller, Guid userId)
+        {
+            var queries = context.Service<WalletQueries>();
+            if (rule != ScopeRule.Read || context.Operation.Operation != OperationType.Query)
+            {
+                caller.Account = await queries.FindAccountOfUserAsync(userId, context.CancellationToken);
+                return;
+            }
+
+            if (await queries.FindAccountAndWalletsOfUserAsync(userId, context.CancellationToken) is { } found)
+            {
+                (caller.Account, caller.AccountWallets) = (found.Account, found.Wallets);
+            }
         }
     }
 }

@@ -40,6 +40,15 @@ public sealed class Caller
     /// <summary>The caller's account, loaded once by the first authenticated root field of the request.</summary>
     public WalletAccount? Account { get; set; }
 
+    /// <summary>
+    /// The account's wallets, read with it in the same round trip when a query (never a mutation or a subscription,
+    /// which would see them go stale) loaded the account; null otherwise.
+    /// </summary>
+    public IReadOnlyList<Data.Wallets.Wallet>? AccountWallets { get; set; }
+
+    /// <summary>The wallets read with the caller's account, when <paramref name="accountId"/> is that account.</summary>
+    public IReadOnlyList<Data.Wallets.Wallet>? WalletsOf(Guid accountId) => Account?.Id == accountId ? AccountWallets : null;
+
     public static Caller From(ClaimsPrincipal? principal)
     {
         if (principal?.Identity?.IsAuthenticated != true || !Guid.TryParse(principal.FindFirst("sub")?.Value, out var userId))

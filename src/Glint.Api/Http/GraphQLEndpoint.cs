@@ -17,7 +17,8 @@ namespace Glint.Api.Http;
 
 /// <summary>
 /// One GraphQL request over HTTP: read it (no more than <see cref="GraphQLLimits.BodyBytes"/>), parse and measure it
-/// once (<see cref="DocumentCache"/>), validate it with the standard rules plus Blink's complexity limit, execute it, and write Blink's response shape.
+/// once (<see cref="DocumentCache"/>), validate each of its operations once with the standard rules plus Blink's complexity
+/// limit and its variables on every request (<see cref="OnceValidatedOperations"/>), execute it, and write Blink's response shape.
 /// </summary>
 public sealed partial class GraphQLEndpoint(GlintSchema schema, DocumentCache documents, IOptions<GlintApiOptions> options, ILogger<GraphQLEndpoint> logger)
 {
@@ -26,7 +27,7 @@ public sealed partial class GraphQLEndpoint(GlintSchema schema, DocumentCache do
     // Resolvers share the request's DbContext, which allows one operation at a time: run every field serially.
     private static readonly DocumentExecuter Executer = new(
         new GraphQLDocumentBuilder(),
-        new DocumentValidator(),
+        new OnceValidatedOperations(),
         new DefaultExecutionStrategySelector([
             new ExecutionStrategyRegistration(SerialExecutionStrategy.Instance, OperationType.Query),
             new ExecutionStrategyRegistration(SerialExecutionStrategy.Instance, OperationType.Mutation),

@@ -36,7 +36,7 @@ public sealed partial class GraphQLWebSocket(GlintSchema schema, DocumentCache d
 
     private static readonly DocumentExecuter Executer = new(
         new GraphQLDocumentBuilder(),
-        new DocumentValidator(),
+        new OnceValidatedOperations(),
         new DefaultExecutionStrategySelector([new ExecutionStrategyRegistration(ScopedSubscriptionExecutionStrategy.Instance, OperationType.Subscription)]),
         []);
 

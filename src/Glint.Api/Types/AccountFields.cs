@@ -27,7 +27,7 @@ public static class AccountFields
         type.Field<NonNullGraphType<WalletIdType>>("defaultWalletId").DeprecationReason("Use defaultWallet { id }.")
             .Resolve(context => context.Source.DefaultWalletId);
         type.Field<NonNullGraphType<ListGraphType<NonNullGraphType<WalletType>>>>("wallets").ResolveAsync(async context =>
-            await context.Service<WalletQueries>().WalletsAsync(context.Source.Id, context.CancellationToken));
+            context.Caller().WalletsOf(context.Source.Id) ?? await context.Service<WalletQueries>().WalletsAsync(context.Source.Id, context.CancellationToken));
         type.Field<NonNullGraphType<WalletType>>("walletById")
             .Argument<NonNullGraphType<WalletIdType>>("walletId")
             .ResolveAsync(async context => await WalletByIdAsync(context));
@@ -74,7 +74,8 @@ public static class AccountFields
     private static async Task<List<Guid>> RequestedWalletsAsync(IResolveFieldContext<WalletAccount> context)
     {
         var queries = context.Service<WalletQueries>();
-        var owned = (await queries.WalletsAsync(context.Source.Id, context.CancellationToken)).Select(wallet => wallet.Id).ToList();
+        var wallets = context.Caller().WalletsOf(context.Source.Id) ?? await queries.WalletsAsync(context.Source.Id, context.CancellationToken);
+        var owned = wallets.Select(wallet => wallet.Id).ToList();
         if (context.GetArgument<object?>("walletIds") is IEnumerable requested)
         {
             // As in Blink, naming a wallet that is not the account's is an error, not an empty list.

@@ -1,4 +1,5 @@
 using Glint.Data;
+using Glint.Server.Hosting;
 
 namespace Glint.Server.Health;
 
@@ -18,8 +19,14 @@ public static class HealthApi
 
     private static IResult Alive() => Results.Json(new { status = "ok" });
 
-    private static async Task<IResult> ReadyAsync(GlintDbContext db, CancellationToken cancellationToken)
+    private static async Task<IResult> ReadyAsync(HttpContext http, GlintDbContext db, FirstUseWarmUp warmUp, CancellationToken cancellationToken)
     {
+        // Once the node has said it is ready, it can spend a moment on what the first API call needs.
+        http.Response.OnCompleted(() =>
+        {
+            warmUp.Begin();
+            return Task.CompletedTask;
+        });
         bool connected;
         try
         {

@@ -81,6 +81,9 @@ public static class GlintHost
                 provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<ILogger<Maintenance.JanitorService>>()));
         }
 
+        builder.Services.AddSingleton<FirstUseWarmUp>();
+        builder.Services.AddHostedService(provider => provider.GetRequiredService<FirstUseWarmUp>());
+
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddAspNetCoreInstrumentation().AddPrometheusExporter());
 
         var app = builder.Build();
@@ -124,7 +127,9 @@ public static class GlintHost
         app.UseMiddleware<MalformedRequestGuard>(settings.RequestLimits);
         app.UseWebSockets();
         app.UseRouting();
-        app.UseGlintOAuthProtocol();
+        // OpenIddict inspects every request it sees for one of its endpoints; /graphql is never one, and the API's own
+        // credentials handler authenticates it below.
+        app.UseWhen(context => !context.Request.Path.StartsWithSegments(GraphQLApi.Path), branch => branch.UseGlintOAuthProtocol());
         app.UseApiCredentials("/graphql");
         app.UseApiRateLimits();
 

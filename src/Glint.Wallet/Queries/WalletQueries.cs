@@ -1,9 +1,11 @@
+using System.Runtime.CompilerServices;
 using Glint.Data;
 using Glint.Data.Users;
 using Glint.Data.Wallets;
 using Glint.Wallet.Accounts;
 using Glint.Wallet.Ledger;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
 
 namespace Glint.Wallet.Queries;
 
@@ -27,11 +29,34 @@ public sealed class WalletQueries(GlintDbContext db)
     /// <summary>At most this many transactions per page (Blink's bound).</summary>
     public const int MaxPageSize = 100;
 
-    public Task<User?> FindUserAsync(Guid userId, CancellationToken cancellationToken) =>
-        db.Users.AsNoTracking().SingleOrDefaultAsync(user => user.Id == userId, cancellationToken);
+    // The reads behind every API request, compiled once per model (EF Core refuses a compiled query on another
+    // model than the one it was compiled for, and a process may host several): EF Core then neither looks the query
+    // up in its cache nor checks its parameters on each call.
+    private static readonly ConditionalWeakTable<IModel, CompiledReads> Compiled = new();
 
-    public Task<WalletAccount?> FindAccountOfUserAsync(Guid userId, CancellationToken cancellationToken) =>
-        db.Accounts.AsNoTracking().SingleOrDefaultAsync(account => account.UserId == userId, cancellationToken);
+    private CompiledReads Reads => Compiled.GetValue(db.Model, static _ => new CompiledReads());
+
+    public Task<User?> FindUserAsync(Guid userId, CancellationToken cancellationToken) => Reads.UserById(db, userId, cancellationToken);
+
+    public Task<WalletAccount?> FindAccountOfUserAsync(Guid userId, CancellationToken cancellationToken) => Reads.AccountOfUser(db, userId, cancellationToken);
+
+    /// <summary>The user's account and its wallets (BTC first), in one round trip; null when the user has no account.</summary>
+    public async Task<(WalletAccount Account, IReadOnlyList<Data.Wallets.Wallet> Wallets)?> FindAccountAndWalletsOfUserAsync(
+        Guid userId, CancellationToken cancellationToken)
+    {
+        WalletAccount? account = null;
+        var wallets = new List<Data.Wallets.Wallet>(2);
+        await foreach (var row in Reads.AccountAndWalletsOfUser(db, userId).WithCancellation(cancellationToken))
+        {
+            account ??= row.Account;
+            if (row.Wallet is { } wallet)
+            {
+                wallets.Add(wallet);
+            }
+        }
+
+        return account is null ? null : (account, BtcFirst(wallets));
+    }
 
     public Task<WalletAccount?> FindAccountByUsernameAsync(string username, CancellationToken cancellationToken) =>
         Usernames.IsValid(username)
@@ -40,13 +65,44 @@ public sealed class WalletQueries(GlintDbContext db)
 
     public async Task<IReadOnlyList<Data.Wallets.Wallet>> WalletsAsync(Guid accountId, CancellationToken cancellationToken)
     {
-        var wallets = await db.Wallets.AsNoTracking().Where(wallet => wallet.AccountId == accountId).ToListAsync(cancellationToken);
-        // BTC first, as Blink lists them.
-        return [.. wallets.OrderBy(wallet => wallet.Currency == CurrencyCodes.Btc ? 0 : 1)];
+        var wallets = new List<Data.Wallets.Wallet>(2);
+        await foreach (var wallet in Reads.WalletsOfAccount(db, accountId).WithCancellation(cancellationToken))
+        {
+            wallets.Add(wallet);
+        }
+
+        return BtcFirst(wallets);
     }
 
-    public Task<Data.Wallets.Wallet?> FindWalletAsync(Guid walletId, CancellationToken cancellationToken) =>
-        db.Wallets.AsNoTracking().SingleOrDefaultAsync(wallet => wallet.Id == walletId, cancellationToken);
+    public Task<Data.Wallets.Wallet?> FindWalletAsync(Guid walletId, CancellationToken cancellationToken) => Reads.WalletById(db, walletId, cancellationToken);
+
+    /// <summary>BTC first, as Blink lists them.</summary>
+    private static List<Data.Wallets.Wallet> BtcFirst(List<Data.Wallets.Wallet> wallets) =>
+        wallets.Count > 1 && wallets[0].Currency != CurrencyCodes.Btc ? [.. wallets.OrderBy(wallet => wallet.Currency == CurrencyCodes.Btc ? 0 : 1)] : wallets;
+
+    private sealed record AccountWallet(WalletAccount Account, Data.Wallets.Wallet? Wallet);
+
+    private sealed class CompiledReads
+    {
+        public Func<GlintDbContext, Guid, CancellationToken, Task<User?>> UserById { get; } = EF.CompileAsyncQuery(
+            (GlintDbContext db, Guid userId, CancellationToken _) => db.Users.AsNoTracking().SingleOrDefault(user => user.Id == userId));
+
+        public Func<GlintDbContext, Guid, CancellationToken, Task<WalletAccount?>> AccountOfUser { get; } = EF.CompileAsyncQuery(
+            (GlintDbContext db, Guid userId, CancellationToken _) => db.Accounts.AsNoTracking().SingleOrDefault(account => account.UserId == userId));
+
+        public Func<GlintDbContext, Guid, IAsyncEnumerable<AccountWallet>> AccountAndWalletsOfUser { get; } = EF.CompileAsyncQuery(
+            (GlintDbContext db, Guid userId) =>
+                from account in db.Accounts.AsNoTracking()
+                where account.UserId == userId
+                from wallet in db.Wallets.AsNoTracking().Where(wallet => wallet.AccountId == account.Id).DefaultIfEmpty()
+                select new AccountWallet(account, wallet));
+
+        public Func<GlintDbContext, Guid, IAsyncEnumerable<Data.Wallets.Wallet>> WalletsOfAccount { get; } = EF.CompileAsyncQuery(
+            (GlintDbContext db, Guid accountId) => db.Wallets.AsNoTracking().Where(wallet => wallet.AccountId == accountId));
+
+        public Func<GlintDbContext, Guid, CancellationToken, Task<Data.Wallets.Wallet?>> WalletById { get; } = EF.CompileAsyncQuery(
+            (GlintDbContext db, Guid walletId, CancellationToken _) => db.Wallets.AsNoTracking().SingleOrDefault(wallet => wallet.Id == walletId));
+    }
 
     /// <summary>
     /// Newest first, keyset-paginated on the posting id (the cursor), so a page never shifts when new payments arrive.
