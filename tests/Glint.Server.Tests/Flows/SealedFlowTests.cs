@@ -120,6 +120,25 @@ public abstract class SealedFlowTests<TServer>(TServer server) : IClassFixture<T
     }
 
     [Fact]
+    public async Task LoginAccept_WithAContextTooLargeToCarry_IsBadRequestAndTheChallengeStillWorks()
+    {
+        var client = await server.CreateCodeClientAsync();
+        using var browser = new BrowserSession(server);
+        var challenge = await browser.StartAsync(BrowserSession.Query(client, "read", Pkce.NewVerifier()));
+        // Random text does not compress: sealed, it is far past what a redirect can carry.
+        var context = new { blob = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8 * 1024)) };
+
+        using var response = await server.Admin.PutAsync(
+            $"/admin/oauth2/auth/requests/login/accept?login_challenge={Uri.EscapeDataString(challenge)}", HydraClientCalls.Json(new { subject = NewSubject(), context }));
+        var (status, body) = await StatusAndJsonAsync(response);
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("invalid_request", body["error"]!.GetValue<string>());
+        Assert.Contains("'context'", body["error_description"]!.GetValue<string>(), StringComparison.Ordinal);
+        await browser.FollowToConsentAsync(await server.AcceptLoginAsync(challenge, new { subject = NewSubject() }));
+    }
+
+    [Fact]
     public async Task LoginVerifier_Tampered_IsAccessDeniedAtClient()
     {
         var client = await server.CreateCodeClientAsync();
