@@ -130,6 +130,10 @@ public static class GlintHost
         // OpenIddict inspects every request it sees for one of its endpoints; /graphql is never one, and the API's own
         // credentials handler authenticates it below.
         app.UseWhen(context => !context.Request.Path.StartsWithSegments(GraphQLApi.Path), branch => branch.UseGlintOAuthProtocol());
+        // WebApplication puts authentication at the very front of the pipeline, before the port and request guards
+        // above, unless it sees it placed; placed in a branch, it is not seen. This is the marker UseAuthentication
+        // sets (ASP.NET Core's AuthAppBuilderExtensions); DiscoveryTests and the hostile suites fail without it.
+        ((IApplicationBuilder)app).Properties["__AuthenticationMiddlewareSet"] = true;
         app.UseApiCredentials("/graphql");
         app.UseApiRateLimits();
 
