@@ -21,5 +21,6 @@ public static class SqliteDatabase
     }
 
     public static DbContextOptionsBuilder Use(DbContextOptionsBuilder options, DatabaseDsn dsn) =>
-        options.UseSqlite(ConnectionString(dsn), sqlite => sqlite.MigrationsAssembly(typeof(SqliteDatabase).Assembly.GetName().Name));
+        options.UseSqlite(ConnectionString(dsn), sqlite => sqlite.MigrationsAssembly(typeof(SqliteDatabase).Assembly.GetName().Name))
+            .AddInterceptors(SqliteBusyTimeout.Instance);
 }

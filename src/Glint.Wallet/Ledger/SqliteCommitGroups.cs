@@ -98,7 +98,11 @@ public sealed class SqliteCommitGroups : IAsyncDisposable, IDisposable
         {
             if (connection.State != System.Data.ConnectionState.Open)
             {
+                // Opened here rather than by EF Core, so its interceptors do not run: SQLite waits for the write lock itself.
                 await connection.OpenAsync();
+                await using var pragma = connection.CreateCommand();
+                pragma.CommandText = "PRAGMA busy_timeout = 30000;"; // as SqliteBusyTimeout does for EF Core's connections
+                await pragma.ExecuteNonQueryAsync();
             }
 
             transaction = await connection.BeginTransactionAsync();
