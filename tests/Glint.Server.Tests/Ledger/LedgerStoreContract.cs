@@ -76,8 +76,8 @@ public abstract class LedgerStoreContract
         var bob = await OpenWalletAsync(Currency.Btc);
         await AppendAsync(Sample.Credit(alice, 1_000));
 
-        var first = await AppendAsync(Sample.Pay(alice, bob, 100, Sample.Header("shared")), Guid.NewGuid());
-        var second = await AppendAsync(Sample.Pay(alice, bob, 100, Sample.Header("shared")), Guid.NewGuid());
+        var first = await AppendAsync(Sample.Pay(alice, bob, 100, Sample.Header("one-key")), Guid.NewGuid());
+        var second = await AppendAsync(Sample.Pay(alice, bob, 100, Sample.Header("one-key")), Guid.NewGuid());
 
         Assert.False(first.Replayed);
         Assert.False(second.Replayed);
