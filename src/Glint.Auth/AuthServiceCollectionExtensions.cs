@@ -63,6 +63,7 @@ public static class AuthServiceCollectionExtensions
             {
                 server.SetIssuer(settings.Issuer)
                     .SetAuthorizationEndpointUris(AuthorizeApi.Path)
+                    .SetPushedAuthorizationEndpointUris(GlintServerHandlers.PushedRequests.Path)
                     .SetTokenEndpointUris(TokenApi.Path)
                     .SetUserInfoEndpointUris(UserinfoApi.Path)
                     .SetEndSessionEndpointUris(LogoutApi.Path)
@@ -80,6 +81,9 @@ public static class AuthServiceCollectionExtensions
                 {
                     options.CodeChallengeMethods.Clear();
                     options.CodeChallengeMethods.Add(OpenIddict.Abstractions.OpenIddictConstants.CodeChallengeMethods.Sha256);
+
+                    // A pushed request's request_uri (RFC 9126 §2.2: short-lived).
+                    options.RequestTokenLifetime = settings.PushedAuthorizationRequestLifetime;
 
                     // Clients authenticate with a secret or as public clients; client assertions are not supported
                     // (no client has keys registered to check one against), so they are not advertised either.
@@ -145,6 +149,10 @@ public static class AuthServiceCollectionExtensions
                 server.RemoveEventHandler(OpenIddictServerHandlers.Exchange.ValidateAudienceParameter.Descriptor);
                 server.RemoveEventHandler(OpenIddictServerHandlers.Exchange.ValidateAudiences.Descriptor);
                 server.RemoveEventHandler(OpenIddictServerHandlers.Authentication.ValidateAudienceParameter.Descriptor);
+                server.RemoveEventHandler(OpenIddictServerHandlers.Authentication.ValidatePushedAudienceParameter.Descriptor);
+
+                // A request_uri that cannot be used is invalid_request_uri (GlintServerHandlers.PushedRequests).
+                server.RemoveEventHandler(OpenIddictServerHandlers.ValidateRequestToken.Descriptor);
 
                 // A token entry is one insert of its complete row, group-committed (GlintServerHandlers.TokenEntries),
                 // where OpenIddict inserts it and then updates it.

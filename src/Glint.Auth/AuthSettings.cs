@@ -41,6 +41,16 @@ public sealed class AuthSettings
     /// <summary>Require PKCE from every client (Hydra's <c>oauth2.pkce.enforced</c>); public clients always need it.</summary>
     public bool PkceEnforced { get; init; }
 
+    /// <summary>
+    /// Every authorization request must be pushed first (RFC 9126): <c>/oauth2/auth</c> accepts only a
+    /// <c>request_uri</c> from <c>/oauth2/par</c>. Clients can be held to it one by one with their
+    /// <c>require_pushed_authorization_requests</c>.
+    /// </summary>
+    public bool PushedAuthorizationRequestsEnforced { get; init; }
+
+    /// <summary>How long a pushed request's <c>request_uri</c> may be used, once (RFC 9126 advises well under ten minutes).</summary>
+    public TimeSpan PushedAuthorizationRequestLifetime { get; init; } = TimeSpan.FromSeconds(60);
+
     /// <summary>What API keys start with, before the underscore (Blink's <c>key_prefix</c>).</summary>
     public string ApiKeyPrefix { get; init; } = "glint";
 

@@ -74,6 +74,10 @@ public sealed class HydraClient
     [JsonPropertyName("backchannel_logout_session_required"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public bool BackchannelLogoutSessionRequired { get; set; }
 
+    /// <summary>RFC 9126's client metadata: this client's authorization requests must be pushed first. Shown only when set.</summary>
+    [JsonPropertyName("require_pushed_authorization_requests"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool RequirePushedAuthorizationRequests { get; set; }
+
     [JsonPropertyName("metadata")] public JsonElement? Metadata { get; set; }
 
     [JsonPropertyName("access_token_strategy"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]

@@ -50,7 +50,9 @@ public sealed class AuthorizationFlows(
         var csrf = FlowSecrets.New();
         var flow = Flow.Start(request.ClientId!, skip ? session!.Subject : null, skip ? session!.Id : Guid.NewGuid().ToString(), now, new FlowDocument
         {
-            RequestUrl = RequestUrls.Of(http, settings, AuthorizeApi.Path),
+            RequestUrl = string.IsNullOrEmpty(request.RequestUri)
+                ? RequestUrls.Of(http, settings, AuthorizeApi.Path)
+                : RequestUrls.OfPushed(request, settings, AuthorizeApi.Path),
             RequestedScope = [.. request.GetScopes()],
             RequestedAudience = [.. GlintServerHandlers.Exchange.RequestedAudiences(request)],
             OidcContext = OidcContext(request),

@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Primitives;
+using OpenIddict.Abstractions;
 
 namespace Glint.Auth.Flows;
 
@@ -18,6 +20,28 @@ public static class RequestUrls
         }
 
         var query = http.Request.Form.SelectMany(pair => pair.Value.Select(value => new KeyValuePair<string, string?>(pair.Key, value)));
+        return QueryHelpers.AddQueryString(endpoint, query);
+    }
+
+    /// <summary>
+    /// The URL of an authorization request restored from a pushed request: its parameters spelled out, without the
+    /// <c>request_uri</c>, which the first leg spent. The login and consent legs come back to this URL.
+    /// </summary>
+    public static string OfPushed(OpenIddictRequest request, AuthSettings settings, string path)
+    {
+        var endpoint = new Uri(settings.PublicBase, path.TrimStart('/')).AbsoluteUri;
+        var query = new List<KeyValuePair<string, string?>>();
+        foreach (var (name, value) in request.GetParameters())
+        {
+            if (name == OpenIddictConstants.Parameters.RequestUri)
+            {
+                continue;
+            }
+
+            // A parameter sent several times comes back as an array; each value is one pair again.
+            query.AddRange(((StringValues?)value ?? StringValues.Empty).Select(single => new KeyValuePair<string, string?>(name, single)));
+        }
+
         return QueryHelpers.AddQueryString(endpoint, query);
     }
 }

@@ -10,10 +10,12 @@ public static partial class GlintServerHandlers
 {
     /// <summary>
     /// Each client authenticates only with its registered <c>token_endpoint_auth_method</c>, as Hydra enforces:
-    /// a <c>client_secret_basic</c> client sending its secret in the body is refused, and the other way round.
+    /// a <c>client_secret_basic</c> client sending its secret in the body is refused, and the other way round. The pushed
+    /// authorization endpoint authenticates clients as the token endpoint does.
     /// </summary>
     public sealed class EnforceRegisteredAuthMethod(ClientDirectory clients)
-        : IOpenIddictServerHandler<ValidateTokenRequestContext>, IOpenIddictServerHandler<ValidateRevocationRequestContext>
+        : IOpenIddictServerHandler<ValidateTokenRequestContext>, IOpenIddictServerHandler<ValidateRevocationRequestContext>,
+          IOpenIddictServerHandler<ValidatePushedAuthorizationRequestContext>
     {
         // Both run before OpenIddict checks the secret, so a wrong method is reported as such even with a right secret.
         public static OpenIddictServerHandlerDescriptor TokenDescriptor { get; } =
@@ -30,7 +32,16 @@ public static partial class GlintServerHandlers
                 .SetType(OpenIddictServerHandlerType.Custom)
                 .Build();
 
+        public static OpenIddictServerHandlerDescriptor PushedAuthorizationDescriptor { get; } =
+            OpenIddictServerHandlerDescriptor.CreateBuilder<ValidatePushedAuthorizationRequestContext>()
+                .UseScopedHandler<EnforceRegisteredAuthMethod>()
+                .SetOrder(OpenIddictServerHandlers.Authentication.ValidatePushedAuthentication.Descriptor.Order - 500)
+                .SetType(OpenIddictServerHandlerType.Custom)
+                .Build();
+
         public ValueTask HandleAsync(ValidateTokenRequestContext context) => EnforceAsync(context);
+
+        public ValueTask HandleAsync(ValidatePushedAuthorizationRequestContext context) => EnforceAsync(context);
 
         public ValueTask HandleAsync(ValidateRevocationRequestContext context) => EnforceAsync(context);
 

@@ -29,6 +29,8 @@ public static class ConfigurationKeys
     public const string FlowTtl = "ttl:login_consent_request";
     public const string PkceEnforced = "oauth2:pkce:enforced";
     public const string RefreshReuseLeeway = "oauth2:grant:refresh_token:rotation_grace_period";
+    public const string PushedAuthorizationRequestsEnforced = "oauth2:pushed_authorization_requests:enforced";
+    public const string PushedAuthorizationRequestTtl = "ttl:pushed_authorization_request";
     public const string BtcUsdPrice = "price:btc_usd";
     public const string LoginRememberFor = "login:remember_for";
     public const string ConsentRememberFor = "consent:remember_for";
@@ -73,6 +75,8 @@ public static class ConfigurationKeys
         [FlowTtl] = ["TTL_LOGIN_CONSENT_REQUEST", "GLINT_TTL_LOGIN_CONSENT_REQUEST"],
         [PkceEnforced] = ["OAUTH2_PKCE_ENFORCED", "GLINT_OAUTH2_PKCE_ENFORCED"],
         [RefreshReuseLeeway] = ["OAUTH2_GRANT_REFRESH_TOKEN_ROTATION_GRACE_PERIOD", "GLINT_OAUTH2_GRANT_REFRESH_TOKEN_ROTATION_GRACE_PERIOD"],
+        [PushedAuthorizationRequestsEnforced] = ["OAUTH2_PUSHED_AUTHORIZATION_REQUESTS_ENFORCED", "GLINT_OAUTH2_PUSHED_AUTHORIZATION_REQUESTS_ENFORCED"],
+        [PushedAuthorizationRequestTtl] = ["GLINT_TTL_PUSHED_AUTHORIZATION_REQUEST"],
         [BtcUsdPrice] = ["GLINT_PRICE_BTC_USD"],
         [LoginRememberFor] = ["GLINT_LOGIN_REMEMBER_FOR"],
         [ConsentRememberFor] = ["GLINT_CONSENT_REMEMBER_FOR"],

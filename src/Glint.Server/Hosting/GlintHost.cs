@@ -24,7 +24,14 @@ namespace Glint.Server.Hosting;
 /// <summary>Builds the one Glint process: migrate, open the shared keys, then both listeners.</summary>
 public static class GlintHost
 {
-    public static async Task<WebApplication> BuildAsync(IConfiguration config, CancellationToken cancellationToken = default)
+    public static Task<WebApplication> BuildAsync(IConfiguration config, CancellationToken cancellationToken = default) =>
+        BuildAsync(config, replaceServices: null, cancellationToken);
+
+    /// <summary>
+    /// The server, with <paramref name="replaceServices"/> applied last to its services: tests put a fake clock in
+    /// place of <see cref="TimeProvider"/> this way.
+    /// </summary>
+    public static async Task<WebApplication> BuildAsync(IConfiguration config, Action<IServiceCollection>? replaceServices, CancellationToken cancellationToken = default)
     {
         var settings = ServerSettings.Read(config);
         settings.RequireServable();
@@ -86,6 +93,7 @@ public static class GlintHost
 
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddAspNetCoreInstrumentation().AddPrometheusExporter());
 
+        replaceServices?.Invoke(builder.Services);
         var app = builder.Build();
         if (settings.Login.SmtpUri is null)
         {

@@ -156,6 +156,8 @@ public sealed class ServerSettings
                 FlowLifetime = Duration(config, ConfigurationKeys.FlowTtl, TimeSpan.FromMinutes(30)),
                 RefreshTokenReuseLeeway = Duration(config, ConfigurationKeys.RefreshReuseLeeway, TimeSpan.FromSeconds(10), allowZero: true),
                 PkceEnforced = config.GetValue<bool>(ConfigurationKeys.PkceEnforced),
+                PushedAuthorizationRequestsEnforced = config.GetValue<bool>(ConfigurationKeys.PushedAuthorizationRequestsEnforced),
+                PushedAuthorizationRequestLifetime = Duration(config, ConfigurationKeys.PushedAuthorizationRequestTtl, TimeSpan.FromSeconds(60)),
                 CredentialRevocationBound = Duration(config, ConfigurationKeys.RevocationBound, TimeSpan.FromSeconds(5), allowZero: true),
                 Dev = dev,
             },

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using Glint.Server.Hosting;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Glint.Server.Tests.Infrastructure;
 
@@ -34,6 +35,11 @@ public abstract class GlintServerFixture : IAsyncLifetime
 
     protected abstract Task<string> CreateDatabaseAsync();
 
+    /// <summary>Applied last to the server's services, e.g. a fake clock in place of <see cref="TimeProvider"/>.</summary>
+    protected virtual void ReplaceServices(IServiceCollection services)
+    {
+    }
+
     protected virtual Task DropDatabaseAsync() => Task.CompletedTask;
 
     public async ValueTask InitializeAsync()
@@ -44,7 +50,7 @@ public abstract class GlintServerFixture : IAsyncLifetime
         {
             PublicPort = FreePort();
             AdminPort = FreePort();
-            _app = await GlintHost.BuildAsync(GlintConfiguration.Build(Flags(), new Hashtable(), AppContext.BaseDirectory));
+            _app = await GlintHost.BuildAsync(GlintConfiguration.Build(Flags(), new Hashtable(), AppContext.BaseDirectory), ReplaceServices);
             try
             {
                 await _app.StartAsync();
