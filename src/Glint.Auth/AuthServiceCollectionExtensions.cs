@@ -48,6 +48,10 @@ public static class AuthServiceCollectionExtensions
         services.AddSingleton<LoginSessionCookie>();
         services.AddScoped<LogoutNotifications>();
         services.AddHttpClient(LogoutNotifications.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(5));
+        services.AddSingleton<ClientKeySets>();
+        // A client's key set is fetched where it says it is: redirects are not followed.
+        services.AddHttpClient(ClientKeySets.HttpClientName, client => client.Timeout = ClientKeySets.FetchTimeout)
+            .ConfigurePrimaryHttpMessageHandler(() => new System.Net.Http.SocketsHttpHandler { AllowAutoRedirect = false });
 
         services.AddOpenIddict()
             .AddCore(core =>
@@ -85,10 +89,9 @@ public static class AuthServiceCollectionExtensions
                     // A pushed request's request_uri (RFC 9126 §2.2: short-lived).
                     options.RequestTokenLifetime = settings.PushedAuthorizationRequestLifetime;
 
-                    // Clients authenticate with a secret or as public clients; client assertions are not supported
-                    // (no client has keys registered to check one against), so they are not advertised either.
-                    options.ClientAuthenticationMethods.Remove(OpenIddict.Abstractions.OpenIddictConstants.ClientAuthenticationMethods.PrivateKeyJwt);
-
+                    // Clients authenticate with a secret, as public clients, or with a private_key_jwt assertion signed
+                    // with a key of their jwks or jwks_uri (GlintServerHandlers.ClientAssertions); client_secret_jwt is
+                    // not offered (OpenIddict does not offer it either).
                     // Tokens that leave the server carry the issuer verbatim; those OpenIddict writes for itself
                     // carry its normalised form. Both are Glint's own.
                     options.TokenValidationParameters.ValidIssuers =
@@ -153,6 +156,10 @@ public static class AuthServiceCollectionExtensions
 
                 // A request_uri that cannot be used is invalid_request_uri (GlintServerHandlers.PushedRequests).
                 server.RemoveEventHandler(OpenIddictServerHandlers.ValidateRequestToken.Descriptor);
+
+                // A refused client assertion is invalid_client, and the token endpoint is a valid audience
+                // (GlintServerHandlers.ClientAssertions).
+                server.RemoveEventHandler(OpenIddictServerHandlers.ValidateClientAssertion.Descriptor);
 
                 // A token entry is one insert of its complete row, group-committed (GlintServerHandlers.TokenEntries),
                 // where OpenIddict inserts it and then updates it.

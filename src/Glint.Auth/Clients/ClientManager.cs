@@ -29,7 +29,8 @@ public sealed class ClientManager(
     IOpenIddictApplicationStore<OAuthClient> store,
     TimeProvider time,
     Revocation.CredentialRevocations revocations,
-    ClientCache clients)
+    ClientCache clients,
+    ClientKeySets keySets)
     : OpenIddictApplicationManager<OAuthClient>(cache, logger, options, store)
 {
     private static readonly TimeSpan Remember = TimeSpan.FromMinutes(5);
@@ -108,6 +109,22 @@ public sealed class ClientManager(
         {
             revocations.ClientChanged(clientId);
         }
+    }
+
+    /// <summary>
+    /// The keys a client's assertions are checked with (<c>private_key_jwt</c>): its registered <c>jwks</c>, or the set
+    /// published at its <c>jwks_uri</c>, which <see cref="OAuth2.GlintServerHandlers.ClientAssertions"/> has fetched
+    /// before OpenIddict asks (OpenIddict asks from a synchronous callback).
+    /// </summary>
+    public override async ValueTask<Microsoft.IdentityModel.Tokens.JsonWebKeySet?> GetJsonWebKeySetAsync(OAuthClient application, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(application);
+        if (application.ClientId is { } clientId && (await ResolveAsync(clientId, cancellationToken))?.Client.JwksUri is { Length: > 0 } jwksUri)
+        {
+            return keySets.Cached(jwksUri) ?? await keySets.GetAsync(jwksUri, cancellationToken);
+        }
+
+        return await base.GetJsonWebKeySetAsync(application, cancellationToken);
     }
 
     protected override async ValueTask<bool> ValidateClientSecretAsync(string secret, string comparand, CancellationToken cancellationToken = default)

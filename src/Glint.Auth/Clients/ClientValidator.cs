@@ -51,6 +51,18 @@ public static class ClientValidator
             return HydraError.InvalidClientMetadata("Invalid JSON web key in set.");
         }
 
+        if (client.JwksUri is not null && !IsHttpUri(client.JwksUri))
+        {
+            return HydraError.InvalidClientMetadata("Field jwks_uri must be a valid URI with an http or https scheme.");
+        }
+
+        if (client.TokenEndpointAuthMethod == "private_key_jwt" && client.TokenEndpointAuthSigningAlg is { } algorithm &&
+            !OAuth2.GlintServerHandlers.ClientAssertions.SigningAlgorithms.Contains(algorithm))
+        {
+            return HydraError.InvalidClientMetadata(
+                $"Field token_endpoint_auth_signing_alg must be one of {string.Join(", ", OAuth2.GlintServerHandlers.ClientAssertions.SigningAlgorithms)} for private_key_jwt, not '{algorithm}'.");
+        }
+
         foreach (var (name, value) in new[] { ("tos_uri", client.TosUri), ("policy_uri", client.PolicyUri), ("logo_uri", client.LogoUri), ("client_uri", client.ClientUri) })
         {
             if (!string.IsNullOrEmpty(value) && !IsHttpUri(value))

@@ -30,12 +30,28 @@ public abstract class DiscoveryTests<TServer>(TServer server) : IClassFixture<TS
     [Theory]
     [InlineData("token_endpoint_auth_methods_supported")]
     [InlineData("revocation_endpoint_auth_methods_supported")]
-    public async Task Discovery_DoesNotAdvertiseClientAssertions(string field)
+    [InlineData("pushed_authorization_request_endpoint_auth_methods_supported")]
+    public async Task Discovery_AdvertisesPrivateKeyJwtButNotClientSecretJwt(string field)
     {
+        // private_key_jwt works (PrivateKeyJwtTests); client_secret_jwt does not.
         var document = JsonNode.Parse(await server.Public.GetStringAsync("/.well-known/openid-configuration"))!;
         var methods = document[field]!.AsArray().Select(v => v!.GetValue<string>()).ToArray();
         Assert.Contains("client_secret_basic", methods);
-        Assert.DoesNotContain("private_key_jwt", methods);
+        Assert.Contains("private_key_jwt", methods);
+        Assert.DoesNotContain("client_secret_jwt", methods);
+    }
+
+    [Theory]
+    [InlineData("token_endpoint_auth_signing_alg_values_supported")]
+    [InlineData("revocation_endpoint_auth_signing_alg_values_supported")]
+    public async Task Discovery_NamesTheAssertionSigningAlgorithms(string field)
+    {
+        // RFC 8414 §2: required wherever private_key_jwt is advertised.
+        var document = JsonNode.Parse(await server.Public.GetStringAsync("/.well-known/openid-configuration"))!;
+        var algorithms = document[field]!.AsArray().Select(v => v!.GetValue<string>()).ToArray();
+        Assert.Contains("RS256", algorithms);
+        Assert.Contains("ES256", algorithms);
+        Assert.DoesNotContain("HS256", algorithms);
     }
 
     [Fact]

@@ -36,14 +36,15 @@ describe('openid-client discovery', () => {
     assert.ok(metadata.grant_types_supported?.includes('client_credentials'), `grant_types_supported: ${metadata.grant_types_supported}`);
   });
 
-  it('announces the issuer verbatim, the requestable scopes, and no client assertions', async () => {
+  it('announces the issuer verbatim, the requestable scopes, and private_key_jwt but not client_secret_jwt', async () => {
     const response = await fetch(`${publicUrl}/.well-known/openid-configuration`);
     const metadata = await response.json();
     assert.equal(metadata.issuer, publicUrl, 'the configured issuer, without a trailing slash added');
     for (const scope of ['openid', 'offline', 'offline_access', 'read', 'write', 'receive']) {
       assert.ok(metadata.scopes_supported.includes(scope), `scopes_supported: ${metadata.scopes_supported}`);
     }
-    assert.ok(!metadata.token_endpoint_auth_methods_supported.includes('private_key_jwt'));
+    assert.ok(metadata.token_endpoint_auth_methods_supported.includes('private_key_jwt'));
+    assert.ok(!metadata.token_endpoint_auth_methods_supported.includes('client_secret_jwt'));
   });
 });
 
