@@ -1,4 +1,7 @@
+using Glint.Data;
 using Glint.Server.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using static Glint.Server.Tests.Flows.FlowCalls;
 
 namespace Glint.Server.Tests.Flows;
@@ -57,6 +60,42 @@ public abstract class RememberedSessionFlowTests<TServer>(TServer server) : ICla
         var client = await server.CreateCodeClientAsync();
         using var browser = new BrowserSession(server);
         await browser.RunToCodeAsync(client, NewSubject(), "read", ["read"]);
+
+        var login = await server.LoginRequestAsync(await browser.StartAsync(BrowserSession.Query(client, "read", Pkce.NewVerifier())));
+
+        Assert.False(login["skip"]!.GetValue<bool>());
+    }
+
+    [Fact]
+    public async Task LoginNotRemembered_SetsNoSessionCookieAndStoresNoSession()
+    {
+        // Hydra's remember=false: the login holds for this flow only; nothing lets a later one skip it.
+        var client = await server.CreateCodeClientAsync();
+        var subject = NewSubject();
+        using var browser = new BrowserSession(server);
+
+        await browser.RunToCodeAsync(client, subject, "read", ["read"]);
+
+        Assert.DoesNotContain(browser.Cookies.GetAllCookies(), cookie => cookie.Name == "glint_session" && cookie.Value.Length > 0);
+        await using var scope = server.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<GlintDbContext>();
+        Assert.False(await db.LoginSessions.AnyAsync(session => session.Subject == subject && session.Remember, TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task RememberedLogin_ThenALoginNotRemembered_EndsItInThisBrowser()
+    {
+        var client = await server.CreateCodeClientAsync();
+        var subject = NewSubject();
+        using var browser = new BrowserSession(server);
+        await RememberAsync(browser, client, subject, ["read"], rememberConsent: false);
+
+        // The user logs in again (prompt=login) and this time does not ask to be remembered.
+        var verifier = Pkce.NewVerifier();
+        var query = BrowserSession.Query(client, "read", verifier);
+        query["prompt"] = "login";
+        var again = await browser.RunAsync(query, new { subject, remember = false }, new { grant_scope = new[] { "read" } }, verifier);
+        Assert.NotNull(again.Callback.Code);
 
         var login = await server.LoginRequestAsync(await browser.StartAsync(BrowserSession.Query(client, "read", Pkce.NewVerifier())));
 
