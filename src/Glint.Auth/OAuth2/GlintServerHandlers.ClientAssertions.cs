@@ -1,11 +1,10 @@
 using System.Collections.Immutable;
 using Glint.Auth.Clients;
 using Glint.Auth.Revocation;
-using Glint.Data.OAuth;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Abstractions;
-using OpenIddict.Core;
 using OpenIddict.Server;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 using static OpenIddict.Server.OpenIddictServerEvents;
@@ -97,7 +96,7 @@ public static partial class GlintServerHandlers
                 {
                     if (context.RejectClientAssertion)
                     {
-                        context.Reject(Errors.InvalidClient, $"{Refused}: {Reason(validation)}");
+                        context.Reject(Errors.InvalidClient, $"{Refused}: {Reason(validation, context.ClientAssertion, settings)}");
                     }
                 }
                 else
@@ -107,7 +106,7 @@ public static partial class GlintServerHandlers
             }
 
             /// <summary>The issuer as configured and as OpenIddict normalises it, and the token endpoint (RFC 7523 §3).</summary>
-            private static IEnumerable<string> ValidAudiences(AuthSettings settings) =>
+            internal static IEnumerable<string> ValidAudiences(AuthSettings settings) =>
             [
                 settings.IssuerIdentifier,
                 settings.Issuer.AbsoluteUri,
@@ -115,12 +114,27 @@ public static partial class GlintServerHandlers
                 new Uri(settings.PublicBase, TokenApi.Path.TrimStart('/')).AbsoluteUri,
             ];
 
-            private static string Reason(ValidateTokenContext validation) => validation.Error switch
+            /// <summary>Why the assertion was refused, as far as the client can act on it.</summary>
+            private static string Reason(ValidateTokenContext validation, string assertion, AuthSettings settings)
             {
-                _ when validation.ErrorDescription is { Length: > 0 } description && description.Contains("audience", StringComparison.OrdinalIgnoreCase) =>
-                    "its aud must be the issuer or the token endpoint.",
-                _ => $"it must be a JWT signed with one of the client's registered keys, and unexpired ({validation.ErrorDescription}).",
-            };
+                var audiences = AudiencesOf(assertion);
+                return audiences.Length > 0 && !audiences.Intersect(ValidAudiences(settings), StringComparer.Ordinal).Any()
+                    ? $"its aud must be the issuer ({settings.IssuerIdentifier}) or the token endpoint."
+                    : $"it must be a JWT signed with one of the client's registered keys, and unexpired ({validation.ErrorDescription})";
+            }
+
+            /// <summary>The assertion's <c>aud</c>, unverified: only to explain a refusal.</summary>
+            private static string[] AudiencesOf(string assertion)
+            {
+                try
+                {
+                    return [.. new JsonWebToken(assertion).Audiences];
+                }
+                catch (ArgumentException)
+                {
+                    return [];
+                }
+            }
 
             /// <summary>The assertion's <c>iss</c>, unverified: only to know whose keys to fetch.</summary>
             private static string? IssuerOf(string assertion)
@@ -173,7 +187,7 @@ public static partial class GlintServerHandlers
         /// <c>exp</c> and <c>jti</c> are present, the assertion expires within <see cref="MaxLifetime"/>, and it is
         /// signed with the client's <c>token_endpoint_auth_signing_alg</c> when one is registered.
         /// </summary>
-        public sealed class CheckClaims(ClientDirectory clients, TimeProvider time) : IOpenIddictServerHandler<ProcessAuthenticationContext>
+        public sealed class CheckClaims(ClientDirectory clients, AuthSettings settings, TimeProvider time) : IOpenIddictServerHandler<ProcessAuthenticationContext>
         {
             public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
                 OpenIddictServerHandlerDescriptor.CreateBuilder<ProcessAuthenticationContext>()
@@ -193,6 +207,13 @@ public static partial class GlintServerHandlers
                 {
                     context.Reject(Errors.InvalidClient, $"{Refused}: its iss and sub must both be the client_id.");
                     return;
+                }
+
+                // RFC 7523 allows several audiences; OpenIddict's later check wants one. The signature and an audience
+                // of Glint's were verified already, so the assertion is read as meant for that one.
+                if (assertion.GetAudiences() is { Length: > 1 } audiences)
+                {
+                    assertion.SetAudiences(audiences.Intersect(ValidateAssertion.ValidAudiences(settings), StringComparer.Ordinal).Take(1));
                 }
 
                 if (assertion.GetExpirationDate() is not { } expires)
@@ -244,10 +265,12 @@ public static partial class GlintServerHandlers
         }
 
         /// <summary>
-        /// Each <c>jti</c> works once per client, on every node: it is written as a spent entry in the token table, whose
-        /// unique reference makes the second write fail, and which the janitor removes once the assertion has expired.
+        /// Each <c>jti</c> works once per client, on every node: it is recorded as a spent entry in the token table,
+        /// whose unique reference lets only the first insert in (the janitor removes the entry once the assertion has
+        /// expired). Its own statement, not the token writer's group commit: a replay must not fail a batch that
+        /// carries other requests' tokens.
         /// </summary>
-        public sealed class SpendJti(TokenWriter writer, OpenIddictTokenManager<OAuthToken> tokens, ClientManager applications, TimeProvider time)
+        public sealed class SpendJti(Glint.Data.GlintDbContext db, ClientManager applications, TimeProvider time)
             : IOpenIddictServerHandler<ProcessAuthenticationContext>
         {
             public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
@@ -263,34 +286,35 @@ public static partial class GlintServerHandlers
                 ArgumentNullException.ThrowIfNull(context);
                 var assertion = context.ClientAssertionPrincipal!;
                 var clientId = assertion.GetClaim(Claims.Issuer)!;
-                // Stored hashed, as references are; the token manager hashes the same preimage to look it up.
-                var preimage = "client_assertion_jti\0" + clientId + "\0" + assertion.GetClaim(Claims.JwtId);
-                var application = await applications.FindByClientIdAsync(clientId, context.CancellationToken);
-                var entry = new TokenEntry
-                {
-                    Id = Guid.CreateVersion7().ToString(),
-                    ApplicationId = application?.Id,
-                    CreationDate = time.GetUtcNow().UtcDateTime,
-                    ExpirationDate = (assertion.GetExpirationDate()!.Value + JtiMargin).UtcDateTime,
-                    ReferenceId = TokenManager.ObfuscateReference(preimage),
-                    Status = Statuses.Redeemed,
-                    Subject = clientId,
-                    Type = TokenTypeIdentifiers.Private.ClientAssertion,
-                };
+                // Hashed, as references are stored.
+                var reference = TokenManager.ObfuscateReference("client_assertion_jti\0" + clientId + "\0" + assertion.GetClaim(Claims.JwtId));
+                var applicationId = (await applications.FindByClientIdAsync(clientId, context.CancellationToken))?.Id;
+                var id = Guid.CreateVersion7().ToString();
+                var concurrency = Guid.NewGuid().ToString();
+                var created = time.GetUtcNow().UtcDateTime;
+                var expires = (assertion.GetExpirationDate()!.Value + JtiMargin).UtcDateTime;
+                var type = TokenTypeIdentifiers.Private.ClientAssertion;
+                var status = Statuses.Redeemed;
 
+                int inserted;
                 try
                 {
-                    await writer.WriteAsync(entry, context.CancellationToken);
+                    inserted = await db.Database.ExecuteSqlAsync(
+                        $"""
+                        INSERT INTO "oauth2_tokens" ("Id", "ApplicationId", "ConcurrencyToken", "CreationDate", "ExpirationDate", "ReferenceId", "Status", "Subject", "Type")
+                        VALUES ({id}, {applicationId}, {concurrency}, {created}, {expires}, {reference}, {status}, {clientId}, {type})
+                        ON CONFLICT ("ReferenceId") DO NOTHING
+                        """,
+                        context.CancellationToken);
                 }
-                catch (Exception exception) when (exception is not OperationCanceledException)
+                catch (Exception exception) when (exception is Microsoft.EntityFrameworkCore.DbUpdateException or System.Data.Common.DbException)
                 {
-                    // The reference is unique: a second use of the jti cannot be written. Anything else is the database's failure.
-                    if (await tokens.FindByReferenceIdAsync(preimage, context.CancellationToken) is null)
-                    {
-                        context.Reject(Errors.ServerError, "The client assertion could not be recorded, so it was not accepted. Try again later.");
-                        return;
-                    }
+                    context.Reject(Errors.ServerError, "The client assertion could not be recorded, so it was not accepted. Try again later.");
+                    return;
+                }
 
+                if (inserted == 0)
+                {
                     context.Reject(Errors.InvalidClient, $"{Refused}: its jti has been used before; every assertion must have a new jti.");
                 }
             }

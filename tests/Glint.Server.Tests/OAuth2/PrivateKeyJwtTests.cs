@@ -197,6 +197,17 @@ public abstract class PrivateKeyJwtTests<TServer>(TServer server) : IClassFixtur
     }
 
     [Fact]
+    public async Task Assertion_ForIssuerAndTokenEndpointBoth_GetsAToken()
+    {
+        using var key = new ClientKey();
+        var clientId = await server.CreateKeyClientAsync(key.KeySet());
+
+        using var response = await server.TokenWithAssertionAsync(clientId, key.Assertion(clientId, TokenEndpoint, claims => claims["aud"] = new[] { Issuer, TokenEndpoint }));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
     public async Task Assertion_Replayed_IsInvalidClient()
     {
         using var key = new ClientKey();
