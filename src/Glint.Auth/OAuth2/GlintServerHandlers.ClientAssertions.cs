@@ -105,13 +105,17 @@ public static partial class GlintServerHandlers
                 }
             }
 
-            /// <summary>The issuer as configured and as OpenIddict normalises it, and the token endpoint (RFC 7523 §3).</summary>
+            /// <summary>
+            /// The issuer as configured and as OpenIddict normalises it, the token endpoint (RFC 7523 §3), and the
+            /// pushed authorization request endpoint (RFC 9126 §2), whichever endpoint the assertion is sent to.
+            /// </summary>
             internal static IEnumerable<string> ValidAudiences(AuthSettings settings) =>
             [
                 settings.IssuerIdentifier,
                 settings.Issuer.AbsoluteUri,
                 settings.Issuer.AbsoluteUri.TrimEnd('/'),
                 new Uri(settings.PublicBase, TokenApi.Path.TrimStart('/')).AbsoluteUri,
+                new Uri(settings.PublicBase, PushedRequests.Path.TrimStart('/')).AbsoluteUri,
             ];
 
             /// <summary>Why the assertion was refused, as far as the client can act on it.</summary>

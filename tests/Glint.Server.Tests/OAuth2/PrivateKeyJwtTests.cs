@@ -208,6 +208,37 @@ public abstract class PrivateKeyJwtTests<TServer>(TServer server) : IClassFixtur
     }
 
     [Fact]
+    public async Task Assertion_AtThePushedAuthorizationEndpoint_PushesTheRequest()
+    {
+        using var key = new ClientKey();
+        var created = await server.CreateClientAsync(new JsonObject
+        {
+            ["grant_types"] = new JsonArray("authorization_code"),
+            ["scope"] = "read",
+            ["redirect_uris"] = new JsonArray("http://127.0.0.1:9999/cb"),
+            ["token_endpoint_auth_method"] = "private_key_jwt",
+            ["jwks"] = key.KeySet(),
+        }.ToJsonString());
+        var clientId = created["client_id"]!.GetValue<string>();
+        var parEndpoint = $"http://127.0.0.1:{server.PublicPort}/oauth2/par";
+
+        using var response = await server.Public.PostAsync("/oauth2/par", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["client_id"] = clientId,
+            ["client_assertion_type"] = PrivateKeyJwtCalls.AssertionType,
+            ["client_assertion"] = key.Assertion(clientId, parEndpoint),
+            ["response_type"] = "code",
+            ["redirect_uri"] = "http://127.0.0.1:9999/cb",
+            ["scope"] = "read",
+            ["state"] = Guid.NewGuid().ToString("N"),
+        }));
+        var text = await response.Content.ReadAsStringAsync();
+
+        Assert.True(response.StatusCode == HttpStatusCode.Created, text);
+        Assert.StartsWith("urn:ietf:params:oauth:request_uri:", JsonNode.Parse(text)!["request_uri"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Assertion_Replayed_IsInvalidClient()
     {
         using var key = new ClientKey();
