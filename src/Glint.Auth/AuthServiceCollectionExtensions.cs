@@ -89,9 +89,6 @@ public static class AuthServiceCollectionExtensions
                     // A pushed request's request_uri (RFC 9126 §2.2: short-lived).
                     options.RequestTokenLifetime = settings.PushedAuthorizationRequestLifetime;
 
-                    // Clients authenticate with a secret, as public clients, or with a private_key_jwt assertion signed
-                    // with a key of their jwks or jwks_uri (GlintServerHandlers.ClientAssertions); client_secret_jwt is
-                    // not offered (OpenIddict does not offer it either).
                     // Tokens that leave the server carry the issuer verbatim; those OpenIddict writes for itself
                     // carry its normalised form. Both are Glint's own.
                     options.TokenValidationParameters.ValidIssuers =
@@ -157,8 +154,9 @@ public static class AuthServiceCollectionExtensions
                 // A request_uri that cannot be used is invalid_request_uri (GlintServerHandlers.PushedRequests).
                 server.RemoveEventHandler(OpenIddictServerHandlers.ValidateRequestToken.Descriptor);
 
-                // A refused client assertion is invalid_client, and the token endpoint is a valid audience
-                // (GlintServerHandlers.ClientAssertions).
+                // Clients authenticate with a secret, as public clients, or with a private_key_jwt assertion signed
+                // with a key of their jwks or jwks_uri; a refused assertion is invalid_client, and the token endpoint
+                // is a valid audience (GlintServerHandlers.ClientAssertions). client_secret_jwt is not offered.
                 server.RemoveEventHandler(OpenIddictServerHandlers.ValidateClientAssertion.Descriptor);
 
                 // A token entry is one insert of its complete row, group-committed (GlintServerHandlers.TokenEntries),
