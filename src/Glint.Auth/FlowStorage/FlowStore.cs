@@ -1,8 +1,9 @@
 using Glint.Data;
 using Glint.Data.OAuth;
 using Microsoft.EntityFrameworkCore;
+using System.Text.Json;
+using Glint.Data.Maintenance;
 using OpenIddict.Abstractions;
-using OpenIddict.Core;
 
 namespace Glint.Auth.FlowStorage;
 
@@ -12,8 +13,11 @@ namespace Glint.Auth.FlowStorage;
 /// verifier redeems once on any node), the given consent on that row with the OpenIddict authorization its tokens
 /// hang from, and the remembered login sessions.
 /// </summary>
-public sealed class FlowStore(GlintDbContext db, OpenIddictAuthorizationManager<OAuthAuthorization> authorizations)
+public sealed class FlowStore(GlintDbContext db)
 {
+    /// <summary>The foreign key OpenIddict's model gives an authorization's client.</summary>
+    private const string ApplicationKey = "ApplicationId";
+
     /// <summary>The state of a flow's redemption, or null while neither verifier has been redeemed.</summary>
     public async Task<OAuthFlowState?> RedemptionAsync(string flowId, CancellationToken cancellationToken) =>
         await db.OAuthFlows.AsNoTracking().Where(flow => flow.Id == flowId).Select(flow => (OAuthFlowState?)flow.State).SingleOrDefaultAsync(cancellationToken);
@@ -50,35 +54,42 @@ public sealed class FlowStore(GlintDbContext db, OpenIddictAuthorizationManager<
 
     /// <summary>
     /// Redeems an accepted consent verifier: records the given consent on the flow's redemption, if it is still the
-    /// version the login redemption left, and creates the OpenIddict authorization in the same commit. Null when the
-    /// verifier was already redeemed.
+    /// version the login redemption left, and inserts <paramref name="authorization"/> (see <see cref="NewAuthorization"/>)
+    /// in the same commit. False when the verifier was already redeemed.
     /// </summary>
-    public async Task<OAuthAuthorization?> RedeemConsentAsync(
-        OAuthFlow consent, Guid redemptionVersion, OpenIddictAuthorizationDescriptor descriptor, CancellationToken cancellationToken)
+    public async Task<bool> RedeemConsentAsync(
+        OAuthFlow consent, Guid redemptionVersion, OAuthAuthorization authorization, string applicationId, CancellationToken cancellationToken)
     {
-        // The id is chosen here so that the consent row can name its authorization in the same commit.
-        var authorization = new OAuthAuthorization { Id = Guid.NewGuid().ToString() };
-        await authorizations.PopulateAsync(authorization, descriptor, cancellationToken);
+        ArgumentNullException.ThrowIfNull(consent);
+        ArgumentNullException.ThrowIfNull(authorization);
         consent.AuthorizationId = authorization.Id;
-        var row = Update(consent, redemptionVersion);
+        // The client's row is named by its key, not read again (OpenIddict's manager would load it first).
+        db.OAuthAuthorizations.Add(authorization).Property(ApplicationKey).CurrentValue = applicationId;
+        Update(consent, redemptionVersion);
         try
         {
-            // OpenIddict's store saves the tracked consent update in the authorization's commit; if a store ever
-            // does not, it is saved just after, and the version check still lets one redemption win.
-            await authorizations.CreateAsync(authorization, cancellationToken);
-            if (row.State != EntityState.Unchanged)
-            {
-                await db.SaveChangesAsync(cancellationToken);
-            }
-
-            return authorization;
+            await db.SaveChangesAsync(cancellationToken);
+            return true;
         }
         catch (DbUpdateConcurrencyException)
         {
             db.ChangeTracker.Clear();
-            return null;
+            return false;
         }
     }
+
+    /// <summary>The OpenIddict authorization a given consent's tokens hang from, as OpenIddict's authorization manager stores one.</summary>
+    public static OAuthAuthorization NewAuthorization(string? subject, string type, IReadOnlyCollection<string> scopes, DateTimeOffset now) =>
+        new()
+        {
+            Id = Guid.NewGuid().ToString(),
+            ConcurrencyToken = Guid.NewGuid().ToString(),
+            CreationDate = now.UtcDateTime,
+            Scopes = scopes.Count > 0 ? JsonSerializer.Serialize(scopes) : null,
+            Status = OpenIddictConstants.Statuses.Valid,
+            Subject = subject,
+            Type = type,
+        };
 
     /// <summary>Redeems a rejected consent verifier; false when it was already redeemed.</summary>
     public async Task<bool> RedeemRejectedConsentAsync(OAuthFlow rejected, Guid redemptionVersion, CancellationToken cancellationToken)
@@ -155,6 +166,27 @@ public sealed class FlowStore(GlintDbContext db, OpenIddictAuthorizationManager<
             .Select(flow => flow.ClientId)
             .Distinct()
             .ToListAsync(cancellationToken);
+
+    /// <summary>
+    /// Deletes redemptions nothing can use any more: unfinished or refused flows once they can no longer be answered
+    /// (older than <paramref name="requestCutoff"/>), and a used consent once it is neither remembered nor holding
+    /// tokens (its tokens' userinfo reads it until then).
+    /// </summary>
+    public Task<int> DeleteDeadFlowsAsync(DateTimeOffset requestCutoff, DeleteBounds bounds, CancellationToken cancellationToken) =>
+        db.OAuthFlows.DeleteDeadAsync(flow => flow.Id,
+            flow => flow.RequestedAt < requestCutoff
+                && (flow.State != OAuthFlowState.ConsentUsed
+                    || (!flow.ConsentRemembered
+                        && (flow.AuthorizationId == null || !db.OAuthTokens.Any(token => token.Authorization!.Id == flow.AuthorizationId)))),
+            bounds, cancellationToken);
+
+    /// <summary>Deletes the login sessions that expired before <paramref name="cutoff"/>.</summary>
+    public Task<int> DeleteExpiredSessionsAsync(DateTimeOffset cutoff, DeleteBounds bounds, CancellationToken cancellationToken) =>
+        db.LoginSessions.DeleteDeadAsync(session => session.Id, session => session.ExpiresAt < cutoff, bounds, cancellationToken);
+
+    /// <summary>The authorizations of remembered consents, as a query to compose: those are kept while remembered.</summary>
+    public IQueryable<string> RememberedConsentAuthorizationIds =>
+        db.OAuthFlows.Where(flow => flow.ConsentRemembered && flow.AuthorizationId != null).Select(flow => flow.AuthorizationId!);
 
     /// <summary>An update of the flow's redemption row that only applies if nobody has changed it since <paramref name="version"/>.</summary>
     private Microsoft.EntityFrameworkCore.ChangeTracking.EntityEntry<OAuthFlow> Update(OAuthFlow row, Guid version)
