@@ -1,8 +1,10 @@
+using System.Data.Common;
+using System.Text.Json;
 using Glint.Data;
+using Glint.Data.Maintenance;
 using Glint.Data.OAuth;
 using Microsoft.EntityFrameworkCore;
-using System.Text.Json;
-using Glint.Data.Maintenance;
+using Microsoft.EntityFrameworkCore.Storage;
 using OpenIddict.Abstractions;
 
 namespace Glint.Auth.FlowStorage;
@@ -18,9 +20,13 @@ public sealed class FlowStore(GlintDbContext db)
     /// <summary>The foreign key OpenIddict's model gives an authorization's client.</summary>
     private const string ApplicationKey = "ApplicationId";
 
-    /// <summary>The state of a flow's redemption, or null while neither verifier has been redeemed.</summary>
-    public async Task<OAuthFlowState?> RedemptionAsync(string flowId, CancellationToken cancellationToken) =>
-        await db.OAuthFlows.AsNoTracking().Where(flow => flow.Id == flowId).Select(flow => (OAuthFlowState?)flow.State).SingleOrDefaultAsync(cancellationToken);
+    /// <summary>
+    /// The state of a flow's redemption, or null while neither verifier has been redeemed. Asked on every admin answer
+    /// and verifier, so read without EF Core's query pipeline, which cost more than the database's answer.
+    /// </summary>
+    public Task<OAuthFlowState?> RedemptionAsync(string flowId, CancellationToken cancellationToken) =>
+        ReadAsync("SELECT \"State\" FROM oauth2_flows WHERE \"Id\" = @id", [("id", flowId)],
+            async reader => await reader.ReadAsync(cancellationToken) ? (OAuthFlowState?)reader.GetInt32(0) : null, cancellationToken);
 
     /// <summary>
     /// Redeems a login verifier: inserts the flow's redemption (and the new remembered login session with it, in one
@@ -129,14 +135,21 @@ public sealed class FlowStore(GlintDbContext db)
             .ExecuteDeleteAsync(cancellationToken);
 
     /// <summary>The remembered consents of a subject for a client: what a new flow may skip consent to.</summary>
-    public async Task<IReadOnlyList<FlowDocument>> RememberedConsentsAsync(string subject, string clientId, CancellationToken cancellationToken)
-    {
-        var documents = await db.OAuthFlows.AsNoTracking()
-            .Where(flow => flow.Subject == subject && flow.ClientId == clientId && flow.ConsentRemembered)
-            .Select(flow => flow.Document)
-            .ToListAsync(cancellationToken);
-        return [.. documents.Select(FlowDocument.Parse)];
-    }
+    public Task<IReadOnlyList<FlowDocument>> RememberedConsentsAsync(string subject, string clientId, CancellationToken cancellationToken) =>
+        ReadAsync(
+            "SELECT \"Document\" FROM oauth2_flows WHERE \"Subject\" = @subject AND \"ClientId\" = @client AND \"ConsentRemembered\"",
+            [("subject", subject), ("client", clientId)],
+            async reader =>
+            {
+                var documents = new List<FlowDocument>();
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    documents.Add(FlowDocument.Parse(reader.GetString(0)));
+                }
+
+                return (IReadOnlyList<FlowDocument>)documents;
+            },
+            cancellationToken);
 
     /// <summary>A subject's given consents, oldest first; of one login session, or for one client, when named.</summary>
     public async Task<List<OAuthFlow>> GivenConsentsAsync(string subject, string? sessionId, string? clientId, CancellationToken cancellationToken)
@@ -187,6 +200,33 @@ public sealed class FlowStore(GlintDbContext db)
     /// <summary>The authorizations of remembered consents, as a query to compose: those are kept while remembered.</summary>
     public IQueryable<string> RememberedConsentAuthorizationIds =>
         db.OAuthFlows.Where(flow => flow.ConsentRemembered && flow.AuthorizationId != null).Select(flow => flow.AuthorizationId!);
+
+    /// <summary>A query of text parameters on the context's connection, read by <paramref name="read"/>.</summary>
+    private async Task<T> ReadAsync<T>(
+        string sql, (string Name, string Value)[] values, Func<DbDataReader, Task<T>> read, CancellationToken cancellationToken)
+    {
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await using var command = db.Database.GetDbConnection().CreateCommand();
+            command.CommandText = sql;
+            command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+            foreach (var (name, value) in values)
+            {
+                var parameter = command.CreateParameter();
+                parameter.ParameterName = name;
+                parameter.Value = value;
+                command.Parameters.Add(parameter);
+            }
+
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            return await read(reader);
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
 
     /// <summary>An update of the flow's redemption row that only applies if nobody has changed it since <paramref name="version"/>.</summary>
     private Microsoft.EntityFrameworkCore.ChangeTracking.EntityEntry<OAuthFlow> Update(OAuthFlow row, Guid version)
