@@ -68,21 +68,58 @@ public sealed class FlowStore(GlintDbContext db)
     {
         ArgumentNullException.ThrowIfNull(consent);
         ArgumentNullException.ThrowIfNull(authorization);
-        consent.AuthorizationId = authorization.Id;
-        // The client's row is named by its key, not read again (OpenIddict's manager would load it first).
-        db.OAuthAuthorizations.Add(authorization).Property(ApplicationKey).CurrentValue = applicationId;
-        Update(consent, redemptionVersion);
+        // Written without EF Core's change tracking: the update only applies to the version the login redemption
+        // left, and the insert only follows an update that applied (it looks for the new version). On PostgreSQL the
+        // two statements of one command are one implicit transaction and one round trip; SQLite needs its own.
+        const string Sql =
+            "UPDATE oauth2_flows SET \"Subject\" = @subject, \"State\" = @state, \"ConsentRemembered\" = @remembered, " +
+            "\"AuthorizationId\" = @authorization, \"Document\" = @document, \"Version\" = @next WHERE \"Id\" = @id AND \"Version\" = @version; " +
+            "INSERT INTO oauth2_authorizations (\"Id\", \"ApplicationId\", \"ConcurrencyToken\", \"CreationDate\", \"Scopes\", \"Status\", \"Subject\", \"Type\") " +
+            "SELECT @authorization, @application, @concurrency, @created, @scopes, @status, @subject, @type " +
+            "WHERE EXISTS (SELECT 1 FROM oauth2_flows WHERE \"Id\" = @id AND \"Version\" = @next)";
+        var connection = db.Database.GetDbConnection();
+        var ownTransaction = !connection.CanCreateBatch && db.Database.CurrentTransaction is null;
+        await db.Database.OpenConnectionAsync(cancellationToken);
         try
         {
-            await db.SaveChangesAsync(cancellationToken);
-            return true;
+            await using var transaction = ownTransaction ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
+            await using var command = connection.CreateCommand();
+            command.CommandText = Sql;
+            command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+            var flows = db.Model.FindEntityType(typeof(OAuthFlow))!;
+            var authorizations = db.Model.FindEntityType(typeof(OAuthAuthorization))!;
+            Bind(command, flows, nameof(OAuthFlow.Id), "id", consent.Id);
+            Bind(command, flows, nameof(OAuthFlow.Version), "version", redemptionVersion);
+            Bind(command, flows, nameof(OAuthFlow.Version), "next", Guid.NewGuid());
+            Bind(command, flows, nameof(OAuthFlow.Subject), "subject", consent.Subject);
+            Bind(command, flows, nameof(OAuthFlow.State), "state", consent.State);
+            Bind(command, flows, nameof(OAuthFlow.ConsentRemembered), "remembered", consent.ConsentRemembered);
+            Bind(command, flows, nameof(OAuthFlow.AuthorizationId), "authorization", authorization.Id);
+            Bind(command, flows, nameof(OAuthFlow.Document), "document", consent.Document);
+            Bind(command, authorizations, ApplicationKey, "application", applicationId);
+            Bind(command, authorizations, nameof(OAuthAuthorization.ConcurrencyToken), "concurrency", authorization.ConcurrencyToken);
+            Bind(command, authorizations, nameof(OAuthAuthorization.CreationDate), "created", authorization.CreationDate);
+            Bind(command, authorizations, nameof(OAuthAuthorization.Scopes), "scopes", authorization.Scopes);
+            Bind(command, authorizations, nameof(OAuthAuthorization.Status), "status", authorization.Status);
+            Bind(command, authorizations, nameof(OAuthAuthorization.Type), "type", authorization.Type);
+            var written = await command.ExecuteNonQueryAsync(cancellationToken);
+            if (transaction is not null)
+            {
+                await transaction.CommitAsync(cancellationToken);
+            }
+
+            consent.AuthorizationId = authorization.Id;
+            return written > 0;
         }
-        catch (DbUpdateConcurrencyException)
+        finally
         {
-            db.ChangeTracker.Clear();
-            return false;
+            await db.Database.CloseConnectionAsync();
         }
     }
+
+    /// <summary>Binds a value as EF Core stores the column, converter included (SQLite keeps ids and times in its own forms).</summary>
+    private static void Bind(DbCommand command, Microsoft.EntityFrameworkCore.Metadata.IEntityType entity, string property, string name, object? value) =>
+        command.Parameters.Add(entity.FindProperty(property)!.GetRelationalTypeMapping().CreateParameter(command, name, value, nullable: true));
 
     /// <summary>The OpenIddict authorization a given consent's tokens hang from, as OpenIddict's authorization manager stores one.</summary>
     public static OAuthAuthorization NewAuthorization(string? subject, string type, IReadOnlyCollection<string> scopes, DateTimeOffset now) =>
