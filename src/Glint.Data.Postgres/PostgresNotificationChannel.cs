@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Text;
+using System.Threading.Channels;
 using Glint.Data.Notifications;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -8,31 +11,43 @@ namespace Glint.Data.Postgres;
 /// A notification channel over PostgreSQL <c>LISTEN/NOTIFY</c>: every node listens on one dedicated connection and
 /// hands what arrives to its subscribers, so a message published on any node reaches them all (this one through
 /// the database too, never twice). The listening connection is reopened after a failure.
+/// <para>
+/// Messages are published after the fact, never inside a transaction that writes data: PostgreSQL serialises the
+/// commits of every transaction that notifies (it holds one database-wide lock from the notification until the
+/// commit is on disk), so a payment that notified in its own transaction waited for every other one's disk flush,
+/// and payments could not share flushes. The messages in flight on the node go out together in one statement, and
+/// that statement's commit does not wait for the disk: it writes no data, and a notification is never durable anyway.
+/// </para>
 /// </summary>
 public sealed partial class PostgresNotificationChannel : InProcessNotificationChannel, IAsyncDisposable
 {
     public const string Channel = "glint_events";
 
+    /// <summary>Messages in one statement: many more than arrive during one round trip, few enough for one packet or so.</summary>
+    private const int MaxMessagesPerStatement = 256;
+
     private readonly string _connectionString;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _listening;
+    private readonly Task _publishing;
     private readonly TaskCompletionSource _listeningStarted = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Channel<Pending> _outbox = System.Threading.Channels.Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
 
     public PostgresNotificationChannel(string connectionString, ILogger<PostgresNotificationChannel> logger)
     {
         _connectionString = connectionString;
         _logger = logger;
         _listening = Task.Run(() => ListenAsync(_stopping.Token));
+        _publishing = Task.Run(PublishQueuedAsync);
     }
 
     /// <summary>Completes once the first LISTEN is in place, so that nothing published after start-up is missed.</summary>
     public Task Started => _listeningStarted.Task;
 
-    public override string DatabaseChannel => Channel;
-
     public override Task PublishAsync(string message, CancellationToken cancellationToken) => PublishAsync([message], cancellationToken);
 
+    /// <summary>Completes once the messages are handed to PostgreSQL, with those of the other publishers in flight.</summary>
     public override async Task PublishAsync(IReadOnlyList<string> messages, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(messages);
@@ -41,21 +56,60 @@ public sealed partial class PostgresNotificationChannel : InProcessNotificationC
             return;
         }
 
-        await using var connection = new NpgsqlConnection(_connectionString);
-        await connection.OpenAsync(cancellationToken);
-        await using var command = new NpgsqlCommand(
-            "SELECT " + string.Join(", ", messages.Select((_, index) => $"pg_notify(@channel, @m{index})")), connection);
-        command.Parameters.AddWithValue("channel", Channel);
-        for (var index = 0; index < messages.Count; index++)
+        var pending = new Pending(messages);
+        await _outbox.Writer.WriteAsync(pending, cancellationToken);
+        await pending.Published.Task.WaitAsync(cancellationToken);
+    }
+
+    private async Task PublishQueuedAsync()
+    {
+        var group = new List<Pending>();
+        while (await _outbox.Reader.WaitToReadAsync())
         {
-            command.Parameters.AddWithValue("m" + index, messages[index]);
+            group.Clear();
+            var count = 0;
+            while (count < MaxMessagesPerStatement && _outbox.Reader.TryRead(out var pending))
+            {
+                group.Add(pending);
+                count += pending.Messages.Count;
+            }
+
+            try
+            {
+                await NotifyAsync(group);
+                group.ForEach(pending => pending.Published.TrySetResult());
+            }
+            catch (Exception exception)
+            {
+                group.ForEach(pending => pending.Published.TrySetException(exception));
+            }
+        }
+    }
+
+    private async Task NotifyAsync(List<Pending> group)
+    {
+        await using var connection = new NpgsqlConnection(_connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand { Connection = connection };
+        command.Parameters.AddWithValue("channel", Channel);
+        // set_config(..., true) holds for this statement's own transaction only.
+        var sql = new StringBuilder("SELECT set_config('synchronous_commit', 'off', true)");
+        foreach (var message in group.SelectMany(pending => pending.Messages))
+        {
+            var name = "m" + command.Parameters.Count.ToString(CultureInfo.InvariantCulture);
+            sql.Append(", pg_notify(@channel, @").Append(name).Append(')');
+            command.Parameters.AddWithValue(name, message);
         }
 
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        command.CommandText = sql.ToString();
+        await command.ExecuteNonQueryAsync();
     }
 
     public async ValueTask DisposeAsync()
     {
+        // Messages already queued still go out: their publishers are waiting for them.
+        _outbox.Writer.TryComplete();
+        await _publishing.WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         await _stopping.CancelAsync();
         try
         {
@@ -99,6 +153,13 @@ public sealed partial class PostgresNotificationChannel : InProcessNotificationC
                 await Task.Delay(TimeSpan.FromSeconds(1), stopping);
             }
         }
+    }
+
+    private sealed class Pending(IReadOnlyList<string> messages)
+    {
+        public IReadOnlyList<string> Messages { get; } = messages;
+
+        public TaskCompletionSource Published { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
     [LoggerMessage(EventId = 5100, Level = LogLevel.Warning, Message = "Listening for notifications failed; reconnecting")]

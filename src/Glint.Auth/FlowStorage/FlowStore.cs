@@ -1,8 +1,11 @@
+using System.Data.Common;
+using System.Text.Json;
 using Glint.Data;
+using Glint.Data.Maintenance;
 using Glint.Data.OAuth;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using OpenIddict.Abstractions;
-using OpenIddict.Core;
 
 namespace Glint.Auth.FlowStorage;
 
@@ -12,11 +15,18 @@ namespace Glint.Auth.FlowStorage;
 /// verifier redeems once on any node), the given consent on that row with the OpenIddict authorization its tokens
 /// hang from, and the remembered login sessions.
 /// </summary>
-public sealed class FlowStore(GlintDbContext db, OpenIddictAuthorizationManager<OAuthAuthorization> authorizations)
+public sealed class FlowStore(GlintDbContext db)
 {
-    /// <summary>The state of a flow's redemption, or null while neither verifier has been redeemed.</summary>
-    public async Task<OAuthFlowState?> RedemptionAsync(string flowId, CancellationToken cancellationToken) =>
-        await db.OAuthFlows.AsNoTracking().Where(flow => flow.Id == flowId).Select(flow => (OAuthFlowState?)flow.State).SingleOrDefaultAsync(cancellationToken);
+    /// <summary>The foreign key OpenIddict's model gives an authorization's client.</summary>
+    private const string ApplicationKey = "ApplicationId";
+
+    /// <summary>
+    /// The state of a flow's redemption, or null while neither verifier has been redeemed. Asked on every admin answer
+    /// and verifier, so read without EF Core's query pipeline, which cost more than the database's answer.
+    /// </summary>
+    public Task<OAuthFlowState?> RedemptionAsync(string flowId, CancellationToken cancellationToken) =>
+        ReadAsync("SELECT \"State\" FROM oauth2_flows WHERE \"Id\" = @id", [("id", flowId)],
+            async reader => await reader.ReadAsync(cancellationToken) ? (OAuthFlowState?)reader.GetInt32(0) : null, cancellationToken);
 
     /// <summary>
     /// Redeems a login verifier: inserts the flow's redemption (and the new remembered login session with it, in one
@@ -50,35 +60,79 @@ public sealed class FlowStore(GlintDbContext db, OpenIddictAuthorizationManager<
 
     /// <summary>
     /// Redeems an accepted consent verifier: records the given consent on the flow's redemption, if it is still the
-    /// version the login redemption left, and creates the OpenIddict authorization in the same commit. Null when the
-    /// verifier was already redeemed.
+    /// version the login redemption left, and inserts <paramref name="authorization"/> (see <see cref="NewAuthorization"/>)
+    /// in the same commit. False when the verifier was already redeemed.
     /// </summary>
-    public async Task<OAuthAuthorization?> RedeemConsentAsync(
-        OAuthFlow consent, Guid redemptionVersion, OpenIddictAuthorizationDescriptor descriptor, CancellationToken cancellationToken)
+    public async Task<bool> RedeemConsentAsync(
+        OAuthFlow consent, Guid redemptionVersion, OAuthAuthorization authorization, string applicationId, CancellationToken cancellationToken)
     {
-        // The id is chosen here so that the consent row can name its authorization in the same commit.
-        var authorization = new OAuthAuthorization { Id = Guid.NewGuid().ToString() };
-        await authorizations.PopulateAsync(authorization, descriptor, cancellationToken);
-        consent.AuthorizationId = authorization.Id;
-        var row = Update(consent, redemptionVersion);
+        ArgumentNullException.ThrowIfNull(consent);
+        ArgumentNullException.ThrowIfNull(authorization);
+        // Written without EF Core's change tracking: the update only applies to the version the login redemption
+        // left, and the insert only follows an update that applied (it looks for the new version). On PostgreSQL the
+        // two statements of one command are one implicit transaction and one round trip; SQLite needs its own.
+        const string Sql =
+            "UPDATE oauth2_flows SET \"Subject\" = @subject, \"State\" = @state, \"ConsentRemembered\" = @remembered, " +
+            "\"AuthorizationId\" = @authorization, \"Document\" = @document, \"Version\" = @next WHERE \"Id\" = @id AND \"Version\" = @version; " +
+            "INSERT INTO oauth2_authorizations (\"Id\", \"ApplicationId\", \"ConcurrencyToken\", \"CreationDate\", \"Scopes\", \"Status\", \"Subject\", \"Type\") " +
+            "SELECT @authorization, @application, @concurrency, @created, @scopes, @status, @subject, @type " +
+            "WHERE EXISTS (SELECT 1 FROM oauth2_flows WHERE \"Id\" = @id AND \"Version\" = @next)";
+        var connection = db.Database.GetDbConnection();
+        var ownTransaction = !connection.CanCreateBatch && db.Database.CurrentTransaction is null;
+        await db.Database.OpenConnectionAsync(cancellationToken);
         try
         {
-            // OpenIddict's store saves the tracked consent update in the authorization's commit; if a store ever
-            // does not, it is saved just after, and the version check still lets one redemption win.
-            await authorizations.CreateAsync(authorization, cancellationToken);
-            if (row.State != EntityState.Unchanged)
+            await using var transaction = ownTransaction ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
+            await using var command = connection.CreateCommand();
+            command.CommandText = Sql;
+            command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+            var flows = db.Model.FindEntityType(typeof(OAuthFlow))!;
+            var authorizations = db.Model.FindEntityType(typeof(OAuthAuthorization))!;
+            Bind(command, flows, nameof(OAuthFlow.Id), "id", consent.Id);
+            Bind(command, flows, nameof(OAuthFlow.Version), "version", redemptionVersion);
+            Bind(command, flows, nameof(OAuthFlow.Version), "next", Guid.NewGuid());
+            Bind(command, flows, nameof(OAuthFlow.Subject), "subject", consent.Subject);
+            Bind(command, flows, nameof(OAuthFlow.State), "state", consent.State);
+            Bind(command, flows, nameof(OAuthFlow.ConsentRemembered), "remembered", consent.ConsentRemembered);
+            Bind(command, flows, nameof(OAuthFlow.AuthorizationId), "authorization", authorization.Id);
+            Bind(command, flows, nameof(OAuthFlow.Document), "document", consent.Document);
+            Bind(command, authorizations, ApplicationKey, "application", applicationId);
+            Bind(command, authorizations, nameof(OAuthAuthorization.ConcurrencyToken), "concurrency", authorization.ConcurrencyToken);
+            Bind(command, authorizations, nameof(OAuthAuthorization.CreationDate), "created", authorization.CreationDate);
+            Bind(command, authorizations, nameof(OAuthAuthorization.Scopes), "scopes", authorization.Scopes);
+            Bind(command, authorizations, nameof(OAuthAuthorization.Status), "status", authorization.Status);
+            Bind(command, authorizations, nameof(OAuthAuthorization.Type), "type", authorization.Type);
+            var written = await command.ExecuteNonQueryAsync(cancellationToken);
+            if (transaction is not null)
             {
-                await db.SaveChangesAsync(cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
             }
 
-            return authorization;
+            consent.AuthorizationId = authorization.Id;
+            return written > 0;
         }
-        catch (DbUpdateConcurrencyException)
+        finally
         {
-            db.ChangeTracker.Clear();
-            return null;
+            await db.Database.CloseConnectionAsync();
         }
     }
+
+    /// <summary>Binds a value as EF Core stores the column, converter included (SQLite keeps ids and times in its own forms).</summary>
+    private static void Bind(DbCommand command, Microsoft.EntityFrameworkCore.Metadata.IEntityType entity, string property, string name, object? value) =>
+        command.Parameters.Add(entity.FindProperty(property)!.GetRelationalTypeMapping().CreateParameter(command, name, value, nullable: true));
+
+    /// <summary>The OpenIddict authorization a given consent's tokens hang from, as OpenIddict's authorization manager stores one.</summary>
+    public static OAuthAuthorization NewAuthorization(string? subject, string type, IReadOnlyCollection<string> scopes, DateTimeOffset now) =>
+        new()
+        {
+            Id = Guid.NewGuid().ToString(),
+            ConcurrencyToken = Guid.NewGuid().ToString(),
+            CreationDate = now.UtcDateTime,
+            Scopes = scopes.Count > 0 ? JsonSerializer.Serialize(scopes) : null,
+            Status = OpenIddictConstants.Statuses.Valid,
+            Subject = subject,
+            Type = type,
+        };
 
     /// <summary>Redeems a rejected consent verifier; false when it was already redeemed.</summary>
     public async Task<bool> RedeemRejectedConsentAsync(OAuthFlow rejected, Guid redemptionVersion, CancellationToken cancellationToken)
@@ -118,14 +172,21 @@ public sealed class FlowStore(GlintDbContext db, OpenIddictAuthorizationManager<
             .ExecuteDeleteAsync(cancellationToken);
 
     /// <summary>The remembered consents of a subject for a client: what a new flow may skip consent to.</summary>
-    public async Task<IReadOnlyList<FlowDocument>> RememberedConsentsAsync(string subject, string clientId, CancellationToken cancellationToken)
-    {
-        var documents = await db.OAuthFlows.AsNoTracking()
-            .Where(flow => flow.Subject == subject && flow.ClientId == clientId && flow.ConsentRemembered)
-            .Select(flow => flow.Document)
-            .ToListAsync(cancellationToken);
-        return [.. documents.Select(FlowDocument.Parse)];
-    }
+    public Task<IReadOnlyList<FlowDocument>> RememberedConsentsAsync(string subject, string clientId, CancellationToken cancellationToken) =>
+        ReadAsync(
+            "SELECT \"Document\" FROM oauth2_flows WHERE \"Subject\" = @subject AND \"ClientId\" = @client AND \"ConsentRemembered\"",
+            [("subject", subject), ("client", clientId)],
+            async reader =>
+            {
+                var documents = new List<FlowDocument>();
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    documents.Add(FlowDocument.Parse(reader.GetString(0)));
+                }
+
+                return (IReadOnlyList<FlowDocument>)documents;
+            },
+            cancellationToken);
 
     /// <summary>A subject's given consents, oldest first; of one login session, or for one client, when named.</summary>
     public async Task<List<OAuthFlow>> GivenConsentsAsync(string subject, string? sessionId, string? clientId, CancellationToken cancellationToken)
@@ -155,6 +216,54 @@ public sealed class FlowStore(GlintDbContext db, OpenIddictAuthorizationManager<
             .Select(flow => flow.ClientId)
             .Distinct()
             .ToListAsync(cancellationToken);
+
+    /// <summary>
+    /// Deletes redemptions nothing can use any more: unfinished or refused flows once they can no longer be answered
+    /// (older than <paramref name="requestCutoff"/>), and a used consent once it is neither remembered nor holding
+    /// tokens (its tokens' userinfo reads it until then).
+    /// </summary>
+    public Task<int> DeleteDeadFlowsAsync(DateTimeOffset requestCutoff, DeleteBounds bounds, CancellationToken cancellationToken) =>
+        db.OAuthFlows.DeleteDeadAsync(flow => flow.Id,
+            flow => flow.RequestedAt < requestCutoff
+                && (flow.State != OAuthFlowState.ConsentUsed
+                    || (!flow.ConsentRemembered
+                        && (flow.AuthorizationId == null || !db.OAuthTokens.Any(token => token.Authorization!.Id == flow.AuthorizationId)))),
+            bounds, cancellationToken);
+
+    /// <summary>Deletes the login sessions that expired before <paramref name="cutoff"/>.</summary>
+    public Task<int> DeleteExpiredSessionsAsync(DateTimeOffset cutoff, DeleteBounds bounds, CancellationToken cancellationToken) =>
+        db.LoginSessions.DeleteDeadAsync(session => session.Id, session => session.ExpiresAt < cutoff, bounds, cancellationToken);
+
+    /// <summary>The authorizations of remembered consents, as a query to compose: those are kept while remembered.</summary>
+    public IQueryable<string> RememberedConsentAuthorizationIds =>
+        db.OAuthFlows.Where(flow => flow.ConsentRemembered && flow.AuthorizationId != null).Select(flow => flow.AuthorizationId!);
+
+    /// <summary>A query of text parameters on the context's connection, read by <paramref name="read"/>.</summary>
+    private async Task<T> ReadAsync<T>(
+        string sql, (string Name, string Value)[] values, Func<DbDataReader, Task<T>> read, CancellationToken cancellationToken)
+    {
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await using var command = db.Database.GetDbConnection().CreateCommand();
+            command.CommandText = sql;
+            command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+            foreach (var (name, value) in values)
+            {
+                var parameter = command.CreateParameter();
+                parameter.ParameterName = name;
+                parameter.Value = value;
+                command.Parameters.Add(parameter);
+            }
+
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            return await read(reader);
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
 
     /// <summary>An update of the flow's redemption row that only applies if nobody has changed it since <paramref name="version"/>.</summary>
     private Microsoft.EntityFrameworkCore.ChangeTracking.EntityEntry<OAuthFlow> Update(OAuthFlow row, Guid version)

@@ -191,18 +191,9 @@ public sealed class AuthorizationFlows(
         var consent = Redemption(flow, version);
         consent.ConsentRemembered = document.Consent.Remember && !document.ConsentSkip;
         consent.Document = document.Serialize();
-        var descriptor = new OpenIddictAuthorizationDescriptor
-        {
-            ApplicationId = application.Id,
-            CreationDate = time.GetUtcNow(),
-            Principal = principal,
-            Status = Statuses.Valid,
-            Subject = flow.Subject,
-            Type = document.Consent.Remember ? AuthorizationTypes.Permanent : AuthorizationTypes.AdHoc,
-        };
-        descriptor.Scopes.UnionWith(principal.GetScopes());
-        var authorization = await store.RedeemConsentAsync(consent, version, descriptor, http.RequestAborted);
-        if (authorization is null)
+        var authorization = FlowStore.NewAuthorization(
+            flow.Subject, document.Consent.Remember ? AuthorizationTypes.Permanent : AuthorizationTypes.AdHoc, principal.GetScopes(), time.GetUtcNow());
+        if (!await store.RedeemConsentAsync(consent, version, authorization, application.Id!, http.RequestAborted))
         {
             return VerifierUsed();
         }

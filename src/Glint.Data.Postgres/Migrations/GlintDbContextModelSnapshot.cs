@@ -304,24 +304,12 @@ namespace Glint.Data.Postgres.Migrations
                         .HasMaxLength(400)
                         .HasColumnType("character varying(400)");
 
-                    b.Property<string>("ConsentChallenge")
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
-
                     b.Property<bool>("ConsentRemembered")
                         .HasColumnType("boolean");
-
-                    b.Property<string>("ConsentVerifierHash")
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
 
                     b.Property<string>("Document")
                         .IsRequired()
                         .HasColumnType("text");
-
-                    b.Property<string>("LoginVerifierHash")
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
 
                     b.Property<DateTimeOffset>("RequestedAt")
                         .HasColumnType("timestamp with time zone");
@@ -345,15 +333,6 @@ namespace Glint.Data.Postgres.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("AuthorizationId");
-
-                    b.HasIndex("ConsentChallenge")
-                        .IsUnique();
-
-                    b.HasIndex("ConsentVerifierHash")
-                        .IsUnique();
-
-                    b.HasIndex("LoginVerifierHash")
-                        .IsUnique();
 
                     b.HasIndex("Subject", "ClientId", "ConsentRemembered");
 

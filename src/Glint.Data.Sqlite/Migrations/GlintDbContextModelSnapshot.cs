@@ -299,23 +299,11 @@ namespace Glint.Data.Sqlite.Migrations
                         .HasMaxLength(400)
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("ConsentChallenge")
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
                     b.Property<bool>("ConsentRemembered")
                         .HasColumnType("INTEGER");
 
-                    b.Property<string>("ConsentVerifierHash")
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
                     b.Property<string>("Document")
                         .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("LoginVerifierHash")
-                        .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
                     b.Property<long>("RequestedAt")
@@ -340,15 +328,6 @@ namespace Glint.Data.Sqlite.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("AuthorizationId");
-
-                    b.HasIndex("ConsentChallenge")
-                        .IsUnique();
-
-                    b.HasIndex("ConsentVerifierHash")
-                        .IsUnique();
-
-                    b.HasIndex("LoginVerifierHash")
-                        .IsUnique();
 
                     b.HasIndex("Subject", "ClientId", "ConsentRemembered");
 

@@ -11,18 +11,11 @@ public interface INotificationChannel
 {
     Task PublishAsync(string message, CancellationToken cancellationToken);
 
-    /// <summary>Publishes several messages at once: one round trip on PostgreSQL.</summary>
+    /// <summary>Publishes several messages at once: one statement on PostgreSQL, shared with the other messages in flight.</summary>
     Task PublishAsync(IReadOnlyList<string> messages, CancellationToken cancellationToken);
 
     /// <summary>Calls <paramref name="onMessage"/> for every message until the subscription is disposed. It must not block.</summary>
     IDisposable Subscribe(Action<string> onMessage);
-
-    /// <summary>
-    /// The PostgreSQL channel a transaction may <c>NOTIFY</c> on itself, so that its messages go out with its commit
-    /// and only if it commits (a payment publishes this way in its own round trip); null when messages are published
-    /// in process, after the fact.
-    /// </summary>
-    string? DatabaseChannel { get; }
 }
 
 /// <summary>Fans messages out to the subscribers of this process; the base of every channel.</summary>
@@ -30,8 +23,6 @@ public class InProcessNotificationChannel : INotificationChannel
 {
     private readonly ConcurrentDictionary<long, Action<string>> _subscribers = new();
     private long _next;
-
-    public virtual string? DatabaseChannel => null;
 
     public virtual Task PublishAsync(string message, CancellationToken cancellationToken)
     {

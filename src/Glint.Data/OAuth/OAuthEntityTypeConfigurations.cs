@@ -49,17 +49,11 @@ internal sealed class OAuthFlowEntityTypeConfiguration : IEntityTypeConfiguratio
         builder.ToTable("oauth2_flows");
         builder.HasKey(flow => flow.Id);
         builder.Property(flow => flow.Id).HasMaxLength(64);
-        builder.Property(flow => flow.ConsentChallenge).HasMaxLength(64);
-        builder.Property(flow => flow.LoginVerifierHash).HasMaxLength(64);
-        builder.Property(flow => flow.ConsentVerifierHash).HasMaxLength(64);
         builder.Property(flow => flow.ClientId).HasMaxLength(400);
         builder.Property(flow => flow.Subject).HasMaxLength(400);
         builder.Property(flow => flow.SessionId).HasMaxLength(64);
         builder.Property(flow => flow.AuthorizationId).HasMaxLength(100);
         builder.Property(flow => flow.Version).IsConcurrencyToken();
-        builder.HasIndex(flow => flow.ConsentChallenge).IsUnique();
-        builder.HasIndex(flow => flow.LoginVerifierHash).IsUnique();
-        builder.HasIndex(flow => flow.ConsentVerifierHash).IsUnique();
         builder.HasIndex(flow => new { flow.Subject, flow.ClientId, flow.ConsentRemembered });
         builder.HasIndex(flow => flow.AuthorizationId);
     }

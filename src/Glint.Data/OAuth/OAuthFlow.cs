@@ -15,21 +15,15 @@ public enum OAuthFlowState
 }
 
 /// <summary>
-/// One authorization request's way through login and consent, as Hydra's flow. The indexed columns are what the
-/// endpoints look flows up by; <see cref="Document"/> holds the request and the login and consent apps' answers.
-/// Challenges are identifiers the login and consent apps pass back on the admin port; verifiers travel through the
-/// browser and are stored only as hashes.
+/// The stored redemption of one authorization request's flow. The flow itself travels sealed in its challenges and
+/// verifiers and is never stored; this row is written when its login verifier is redeemed and updated when its consent
+/// verifier is, so each verifier redeems once. A given consent keeps <see cref="Document"/> (the request and the login
+/// and consent apps' answers) for the consent listing, consent skip and the tokens' claims.
 /// </summary>
 public sealed class OAuthFlow
 {
-    /// <summary>The login challenge.</summary>
+    /// <summary>The flow's id, carried in its sealed challenges and verifiers.</summary>
     public required string Id { get; set; }
-
-    public string? ConsentChallenge { get; set; }
-
-    public string? LoginVerifierHash { get; set; }
-
-    public string? ConsentVerifierHash { get; set; }
 
     public required string ClientId { get; set; }
 

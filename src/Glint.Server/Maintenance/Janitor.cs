@@ -1,7 +1,6 @@
-using System.Linq.Expressions;
+using Glint.Auth.FlowStorage;
 using Glint.Data;
-using Glint.Data.OAuth;
-using Microsoft.EntityFrameworkCore;
+using Glint.Data.Maintenance;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace Glint.Server.Maintenance;
@@ -29,13 +28,15 @@ public sealed record JanitorPass
 public sealed record RowLifetimes(TimeSpan FlowLifetime, TimeSpan RateLimitWindow);
 
 /// <summary>
-/// Deletes rows nothing can use any more, by primary key in small batches: each batch finds up to
-/// <see cref="JanitorPass.BatchSize"/> dead rows and deletes those still dead, so several janitors on one database
-/// only ever compete for the same rows, and a pass ends when it finds none left. Ledger, wallet and invoice tables are
-/// never touched.
+/// Deletes rows nothing can use any more, by primary key in small batches (<see cref="BatchedDelete"/>), so several
+/// janitors on one database only ever compete for the same rows, and a pass ends when it finds none left. Flows and
+/// login sessions are deleted through <see cref="FlowStore"/>, the only place that queries them. Ledger, wallet and
+/// invoice tables are never touched.
 /// </summary>
 public sealed class Janitor(GlintDbContext db, RowLifetimes lifetimes, TimeProvider time)
 {
+    private readonly FlowStore _flows = new(db);
+
     public async Task<IReadOnlyDictionary<string, int>> RunAsync(JanitorPass pass, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(pass);
@@ -46,85 +47,49 @@ public sealed class Janitor(GlintDbContext db, RowLifetimes lifetimes, TimeProvi
         var countedCutoff = Earlier(cutoff, now - lifetimes.RateLimitWindow);
         var cutoffUtc = cutoff.UtcDateTime;
         var grantCutoffUtc = requestCutoff.UtcDateTime;
+        var bounds = new DeleteBounds(pass.Limit, pass.BatchSize);
         var deleted = new Dictionary<string, int>();
 
         if (pass.Tokens)
         {
             // Expired tokens of any status; revoked and rejected ones at once. Redeemed codes and refresh tokens stay
             // until they expire: a replay of one is how token theft is detected.
-            deleted["oauth2_tokens"] = await DeleteAsync(db.OAuthTokens, token => token.Id!,
+            deleted["oauth2_tokens"] = await db.OAuthTokens.DeleteDeadAsync(token => token.Id!,
                 token => token.ExpirationDate < cutoffUtc
                     || ((token.Status == Statuses.Revoked || token.Status == Statuses.Rejected) && token.CreationDate < cutoffUtc),
-                pass, cancellationToken);
-            deleted["session_tokens"] = await DeleteAsync(db.SessionTokens, token => token.Id,
-                token => token.ExpiresAt < cutoff || token.RevokedAt < cutoff, pass, cancellationToken);
+                bounds, cancellationToken);
+            deleted["session_tokens"] = await db.SessionTokens.DeleteDeadAsync(token => token.Id,
+                token => token.ExpiresAt < cutoff || token.RevokedAt < cutoff, bounds, cancellationToken);
         }
 
         if (pass.Requests)
         {
-            // Unfinished or refused flows once they can no longer be answered; a used consent once it is neither
-            // remembered nor holding tokens (its tokens' userinfo reads it until then).
-            deleted["oauth2_flows"] = await DeleteAsync(db.OAuthFlows, flow => flow.Id,
-                flow => flow.RequestedAt < requestCutoff
-                    && (flow.State != OAuthFlowState.ConsentUsed
-                        || (!flow.ConsentRemembered
-                            && (flow.AuthorizationId == null || !db.OAuthTokens.Any(token => token.Authorization!.Id == flow.AuthorizationId)))),
-                pass, cancellationToken);
-            deleted["oauth2_logout_requests"] = await DeleteAsync(db.LogoutRequests, request => request.Id,
-                request => request.RequestedAt < requestCutoff, pass, cancellationToken);
-            deleted["oauth2_login_sessions"] = await DeleteAsync(db.LoginSessions, session => session.Id,
-                session => session.ExpiresAt < cutoff, pass, cancellationToken);
+            deleted["oauth2_flows"] = await _flows.DeleteDeadFlowsAsync(requestCutoff, bounds, cancellationToken);
+            deleted["oauth2_logout_requests"] = await db.LogoutRequests.DeleteDeadAsync(request => request.Id,
+                request => request.RequestedAt < requestCutoff, bounds, cancellationToken);
+            deleted["oauth2_login_sessions"] = await _flows.DeleteExpiredSessionsAsync(cutoff, bounds, cancellationToken);
             // Codes and failures count towards the login rate limits until their window has passed.
-            deleted["login_codes"] = await DeleteAsync(db.LoginCodes, code => code.Id,
-                code => code.ExpiresAt < cutoff && code.CreatedAt < countedCutoff, pass, cancellationToken);
-            deleted["login_failures"] = await DeleteAsync(db.LoginFailures, failure => failure.Id,
-                failure => failure.At < countedCutoff, pass, cancellationToken);
+            deleted["login_codes"] = await db.LoginCodes.DeleteDeadAsync(code => code.Id,
+                code => code.ExpiresAt < cutoff && code.CreatedAt < countedCutoff, bounds, cancellationToken);
+            deleted["login_failures"] = await db.LoginFailures.DeleteDeadAsync(failure => failure.Id,
+                failure => failure.At < countedCutoff, bounds, cancellationToken);
         }
 
         if (pass.Grants)
         {
             // A grant with no tokens left that can issue none: revoked, or given for one request only. A remembered
             // consent's grant stays; so does a new one whose code the client has yet to fetch.
-            deleted["oauth2_authorizations"] = await DeleteAsync(db.OAuthAuthorizations, authorization => authorization.Id!,
+            var remembered = _flows.RememberedConsentAuthorizationIds;
+            deleted["oauth2_authorizations"] = await db.OAuthAuthorizations.DeleteDeadAsync(authorization => authorization.Id!,
                 authorization => authorization.CreationDate < grantCutoffUtc
                     && (authorization.Status != Statuses.Valid || authorization.Type == AuthorizationTypes.AdHoc)
                     && !db.OAuthTokens.Any(token => token.Authorization!.Id == authorization.Id)
-                    && !db.OAuthFlows.Any(flow => flow.AuthorizationId == authorization.Id && flow.ConsentRemembered),
-                pass, cancellationToken);
+                    && !remembered.Any(id => id == authorization.Id),
+                bounds, cancellationToken);
         }
 
         return deleted;
     }
 
     private static DateTimeOffset Earlier(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
-
-    private static async Task<int> DeleteAsync<TRow, TKey>(
-        DbSet<TRow> rows, Expression<Func<TRow, TKey>> key, Expression<Func<TRow, bool>> dead, JanitorPass pass,
-        CancellationToken cancellationToken)
-        where TRow : class
-    {
-        var deleted = 0;
-        var examined = 0;
-        while (examined < pass.Limit)
-        {
-            var batch = await rows.AsNoTracking().Where(dead).OrderBy(key).Select(key)
-                .Take(Math.Min(pass.BatchSize, pass.Limit - examined)).ToListAsync(cancellationToken);
-            if (batch.Count == 0)
-            {
-                break;
-            }
-
-            examined += batch.Count;
-            // The condition is asked again: a row that came back to life since it was found is kept.
-            deleted += await rows.Where(dead).Where(In(key, batch)).ExecuteDeleteAsync(cancellationToken);
-        }
-
-        return deleted;
-    }
-
-    private static Expression<Func<TRow, bool>> In<TRow, TKey>(Expression<Func<TRow, TKey>> key, List<TKey> keys)
-    {
-        var contains = Expression.Call(typeof(Enumerable), nameof(Enumerable.Contains), [typeof(TKey)], Expression.Constant(keys), key.Body);
-        return Expression.Lambda<Func<TRow, bool>>(contains, key.Parameters);
-    }
 }

@@ -21,7 +21,7 @@ internal sealed record SqlStatement(string Text, IReadOnlyList<SqlValue> Values)
 /// <summary>
 /// The SQL of one append. On PostgreSQL, in the order it runs: the entry (which takes the idempotency key first, so a
 /// replay wins over any refusal), one balance update per wallet in wallet-id order (so two opposite payments cannot
-/// deadlock), the postings, and the notifications. The statements run as one batch in one implicit transaction, and
+/// deadlock), and the postings. The statements run as one batch in one implicit transaction, and
 /// every refusal is an error that rolls the whole batch back: the key's unique index, the wallets' non-negative CHECK,
 /// the posting's currency read from its wallet (NULL, so NOT NULL fails, when the wallet does not hold that currency
 /// or does not exist), and the entry missing because the invoice claim did not hold (the postings' foreign key). On
@@ -148,26 +148,6 @@ internal sealed class EntryStatements
     public static SqlStatement WalletExists(Posting posting) => new(
         "SELECT COUNT(*) FROM wallets WHERE \"Id\" = @wallet AND \"Currency\" = @currency",
         [new("wallet", posting.Account.WalletId, ValueKind.Id), new("currency", CurrencyCodes.Of(posting.Amount.Currency), ValueKind.Text)]);
-
-    /// <summary>The notifications, sent with the commit of the batch they are part of.</summary>
-    public SqlStatement? Notify(string channel)
-    {
-        var messages = _append.Notifications;
-        if (messages.Count == 0)
-        {
-            return null;
-        }
-
-        var values = new List<SqlValue>(messages.Count + 1) { new("channel", channel, ValueKind.Text) };
-        var calls = new string[messages.Count];
-        for (var index = 0; index < messages.Count; index++)
-        {
-            calls[index] = "pg_notify(@channel, @m" + index.ToString(CultureInfo.InvariantCulture) + ")";
-            values.Add(new("m" + index.ToString(CultureInfo.InvariantCulture), messages[index], ValueKind.Text));
-        }
-
-        return new SqlStatement("SELECT " + string.Join(", ", calls), values);
-    }
 
     private const string ClaimSql =
         "UPDATE lightning_invoices SET \"Status\" = @paid, \"PaidAt\" = @at, \"PaidEntryId\" = @id WHERE \"PaymentHash\" = @hash AND \"Status\" = @pending";

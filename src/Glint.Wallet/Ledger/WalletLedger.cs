@@ -34,8 +34,8 @@ public sealed record InvoiceClaim(string PaymentHash);
 
 /// <summary>
 /// The ledger in the database, the production <see cref="ILedgerStore"/>. An append is one transaction written without
-/// EF Core's change tracking (see <see cref="EntryStatements"/>): on PostgreSQL one batch, so one round trip with its
-/// notifications; on SQLite a savepoint in a transaction that the appends in flight share (<see cref="SqliteCommitGroups"/>). Balances move by updates that cannot go below zero, so
+/// EF Core's change tracking (see <see cref="EntryStatements"/>): on PostgreSQL one batch, so one round trip, its
+/// notifications published once it has committed; on SQLite a savepoint in a transaction that the appends in flight share (<see cref="SqliteCommitGroups"/>). Balances move by updates that cannot go below zero, so
 /// concurrent payments can neither overdraw nor lose an update. An idempotency key is unique per initiating account
 /// (a unique index): a retry finds the first entry.
 /// </summary>
@@ -58,14 +58,13 @@ public sealed partial class WalletLedger(GlintDbContext db, INotificationChannel
 
         var statements = new EntryStatements(append, claim);
         var connection = db.Database.GetDbConnection();
-        var notifyOn = connection.CanCreateBatch ? channel.DatabaseChannel : null;
         AppendResult result;
         if (connection.CanCreateBatch)
         {
             await db.Database.OpenConnectionAsync(cancellationToken);
             try
             {
-                result = await AppendInOneBatchAsync(connection, append, statements, claim is not null, notifyOn, cancellationToken);
+                result = await AppendInOneBatchAsync(connection, append, statements, claim is not null, cancellationToken);
             }
             finally
             {
@@ -79,8 +78,9 @@ public sealed partial class WalletLedger(GlintDbContext db, INotificationChannel
                 appended => appended.Status == AppendStatus.Appended, cancellationToken);
         }
 
-        var published = notifyOn is not null;
-        if (result.Status == AppendStatus.Appended && !published && append.Notifications.Count > 0)
+        // After the commit, never in the entry's transaction: on PostgreSQL a transaction that notifies holds a
+        // database-wide lock until its commit is on disk, which would line the payments up one disk flush each.
+        if (result.Status == AppendStatus.Appended && append.Notifications.Count > 0)
         {
             await PublishAsync(append.Notifications, cancellationToken);
         }
@@ -119,7 +119,7 @@ public sealed partial class WalletLedger(GlintDbContext db, INotificationChannel
 
     /// <summary>PostgreSQL: every statement in one batch, one implicit transaction, one round trip; a refusal is an error.</summary>
     private async Task<AppendResult> AppendInOneBatchAsync(
-        DbConnection connection, LedgerAppend append, EntryStatements statements, bool hasClaim, string? notifyOn, CancellationToken cancellationToken)
+        DbConnection connection, LedgerAppend append, EntryStatements statements, bool hasClaim, CancellationToken cancellationToken)
     {
         var entry = append.Entry;
         await using var batch = connection.CreateBatch();
@@ -132,11 +132,6 @@ public sealed partial class WalletLedger(GlintDbContext db, INotificationChannel
         // After the balances: posting ids are then drawn once the wallets are locked, so their order is an order
         // the balances really went through, which `glint ledger verify` replays.
         Add(batch, statements.InsertPostings());
-
-        if (notifyOn is not null && statements.Notify(notifyOn) is { } notify)
-        {
-            Add(batch, notify);
-        }
 
         try
         {
