@@ -5,6 +5,7 @@ using Glint.Api.Http;
 using Glint.Auth;
 using Glint.Auth.Jwk;
 using Glint.Auth.OAuth2;
+using Glint.Callbacks;
 using Glint.Data;
 using Glint.Data.Notifications;
 using Glint.Data.Postgres;
@@ -69,6 +70,7 @@ public static class GlintHost
         builder.Services.AddGlintInvoices(node);
         builder.Services.AddGlintApi();
         builder.Services.AddGlintLogin(settings.Login);
+        builder.Services.AddGlintCallbacks();
         if (config[GlintApiOptions.Section + ":network"] is null)
         {
             // globals.network tells apps which network this server's invoices are for, unless the operator says otherwise.

@@ -132,6 +132,7 @@ public sealed partial class WalletLedger(GlintDbContext db, INotificationChannel
         // After the balances: posting ids are then drawn once the wallets are locked, so their order is an order
         // the balances really went through, which `glint ledger verify` replays.
         Add(batch, statements.InsertPostings());
+        Add(batch, statements.InsertCallbackDeliveries());
 
         if (notifyOn is not null && statements.Notify(notifyOn) is { } notify)
         {
@@ -213,6 +214,7 @@ public sealed partial class WalletLedger(GlintDbContext db, INotificationChannel
         }
 
         await ExecuteAsync(connection, transaction, statements.InsertPostings(), cancellationToken);
+        await ExecuteAsync(connection, transaction, statements.InsertCallbackDeliveries(), cancellationToken);
         return new AppendResult(AppendStatus.Appended, entry.Id);
     }
 
