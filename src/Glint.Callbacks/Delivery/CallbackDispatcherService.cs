@@ -21,8 +21,9 @@ public sealed partial class CallbackDispatcherService(
     {
         using var subscription = channel.Subscribe(message =>
         {
-            // Wallet events are small JSON documents; any payment or paid invoice may have queued deliveries.
-            if (message.Contains("\"payment_", StringComparison.Ordinal) || message.Contains("\"invoice_paid\"", StringComparison.Ordinal))
+            // Wallet events are small JSON documents; any payment or paid invoice may have queued deliveries, and a resend has.
+            if (message.Contains("\"payment_", StringComparison.Ordinal) || message.Contains("\"invoice_paid\"", StringComparison.Ordinal) ||
+                message == Endpoints.CallbackEndpointStore.DueMessage)
             {
                 _wake.Writer.TryWrite(true);
             }
@@ -30,6 +31,12 @@ public sealed partial class CallbackDispatcherService(
 
         while (!stoppingToken.IsCancellationRequested)
         {
+            // The poll timer starts before the pass: a clock that moves while the pass runs is either seen by the pass
+            // or fires the timer, never neither.
+            using var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+            var timer = Task.Delay(options.Value.PollInterval, time, wait.Token);
+            var woken = _wake.Reader.WaitToReadAsync(wait.Token).AsTask();
+            _wake.Reader.TryRead(out _);
             int attempted;
             try
             {
@@ -48,26 +55,25 @@ public sealed partial class CallbackDispatcherService(
 
             if (attempted == 0)
             {
-                await WaitAsync(stoppingToken);
+                await Task.WhenAny(timer, woken);
             }
+
+            await wait.CancelAsync();
+            await EndedAsync(timer);
+            await EndedAsync(woken);
         }
     }
 
-    private async Task WaitAsync(CancellationToken stoppingToken)
+    /// <summary>Waits for a wait that was cancelled or has completed.</summary>
+    private static async Task EndedAsync(Task wait)
     {
-        using var poll = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-        var timer = Task.Delay(options.Value.PollInterval, time, poll.Token);
-        var woken = _wake.Reader.WaitToReadAsync(poll.Token).AsTask();
-        await Task.WhenAny(timer, woken);
-        await poll.CancelAsync();
-        _wake.Reader.TryRead(out _);
         try
         {
-            await Task.WhenAll(timer, woken);
+            await wait;
         }
         catch (OperationCanceledException)
         {
-            // The one that did not finish was cancelled.
+            // Cancelled once the other wait ended, or at shutdown.
         }
     }
 

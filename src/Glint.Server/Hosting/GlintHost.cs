@@ -25,7 +25,15 @@ namespace Glint.Server.Hosting;
 /// <summary>Builds the one Glint process: migrate, open the shared keys, then both listeners.</summary>
 public static class GlintHost
 {
-    public static async Task<WebApplication> BuildAsync(IConfiguration config, CancellationToken cancellationToken = default)
+    public static Task<WebApplication> BuildAsync(IConfiguration config, CancellationToken cancellationToken = default) =>
+        BuildAsync(config, configureServices: null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="BuildAsync(IConfiguration, CancellationToken)"/>; <paramref name="configureServices"/> registers
+    /// services before Glint's own, which then keep them (a test host's clock, for one).
+    /// </summary>
+    public static async Task<WebApplication> BuildAsync(
+        IConfiguration config, Action<IServiceCollection>? configureServices, CancellationToken cancellationToken = default)
     {
         var settings = ServerSettings.Read(config);
         settings.RequireServable();
@@ -56,6 +64,7 @@ public static class GlintHost
             kestrel.Limits.MaxRequestBodySize = RequestLimits.ServerBodyBytes;
         });
 
+        configureServices?.Invoke(builder.Services);
         builder.Services.AddDbContextPool<GlintDbContext>(options => Database.Use(options, settings.Dsn));
         if (settings.Dsn.Kind == DatabaseKind.Postgres)
         {

@@ -34,6 +34,11 @@ public abstract class GlintServerFixture : IAsyncLifetime
 
     protected abstract Task<string> CreateDatabaseAsync();
 
+    /// <summary>Services registered before the server's own, which keep them (a fake clock, for one).</summary>
+    protected virtual void ConfigureServices(Microsoft.Extensions.DependencyInjection.IServiceCollection services)
+    {
+    }
+
     protected virtual Task DropDatabaseAsync() => Task.CompletedTask;
 
     public async ValueTask InitializeAsync()
@@ -44,7 +49,7 @@ public abstract class GlintServerFixture : IAsyncLifetime
         {
             PublicPort = FreePort();
             AdminPort = FreePort();
-            _app = await GlintHost.BuildAsync(GlintConfiguration.Build(Flags(), new Hashtable(), AppContext.BaseDirectory));
+            _app = await GlintHost.BuildAsync(GlintConfiguration.Build(Flags(), new Hashtable(), AppContext.BaseDirectory), ConfigureServices);
             try
             {
                 await _app.StartAsync();
