@@ -18,6 +18,10 @@ public sealed class CallbackOptions
     [ConfigurationKeyName("allow_private_targets")]
     public bool AllowPrivateTargets { get; set; }
 
+    /// <summary><c>webhooks.retry_delays</c>: the waits between attempts (see <see cref="Delivery.RetrySchedule"/>).</summary>
+    [ConfigurationKeyName("retry_delays")]
+    public string RetryDelays { get; set; } = Delivery.RetrySchedule.SvixDelays;
+
     /// <summary>How long the dispatcher waits between looks for due deliveries when nothing wakes it.</summary>
     [ConfigurationKeyName("poll_interval")]
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);

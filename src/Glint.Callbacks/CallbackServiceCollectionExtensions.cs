@@ -4,6 +4,7 @@ using Glint.Data.Secrets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Glint.Callbacks;
 
@@ -21,6 +22,7 @@ public static partial class CallbackServiceCollectionExtensions
         services.AddScoped<CallbackEndpointStore>();
         services.AddScoped<CallbackPayloads>();
         services.TryAddSingleton<CallbackSender>();
+        services.TryAddSingleton(provider => new RetrySchedule(provider.GetRequiredService<IOptions<CallbackOptions>>().Value.RetryDelays));
         services.TryAddSingleton<CallbackDispatcher>();
         services.TryAddScoped<IEndpointDisabledNotice, LoggedNotice>();
         if (deliver)

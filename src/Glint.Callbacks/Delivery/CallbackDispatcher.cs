@@ -13,7 +13,8 @@ namespace Glint.Callbacks.Delivery;
 /// locks with <c>FOR UPDATE SKIP LOCKED</c>, so nodes claiming together take different deliveries. A node that dies
 /// mid-attempt leaves the delivery due again once the lease has passed.
 /// </summary>
-public sealed partial class CallbackDispatcher(IServiceScopeFactory scopes, CallbackSender sender, TimeProvider time, ILogger<CallbackDispatcher> logger)
+public sealed partial class CallbackDispatcher(
+    IServiceScopeFactory scopes, CallbackSender sender, RetrySchedule schedule, TimeProvider time, ILogger<CallbackDispatcher> logger)
 {
     /// <summary>At most this many deliveries are in flight per node and pass.</summary>
     public const int BatchSize = 32;
@@ -105,7 +106,7 @@ public sealed partial class CallbackDispatcher(IServiceScopeFactory scopes, Call
         }
 
         LogAttemptFailed(logger, delivery.Id, delivery.Attempts, result.Failure ?? "failed");
-        var next = endpoint.DisabledAt is null ? RetrySchedule.NextAttempt(delivery.Attempts, startedAt) : null;
+        var next = endpoint.DisabledAt is null ? schedule.NextAttempt(delivery.Attempts, startedAt) : null;
         await db.CallbackDeliveries.Where(row => row.Id == delivery.Id).ExecuteUpdateAsync(set => set
             .SetProperty(row => row.Status, next is null ? CallbackDelivery.Failed : CallbackDelivery.Pending)
             .SetProperty(row => row.NextAttemptAt, next)

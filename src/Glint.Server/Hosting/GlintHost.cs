@@ -98,6 +98,15 @@ public static class GlintHost
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddAspNetCoreInstrumentation().AddPrometheusExporter());
 
         var app = builder.Build();
+        try
+        {
+            app.Services.GetRequiredService<Callbacks.Delivery.RetrySchedule>();
+        }
+        catch (FormatException invalid)
+        {
+            throw new SettingsException(invalid.Message);
+        }
+
         if (settings.Login.SmtpUri is null)
         {
             // Only a development setup gets this far without SMTP (see ServerSettings.Development).
