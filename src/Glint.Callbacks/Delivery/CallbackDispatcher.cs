@@ -69,18 +69,28 @@ public sealed partial class CallbackDispatcher(
         await using var scope = scopes.CreateAsyncScope();
         var services = scope.ServiceProvider;
         AttemptResult result;
-        if (endpoint.DisabledAt is not null)
+        try
         {
-            result = new AttemptResult(false, null, "endpoint disabled");
+            if (endpoint.DisabledAt is not null)
+            {
+                result = new AttemptResult(false, null, "endpoint disabled");
+            }
+            else if (await services.GetRequiredService<CallbackPayloads>().RenderAsync(delivery, endpoint.AccountId, cancellationToken) is not { } body)
+            {
+                result = new AttemptResult(false, null, "the entry is gone");
+            }
+            else
+            {
+                var key = services.GetRequiredService<CallbackEndpointStore>().UnsealKey(endpoint);
+                result = await sender.SendAsync(endpoint.Url, key, CallbackPayloads.MessageId(delivery), body, cancellationToken);
+            }
         }
-        else if (await services.GetRequiredService<CallbackPayloads>().RenderAsync(delivery, endpoint.AccountId, cancellationToken) is not { } body)
+        catch (Exception exception) when (exception is not OperationCanceledException)
         {
-            result = new AttemptResult(false, null, "the entry is gone");
-        }
-        else
-        {
-            var key = services.GetRequiredService<CallbackEndpointStore>().UnsealKey(endpoint);
-            result = await sender.SendAsync(endpoint.Url, key, CallbackPayloads.MessageId(delivery), body, cancellationToken);
+            // Counted as a failed attempt, so the schedule still ends: a delivery that can never be sent is not
+            // claimed again forever. (A secret that no longer unseals means the system secret changed.)
+            LogNotSent(logger, delivery.Id, exception);
+            result = new AttemptResult(false, null, "could not be sent");
         }
 
         await RecordAsync(services, delivery, endpoint, startedAt, result, cancellationToken);
@@ -157,6 +167,9 @@ public sealed partial class CallbackDispatcher(
 
     [LoggerMessage(EventId = 7001, Level = LogLevel.Information, Message = "Callback delivery {DeliveryId} attempt {Attempt} failed: {Failure}")]
     private static partial void LogAttemptFailed(ILogger logger, long deliveryId, int attempt, string failure);
+
+    [LoggerMessage(EventId = 7005, Level = LogLevel.Error, Message = "Callback delivery {DeliveryId} could not be prepared or sent")]
+    private static partial void LogNotSent(ILogger logger, long deliveryId, Exception exception);
 
     [LoggerMessage(EventId = 7002, Level = LogLevel.Warning, Message = "Callback endpoint {EndpointId} failed for too long and was disabled")]
     private static partial void LogDisabled(ILogger logger, Guid endpointId);

@@ -1,5 +1,5 @@
 using System.Threading.Channels;
-using Glint.Data.Notifications;
+using Glint.Wallet.Callbacks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -7,28 +7,32 @@ using Microsoft.Extensions.Options;
 namespace Glint.Callbacks.Delivery;
 
 /// <summary>
-/// Runs the dispatcher on every node, off the request path: at once when a payment is announced on the notification
-/// channel (so on PostgreSQL when any node commits one), and otherwise every poll interval, for retries and for
-/// deliveries whose announcement was missed. A pass that found work is followed by another straight away.
+/// Runs the dispatcher on every node, off the request path: at once when this node queued deliveries (a payment to or
+/// from an account with endpoints, a resend), and otherwise every poll interval, for retries, for deliveries queued by
+/// other nodes and for those whose node stopped. A pass that found work is followed by another straight away.
 /// </summary>
 public sealed partial class CallbackDispatcherService(
-    CallbackDispatcher dispatcher, INotificationChannel channel, IOptions<CallbackOptions> options, TimeProvider time, ILogger<CallbackDispatcherService> logger)
+    CallbackDispatcher dispatcher, CallbackOutbox outbox, IOptions<CallbackOptions> options, TimeProvider time, ILogger<CallbackDispatcherService> logger)
     : BackgroundService
 {
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var subscription = channel.Subscribe(message =>
+        void Wake() => _wake.Writer.TryWrite(true);
+        outbox.Queued += Wake;
+        try
         {
-            // Wallet events are small JSON documents; any payment or paid invoice may have queued deliveries, and a resend has.
-            if (message.Contains("\"payment_", StringComparison.Ordinal) || message.Contains("\"invoice_paid\"", StringComparison.Ordinal) ||
-                message == Endpoints.CallbackEndpointStore.DueMessage)
-            {
-                _wake.Writer.TryWrite(true);
-            }
-        });
+            await RunAsync(stoppingToken);
+        }
+        finally
+        {
+            outbox.Queued -= Wake;
+        }
+    }
 
+    private async Task RunAsync(CancellationToken stoppingToken)
+    {
         while (!stoppingToken.IsCancellationRequested)
         {
             // The poll timer starts before the pass: a clock that moves while the pass runs is either seen by the pass

@@ -1,6 +1,6 @@
 using Glint.Data;
 using Glint.Data.Callbacks;
-using Glint.Data.Notifications;
+using Glint.Wallet.Callbacks;
 using Glint.Data.Secrets;
 using Microsoft.EntityFrameworkCore;
 
@@ -18,12 +18,9 @@ public sealed record DeliveryView(
 /// (sealed at rest, revealed and rotated only for the account that owns the endpoint). Every method is scoped to an
 /// account, so an id belonging to another account is treated as unknown.
 /// </summary>
-public sealed class CallbackEndpointStore(GlintDbContext db, KeySealer sealer, EndpointUrlRules rules, INotificationChannel channel, TimeProvider time)
+public sealed class CallbackEndpointStore(GlintDbContext db, KeySealer sealer, EndpointUrlRules rules, CallbackOutbox outbox, TimeProvider time)
 {
     public const int MaxPerAccount = 10;
-
-    /// <summary>Wakes the dispatchers of every node (on PostgreSQL through NOTIFY) when a delivery is due at once.</summary>
-    public const string DueMessage = "{\"kind\":\"callback_due\"}";
 
     /// <summary>SQLite serves one process: adds queue here so that two at once cannot both see nine endpoints.</summary>
     private static readonly SemaphoreSlim SqliteAdds = new(1, 1);
@@ -154,7 +151,7 @@ public sealed class CallbackEndpointStore(GlintDbContext db, KeySealer sealer, E
                 .SetProperty(delivery => delivery.Attempts, 0)
                 .SetProperty(delivery => delivery.NextAttemptAt, now), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        await channel.PublishAsync(DueMessage, cancellationToken);
+        outbox.RaiseQueued();
         return true;
     }
 
