@@ -116,7 +116,9 @@ public sealed partial class CallbackDispatcher(
         }
 
         LogAttemptFailed(logger, delivery.Id, delivery.Attempts, result.Failure ?? "failed");
-        var next = endpoint.DisabledAt is null ? schedule.NextAttempt(delivery.Attempts, startedAt) : null;
+        var failingSince = endpoint.FailingSince ?? startedAt;
+        var disable = endpoint.DisabledAt is null && startedAt - failingSince >= RetrySchedule.DisableAfter;
+        var next = endpoint.DisabledAt is null && !disable ? schedule.NextAttempt(delivery.Attempts, startedAt) : null;
         await db.CallbackDeliveries.Where(row => row.Id == delivery.Id).ExecuteUpdateAsync(set => set
             .SetProperty(row => row.Status, next is null ? CallbackDelivery.Failed : CallbackDelivery.Pending)
             .SetProperty(row => row.NextAttemptAt, next)
@@ -126,14 +128,13 @@ public sealed partial class CallbackDispatcher(
             return;
         }
 
-        var failingSince = endpoint.FailingSince ?? startedAt;
         if (endpoint.FailingSince is null)
         {
             await db.CallbackEndpoints.Where(row => row.Id == endpoint.Id && row.FailingSince == null)
                 .ExecuteUpdateAsync(set => set.SetProperty(row => row.FailingSince, startedAt), cancellationToken);
         }
 
-        if (startedAt - failingSince >= RetrySchedule.DisableAfter)
+        if (disable)
         {
             await DisableAsync(services, endpoint, cancellationToken);
         }
@@ -144,16 +145,21 @@ public sealed partial class CallbackDispatcher(
     {
         var db = services.GetRequiredService<GlintDbContext>();
         var now = time.GetUtcNow();
-        var disabled = await db.CallbackEndpoints.Where(row => row.Id == endpoint.Id && row.DisabledAt == null)
-            .ExecuteUpdateAsync(set => set.SetProperty(row => row.DisabledAt, now), cancellationToken);
-        if (disabled == 0)
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
         {
-            return;
+            var disabled = await db.CallbackEndpoints.Where(row => row.Id == endpoint.Id && row.DisabledAt == null)
+                .ExecuteUpdateAsync(set => set.SetProperty(row => row.DisabledAt, now), cancellationToken);
+            if (disabled == 0)
+            {
+                return;
+            }
+
+            await db.CallbackDeliveries.Where(row => row.EndpointId == endpoint.Id && row.Status == CallbackDelivery.Pending)
+                .ExecuteUpdateAsync(set => set.SetProperty(row => row.Status, CallbackDelivery.Failed)
+                    .SetProperty(row => row.NextAttemptAt, (DateTimeOffset?)null), cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
         }
 
-        await db.CallbackDeliveries.Where(row => row.EndpointId == endpoint.Id && row.Status == CallbackDelivery.Pending)
-            .ExecuteUpdateAsync(set => set.SetProperty(row => row.Status, CallbackDelivery.Failed)
-                .SetProperty(row => row.NextAttemptAt, (DateTimeOffset?)null), cancellationToken);
         LogDisabled(logger, endpoint.Id);
         try
         {

@@ -9,10 +9,11 @@ using Microsoft.Extensions.Time.Testing;
 namespace Glint.Server.Tests.Callbacks;
 
 /// <summary>
-/// A node stopped in the middle of an attempt (the receiver has the request, the node never hears the answer) leaves
-/// the delivery claimed in the database; a node started later on the same database delivers it once the claim lapses.
+/// Deliveries across a node's life, each test on a database and nodes of its own: a node stopped in the middle of an
+/// attempt (the receiver has the request, the node never hears the answer) leaves the delivery claimed in the database,
+/// and a node started later delivers it once the claim lapses; an endpoint failing for five days is disabled.
 /// </summary>
-public abstract class CallbackRestartTests(DatabaseKind kind)
+public abstract class CallbackLifecycleTests(DatabaseKind kind)
 {
     [Fact]
     public async Task A_delivery_cut_short_by_a_stopped_node_is_delivered_after_the_restart()
@@ -121,6 +122,6 @@ public abstract class CallbackRestartTests(DatabaseKind kind)
     }
 }
 
-public sealed class SqliteCallbackRestartTests() : CallbackRestartTests(DatabaseKind.Sqlite);
+public sealed class SqliteCallbackLifecycleTests() : CallbackLifecycleTests(DatabaseKind.Sqlite);
 
-public sealed class PostgresCallbackRestartTests() : CallbackRestartTests(DatabaseKind.Postgres);
+public sealed class PostgresCallbackLifecycleTests() : CallbackLifecycleTests(DatabaseKind.Postgres);
