@@ -1,4 +1,5 @@
 using Glint.Data.ApiKeys;
+using Glint.Data.Callbacks;
 using Glint.Data.Deployment;
 using Glint.Data.OAuth;
 using Glint.Data.Users;
@@ -66,6 +67,10 @@ public sealed class GlintDbContext(DbContextOptions<GlintDbContext> options) : D
     public DbSet<LightningInvoice> LightningInvoices => Set<LightningInvoice>();
 
     public DbSet<LightningNodeKey> LightningNodeKeys => Set<LightningNodeKey>();
+
+    public DbSet<CallbackEndpoint> CallbackEndpoints => Set<CallbackEndpoint>();
+
+    public DbSet<CallbackDelivery> CallbackDeliveries => Set<CallbackDelivery>();
 
     /// <summary>Settings every node of the database must share (see <see cref="RecordedSetting"/>).</summary>
     public DbSet<RecordedSetting> RecordedSettings => Set<RecordedSetting>();

@@ -37,6 +37,8 @@ public static class LoginServiceCollectionExtensions
             services.AddSingleton<IEmailSender, SmtpEmailSender>();
         }
 
+        services.AddScoped<Callbacks.Delivery.IEndpointDisabledNotice, EndpointDisabledEmail>();
+
         // Cookies and form tokens must verify on every node: the key ring lives in the database, sealed.
         services.AddDataProtection().SetApplicationName("glint").PersistKeysToDbContext<GlintDbContext>();
         services.AddOptions<KeyManagementOptions>().Configure<KeySealer>((keys, sealer) => keys.XmlEncryptor = new SealedKeyRingEncryptor(sealer));

@@ -25,6 +25,7 @@ public static class WalletServiceCollectionExtensions
         services.AddScoped<AccountOpening>();
         services.AddScoped<IUserRegistration>(provider => provider.GetRequiredService<AccountOpening>());
         services.TryAddSingleton<SqliteCommitGroups>();
+        services.TryAddSingleton<Callbacks.CallbackOutbox>();
         services.AddScoped<WalletLedger>();
         services.AddScoped<ILedgerStore>(provider => provider.GetRequiredService<WalletLedger>());
         services.AddScoped<PaymentService>();

@@ -43,6 +43,11 @@ public sealed class MutationType : ObjectGraphType
             .ResolveAsync(async context => await SessionMutations.LogoutAsync(context)).Requires(ScopeRule.Write);
         Mutation<AccountUpdateDisplayCurrencyPayloadType, AccountUpdateDisplayCurrencyInputType>("accountUpdateDisplayCurrency", null)
             .ResolveAsync(async context => await SettingsMutations.DisplayCurrencyAsync(context)).Requires(ScopeRule.Write);
+        Mutation<CallbackEndpointAddPayloadType, CallbackEndpointAddInputType>("callbackEndpointAdd",
+            "Adds a URL that is called, signed as Standard Webhooks, when money moves in or out of the account's wallets. At most 10 per account.")
+            .ResolveAsync(async context => await CallbackMutations.AddAsync(context)).Requires(ScopeRule.Write);
+        Mutation<SuccessPayloadType, CallbackEndpointDeleteInputType>("callbackEndpointDelete", "Deletes one of the account's callback endpoints.")
+            .ResolveAsync(async context => await CallbackMutations.DeleteAsync(context)).Requires(ScopeRule.Write);
         AddLightning();
     }
 

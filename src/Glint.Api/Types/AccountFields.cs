@@ -4,6 +4,8 @@ using Glint.Api.Access;
 using Glint.Api.Errors;
 using Glint.Api.Scalars;
 using Glint.Api.Validation;
+using Glint.Auth;
+using Glint.Callbacks.Endpoints;
 using Glint.Data.Wallets;
 using Glint.Wallet.Invoices;
 using Glint.Wallet.Prices;
@@ -16,6 +18,9 @@ namespace Glint.Api.Types;
 /// <summary>The fields of Blink's <c>ConsumerAccount</c> (the <c>Account</c> interface declares the same).</summary>
 public static class AccountFields
 {
+    /// <summary>The callback portal of the built-in account pages, relative to the issuer.</summary>
+    public const string CallbackPortalPath = "account/callbacks";
+
     public static void AddTo(ObjectGraphType<WalletAccount> type)
     {
         ArgumentNullException.ThrowIfNull(type);
@@ -42,9 +47,11 @@ public static class AccountFields
         type.Field<NonNullGraphType<ListGraphType<NonNullGraphType<TransactionType>>>>("pendingIncomingTransactions")
             .Argument<ListGraphType<WalletIdType>>("walletIds")
             .Resolve(_ => Array.Empty<WalletTransaction>());
-        type.Field<NonNullGraphType<ListGraphType<NonNullGraphType<CallbackEndpointType>>>>("callbackEndpoints")
-            .Resolve(_ => Array.Empty<CallbackEndpointType.Source>());
-        type.Field<NonNullGraphType<StringGraphType>>("callbackPortalUrl").Description("Empty: Glint has no callback portal yet.").Resolve(_ => "");
+        type.Field<NonNullGraphType<ListGraphType<NonNullGraphType<CallbackEndpointType>>>>("callbackEndpoints").ResolveAsync(async context =>
+            await context.Service<CallbackEndpointStore>().ListAsync(context.Source.Id, context.CancellationToken));
+        type.Field<NonNullGraphType<StringGraphType>>("callbackPortalUrl")
+            .Description("The account page where the owner sees the callback endpoints, their signing secrets and recent deliveries.")
+            .Resolve(context => new Uri(context.Service<AuthSettings>().PublicBase, CallbackPortalPath).AbsoluteUri);
         type.Field<NonNullGraphType<RealtimePriceType>>("realtimePrice").ResolveAsync(async context =>
             await context.Service<IPriceProvider>().GetPriceAsync(context.CancellationToken));
     }

@@ -1,17 +1,16 @@
 using Glint.Api.Scalars;
+using Glint.Data.Callbacks;
 using GraphQL.Types;
 
 namespace Glint.Api.Types;
 
-/// <summary>A webhook of the account; Glint has none yet, so lists of them are empty.</summary>
-public sealed class CallbackEndpointType : ObjectGraphType<CallbackEndpointType.Source>
+/// <summary>A URL the account's payments are announced to (see <c>callbackEndpointAdd</c>).</summary>
+public sealed class CallbackEndpointType : ObjectGraphType<CallbackEndpoint>
 {
     public CallbackEndpointType()
     {
         Name = "CallbackEndpoint";
-        Field<NonNullGraphType<EndpointIdType>>("id").Resolve(context => context.Source.Id);
+        Field<NonNullGraphType<EndpointIdType>>("id").Resolve(context => context.Source.Id.ToString("D"));
         Field<NonNullGraphType<EndpointUrlType>>("url").Resolve(context => context.Source.Url);
     }
-
-    public sealed record Source(string Id, string Url);
 }

@@ -52,6 +52,9 @@ public static class ConfigurationKeys
     public const string LogFormat = "log:format";
     public const string LogLevel = "log:level";
     public const string JanitorInterval = "janitor:interval";
+    public const string WebhooksAllowHttp = "webhooks:allow_http";
+    public const string WebhooksAllowPrivateTargets = "webhooks:allow_private_targets";
+    public const string WebhooksRetryDelays = "webhooks:retry_delays";
 
     /// <summary>Environment variables per key, lowest precedence first.</summary>
     public static readonly IReadOnlyDictionary<string, string[]> EnvironmentVariables = new Dictionary<string, string[]>
@@ -98,5 +101,8 @@ public static class ConfigurationKeys
         [LogFormat] = ["LOG_FORMAT", "GLINT_LOG_FORMAT"],
         [LogLevel] = ["LOG_LEVEL", "GLINT_LOG_LEVEL"],
         [JanitorInterval] = ["GLINT_JANITOR_INTERVAL"],
+        [WebhooksAllowHttp] = ["GLINT_WEBHOOKS_ALLOW_HTTP"],
+        [WebhooksAllowPrivateTargets] = ["GLINT_WEBHOOKS_ALLOW_PRIVATE_TARGETS"],
+        [WebhooksRetryDelays] = ["GLINT_WEBHOOKS_RETRY_DELAYS"],
     };
 }

@@ -5,6 +5,7 @@ using Glint.Api.Http;
 using Glint.Auth;
 using Glint.Auth.Jwk;
 using Glint.Auth.OAuth2;
+using Glint.Callbacks;
 using Glint.Data;
 using Glint.Data.Notifications;
 using Glint.Data.Postgres;
@@ -62,6 +63,7 @@ public static class GlintHost
             kestrel.Limits.MaxRequestBodySize = RequestLimits.ServerBodyBytes;
         });
 
+        configureServices?.Invoke(builder.Services);
         builder.Services.AddDbContextPool<GlintDbContext>(options => Database.Use(options, settings.Dsn));
         if (settings.Dsn.Kind == DatabaseKind.Postgres)
         {
@@ -76,6 +78,7 @@ public static class GlintHost
         builder.Services.AddGlintInvoices(node);
         builder.Services.AddGlintApi();
         builder.Services.AddGlintLogin(settings.Login);
+        builder.Services.AddGlintCallbacks();
         if (config[GlintApiOptions.Section + ":network"] is null)
         {
             // globals.network tells apps which network this server's invoices are for, unless the operator says otherwise.
@@ -95,6 +98,15 @@ public static class GlintHost
 
         replaceServices?.Invoke(builder.Services);
         var app = builder.Build();
+        try
+        {
+            app.Services.GetRequiredService<Callbacks.Delivery.RetrySchedule>();
+        }
+        catch (FormatException invalid)
+        {
+            throw new SettingsException(invalid.Message);
+        }
+
         if (settings.Login.SmtpUri is null)
         {
             // Only a development setup gets this far without SMTP (see ServerSettings.Development).

@@ -21,7 +21,7 @@ internal sealed record SqlStatement(string Text, IReadOnlyList<SqlValue> Values)
 /// <summary>
 /// The SQL of one append. On PostgreSQL, in the order it runs: the entry (which takes the idempotency key first, so a
 /// replay wins over any refusal), one balance update per wallet in wallet-id order (so two opposite payments cannot
-/// deadlock), and the postings. The statements run as one batch in one implicit transaction, and
+/// deadlock), the postings, and the callback outbox. The statements run as one batch in one implicit transaction, and
 /// every refusal is an error that rolls the whole batch back: the key's unique index, the wallets' non-negative CHECK,
 /// the posting's currency read from its wallet (NULL, so NOT NULL fails, when the wallet does not hold that currency
 /// or does not exist), and the entry missing because the invoice claim did not hold (the postings' foreign key). On
@@ -103,6 +103,41 @@ internal sealed class EntryStatements
         }
 
         return new SqlStatement(sql.ToString(), values);
+    }
+
+    /// <summary>
+    /// The callback outbox: one pending delivery per enabled endpoint of each account whose wallet the entry moves,
+    /// written with the entry so that an entry never commits without its deliveries nor they without it. An account
+    /// with no endpoint costs an index lookup and writes nothing. The event type is Blink's: the direction seen from
+    /// the wallet, and how the payment was started (an invoice is <c>lightning</c>, anything else <c>intraledger</c>).
+    /// </summary>
+    public SqlStatement InsertCallbackDeliveries()
+    {
+        var via = _claim is null ? "intraledger" : "lightning";
+        var values = new List<SqlValue>
+        {
+            new("id", Entry.Id, ValueKind.Id),
+            new("at", Entry.Timestamp, ValueKind.Time),
+            new("queued", "pending", ValueKind.Text),
+        };
+        var cases = new StringBuilder();
+        var wallets = new StringBuilder();
+        for (var index = 0; index < WalletPostings.Count; index++)
+        {
+            var posting = WalletPostings[index];
+            var n = index.ToString(CultureInfo.InvariantCulture);
+            cases.Append(CultureInfo.InvariantCulture, $" WHEN @d{n}wallet THEN @d{n}type");
+            wallets.Append(index == 0 ? "" : ", ").Append(CultureInfo.InvariantCulture, $"@d{n}wallet");
+            values.Add(new("d" + n + "wallet", posting.Account.WalletId, ValueKind.Id));
+            values.Add(new("d" + n + "type", (posting.Amount.IsNegative ? "send." : "receive.") + via, ValueKind.Text));
+        }
+
+        return new SqlStatement(
+            "INSERT INTO callback_deliveries (\"EndpointId\", \"EntryId\", \"WalletId\", \"EventType\", \"Status\", \"Attempts\", \"NextAttemptAt\", \"CreatedAt\") " +
+            $"SELECT e.\"Id\", @id, w.\"Id\", CASE w.\"Id\"{cases} END, @queued, 0, @at, @at " +
+            "FROM wallets w JOIN callback_endpoints e ON e.\"AccountId\" = w.\"AccountId\" AND e.\"DisabledAt\" IS NULL " +
+            $"WHERE w.\"Id\" IN ({wallets})",
+            values);
     }
 
     /// <summary>

@@ -1,10 +1,12 @@
 using System.Data;
 using System.Data.Common;
+using System.Runtime.CompilerServices;
 using Glint.Data;
 using Glint.Data.Notifications;
 using Glint.Data.Wallets;
 using Glint.Ledger;
 using Glint.Ledger.Storage;
+using Glint.Wallet.Callbacks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Logging;
@@ -39,7 +41,8 @@ public sealed record InvoiceClaim(string PaymentHash);
 /// concurrent payments can neither overdraw nor lose an update. An idempotency key is unique per initiating account
 /// (a unique index): a retry finds the first entry.
 /// </summary>
-public sealed partial class WalletLedger(GlintDbContext db, INotificationChannel channel, SqliteCommitGroups commitGroups, ILogger<WalletLedger> logger)
+public sealed partial class WalletLedger(
+    GlintDbContext db, INotificationChannel channel, SqliteCommitGroups commitGroups, CallbackOutbox callbacks, ILogger<WalletLedger> logger)
     : ILedgerStore
 {
     private const string UniqueViolation = "23505";
@@ -57,6 +60,7 @@ public sealed partial class WalletLedger(GlintDbContext db, INotificationChannel
         }
 
         var statements = new EntryStatements(append, claim);
+        var queued = new StrongBox<bool>();
         var connection = db.Database.GetDbConnection();
         AppendResult result;
         if (connection.CanCreateBatch)
@@ -64,7 +68,7 @@ public sealed partial class WalletLedger(GlintDbContext db, INotificationChannel
             await db.Database.OpenConnectionAsync(cancellationToken);
             try
             {
-                result = await AppendInOneBatchAsync(connection, append, statements, claim is not null, cancellationToken);
+                result = await AppendInOneBatchAsync(connection, append, statements, claim is not null, queued, cancellationToken);
             }
             finally
             {
@@ -74,8 +78,13 @@ public sealed partial class WalletLedger(GlintDbContext db, INotificationChannel
         else
         {
             result = await commitGroups.RunAsync(connection,
-                (writer, transaction, token) => AppendInTransactionAsync(writer, transaction, append, statements, claim is not null, token),
+                (writer, transaction, token) => AppendInTransactionAsync(writer, transaction, append, statements, claim is not null, queued, token),
                 appended => appended.Status == AppendStatus.Appended, cancellationToken);
+        }
+
+        if (result.Status == AppendStatus.Appended && queued.Value)
+        {
+            callbacks.RaiseQueued();
         }
 
         // After the commit, never in the entry's transaction: on PostgreSQL a transaction that notifies holds a
@@ -119,7 +128,7 @@ public sealed partial class WalletLedger(GlintDbContext db, INotificationChannel
 
     /// <summary>PostgreSQL: every statement in one batch, one implicit transaction, one round trip; a refusal is an error.</summary>
     private async Task<AppendResult> AppendInOneBatchAsync(
-        DbConnection connection, LedgerAppend append, EntryStatements statements, bool hasClaim, CancellationToken cancellationToken)
+        DbConnection connection, LedgerAppend append, EntryStatements statements, bool hasClaim, StrongBox<bool> queued, CancellationToken cancellationToken)
     {
         var entry = append.Entry;
         await using var batch = connection.CreateBatch();
@@ -132,12 +141,14 @@ public sealed partial class WalletLedger(GlintDbContext db, INotificationChannel
         // After the balances: posting ids are then drawn once the wallets are locked, so their order is an order
         // the balances really went through, which `glint ledger verify` replays.
         Add(batch, statements.InsertPostings());
+        var deliveries = Add(batch, statements.InsertCallbackDeliveries());
 
         try
         {
             // Prepared once per connection and statement shape; preparing again is free.
             await batch.PrepareAsync(cancellationToken);
             await batch.ExecuteNonQueryAsync(cancellationToken);
+            queued.Value = deliveries.RecordsAffected > 0;
             return new AppendResult(AppendStatus.Appended, entry.Id);
         }
         catch (DbException refused) when (refused.SqlState is UniqueViolation && entry.IdempotencyKey is { } key)
@@ -173,7 +184,8 @@ public sealed partial class WalletLedger(GlintDbContext db, INotificationChannel
     /// current), in a savepoint of its own that is rolled back unless the entry was appended.
     /// </summary>
     private async Task<AppendResult> AppendInTransactionAsync(
-        DbConnection connection, DbTransaction transaction, LedgerAppend append, EntryStatements statements, bool hasClaim, CancellationToken cancellationToken)
+        DbConnection connection, DbTransaction transaction, LedgerAppend append, EntryStatements statements, bool hasClaim, StrongBox<bool> queued,
+        CancellationToken cancellationToken)
     {
         var entry = append.Entry;
         if (entry.IdempotencyKey is { } key && await FindByKeyAsync(connection, transaction, append.Initiator, key, cancellationToken) is { } first)
@@ -208,6 +220,7 @@ public sealed partial class WalletLedger(GlintDbContext db, INotificationChannel
         }
 
         await ExecuteAsync(connection, transaction, statements.InsertPostings(), cancellationToken);
+        queued.Value = await ExecuteAsync(connection, transaction, statements.InsertCallbackDeliveries(), cancellationToken) > 0;
         return new AppendResult(AppendStatus.Appended, entry.Id);
     }
 
@@ -268,7 +281,7 @@ public sealed partial class WalletLedger(GlintDbContext db, INotificationChannel
         _ => db.Model.FindEntityType(typeof(Data.Wallets.Wallet))!.FindProperty(nameof(Data.Wallets.Wallet.Balance))!.GetRelationalTypeMapping(),
     };
 
-    private static void Add(DbBatch batch, SqlStatement statement)
+    private static DbBatchCommand Add(DbBatch batch, SqlStatement statement)
     {
         var command = batch.CreateBatchCommand();
         command.CommandText = statement.Text;
@@ -288,6 +301,7 @@ public sealed partial class WalletLedger(GlintDbContext db, INotificationChannel
         }
 
         batch.BatchCommands.Add(command);
+        return command;
     }
 
     private async Task PublishAsync(IReadOnlyList<string> messages, CancellationToken cancellationToken)

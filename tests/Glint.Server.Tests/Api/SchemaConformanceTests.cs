@@ -49,6 +49,19 @@ public sealed class SchemaConformanceTests
     }
 
     [Fact]
+    public void CallbackFields_AreImplemented()
+    {
+        var sdl = GlintSchema.PrintSdl();
+        var ours = Definitions(sdl);
+
+        Assert.Contains("CallbackEndpointAddPayload", ours.Keys);
+        Assert.Contains("CallbackEndpointAddInput", ours.Keys);
+        Assert.Contains("CallbackEndpointDeleteInput", ours.Keys);
+        Assert.Contains("callbackEndpointAdd(input: CallbackEndpointAddInput!): CallbackEndpointAddPayload!", sdl, StringComparison.Ordinal);
+        Assert.Contains("callbackEndpointDelete(input: CallbackEndpointDeleteInput!): SuccessPayload!", sdl, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void RootFields_EachDeclareAnAccessRule()
     {
         var schema = new GlintSchema();

@@ -33,15 +33,6 @@ public sealed class PostgresClockedServer : PostgresServerFixture, IClockedServe
     protected override void ReplaceServices(IServiceCollection services) => ClockedServer.Use(services, Clock);
 }
 
-public static class ClockedServer
-{
-    public static void Use(IServiceCollection services, TimeProvider clock)
-    {
-        services.RemoveAll<TimeProvider>();
-        services.AddSingleton(clock);
-    }
-}
-
 /// <summary>Every authorization request must be pushed (<c>oauth2.pushed_authorization_requests.enforced</c>).</summary>
 public sealed class SqliteParEnforcedServer : SqliteServerFixture
 {

@@ -1,0 +1,103 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Glint.Callbacks.Endpoints;
+using Microsoft.Extensions.Options;
+
+namespace Glint.Callbacks.Delivery;
+
+/// <summary>How one attempt ended: the HTTP status when there was an answer.</summary>
+public sealed record AttemptResult(bool Delivered, int? StatusCode, string? Failure);
+
+/// <summary>
+/// Sends one signed delivery. Connections are made by <see cref="ConnectAsync"/>, which refuses a forbidden address
+/// (unless the operator allows private targets) after resolving the name itself, so the address checked is the one
+/// connected to: a DNS answer that changed since the endpoint was added cannot reach an internal service. No proxy and
+/// no redirects, for the same reason.
+/// </summary>
+public sealed class CallbackSender : IDisposable
+{
+    private readonly HttpClient _client;
+    private readonly TimeProvider _time;
+    private readonly bool _allowPrivateTargets;
+
+    public CallbackSender(IOptions<CallbackOptions> options, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _time = time;
+        _allowPrivateTargets = options.Value.AllowPrivateTargets;
+        var handler = new SocketsHttpHandler
+        {
+            UseProxy = false,
+            AllowAutoRedirect = false,
+            UseCookies = false,
+            ConnectTimeout = RetrySchedule.AttemptTimeout,
+            // Short-lived connections, so a DNS change reaches the next connection and the address check with it.
+            PooledConnectionLifetime = TimeSpan.FromMinutes(1),
+            MaxResponseHeadersLength = 64,
+            ConnectCallback = ConnectAsync,
+        };
+        _client = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
+        _client.DefaultRequestHeaders.UserAgent.ParseAdd("Glint-Webhooks/1.0");
+    }
+
+    /// <summary>POSTs <paramref name="body"/> signed with <paramref name="key"/>; a 2xx within the timeout is a success.</summary>
+    public async Task<AttemptResult> SendAsync(string url, byte[] key, string messageId, string body, CancellationToken cancellationToken)
+    {
+        var timestamp = _time.GetUtcNow().ToUnixTimeSeconds();
+        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        request.Headers.Add("webhook-id", messageId);
+        request.Headers.Add("webhook-timestamp", timestamp.ToString(CultureInfo.InvariantCulture));
+        request.Headers.Add("webhook-signature", SigningSecret.Sign(key, messageId, timestamp, body));
+        using var timeout = new CancellationTokenSource(RetrySchedule.AttemptTimeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
+        try
+        {
+            using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token);
+            var status = (int)response.StatusCode;
+            return new AttemptResult(status is >= 200 and < 300, status, status is >= 200 and < 300 ? null : "HTTP " + status.ToString(CultureInfo.InvariantCulture));
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            return new AttemptResult(false, null, "no answer within " + RetrySchedule.AttemptTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture) + " s");
+        }
+        catch (HttpRequestException exception)
+        {
+            return new AttemptResult(false, null, exception.InnerException is ForbiddenTargetException forbidden ? forbidden.Message : "connection failed");
+        }
+    }
+
+    private async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
+    {
+        var host = context.DnsEndPoint.Host;
+        var addresses = IPAddress.TryParse(host, out var literal) ? [literal] : await Dns.GetHostAddressesAsync(host, cancellationToken);
+        var allowed = _allowPrivateTargets ? addresses : [.. addresses.Where(address => !TargetAddresses.IsForbidden(address))];
+        if (allowed.Length == 0)
+        {
+            throw new ForbiddenTargetException($"{host} resolves only to addresses callbacks may not reach");
+        }
+
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(allowed, context.DnsEndPoint.Port, cancellationToken);
+            // The address actually connected to, checked once more.
+            if (!_allowPrivateTargets && socket.RemoteEndPoint is IPEndPoint remote && TargetAddresses.IsForbidden(remote.Address))
+            {
+                throw new ForbiddenTargetException($"{host} connected to an address callbacks may not reach");
+            }
+
+            return new NetworkStream(socket, ownsSocket: true);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    public void Dispose() => _client.Dispose();
+
+    private sealed class ForbiddenTargetException(string message) : Exception(message);
+}
