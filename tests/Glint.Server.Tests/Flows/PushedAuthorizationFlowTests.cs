@@ -7,7 +7,6 @@ using Glint.Server.Hosting;
 using Glint.Server.Tests.Infrastructure;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Time.Testing;
 using static Glint.Server.Tests.Flows.FlowCalls;
 
