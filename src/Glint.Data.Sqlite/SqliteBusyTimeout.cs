@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace Glint.Data.Sqlite;
@@ -12,21 +13,33 @@ namespace Glint.Data.Sqlite;
 public sealed class SqliteBusyTimeout : DbConnectionInterceptor
 {
     /// <summary>Matches the connection string's <c>Default Timeout</c> (30 s).</summary>
+    public const int Milliseconds = 30_000;
+
+    /// <summary>The same setting as a statement, for connections opened outside EF Core.</summary>
     public const string Pragma = "PRAGMA busy_timeout = 30000;";
 
     public static readonly SqliteBusyTimeout Instance = new();
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Apply(connection);
 
-    public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
+    public override Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
     {
-        await using var command = connection.CreateCommand();
-        command.CommandText = Pragma;
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        Apply(connection);
+        return Task.CompletedTask;
     }
 
+    /// <summary>
+    /// Through SQLite's C API, not a PRAGMA statement: the connection is opened for nearly every request, and a
+    /// statement would be parsed and run each time for what is one field of the connection.
+    /// </summary>
     public static void Apply(DbConnection connection)
     {
+        if (connection is SqliteConnection { Handle: { } handle })
+        {
+            SQLitePCL.raw.sqlite3_busy_timeout(handle, Milliseconds);
+            return;
+        }
+
         using var command = connection.CreateCommand();
         command.CommandText = Pragma;
         command.ExecuteNonQuery();

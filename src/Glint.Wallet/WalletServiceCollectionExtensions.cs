@@ -30,6 +30,7 @@ public static class WalletServiceCollectionExtensions
         services.AddScoped<ILedgerStore>(provider => provider.GetRequiredService<WalletLedger>());
         services.AddScoped<PaymentService>();
         services.AddScoped<LedgerAudit>();
+        services.TryAddSingleton<HeldReadConnections>();
         services.AddScoped<WalletQueries>();
         services.AddLogging();
         services.TryAddSingleton<INotificationChannel, InProcessNotificationChannel>();

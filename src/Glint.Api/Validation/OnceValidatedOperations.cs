@@ -14,7 +14,8 @@ namespace Glint.Api.Validation;
 /// take a variable (the variables decide what is counted), and GraphQL.NET's argument validators when the schema has
 /// any. No rule depends on the caller: access is decided by each root field's resolver (<see cref="Access.AccessRules"/>),
 /// on every request. A result is remembered only when it came from the same schema and rules, and only for a valid
-/// operation: an invalid one is validated again each time, within <see cref="GraphQLLimits"/>.
+/// operation: an invalid one is validated again each time, within <see cref="GraphQLLimits"/>. An operation that
+/// declares no variables, which is what apps send most (<c>me</c>), is not even coerced again: its result is reused.
 /// </summary>
 public sealed class OnceValidatedOperations : IDocumentValidator
 {
@@ -30,7 +31,9 @@ public sealed class OnceValidatedOperations : IDocumentValidator
         if (options.Operation is { } operation && _validated.TryGetValue(operation, out var validated) &&
             ReferenceEquals(validated.Schema, options.Schema) && ReferenceEquals(validated.Rules, options.Rules))
         {
-            return _inner.ValidateAsync(options with { Rules = validated.PerRequestRules });
+            return validated.Whole is { } whole && options.Variables is not { Count: > 0 }
+                ? whole
+                : _inner.ValidateAsync(options with { Rules = validated.PerRequestRules });
         }
 
         return ValidateFirstAsync(options);
@@ -41,7 +44,11 @@ public sealed class OnceValidatedOperations : IDocumentValidator
         var result = await _inner.ValidateAsync(options);
         if (result.IsValid && options.Operation is { } operation && options.Rules is { } rules)
         {
-            _validated.AddOrUpdate(operation, new Validated(options.Schema, rules, PerRequestRules(options.Schema, options.Document, rules)));
+            var perRequest = PerRequestRules(options.Schema, options.Document, rules);
+            // Without variables and without a rule to run again, nothing in the result can differ between requests:
+            // the arguments it carries are the document's literals.
+            var whole = perRequest.Length == 0 && operation.Variables is not { Items.Count: > 0 } && options.Variables is not { Count: > 0 } ? Task.FromResult(result) : null;
+            _validated.AddOrUpdate(operation, new Validated(options.Schema, rules, perRequest, whole));
         }
 
         return result;
@@ -98,5 +105,6 @@ public sealed class OnceValidatedOperations : IDocumentValidator
         return false;
     }
 
-    private sealed record Validated(ISchema Schema, IEnumerable<IValidationRule> Rules, IValidationRule[] PerRequestRules);
+    // Whole: the whole result, for an operation that declares no variables and has no rule to run again.
+    private sealed record Validated(ISchema Schema, IEnumerable<IValidationRule> Rules, IValidationRule[] PerRequestRules, Task<IValidationResult>? Whole);
 }

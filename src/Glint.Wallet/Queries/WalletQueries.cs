@@ -24,7 +24,7 @@ public sealed record WalletTransaction(
 public sealed record TransactionPage(IReadOnlyList<WalletTransaction> Items, bool HasNextPage, bool HasPreviousPage);
 
 /// <summary>The read side of wallets for the API: users, accounts, wallets and transaction history.</summary>
-public sealed class WalletQueries(GlintDbContext db)
+public sealed class WalletQueries(GlintDbContext db, HeldReadConnections held)
 {
     /// <summary>At most this many transactions per page (Blink's bound).</summary>
     public const int MaxPageSize = 100;
@@ -44,17 +44,8 @@ public sealed class WalletQueries(GlintDbContext db)
     public async Task<(WalletAccount Account, IReadOnlyList<Data.Wallets.Wallet> Wallets)?> FindAccountAndWalletsOfUserAsync(
         Guid userId, CancellationToken cancellationToken)
     {
-        WalletAccount? account = null;
         var wallets = new List<Data.Wallets.Wallet>(2);
-        await foreach (var row in Reads.AccountAndWalletsOfUser(db, userId).WithCancellation(cancellationToken))
-        {
-            account ??= row.Account;
-            if (row.Wallet is { } wallet)
-            {
-                wallets.Add(wallet);
-            }
-        }
-
+        var account = await AccountAndWalletsRead.For(db.Model).ReadAsync(db, held, userId, wallets, cancellationToken);
         return account is null ? null : (account, BtcFirst(wallets));
     }
 
@@ -80,8 +71,6 @@ public sealed class WalletQueries(GlintDbContext db)
     private static List<Data.Wallets.Wallet> BtcFirst(List<Data.Wallets.Wallet> wallets) =>
         wallets.Count > 1 && wallets[0].Currency != CurrencyCodes.Btc ? [.. wallets.OrderBy(wallet => wallet.Currency == CurrencyCodes.Btc ? 0 : 1)] : wallets;
 
-    private sealed record AccountWallet(WalletAccount Account, Data.Wallets.Wallet? Wallet);
-
     private sealed class CompiledReads
     {
         public Func<GlintDbContext, Guid, CancellationToken, Task<User?>> UserById { get; } = EF.CompileAsyncQuery(
@@ -89,13 +78,6 @@ public sealed class WalletQueries(GlintDbContext db)
 
         public Func<GlintDbContext, Guid, CancellationToken, Task<WalletAccount?>> AccountOfUser { get; } = EF.CompileAsyncQuery(
             (GlintDbContext db, Guid userId, CancellationToken _) => db.Accounts.AsNoTracking().SingleOrDefault(account => account.UserId == userId));
-
-        public Func<GlintDbContext, Guid, IAsyncEnumerable<AccountWallet>> AccountAndWalletsOfUser { get; } = EF.CompileAsyncQuery(
-            (GlintDbContext db, Guid userId) =>
-                from account in db.Accounts.AsNoTracking()
-                where account.UserId == userId
-                from wallet in db.Wallets.AsNoTracking().Where(wallet => wallet.AccountId == account.Id).DefaultIfEmpty()
-                select new AccountWallet(account, wallet));
 
         public Func<GlintDbContext, Guid, IAsyncEnumerable<Data.Wallets.Wallet>> WalletsOfAccount { get; } = EF.CompileAsyncQuery(
             (GlintDbContext db, Guid accountId) => db.Wallets.AsNoTracking().Where(wallet => wallet.AccountId == accountId));

@@ -142,6 +142,26 @@ public abstract class ApiReadPathTests<TServer>(TServer server) : IClassFixture<
         Assert.Equal(user.BtcWalletId.ToString("D"), account["defaultWalletId"].Str());
     }
 
+    [Fact]
+    public async Task Me_ReadsTheAccountAsLastWritten()
+    {
+        var user = await server.NewUserAsync(sats: 5);
+        const string Account = "query { me { defaultAccount { id level displayCurrency defaultWalletId wallets { id walletCurrency balance } } } }";
+        var before = (await server.DataAsync(user.Token, Account))["me"]!["defaultAccount"]!;
+
+        var set = await server.DataAsync(user.Token,
+            "mutation($w: WalletId!) { accountUpdateDefaultWalletId(input: {walletId: $w}) { errors { message } } }", new { w = user.UsdWalletId });
+        var after = (await server.DataAsync(user.Token, Account))["me"]!["defaultAccount"]!;
+
+        Assert.Equal(user.BtcWalletId.ToString("D"), before["defaultWalletId"].Str());
+        Assert.Empty(set["accountUpdateDefaultWalletId"]!["errors"]!.AsArray());
+        Assert.Equal(user.UsdWalletId.ToString("D"), after["defaultWalletId"].Str());
+        Assert.Equal(before["id"].Str(), after["id"].Str());
+        Assert.Equal("ONE", after["level"].Str());
+        Assert.Equal("USD", after["displayCurrency"].Str());
+        Assert.Equal([5L, 0L], after["wallets"]!.AsArray().Select(wallet => wallet!["balance"].Number()));
+    }
+
     /// <summary>A request refused before it runs: 400, as GraphQL over HTTP answers a document or variables that do not validate.</summary>
     private async Task<JsonObject> RefusedAsync(string token, string query, object? variables = null)
     {
