@@ -63,7 +63,6 @@ public static class GlintHost
             kestrel.Limits.MaxRequestBodySize = RequestLimits.ServerBodyBytes;
         });
 
-        configureServices?.Invoke(builder.Services);
         builder.Services.AddDbContextPool<GlintDbContext>(options => Database.Use(options, settings.Dsn));
         if (settings.Dsn.Kind == DatabaseKind.Postgres)
         {
