@@ -108,6 +108,16 @@ public abstract class DeviceAuthorizationFlowTests<TServer>(TServer server) : IC
     }
 
     [Fact]
+    public async Task Discovery_AdvertisesTheDeviceEndpointAndGrant()
+    {
+        using var response = await server.Public.GetAsync("/.well-known/openid-configuration");
+        var document = await OkJsonAsync(response, "discovery");
+
+        Assert.Equal($"http://127.0.0.1:{server.PublicPort}/oauth2/device/auth", document["device_authorization_endpoint"]!.GetValue<string>());
+        Assert.Contains(DeviceCalls.GrantType, Strings(document["grant_types_supported"]));
+    }
+
+    [Fact]
     public async Task DeviceCode_ConsentDenied_IsAccessDenied()
     {
         var client = await server.CreateDeviceClientAsync();
