@@ -27,6 +27,7 @@ public static partial class GlintServerHandlers
         EnforceRegisteredAuthMethod.TokenDescriptor,
         EnforceRegisteredAuthMethod.RevocationDescriptor,
         EnforceRegisteredAuthMethod.PushedAuthorizationDescriptor,
+        EnforceRegisteredAuthMethod.DeviceAuthorizationDescriptor,
         PushedRequests.ValidateRequestUri.Descriptor,
         PushedRequests.SpendRequestUri.Descriptor,
         PushedRequests.RequirePushedRequest.Descriptor,

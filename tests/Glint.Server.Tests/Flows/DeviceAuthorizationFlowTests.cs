@@ -15,13 +15,25 @@ public static class DeviceCalls
     public static Task<FlowClient> CreateDeviceClientAsync(this GlintServerFixture server, string[]? grantTypes = null) =>
         server.CreateCodeClientAsync(grantTypes: grantTypes ?? [GrantType, "refresh_token"]);
 
-    public static Task<HttpResponseMessage> RequestDeviceCodeAsync(this GlintServerFixture server, FlowClient client, string scope) =>
-        server.Public.PostAsync("/oauth2/device/auth", new FormUrlEncodedContent(new Dictionary<string, string>
+    /// <summary><c>POST /oauth2/device/auth</c>, the secret in HTTP Basic (the test clients' method) or, with <paramref name="inBody"/>, in the form.</summary>
+    public static async Task<HttpResponseMessage> RequestDeviceCodeAsync(this GlintServerFixture server, FlowClient client, string scope, bool inBody = false)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/oauth2/device/auth");
+        var form = new Dictionary<string, string> { ["scope"] = scope };
+        if (inBody)
         {
-            ["client_id"] = client.Id,
-            ["client_secret"] = client.Secret!,
-            ["scope"] = scope,
-        }));
+            form["client_id"] = client.Id;
+            form["client_secret"] = client.Secret!;
+        }
+        else
+        {
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic",
+                Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{Uri.EscapeDataString(client.Id)}:{Uri.EscapeDataString(client.Secret!)}")));
+        }
+
+        request.Content = new FormUrlEncodedContent(form);
+        return await server.Public.SendAsync(request);
+    }
 
     public static async Task<JsonObject> DeviceCodeAsync(this GlintServerFixture server, FlowClient client, string scope = "openid offline read")
     {
@@ -189,6 +201,18 @@ public abstract class DeviceAuthorizationFlowTests<TServer>(TServer server) : IC
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Equal("unauthorized_client", body["error"]!.GetValue<string>());
         Assert.Contains("grant_types", body["error_description"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Client_UsingAnotherAuthMethodThanRegistered_IsInvalidClient()
+    {
+        var client = await server.CreateDeviceClientAsync();
+
+        using var response = await server.RequestDeviceCodeAsync(client, "read", inBody: true);
+        var (status, body) = await StatusAndJsonAsync(response);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, status);
+        Assert.Equal("invalid_client", body["error"]!.GetValue<string>());
     }
 
     [Fact]
