@@ -40,6 +40,8 @@ public static class AuthServiceCollectionExtensions
         services.TryAddSingleton<INotificationChannel, InProcessNotificationChannel>();
         services.AddSingleton<CredentialRevocations>();
         services.AddSingleton<AccessTokenCache>();
+        services.AddSingleton<DevicePolls>();
+        services.AddScoped<DeviceCodeGuesses>();
         services.AddScoped<ApiKeys.ApiKeyStore>();
         services.AddSingleton<ApiKeys.ApiKeyCache>();
         services.AddScoped<SessionTokens.SessionTokenStore>();
@@ -69,6 +71,8 @@ public static class AuthServiceCollectionExtensions
                     .SetAuthorizationEndpointUris(AuthorizeApi.Path)
                     .SetPushedAuthorizationEndpointUris(GlintServerHandlers.PushedRequests.Path)
                     .SetTokenEndpointUris(TokenApi.Path)
+                    .SetDeviceAuthorizationEndpointUris(GlintServerHandlers.DeviceCodes.AuthorizationPath)
+                    .SetEndUserVerificationEndpointUris(GlintServerHandlers.DeviceCodes.VerificationPath)
                     .SetUserInfoEndpointUris(UserinfoApi.Path)
                     .SetEndSessionEndpointUris(LogoutApi.Path)
                     .SetRevocationEndpointUris(RevocationPath)
@@ -78,6 +82,7 @@ public static class AuthServiceCollectionExtensions
                 server.AllowClientCredentialsFlow()
                     .AllowAuthorizationCodeFlow()
                     .AllowRefreshTokenFlow()
+                    .AllowDeviceAuthorizationFlow()
                     .SetRefreshTokenReuseLeeway(settings.RefreshTokenReuseLeeway);
 
                 // S256 only: `plain` gives no protection against a stolen code (RFC 9700 §2.1.1).
@@ -116,6 +121,10 @@ public static class AuthServiceCollectionExtensions
                     .IgnoreAudiencePermissions()
                     .IgnoreResourcePermissions();
 
+                server.SetUserCodeCharset([.. GlintServerHandlers.DeviceCodes.UserCodeCharset.Select(static c => c.ToString())])
+                    .SetUserCodeLength(GlintServerHandlers.DeviceCodes.UserCodeLength)
+                    .SetUserCodeDisplayFormat(GlintServerHandlers.DeviceCodes.UserCodeDisplayFormat);
+
                 server.SetAccessTokenLifetime(settings.AccessTokenLifetime)
                     .SetRefreshTokenLifetime(settings.RefreshTokenLifetime)
                     .SetIdentityTokenLifetime(settings.IdTokenLifetime)
@@ -135,6 +144,7 @@ public static class AuthServiceCollectionExtensions
 
                 var aspNetCore = server.UseAspNetCore()
                     .EnableAuthorizationEndpointPassthrough()
+                    .EnableEndUserVerificationEndpointPassthrough()
                     .EnableTokenEndpointPassthrough()
                     .EnableUserInfoEndpointPassthrough()
                     .EnableEndSessionEndpointPassthrough()
@@ -175,7 +185,7 @@ public static class AuthServiceCollectionExtensions
 
     /// <summary>Endpoints of the public port that Glint writes itself; OpenIddict serves discovery, JWKS and revocation.</summary>
     public static IEndpointRouteBuilder MapGlintAuthPublic(this IEndpointRouteBuilder routes) =>
-        routes.MapAuthorizeApi().MapTokenApi().MapUserinfoApi().MapLogoutApi();
+        routes.MapAuthorizeApi().MapDeviceVerificationApi().MapTokenApi().MapUserinfoApi().MapLogoutApi();
 
     /// <summary>
     /// OpenIddict's request handling, with the discovery documents and the JWKS answered from memory after their first

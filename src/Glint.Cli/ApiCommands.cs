@@ -8,7 +8,7 @@ namespace Glint.Cli;
 /// <summary>
 /// The <c>glint</c> commands that talk to a running Glint over HTTP, grouped verb first as in the hydra CLI:
 /// <c>create|get|update|delete client</c>, <c>list clients</c>, <c>delete access-tokens</c>, <c>apply clients</c>,
-/// <c>perform client-credentials|authorization-code</c>, <c>introspect token</c> and <c>revoke token</c>.
+/// <c>perform client-credentials|authorization-code|device-code</c>, <c>introspect token</c> and <c>revoke token</c>.
 /// </summary>
 public static class ApiCommands
 {
@@ -20,7 +20,7 @@ public static class ApiCommands
         yield return Verb("update", "Change resources on a running Glint", ClientCommands.Update());
         yield return Verb("delete", "Delete resources on a running Glint", ClientCommands.Delete(), ClientCommands.DeleteAccessTokens());
         yield return Verb("apply", "Make a running Glint match a file", ApplyCommand.Build());
-        yield return Verb("perform", "Run an OAuth2 flow against a running Glint, as an app would", PerformCommands.ClientCredentials(), PerformCommands.AuthorizationCode());
+        yield return Verb("perform", "Run an OAuth2 flow against a running Glint, as an app would", PerformCommands.ClientCredentials(), PerformCommands.AuthorizationCode(), PerformCommands.DeviceCode());
         yield return Verb("introspect", "Introspect tokens", TokenCommands.Introspect());
         yield return Verb("revoke", "Revoke tokens", TokenCommands.Revoke());
     }

@@ -34,7 +34,7 @@ public sealed class AuthorizationFlows(
 
     private const string RequestUnauthorized = "request_unauthorized";
 
-    public async Task<IResult> StartAsync(HttpContext http, OpenIddictRequest request)
+    public async Task<IResult> StartAsync(HttpContext http, OpenIddictRequest request, DeviceFlow? device = null)
     {
         var now = time.GetUtcNow();
         var prompt = (request.Prompt ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries).ToList();
@@ -44,13 +44,14 @@ public sealed class AuthorizationFlows(
 
         if (prompt.Contains(PromptValues.None) && !skip)
         {
-            return FlowErrors.ToClient(Errors.LoginRequired, "The Authorization Server requires End-User authentication.");
+            return Refuse(device, Errors.LoginRequired, "The Authorization Server requires End-User authentication.");
         }
 
         var csrf = FlowSecrets.New();
         var flow = Flow.Start(request.ClientId!, skip ? session!.Subject : null, skip ? session!.Id : Guid.NewGuid().ToString(), now, new FlowDocument
         {
-            RequestUrl = string.IsNullOrEmpty(request.RequestUri)
+            RequestUrl = device is not null ? RequestUrls.Of(http, settings, GlintServerHandlers.DeviceCodes.VerificationPath)
+                : string.IsNullOrEmpty(request.RequestUri)
                 ? RequestUrls.Of(http, settings, AuthorizeApi.Path)
                 : RequestUrls.OfPushed(request, settings, AuthorizeApi.Path),
             RequestedScope = [.. request.GetScopes()],
@@ -62,25 +63,25 @@ public sealed class AuthorizationFlows(
         });
         if (sealer.Seal(flow, FlowPurpose.LoginChallenge) is not { } challenge)
         {
-            return FlowErrors.ToClient(Errors.InvalidRequest, TooLarge);
+            return Refuse(device, Errors.InvalidRequest, TooLarge);
         }
 
         cookies.WriteCsrf(http.Response, LoginSessionCookie.CsrfName("login", flow.ClientId), csrf);
         return Results.Redirect(QueryHelpers.AddQueryString(settings.EffectiveLoginUrl.AbsoluteUri, "login_challenge", challenge));
     }
 
-    public async Task<IResult> FinishLoginAsync(HttpContext http, OpenIddictRequest request, string? redirectUri, string verifier)
+    public async Task<IResult> FinishLoginAsync(HttpContext http, OpenIddictRequest request, string? redirectUri, string verifier, DeviceFlow? device = null)
     {
         var now = time.GetUtcNow();
         var flow = sealer.Unseal(verifier, FlowPurpose.LoginVerifier);
         if (flow is null || flow.ClientId != request.ClientId)
         {
-            return FlowErrors.ToClient(Errors.AccessDenied, "The login verifier has already been used, has not been granted, or is invalid.");
+            return Refuse(device, Errors.AccessDenied, "The login verifier has already been used, has not been granted, or is invalid.");
         }
 
         if (flow.Expired(settings.FlowLifetime, now))
         {
-            return FlowErrors.ToClient(RequestUnauthorized, "The request could not be authorized. Check that you provided valid credentials in the right format. The login request has expired, please try again.");
+            return Refuse(device, RequestUnauthorized, "The request could not be authorized. Check that you provided valid credentials in the right format. The login request has expired, please try again.");
         }
 
         var document = flow.Document;
@@ -89,16 +90,16 @@ public sealed class AuthorizationFlows(
         {
             // The first redemption took the cookie with it: a replay in the same browser is a used verifier.
             return Flow.LoginUsed(await store.RedemptionAsync(flow.Id, http.RequestAborted))
-                ? FlowErrors.ToClient(Errors.AccessDenied, "The login verifier has already been used, has not been granted, or is invalid.")
-                : CsrfMismatch();
+                ? Refuse(device, Errors.AccessDenied, "The login verifier has already been used, has not been granted, or is invalid.")
+                : CsrfMismatch(device);
         }
 
         cookies.DeleteCsrf(http.Response, csrfCookie);
         if (flow.State == FlowState.LoginRejected)
         {
             return await store.RedeemLoginAsync(Redemption(flow, Guid.NewGuid()), null, http.RequestAborted)
-                ? FlowErrors.Rejected(document.Rejection)
-                : VerifierUsed();
+                ? Rejected(device, document.Rejection)
+                : VerifierUsed(device);
         }
 
         var (rememberedSession, extendedUntil) = LoginSessionChange(http, flow, now);
@@ -109,7 +110,7 @@ public sealed class AuthorizationFlows(
             await RememberedConsentCoversAsync(flow, document.RequestedScope, now, http.RequestAborted);
         if (document.Prompt.Contains(PromptValues.None) && !consentSkip)
         {
-            return FlowErrors.ToClient(Errors.ConsentRequired, "The Authorization Server requires End-User consent.");
+            return Refuse(device, Errors.ConsentRequired, "The Authorization Server requires End-User consent.");
         }
 
         var csrf = FlowSecrets.New();
@@ -117,12 +118,12 @@ public sealed class AuthorizationFlows(
         flow.StartConsent(consentSkip, FlowSecrets.Hash(csrf), now, version);
         if (sealer.Seal(flow, FlowPurpose.ConsentChallenge) is not { } challenge)
         {
-            return FlowErrors.ToClient(Errors.InvalidRequest, TooLarge);
+            return Refuse(device, Errors.InvalidRequest, TooLarge);
         }
 
         if (!await store.RedeemLoginAsync(Redemption(flow, version), rememberedSession, http.RequestAborted))
         {
-            return VerifierUsed();
+            return VerifierUsed(device);
         }
 
         if (extendedUntil is { } extension)
@@ -134,22 +135,22 @@ public sealed class AuthorizationFlows(
         return Results.Redirect(QueryHelpers.AddQueryString(settings.EffectiveConsentUrl.AbsoluteUri, "consent_challenge", challenge));
     }
 
-    public async Task<IResult> FinishConsentAsync(HttpContext http, OpenIddictRequest request, string verifier)
+    public async Task<IResult> FinishConsentAsync(HttpContext http, OpenIddictRequest request, string verifier, DeviceFlow? device = null)
     {
         var flow = sealer.Unseal(verifier, FlowPurpose.ConsentVerifier);
         if (flow?.Redemption is not { } version)
         {
-            return FlowErrors.ToClient(Errors.AccessDenied, "The consent verifier has already been used, has not been granted, or is invalid.");
+            return Refuse(device, Errors.AccessDenied, "The consent verifier has already been used, has not been granted, or is invalid.");
         }
 
         if (flow.ClientId != request.ClientId)
         {
-            return FlowErrors.ToClient(Errors.InvalidClient, "The flow was started by another client.");
+            return Refuse(device, Errors.InvalidClient, "The flow was started by another client.");
         }
 
         if (flow.Expired(settings.FlowLifetime, time.GetUtcNow()))
         {
-            return FlowErrors.ToClient(RequestUnauthorized, "The request could not be authorized. Check that you provided valid credentials in the right format. The consent request has expired, please try again.");
+            return Refuse(device, RequestUnauthorized, "The request could not be authorized. Check that you provided valid credentials in the right format. The consent request has expired, please try again.");
         }
 
         var document = flow.Document;
@@ -157,34 +158,34 @@ public sealed class AuthorizationFlows(
         if (!FlowSecrets.Matches(http.Request.Cookies[csrfCookie], document.ConsentCsrfHash))
         {
             return Flow.ConsentUsed(await store.RedemptionAsync(flow.Id, http.RequestAborted))
-                ? FlowErrors.ToClient(Errors.AccessDenied, "The consent verifier has already been used, has not been granted, or is invalid.")
-                : CsrfMismatch();
+                ? Refuse(device, Errors.AccessDenied, "The consent verifier has already been used, has not been granted, or is invalid.")
+                : CsrfMismatch(device);
         }
 
         cookies.DeleteCsrf(http.Response, csrfCookie);
         if (flow.State == FlowState.ConsentRejected)
         {
             return await store.RedeemRejectedConsentAsync(Redemption(flow, version), version, http.RequestAborted)
-                ? FlowErrors.Rejected(document.Rejection)
-                : VerifierUsed();
+                ? Rejected(device, document.Rejection)
+                : VerifierUsed(device);
         }
 
         var client = await clients.FindAsync(flow.ClientId, http.RequestAborted);
         var application = await applications.FindByClientIdAsync(flow.ClientId, http.RequestAborted);
         if (client is null || application is null)
         {
-            return FlowErrors.ToClient(Errors.InvalidClient, "The client no longer exists.");
+            return Refuse(device, Errors.InvalidClient, "The client no longer exists.");
         }
 
         // The consent was checked against the client when it was given; the client may have been narrowed since.
         if (ClientGrant.FirstDisallowedScope(client, document.Consent!.GrantScope ?? []) is { } scope)
         {
-            return FlowErrors.ToClient(Errors.InvalidScope, ClientGrant.ScopeRefusal(scope));
+            return Refuse(device, Errors.InvalidScope, ClientGrant.ScopeRefusal(scope));
         }
 
         if (ClientGrant.FirstDisallowedAudience(client, document.Consent.GrantAccessTokenAudience ?? []) is { } audience)
         {
-            return FlowErrors.ToClient(Errors.InvalidRequest, ClientGrant.AudienceRefusal(audience));
+            return Refuse(device, Errors.InvalidRequest, ClientGrant.AudienceRefusal(audience));
         }
 
         var principal = GrantedPrincipal(flow, document, client);
@@ -195,23 +196,30 @@ public sealed class AuthorizationFlows(
             flow.Subject, document.Consent.Remember ? AuthorizationTypes.Permanent : AuthorizationTypes.AdHoc, principal.GetScopes(), time.GetUtcNow());
         if (!await store.RedeemConsentAsync(consent, version, authorization, application.Id!, http.RequestAborted))
         {
-            return VerifierUsed();
+            return VerifierUsed(device);
         }
 
         principal.SetAuthorizationId(authorization.Id);
         // Hydra's authorization response names the granted scopes: `scope` beside `code` and `state`.
-        var properties = new AuthenticationProperties();
+        var properties = device?.Approved() ?? new AuthenticationProperties();
         properties.Parameters[Parameters.Scope] = string.Join(' ', principal.GetScopes());
         return Results.SignIn(principal, properties, OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
     }
 
     private const string TooLarge = "The authorization request is too large to carry through login and consent: shorten its parameters.";
 
-    private static IResult CsrfMismatch() =>
-        FlowErrors.ToClient("request_forbidden", "The CSRF value from the token does not match the CSRF value from the data store.");
+    /// <summary>An error for the client: at its redirect URI, or, for a device, in its next poll.</summary>
+    private static IResult Refuse(DeviceFlow? device, string error, string? description) =>
+        device?.Denied(error, description) ?? FlowErrors.ToClient(error, description);
+
+    private static IResult Rejected(DeviceFlow? device, RejectRequest? rejection) =>
+        device is null ? FlowErrors.Rejected(rejection) : device.Denied(Errors.AccessDenied, rejection?.ErrorDescription);
+
+    private static IResult CsrfMismatch(DeviceFlow? device) =>
+        Refuse(device, "request_forbidden", "The CSRF value from the token does not match the CSRF value from the data store.");
 
     /// <summary>A verifier redeemed twice, here or on another node: the second loses.</summary>
-    private static IResult VerifierUsed() => FlowErrors.ToClient(Errors.AccessDenied, "The verifier has already been used.");
+    private static IResult VerifierUsed(DeviceFlow? device) => Refuse(device, Errors.AccessDenied, "The verifier has already been used.");
 
     /// <summary>The stored redemption of a flow's verifier: its primary key is the flow's id.</summary>
     private static OAuthFlow Redemption(Flow flow, Guid version) => new()

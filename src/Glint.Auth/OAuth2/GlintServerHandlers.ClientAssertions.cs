@@ -106,8 +106,9 @@ public static partial class GlintServerHandlers
             }
 
             /// <summary>
-            /// The issuer as configured and as OpenIddict normalises it, the token endpoint (RFC 7523 §3), and the
-            /// pushed authorization request endpoint (RFC 9126 §2), whichever endpoint the assertion is sent to.
+            /// The issuer as configured and as OpenIddict normalises it, the token endpoint (RFC 7523 §3), the
+            /// pushed authorization request endpoint (RFC 9126 §2) and the device authorization endpoint, whichever
+            /// endpoint the assertion is sent to.
             /// </summary>
             internal static IEnumerable<string> ValidAudiences(AuthSettings settings) =>
             [
@@ -116,6 +117,7 @@ public static partial class GlintServerHandlers
                 settings.Issuer.AbsoluteUri.TrimEnd('/'),
                 new Uri(settings.PublicBase, TokenApi.Path.TrimStart('/')).AbsoluteUri,
                 new Uri(settings.PublicBase, PushedRequests.Path.TrimStart('/')).AbsoluteUri,
+                new Uri(settings.PublicBase, DeviceCodes.AuthorizationPath.TrimStart('/')).AbsoluteUri,
             ];
 
             /// <summary>Why the assertion was refused, as far as the client can act on it.</summary>

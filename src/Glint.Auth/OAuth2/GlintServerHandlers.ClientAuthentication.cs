@@ -11,11 +11,11 @@ public static partial class GlintServerHandlers
     /// <summary>
     /// Each client authenticates only with its registered <c>token_endpoint_auth_method</c>, as Hydra enforces:
     /// a <c>client_secret_basic</c> client sending its secret in the body is refused, and the other way round. The pushed
-    /// authorization endpoint authenticates clients as the token endpoint does.
+    /// and device authorization endpoints authenticate clients as the token endpoint does.
     /// </summary>
     public sealed class EnforceRegisteredAuthMethod(ClientDirectory clients)
         : IOpenIddictServerHandler<ValidateTokenRequestContext>, IOpenIddictServerHandler<ValidateRevocationRequestContext>,
-          IOpenIddictServerHandler<ValidatePushedAuthorizationRequestContext>
+          IOpenIddictServerHandler<ValidatePushedAuthorizationRequestContext>, IOpenIddictServerHandler<ValidateDeviceAuthorizationRequestContext>
     {
         // Both run before OpenIddict checks the secret, so a wrong method is reported as such even with a right secret.
         public static OpenIddictServerHandlerDescriptor TokenDescriptor { get; } =
@@ -39,7 +39,16 @@ public static partial class GlintServerHandlers
                 .SetType(OpenIddictServerHandlerType.Custom)
                 .Build();
 
+        public static OpenIddictServerHandlerDescriptor DeviceAuthorizationDescriptor { get; } =
+            OpenIddictServerHandlerDescriptor.CreateBuilder<ValidateDeviceAuthorizationRequestContext>()
+                .UseScopedHandler<EnforceRegisteredAuthMethod>()
+                .SetOrder(OpenIddictServerHandlers.Device.ValidateDeviceAuthentication.Descriptor.Order - 500)
+                .SetType(OpenIddictServerHandlerType.Custom)
+                .Build();
+
         public ValueTask HandleAsync(ValidateTokenRequestContext context) => EnforceAsync(context);
+
+        public ValueTask HandleAsync(ValidateDeviceAuthorizationRequestContext context) => EnforceAsync(context);
 
         public ValueTask HandleAsync(ValidatePushedAuthorizationRequestContext context) => EnforceAsync(context);
 

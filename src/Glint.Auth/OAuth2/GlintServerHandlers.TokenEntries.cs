@@ -49,8 +49,8 @@ public static partial class GlintServerHandlers
                     applicationId = application.Id;
                 }
 
-                // Device and user codes are not bound to a user until the user approves; Glint issues neither, but the
-                // entry says what OpenIddict's would.
+                // Device and user codes are not bound to a user until the user approves (the device code's entry is
+                // then updated, by OpenIddict's token manager, with the user's grant).
                 var deviceOrUserCode = context.TokenType is TokenTypeIdentifiers.Private.DeviceCode or TokenTypeIdentifiers.Private.UserCode;
                 var entry = new TokenEntry
                 {
@@ -71,8 +71,9 @@ public static partial class GlintServerHandlers
 
         /// <summary>
         /// Replaces OpenIddict's <c>AttachTokenPayload</c>: the payload and the reference go into the entry before it
-        /// is written, not in a second write; then the entry is queued. A reference is 256 random bits, base64url, and
-        /// the entry keeps only its hash, as OpenIddict's token manager does.
+        /// is written, not in a second write; then the entry is queued. A reference is 256 random bits, base64url (a
+        /// user code: <see cref="DeviceCodes.NewUserCode"/>), and the entry keeps only its hash, as OpenIddict's token
+        /// manager does.
         /// </summary>
         public sealed class WriteEntry(TokenWriter writer) : IOpenIddictServerHandler<GenerateTokenContext>
         {
@@ -99,7 +100,9 @@ public static partial class GlintServerHandlers
                     entry.Payload = context.Token;
                     if (context.IsReferenceToken)
                     {
-                        var reference = Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(32));
+                        var reference = context.TokenType == TokenTypeIdentifiers.Private.UserCode
+                            ? DeviceCodes.NewUserCode()
+                            : Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(32));
                         entry.ReferenceId = TokenManager.ObfuscateReference(reference);
                         context.Token = reference;
                     }

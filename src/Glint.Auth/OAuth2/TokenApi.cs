@@ -41,10 +41,11 @@ public static class TokenApi
             return Results.SignIn(ClientCredentialsPrincipal(request, client), authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
         }
 
-        if ((request.IsAuthorizationCodeGrantType() || request.IsRefreshTokenGrantType()) && client is not null)
+        if ((request.IsAuthorizationCodeGrantType() || request.IsRefreshTokenGrantType() || request.IsDeviceCodeGrantType()) && client is not null)
         {
-            // OpenIddict has redeemed the code or refresh token (single use, PKCE, redirect URI, client) and checked
-            // that its authorization, the user's consent, still stands. The new tokens say what the old grant said.
+            // OpenIddict has redeemed the code, device code or refresh token (single use, PKCE, redirect URI, client;
+            // a device code only once the user approved it) and checked that its authorization, the user's consent,
+            // still stands. The new tokens say what the old grant said.
             var result = await http.AuthenticateAsync(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
             if (result.Principal is not { } granted)
             {

@@ -37,25 +37,30 @@ internal sealed record ClientCredentials(string Id, string? Secret)
     /// <summary>Posts <paramref name="form"/> to <paramref name="path"/> as this client; an error answer is a <see cref="CliException"/>.</summary>
     public async Task<GlintResponse> PostAsync(GlintHttp http, string path, IReadOnlyDictionary<string, string> form, CancellationToken cancellationToken)
     {
+        var answer = await AnswerAsync(http, path, form, cancellationToken);
+        return answer.IsSuccess ? answer : throw http.ServerError(HttpMethod.Post, path, answer);
+    }
+
+    /// <summary>
+    /// Posts <paramref name="form"/> to <paramref name="path"/> as this client and returns the answer, an error too
+    /// (when both ways of sending the secret fail, the answer that explains it).
+    /// </summary>
+    public async Task<GlintResponse> AnswerAsync(GlintHttp http, string path, IReadOnlyDictionary<string, string> form, CancellationToken cancellationToken)
+    {
         if (Secret is null)
         {
-            return await http.PostFormAsync(path, form.Append(new("client_id", Id)), null, cancellationToken);
+            return await http.PostFormAsync(path, form.Append(new("client_id", Id)), null, cancellationToken, acceptError: true);
         }
 
         var basic = await http.PostFormAsync(path, form, Basic(), cancellationToken, acceptError: true);
-        if (basic.IsSuccess)
+        if (basic.IsSuccess || (basic.Status != HttpStatusCode.Unauthorized && !basic.Body.Contains("\"invalid_client\"", StringComparison.Ordinal)))
         {
             return basic;
         }
 
-        if (basic.Status != HttpStatusCode.Unauthorized && !basic.Body.Contains("\"invalid_client\"", StringComparison.Ordinal))
-        {
-            throw http.ServerError(HttpMethod.Post, path, basic);
-        }
-
         var post = await http.PostFormAsync(path, form.Append(new("client_id", Id)).Append(new("client_secret", Secret)), null, cancellationToken, acceptError: true);
         // When both fail, the Basic attempt's error is the one that explains a wrong secret.
-        return post.IsSuccess ? post : throw http.ServerError(HttpMethod.Post, path, post.Body.Contains("\"invalid_client\"", StringComparison.Ordinal) ? basic : post);
+        return post.IsSuccess || !post.Body.Contains("\"invalid_client\"", StringComparison.Ordinal) ? post : basic;
     }
 
     /// <summary>RFC 6749 §2.3.1: id and secret are form-encoded before they are joined.</summary>

@@ -9,7 +9,7 @@ using Glint.Cli.Output;
 namespace Glint.Cli.Tokens;
 
 /// <summary>
-/// <c>perform client-credentials</c> and <c>perform authorization-code</c>: an OAuth2 client in the terminal, to
+/// <c>perform client-credentials</c>, <c>perform authorization-code</c> and <c>perform device-code</c>: an OAuth2 client in the terminal, to
 /// check that an integration is set up right. As with the hydra CLI, <c>--endpoint</c> is the public port here.
 /// </summary>
 internal static class PerformCommands
@@ -56,6 +56,20 @@ internal static class PerformCommands
         command.Options.Add(MaxAgeOption);
         command.Options.Add(NoOpenOption);
         CliAction.Set(command, AuthorizationCodeAsync);
+        return command;
+    }
+
+    public static Command DeviceCode()
+    {
+        var command = new Command("device-code", HelpText.WithExample(
+            "Log in through the device authorization grant (RFC 8628), as a TV or a terminal app would: prints where to go and " +
+            "the code to enter, polls the token endpoint until the user has decided, and prints the tokens. The client needs " +
+            "the grant type urn:ietf:params:oauth:grant-type:device_code.",
+            "glint perform device-code --client-id 5f0e… --client-secret … --scope openid,offline,read"));
+        AddCommon(command);
+        command.Options.Add(CodeScopeOption);
+        command.Options.Add(AudienceOption);
+        CliAction.Set(command, DeviceCodeAsync);
         return command;
     }
 
@@ -150,6 +164,50 @@ internal static class PerformCommands
         {
             CallbackListener.Answer(context, false, failure.Message);
             throw;
+        }
+    }
+
+    private const string DeviceCodeGrant = "urn:ietf:params:oauth:grant-type:device_code";
+
+    private static async Task<int> DeviceCodeAsync(ParseResult parse, CancellationToken cancellationToken)
+    {
+        var client = Tokens.ClientCredentials.Read(parse);
+        var printer = new Printer(parse);
+        using var http = new GlintHttp(Endpoint.Public.Resolve(parse), Endpoint.Public.Hint);
+        var request = new Dictionary<string, string>();
+        AddList(request, "scope", parse, CodeScopeOption, ' ');
+        AddList(request, "audience", parse, AudienceOption, ' ');
+        var device = (await client.PostAsync(http, "/oauth2/device/auth", request, cancellationToken)).Json!;
+        var deviceCode = device["device_code"]!.GetValue<string>();
+        // RFC 8628 §3.2: five seconds when the server names no interval; §3.5: five more after each slow_down.
+        var interval = TimeSpan.FromSeconds(device["interval"]?.GetValue<long>() ?? 5);
+
+        // Instructions go to standard error, so that standard output carries only the tokens (and pipes into jq).
+        await printer.Error.WriteLineAsync(
+            $"On any device, open\n\n  {device["verification_uri"]}\n\nand enter the code\n\n  {device["user_code"]}\n\n" +
+            $"or open, with the code in it,\n\n  {device["verification_uri_complete"]}\n\nWaiting for the decision (Ctrl+C to stop) …");
+
+        var poll = new Dictionary<string, string> { ["grant_type"] = DeviceCodeGrant, ["device_code"] = deviceCode };
+        while (true)
+        {
+            await Task.Delay(interval, cancellationToken);
+            var answer = await client.AnswerAsync(http, "/oauth2/token", poll, cancellationToken);
+            if (answer.IsSuccess)
+            {
+                await TokenOutput.WriteAsync(printer, answer.Body);
+                return 0;
+            }
+
+            switch (answer.Json?["error"]?.GetValue<string>())
+            {
+                case "authorization_pending":
+                    continue;
+                case "slow_down":
+                    interval += TimeSpan.FromSeconds(5);
+                    continue;
+                default:
+                    throw http.ServerError(HttpMethod.Post, "/oauth2/token", answer);
+            }
         }
     }
 

@@ -230,7 +230,7 @@ public abstract class ClientCommandsTests<TServer>(TServer server) : IClassFixtu
     public async Task Help_OfEveryCommand_HasAnExample()
     {
         foreach (var command in (string[][])[["create", "client"], ["get", "client"], ["list", "clients"], ["update", "client"], ["delete", "client"],
-                     ["apply", "clients"], ["perform", "client-credentials"], ["perform", "authorization-code"], ["introspect", "token"], ["revoke", "token"]])
+                     ["apply", "clients"], ["perform", "client-credentials"], ["perform", "authorization-code"], ["perform", "device-code"], ["introspect", "token"], ["revoke", "token"]])
         {
             var run = await RunAsync([.. command, "--help"]);
             Assert.True(run.Exit == 0, run.ToString());
