@@ -31,7 +31,7 @@ public abstract class DashboardOperationsTests<TServer>(TServer server) : IClass
         Assert.Equal(user.BtcWalletId.ToString(), account["defaultWalletId"].Str());
         Assert.Equal("USD", account["displayCurrency"].Str());
         Assert.Equal("ONE", account["level"].Str());
-        Assert.Equal("", account["callbackPortalUrl"].Str());
+        Assert.Equal($"http://127.0.0.1:{server.PublicPort}/account/callbacks", account["callbackPortalUrl"].Str());
 
         var wallets = account["wallets"]!.AsArray();
         Assert.Equal(2, wallets.Count);
