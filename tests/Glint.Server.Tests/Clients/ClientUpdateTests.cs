@@ -7,7 +7,7 @@ using static Glint.Server.Tests.Clients.ClientAdmin;
 namespace Glint.Server.Tests.Clients;
 
 /// <summary><c>PUT /admin/clients/{id}</c>, <c>PATCH /admin/clients/{id}</c> (JSON Patch) and <c>PUT /admin/clients/{id}/lifespans</c>.</summary>
-public abstract class ClientUpdateTests<TServer>(TServer server) : IClassFixture<TServer> where TServer : GlintServerFixture
+public abstract class ClientUpdateTests<TServer>(TServer server) : IClassFixture<TServer> where TServer : GlintServerFixture, IClockedServer
 {
     private Task<AdminResponse> PutAsync(string id, JsonNode body) => server.Admin.SendAsync(HttpMethod.Put, $"{ClientsPath}/{id}", body);
 
@@ -27,7 +27,7 @@ public abstract class ClientUpdateTests<TServer>(TServer server) : IClassFixture
             {"client_id":"{{{id}}}","client_secret":"put-secret-1","client_name":"before","contacts":["a@example.com"],
              "grant_types":["client_credentials"],"scope":"read","owner":"o1","metadata":{"k":"v"}}
             """));
-        await Task.Delay(TimeSpan.FromMilliseconds(1100)); // timestamps have seconds precision
+        server.Clock.Advance(TimeSpan.FromMilliseconds(1100)); // timestamps have seconds precision
 
         var response = await PutAsync(id, Body("""{"client_name":"after","grant_types":["client_credentials"],"response_types":["token"]}"""));
 
@@ -358,6 +358,6 @@ public abstract class ClientUpdateTests<TServer>(TServer server) : IClassFixture
     }
 }
 
-public sealed class SqliteClientUpdateTests(SqliteServerFixture server) : ClientUpdateTests<SqliteServerFixture>(server);
+public sealed class SqliteClientUpdateTests(SqliteClockedServer server) : ClientUpdateTests<SqliteClockedServer>(server);
 
-public sealed class PostgresClientUpdateTests(PostgresServerFixture server) : ClientUpdateTests<PostgresServerFixture>(server);
+public sealed class PostgresClientUpdateTests(PostgresClockedServer server) : ClientUpdateTests<PostgresClockedServer>(server);

@@ -158,7 +158,7 @@ public sealed class SqliteChallengeLifecycleFlowTests(SqliteServerFixture server
 public sealed class PostgresChallengeLifecycleFlowTests(PostgresServerFixture server) : ChallengeLifecycleFlowTests<PostgresServerFixture>(server);
 
 /// <summary>Challenges past <c>ttl.login_consent_request</c> (one second here).</summary>
-public abstract class ExpiredChallengeFlowTests<TServer>(TServer server) : IClassFixture<TServer> where TServer : GlintServerFixture
+public abstract class ExpiredChallengeFlowTests<TServer>(TServer server) : IClassFixture<TServer> where TServer : GlintServerFixture, IClockedServer
 {
     private static readonly TimeSpan PastTtl = TimeSpan.FromMilliseconds(1600);
 
@@ -169,7 +169,7 @@ public abstract class ExpiredChallengeFlowTests<TServer>(TServer server) : IClas
         using var browser = new BrowserSession(server);
         var challenge = await browser.StartAsync(BrowserSession.Query(client, "read", Pkce.NewVerifier()));
 
-        await Task.Delay(PastTtl, TestContext.Current.CancellationToken);
+        server.Clock.Advance(PastTtl);
         using var get = await server.GetLoginRequestAsync(challenge);
         var (status, body) = await StatusAndJsonAsync(get);
         using var accept = await server.Admin.PutAsync($"/admin/oauth2/auth/requests/login/accept?login_challenge={challenge}", HydraClientCalls.Json(new { subject = NewSubject() }));
@@ -188,7 +188,7 @@ public abstract class ExpiredChallengeFlowTests<TServer>(TServer server) : IClas
         var challenge = await browser.StartAsync(BrowserSession.Query(client, "read", Pkce.NewVerifier()));
         var consentChallenge = await browser.FollowToConsentAsync(await server.AcceptLoginAsync(challenge, new { subject = NewSubject() }));
 
-        await Task.Delay(PastTtl, TestContext.Current.CancellationToken);
+        server.Clock.Advance(PastTtl);
         using var get = await server.GetConsentRequestAsync(consentChallenge);
         var (status, body) = await StatusAndJsonAsync(get);
 
@@ -205,7 +205,7 @@ public abstract class ExpiredChallengeFlowTests<TServer>(TServer server) : IClas
         var redirectTo = await server.AcceptLoginAsync(challenge, new { subject = NewSubject() });
         browser.KeepCookiesPastExpiry();
 
-        await Task.Delay(PastTtl, TestContext.Current.CancellationToken);
+        server.Clock.Advance(PastTtl);
         var callback = await browser.FollowToClientAsync(redirectTo);
 
         Assert.Equal("request_unauthorized", callback.Error);
@@ -222,7 +222,7 @@ public abstract class ExpiredChallengeFlowTests<TServer>(TServer server) : IClas
         var redirectTo = await server.AcceptConsentAsync(consentChallenge, new { grant_scope = new[] { "read" } });
         browser.KeepCookiesPastExpiry();
 
-        await Task.Delay(PastTtl, TestContext.Current.CancellationToken);
+        server.Clock.Advance(PastTtl);
         var callback = await browser.FollowToClientAsync(redirectTo);
 
         Assert.Equal("request_unauthorized", callback.Error);

@@ -7,30 +7,9 @@ using Glint.Server.Hosting;
 using Glint.Server.Tests.Infrastructure;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Time.Testing;
 using static Glint.Server.Tests.Flows.FlowCalls;
 
 namespace Glint.Server.Tests.Flows;
-
-/// <summary>A server whose clock the test moves: every part of it, OpenIddict included, reads this one.</summary>
-public interface IClockedServer
-{
-    FakeTimeProvider Clock { get; }
-}
-
-public sealed class SqliteClockedServer : SqliteServerFixture, IClockedServer
-{
-    public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
-
-    protected override void ReplaceServices(IServiceCollection services) => ClockedServer.Use(services, Clock);
-}
-
-public sealed class PostgresClockedServer : PostgresServerFixture, IClockedServer
-{
-    public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
-
-    protected override void ReplaceServices(IServiceCollection services) => ClockedServer.Use(services, Clock);
-}
 
 /// <summary>Every authorization request must be pushed (<c>oauth2.pushed_authorization_requests.enforced</c>).</summary>
 public sealed class SqliteParEnforcedServer : SqliteServerFixture

@@ -33,7 +33,7 @@ public static class RefreshSteps
 }
 
 /// <summary>The refresh grant with the default grace window (10s): rotation, and a rotated token still usable briefly.</summary>
-public abstract class RefreshTokenFlowTests<TServer>(TServer server) : IClassFixture<TServer> where TServer : GlintServerFixture
+public abstract class RefreshTokenFlowTests<TServer>(TServer server) : IClassFixture<TServer> where TServer : GlintServerFixture, IClockedServer
 {
     [Fact]
     public async Task Refresh_RotatesRefreshTokenAndIssuesActiveAccessToken()
@@ -59,10 +59,10 @@ public abstract class RefreshTokenFlowTests<TServer>(TServer server) : IClassFix
     {
         var (client, first) = await RefreshSteps.IssueAsync(server);
         // Token dates have second precision: a new second keeps the tokens of each step apart.
-        await Task.Delay(TimeSpan.FromMilliseconds(1100), TestContext.Current.CancellationToken);
+        server.Clock.Advance(TimeSpan.FromMilliseconds(1100));
 
         var second = await RefreshSteps.RefreshOkAsync(server, client, first["refresh_token"]);
-        await Task.Delay(TimeSpan.FromMilliseconds(1100), TestContext.Current.CancellationToken);
+        server.Clock.Advance(TimeSpan.FromMilliseconds(1100));
         var third = await RefreshSteps.RefreshOkAsync(server, client, second["refresh_token"]);
 
         Assert.False(await server.IsActiveAsync(first["access_token"]!.GetValue<string>()));
@@ -74,7 +74,7 @@ public abstract class RefreshTokenFlowTests<TServer>(TServer server) : IClassFix
     public async Task Refresh_ReusedInsideGraceWindow_KeepsTheAccessTokenOfTheFirstUse()
     {
         var (client, first) = await RefreshSteps.IssueAsync(server);
-        await Task.Delay(TimeSpan.FromMilliseconds(1100), TestContext.Current.CancellationToken);
+        server.Clock.Advance(TimeSpan.FromMilliseconds(1100));
 
         var second = await RefreshSteps.RefreshOkAsync(server, client, first["refresh_token"]);
         var again = await RefreshSteps.RefreshOkAsync(server, client, first["refresh_token"]);
@@ -157,9 +157,9 @@ public abstract class RefreshTokenFlowTests<TServer>(TServer server) : IClassFix
     }
 }
 
-public sealed class SqliteRefreshTokenFlowTests(SqliteServerFixture server) : RefreshTokenFlowTests<SqliteServerFixture>(server);
+public sealed class SqliteRefreshTokenFlowTests(SqliteClockedServer server) : RefreshTokenFlowTests<SqliteClockedServer>(server);
 
-public sealed class PostgresRefreshTokenFlowTests(PostgresServerFixture server) : RefreshTokenFlowTests<PostgresServerFixture>(server);
+public sealed class PostgresRefreshTokenFlowTests(PostgresClockedServer server) : RefreshTokenFlowTests<PostgresClockedServer>(server);
 
 /// <summary>The refresh grant without a grace window: a rotated refresh token presented again is a replay.</summary>
 public abstract class StrictRefreshRotationFlowTests<TServer>(TServer server) : IClassFixture<TServer> where TServer : GlintServerFixture

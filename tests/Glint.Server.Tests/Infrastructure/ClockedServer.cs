@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Glint.Server.Tests.Infrastructure;
 
@@ -11,4 +12,24 @@ public static class ClockedServer
         services.RemoveAll<TimeProvider>();
         services.AddSingleton(clock);
     }
+}
+
+/// <summary>A server whose clock the test moves: every part of it, OpenIddict included, reads this one.</summary>
+public interface IClockedServer
+{
+    FakeTimeProvider Clock { get; }
+}
+
+public sealed class SqliteClockedServer : SqliteServerFixture, IClockedServer
+{
+    public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
+
+    protected override void ReplaceServices(IServiceCollection services) => ClockedServer.Use(services, Clock);
+}
+
+public sealed class PostgresClockedServer : PostgresServerFixture, IClockedServer
+{
+    public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
+
+    protected override void ReplaceServices(IServiceCollection services) => ClockedServer.Use(services, Clock);
 }
