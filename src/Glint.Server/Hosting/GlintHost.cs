@@ -115,6 +115,7 @@ public static class GlintHost
         }
 
         await CreateLoginKeyRingAsync(app.Services, settings.Dsn, cancellationToken);
+        StartupSummary.LogWhenStarted(app, settings);
 
         if (app.Services.GetRequiredService<INotificationChannel>() is PostgresNotificationChannel listening)
         {
@@ -207,7 +208,11 @@ public static class GlintHost
         }
         else
         {
-            logging.AddSimpleConsole(console => console.SingleLine = true);
+            logging.AddSimpleConsole(console =>
+            {
+                console.SingleLine = true;
+                console.TimestampFormat = "HH:mm:ss ";
+            });
         }
 
         logging.SetMinimumLevel(Enum.TryParse<LogLevel>(config[ConfigurationKeys.LogLevel], ignoreCase: true, out var level) ? level : LogLevel.Information);

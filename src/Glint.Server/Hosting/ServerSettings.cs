@@ -129,7 +129,7 @@ public sealed class ServerSettings
             Price = ReadPrice(config),
             LightningNetwork = ReadLightningNetwork(config),
             JanitorInterval = config[ConfigurationKeys.JanitorInterval] is null ? null : Duration(config, ConfigurationKeys.JanitorInterval, TimeSpan.Zero),
-            JsonLogs = !string.Equals(config[ConfigurationKeys.LogFormat], "text", StringComparison.OrdinalIgnoreCase),
+            JsonLogs = ReadJsonLogs(config),
             Login = new LoginOptions
             {
                 AdminApi = new Uri($"http://{LocalAddress(adminHost)}:{adminPort}/"),
@@ -207,6 +207,23 @@ public sealed class ServerSettings
     }
 
     /// <summary>Where this process reaches its own admin port: a wildcard listener is reached on loopback.</summary>
+    /// <summary>
+    /// <c>log.format</c>: <c>json</c> or <c>text</c>; unset, people at a terminal get text and pipes, files and log
+    /// collectors get JSON.
+    /// </summary>
+    private static bool ReadJsonLogs(IConfiguration config)
+    {
+        var format = config[ConfigurationKeys.LogFormat]?.Trim();
+        if (string.IsNullOrEmpty(format))
+        {
+            return Console.IsOutputRedirected;
+        }
+
+        return string.Equals(format, "json", StringComparison.OrdinalIgnoreCase) ? true
+            : string.Equals(format, "text", StringComparison.OrdinalIgnoreCase) ? false
+            : throw new SettingsException($"log.format must be 'json' or 'text', not '{format}'.");
+    }
+
     private static string LocalAddress(string host) =>
         host is "0.0.0.0" or "::" or "[::]" or "*" or "+" ? "127.0.0.1"
         : IPAddress.TryParse(host, out var address) && address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{host}]"
