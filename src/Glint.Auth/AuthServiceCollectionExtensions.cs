@@ -51,6 +51,9 @@ public static class AuthServiceCollectionExtensions
         services.AddScoped<LogoutNotifications>();
         services.AddHttpClient(LogoutNotifications.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(5));
         services.AddSingleton<ClientKeySets>();
+        services.AddSingleton<OAuth2.Dpop.DpopNonces>();
+        services.AddSingleton<OAuth2.Dpop.DpopProofs>();
+        services.AddSingleton<OAuth2.Dpop.DpopResourceProofs>();
         // A client's key set is fetched where it says it is: redirects are not followed.
         services.AddHttpClient(ClientKeySets.HttpClientName, client => client.Timeout = ClientKeySets.FetchTimeout)
             .ConfigurePrimaryHttpMessageHandler(() => new System.Net.Http.SocketsHttpHandler { AllowAutoRedirect = false });
