@@ -177,6 +177,11 @@ public static class AuthServiceCollectionExtensions
                 server.RemoveEventHandler(OpenIddictServerHandlers.Protection.CreateTokenEntry.Descriptor);
                 server.RemoveEventHandler(OpenIddictServerHandlers.Protection.AttachTokenPayload.Descriptor);
 
+                // Tokens are bound to DPoP keys (cnf.jkt), checked against the request's proof by Glint
+                // (GlintServerHandlers.Dpop, DpopResourceProofs); OpenIddict's check knows only mTLS bindings (cnf.x5t#S256),
+                // which Glint does not issue, and throws on any other cnf.
+                server.RemoveEventHandler(OpenIddictServerHandlers.Protection.ValidateProofOfPossession.Descriptor);
+
                 foreach (var handler in GlintServerHandlers.All)
                 {
                     server.AddEventHandler(handler);
