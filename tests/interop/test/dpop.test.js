@@ -113,7 +113,7 @@ describe('oauth4webapi: DPoP', () => {
     const suffix = randomUUID().slice(0, 8);
     const user = glint('users', 'create', '--email', `dpop-${suffix}@example.com`, '--username', `dpop_${suffix}`);
     const DPoP = await dpopHandle({});
-    const { tokens } = await codeFlow('dpop-graphql', user.id, DPoP, 'openid read');
+    const { tokens } = await codeFlow('dpop-graphql', user.user_id, DPoP, 'openid read');
     const body = JSON.stringify({ query: 'query { me { id } }' });
     const headers = new Headers({ 'content-type': 'application/json' });
 
@@ -121,7 +121,7 @@ describe('oauth4webapi: DPoP', () => {
     assert.equal(response.status, 200);
     const { data, errors } = await response.json();
     assert.equal(errors, undefined, JSON.stringify(errors));
-    assert.equal(data.me.id, user.id);
+    assert.equal(data.me.id, user.user_id);
 
     const bare = await fetch(`${publicUrl}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', 'oauth2-token': tokens.access_token }, body });
     assert.equal(bare.status, 401);
