@@ -40,7 +40,8 @@ public sealed class ApiCredentialsHandler(
             return await AuthenticateApiKeyAsync(apiKey);
         }
 
-        var sentAsDpop = false;
+        var inOAuth2TokenHeader = token.Length > 0;
+        var dpopScheme = false;
         if (token.Length == 0 && Request.Headers.Authorization.ToString() is { } authorization)
         {
             if (authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
@@ -50,13 +51,8 @@ public sealed class ApiCredentialsHandler(
             else if (DpopResourceProofs.DpopToken(authorization) is { } dpopToken)
             {
                 token = dpopToken;
-                sentAsDpop = true;
+                dpopScheme = true;
             }
-        }
-        else if (token.Length > 0)
-        {
-            // Blink's header carries no scheme: a DPoP header beside it says the token is presented with a proof.
-            sentAsDpop = Request.Headers.ContainsKey(DpopProofs.HeaderName);
         }
 
         if (token.Length == 0)
@@ -75,7 +71,11 @@ public sealed class ApiCredentialsHandler(
             return AuthenticateResult.Fail("The access token is invalid, expired or revoked.");
         }
 
-        if ((validated.DpopThumbprint is not null || sentAsDpop) && await dpop.CheckAsync(Request, token, validated.DpopThumbprint, sentAsDpop) is { } refusal)
+        // An unbound token sent as bearer costs one null check here. Blink's Oauth2-Token header has no scheme: a
+        // DPoP header beside it presents the token with a proof.
+        if ((validated.DpopThumbprint is not null || dpopScheme) &&
+            await dpop.CheckAsync(Request, token, validated.DpopThumbprint,
+                dpopScheme || (inOAuth2TokenHeader && Request.Headers.ContainsKey(DpopProofs.HeaderName))) is { } refusal)
         {
             return AuthenticateResult.Fail(new DpopChallengeException(refusal));
         }

@@ -262,6 +262,49 @@ public abstract class DpopTests<TServer>(TServer server) : IClassFixture<TServer
     }
 
     [Fact]
+    public async Task PushWithDpopProof_BindsTheCodeToItsKey()
+    {
+        using var key = new DpopKey();
+        using var other = new DpopKey();
+        var client = await server.CreateCodeClientAsync(scope: "openid read", authMethod: "none");
+        using var browser = new BrowserSession(server);
+        var verifier = Pkce.NewVerifier();
+        using var push = new HttpRequestMessage(HttpMethod.Post, "/oauth2/par")
+        {
+            Content = new FormUrlEncodedContent(BrowserSession.Query(client, "openid read", verifier).Select(pair => KeyValuePair.Create(pair.Key, pair.Value!))),
+        };
+        push.Headers.TryAddWithoutValidation("DPoP", key.Proof("POST", server.Url("/oauth2/par")));
+        using var pushed = await server.Public.SendAsync(push);
+        var requestUri = (await pushed.ReadJsonAsync())["request_uri"]!.GetValue<string>();
+        var run = await browser.RunAsync(new Dictionary<string, string?> { ["client_id"] = client.Id, ["request_uri"] = requestUri },
+            new { subject = NewSubject() }, new { grant_scope = new[] { "openid", "read" } }, verifier);
+
+        using var otherKey = await server.DpopTokenAsync(client, CodeForm(client, run), other.Proof("POST", TokenUrl));
+        await AssertOAuthErrorAsync(otherKey, HttpStatusCode.BadRequest, "invalid_grant", "dpop_jkt");
+        using var redeemed = await server.DpopTokenAsync(client, CodeForm(client, run), key.Proof("POST", TokenUrl));
+        Assert.Equal("DPoP", (await OkJsonAsync(redeemed, "code bound at the push"))["token_type"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task PushWithDpopProofOfAnotherKeyThanDpopJkt_IsInvalidDpopProof()
+    {
+        using var key = new DpopKey();
+        using var other = new DpopKey();
+        var client = await server.CreateCodeClientAsync(scope: "openid read", authMethod: "none");
+        var query = BrowserSession.Query(client, "openid read", Pkce.NewVerifier());
+        query["dpop_jkt"] = other.Thumbprint;
+        using var push = new HttpRequestMessage(HttpMethod.Post, "/oauth2/par")
+        {
+            Content = new FormUrlEncodedContent(query.Select(pair => KeyValuePair.Create(pair.Key, pair.Value!))),
+        };
+        push.Headers.TryAddWithoutValidation("DPoP", key.Proof("POST", server.Url("/oauth2/par")));
+
+        using var response = await server.Public.SendAsync(push);
+
+        await AssertOAuthErrorAsync(response, HttpStatusCode.BadRequest, "invalid_dpop_proof", "dpop_jkt");
+    }
+
+    [Fact]
     public async Task DpopJkt_NotAThumbprint_IsInvalidRequest()
     {
         var client = await server.CreateCodeClientAsync(scope: "openid read", authMethod: "none");
