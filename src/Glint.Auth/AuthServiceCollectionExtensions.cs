@@ -51,6 +51,9 @@ public static class AuthServiceCollectionExtensions
         services.AddScoped<LogoutNotifications>();
         services.AddHttpClient(LogoutNotifications.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(5));
         services.AddSingleton<ClientKeySets>();
+        services.AddSingleton<OAuth2.Dpop.DpopNonces>();
+        services.AddSingleton<OAuth2.Dpop.DpopProofs>();
+        services.AddSingleton<OAuth2.Dpop.DpopResourceProofs>();
         // A client's key set is fetched where it says it is: redirects are not followed.
         services.AddHttpClient(ClientKeySets.HttpClientName, client => client.Timeout = ClientKeySets.FetchTimeout)
             .ConfigurePrimaryHttpMessageHandler(() => new System.Net.Http.SocketsHttpHandler { AllowAutoRedirect = false });
@@ -173,6 +176,11 @@ public static class AuthServiceCollectionExtensions
                 // where OpenIddict inserts it and then updates it.
                 server.RemoveEventHandler(OpenIddictServerHandlers.Protection.CreateTokenEntry.Descriptor);
                 server.RemoveEventHandler(OpenIddictServerHandlers.Protection.AttachTokenPayload.Descriptor);
+
+                // Tokens are bound to DPoP keys (cnf.jkt), checked against the request's proof by Glint
+                // (GlintServerHandlers.Dpop, DpopResourceProofs); OpenIddict's check knows only mTLS bindings (cnf.x5t#S256),
+                // which Glint does not issue, and throws on any other cnf.
+                server.RemoveEventHandler(OpenIddictServerHandlers.Protection.ValidateProofOfPossession.Descriptor);
 
                 foreach (var handler in GlintServerHandlers.All)
                 {

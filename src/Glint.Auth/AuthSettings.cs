@@ -51,6 +51,12 @@ public sealed class AuthSettings
     /// <summary>How long a pushed request's <c>request_uri</c> may be used, once (RFC 9126 advises well under ten minutes).</summary>
     public TimeSpan PushedAuthorizationRequestLifetime { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// DPoP proofs must carry a nonce this server issued (RFC 9449 §8, §9), at the token endpoint and at resource
+    /// endpoints; a proof without a fresh one is answered <c>use_dpop_nonce</c> with a new nonce.
+    /// </summary>
+    public bool DpopNoncesRequired { get; init; }
+
     /// <summary>What API keys start with, before the underscore (Blink's <c>key_prefix</c>).</summary>
     public string ApiKeyPrefix { get; init; } = "glint";
 

@@ -78,6 +78,13 @@ public sealed class HydraClient
     [JsonPropertyName("require_pushed_authorization_requests"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public bool RequirePushedAuthorizationRequests { get; set; }
 
+    /// <summary>
+    /// RFC 9449 §5.2's client metadata, which Hydra's client has not: this client's tokens are always DPoP-bound, so a
+    /// token request without a DPoP proof is refused. Shown only when set.
+    /// </summary>
+    [JsonPropertyName("dpop_bound_access_tokens"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool DpopBoundAccessTokens { get; set; }
+
     [JsonPropertyName("metadata")] public JsonElement? Metadata { get; set; }
 
     [JsonPropertyName("access_token_strategy"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]

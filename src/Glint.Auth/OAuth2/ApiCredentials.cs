@@ -2,10 +2,12 @@ using System.Security.Claims;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Glint.Auth.ApiKeys;
+using Glint.Auth.OAuth2.Dpop;
 using Glint.Auth.SessionTokens;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using static OpenIddict.Abstractions.OpenIddictConstants;
@@ -14,12 +16,13 @@ namespace Glint.Auth.OAuth2;
 
 /// <summary>
 /// The API's OAuth credentials: <c>Oauth2-Token: &lt;token&gt;</c> (the raw token, as Blink's gateway reads it) and
-/// <c>Authorization: Bearer &lt;token&gt;</c> (RFC 6750). The principal carries <c>sub</c>, <c>scope</c>,
+/// <c>Authorization: Bearer &lt;token&gt;</c> (RFC 6750), and a DPoP-bound token as <c>Authorization: DPoP</c> or
+/// <c>Oauth2-Token</c>, with its proof in the <c>DPoP</c> header (RFC 9449). The principal carries <c>sub</c>, <c>scope</c>,
 /// <c>client_id</c> and the credential kind. A credential that is present but not valid never becomes anonymous.
 /// </summary>
 public sealed class ApiCredentialsHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, AccessTokens tokens, ApiKeyStore apiKeys,
-    SessionTokenStore sessions)
+    SessionTokenStore sessions, DpopResourceProofs dpop)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "glint-api";
@@ -37,10 +40,19 @@ public sealed class ApiCredentialsHandler(
             return await AuthenticateApiKeyAsync(apiKey);
         }
 
-        if (token.Length == 0 && Request.Headers.Authorization.ToString() is { } authorization &&
-            authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        var inOAuth2TokenHeader = token.Length > 0;
+        var dpopScheme = false;
+        if (token.Length == 0 && Request.Headers.Authorization.ToString() is { } authorization)
         {
-            token = authorization["Bearer ".Length..].Trim();
+            if (authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+            {
+                token = authorization["Bearer ".Length..].Trim();
+            }
+            else if (DpopResourceProofs.DpopToken(authorization) is { } dpopToken)
+            {
+                token = dpopToken;
+                dpopScheme = true;
+            }
         }
 
         if (token.Length == 0)
@@ -57,6 +69,15 @@ public sealed class ApiCredentialsHandler(
         if (validated is null)
         {
             return AuthenticateResult.Fail("The access token is invalid, expired or revoked.");
+        }
+
+        // An unbound token sent as bearer costs one null check here. Blink's Oauth2-Token header has no scheme: a
+        // DPoP header beside it presents the token with a proof.
+        if ((validated.DpopThumbprint is not null || dpopScheme) &&
+            await dpop.CheckAsync(Request, token, validated.DpopThumbprint,
+                dpopScheme || (inOAuth2TokenHeader && Request.Headers.ContainsKey(DpopProofs.HeaderName))) is { } refusal)
+        {
+            return AuthenticateResult.Fail(new DpopChallengeException(refusal));
         }
 
         var identity = new ClaimsIdentity(SchemeName, Claims.Subject, Claims.Role);
@@ -117,6 +138,11 @@ public static class ApiCredentials
             }
             else if (result.Failure is not null)
             {
+                if (result.Failure is DpopChallengeException challenge)
+                {
+                    context.RequestServices.GetRequiredService<DpopResourceProofs>().Challenge(context.Response, challenge.Refusal);
+                }
+
                 context.Response.StatusCode = StatusCodes.Status401Unauthorized;
                 context.Response.ContentType = "application/json; charset=utf-8";
                 await JsonSerializer.SerializeAsync(context.Response.Body,
@@ -126,4 +152,10 @@ public static class ApiCredentials
 
             await next(context);
         }));
+}
+
+/// <summary>A refusal of a DPoP-bound or DPoP-presented token, answered with a <c>DPoP</c> challenge (RFC 9449 §7.1).</summary>
+public sealed class DpopChallengeException(DpopRefusal refusal) : Exception(refusal.Description)
+{
+    public DpopRefusal Refusal { get; } = refusal;
 }

@@ -59,5 +59,13 @@ public static partial class GlintServerHandlers
         WriteUserinfoErrorBody.Descriptor,
         Revocation.RequireOwnToken.Descriptor,
         Revocation.AcknowledgeUnknownTokens.Descriptor,
+        Dpop.ValidateTokenRequestProof.Descriptor,
+        Dpop.BindIssuedTokens.Descriptor,
+        Dpop.BindAuthorizationCode.Descriptor,
+        Dpop.ValidateCodeBinding.AuthorizationDescriptor,
+        Dpop.ValidateCodeBinding.PushedDescriptor,
+        Dpop.AnswerTokenType.Descriptor,
+        Dpop.AnnounceSigningAlgorithms.Descriptor,
+        Dpop.ExtractUserinfoDpopToken.Descriptor,
     ];
 }

@@ -71,6 +71,10 @@ public static class IntrospectionApi
         Audience = token.Audiences.IsDefault ? [] : [.. token.Audiences],
         Issuer = settings.IssuerIdentifier,
         TokenUse = token.IsRefreshToken ? TokenTypeHints.RefreshToken : TokenTypeHints.AccessToken,
+        TokenType = token.DpopThumbprint is null ? "Bearer" : Dpop.DpopProofs.Scheme,
+        Confirmation = token.DpopThumbprint is { } thumbprint
+            ? new Dictionary<string, string> { [GlintServerHandlers.Dpop.ThumbprintMember] = thumbprint }
+            : null,
         Extra = token.Extra is { Length: > 0 } extra ? System.Text.Json.Nodes.JsonNode.Parse(extra) : null,
     };
 
@@ -88,8 +92,11 @@ public static class IntrospectionApi
         [JsonPropertyName("nbf")] public long? NotBefore { get; init; }
         [JsonPropertyName("aud")] public required string[] Audience { get; init; }
         [JsonPropertyName("iss")] public required string Issuer { get; init; }
-        [JsonPropertyName("token_type")] public string TokenType { get; } = "Bearer";
+        [JsonPropertyName("token_type")] public string TokenType { get; init; } = "Bearer";
         [JsonPropertyName("token_use")] public required string TokenUse { get; init; }
+
+        /// <summary>The key a DPoP-bound token is bound to (RFC 9449 §6.2).</summary>
+        [JsonPropertyName("cnf"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public Dictionary<string, string>? Confirmation { get; init; }
         [JsonPropertyName("ext"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public System.Text.Json.Nodes.JsonNode? Extra { get; init; }
     }
 }

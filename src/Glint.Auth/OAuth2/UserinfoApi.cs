@@ -1,6 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Glint.Auth.FlowStorage;
+using Glint.Auth.OAuth2.Dpop;
+using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -25,12 +27,22 @@ public static class UserinfoApi
         return routes;
     }
 
-    private static async Task<IResult> UserinfoAsync(HttpContext http, FlowStore flows, AuthSettings settings)
+    private static async Task<IResult> UserinfoAsync(HttpContext http, FlowStore flows, AuthSettings settings, DpopResourceProofs dpop)
     {
         var result = await http.AuthenticateAsync(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
         if (result.Principal is not { } principal)
         {
             return Results.Challenge(authenticationSchemes: [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
+        }
+
+        var boundTo = GlintServerHandlers.Dpop.ThumbprintOf(principal);
+        var sentAsDpop = DpopResourceProofs.DpopToken(http.Request.Headers.Authorization.ToString()) is not null;
+        if ((boundTo is not null || sentAsDpop) &&
+            await dpop.CheckAsync(http.Request, http.GetOpenIddictServerRequest()?.AccessToken ?? "", boundTo, sentAsDpop) is { } refusal)
+        {
+            // RFC 9449 §7.1: a DPoP challenge, and the error as JSON, as every refusal here has it.
+            dpop.Challenge(http.Response, refusal);
+            return OAuthErrors.Json(StatusCodes.Status401Unauthorized, refusal.Error, refusal.Description);
         }
 
         var clientId = principal.GetClaim(Claims.ClientId) ?? principal.GetPresenters().FirstOrDefault();

@@ -15,7 +15,8 @@ public sealed record ValidToken(
     DateTimeOffset? ExpiresAt,
     string? Extra,
     bool IsRefreshToken,
-    string? TokenId)
+    string? TokenId,
+    string? DpopThumbprint = null)
 {
     public static ValidToken From(ClaimsPrincipal principal) => new(
         principal.GetClaim(Claims.Subject),
@@ -26,5 +27,6 @@ public sealed record ValidToken(
         principal.GetExpirationDate(),
         principal.GetClaim(TokenClaims.Extra),
         principal.HasTokenType(TokenTypeIdentifiers.RefreshToken),
-        principal.GetTokenId());
+        principal.GetTokenId(),
+        GlintServerHandlers.Dpop.ThumbprintOf(principal));
 }

@@ -31,6 +31,7 @@ public static class ConfigurationKeys
     public const string RefreshReuseLeeway = "oauth2:grant:refresh_token:rotation_grace_period";
     public const string PushedAuthorizationRequestsEnforced = "oauth2:pushed_authorization_requests:enforced";
     public const string PushedAuthorizationRequestTtl = "ttl:pushed_authorization_request";
+    public const string DpopRequireNonce = "oauth2:dpop:require_nonce";
     public const string BtcUsdPrice = "price:btc_usd";
     public const string LoginRememberFor = "login:remember_for";
     public const string ConsentRememberFor = "consent:remember_for";
@@ -80,6 +81,7 @@ public static class ConfigurationKeys
         [RefreshReuseLeeway] = ["OAUTH2_GRANT_REFRESH_TOKEN_ROTATION_GRACE_PERIOD", "GLINT_OAUTH2_GRANT_REFRESH_TOKEN_ROTATION_GRACE_PERIOD"],
         [PushedAuthorizationRequestsEnforced] = ["OAUTH2_PUSHED_AUTHORIZATION_REQUESTS_ENFORCED", "GLINT_OAUTH2_PUSHED_AUTHORIZATION_REQUESTS_ENFORCED"],
         [PushedAuthorizationRequestTtl] = ["GLINT_TTL_PUSHED_AUTHORIZATION_REQUEST"],
+        [DpopRequireNonce] = ["GLINT_OAUTH2_DPOP_REQUIRE_NONCE"],
         [BtcUsdPrice] = ["GLINT_PRICE_BTC_USD"],
         [LoginRememberFor] = ["GLINT_LOGIN_REMEMBER_FOR"],
         [ConsentRememberFor] = ["GLINT_CONSENT_REMEMBER_FOR"],

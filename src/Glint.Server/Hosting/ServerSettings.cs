@@ -158,6 +158,7 @@ public sealed class ServerSettings
                 PkceEnforced = config.GetValue<bool>(ConfigurationKeys.PkceEnforced),
                 PushedAuthorizationRequestsEnforced = config.GetValue<bool>(ConfigurationKeys.PushedAuthorizationRequestsEnforced),
                 PushedAuthorizationRequestLifetime = Duration(config, ConfigurationKeys.PushedAuthorizationRequestTtl, TimeSpan.FromSeconds(60)),
+                DpopNoncesRequired = config.GetValue<bool>(ConfigurationKeys.DpopRequireNonce),
                 CredentialRevocationBound = Duration(config, ConfigurationKeys.RevocationBound, TimeSpan.FromSeconds(5), allowZero: true),
                 Dev = dev,
             },
