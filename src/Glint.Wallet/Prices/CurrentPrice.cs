@@ -44,9 +44,28 @@ public sealed class CurrentPrice : IPriceProvider
         ArgumentNullException.ThrowIfNull(quote);
         var previous = Interlocked.Exchange(ref _quote, quote);
         Volatile.Write(ref _problem, null);
-        if (previous.Price != quote.Price)
+        if (previous.Price == quote.Price || Changed is not { } changed)
         {
-            Changed?.Invoke(quote);
+            return;
+        }
+
+        List<Exception>? failures = null;
+        foreach (var listener in changed.GetInvocationList().Cast<Action<PriceQuote>>())
+        {
+            try
+            {
+                listener(quote);
+            }
+            catch (Exception exception)
+            {
+                // One subscriber's failure must not keep the price from the others.
+                (failures ??= []).Add(exception);
+            }
+        }
+
+        if (failures is not null)
+        {
+            throw new AggregateException("A price listener failed.", failures);
         }
     }
 

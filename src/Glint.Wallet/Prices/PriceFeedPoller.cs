@@ -59,7 +59,20 @@ public sealed partial class PriceFeedPoller(
         }
     }
 
+    /// <summary>One poll; whatever goes wrong in it is logged, and the next interval polls again.</summary>
     private async Task PollAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await PollOnceAsync(cancellationToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            LogPollFailed(exception);
+        }
+    }
+
+    private async Task PollOnceAsync(CancellationToken cancellationToken)
     {
         var reading = await reader.ReadAsync(cancellationToken);
         var now = time.GetUtcNow();
@@ -98,6 +111,9 @@ public sealed partial class PriceFeedPoller(
 
     [LoggerMessage(EventId = 8002, Level = LogLevel.Warning, Message = "A price from the feed could not be stored in the price history")]
     private partial void LogStoreFailed(Exception exception);
+
+    [LoggerMessage(EventId = 8004, Level = LogLevel.Error, Message = "A price poll failed")]
+    private partial void LogPollFailed(Exception exception);
 
     [LoggerMessage(EventId = 8003, Level = LogLevel.Warning, Message = "The price history could not be read at start")]
     private partial void LogHistoryFailed(Exception exception);
