@@ -2,6 +2,7 @@ using Glint.Data.ApiKeys;
 using Glint.Data.Callbacks;
 using Glint.Data.Deployment;
 using Glint.Data.OAuth;
+using Glint.Data.Prices;
 using Glint.Data.Users;
 using Glint.Data.Wallets;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
@@ -71,6 +72,9 @@ public sealed class GlintDbContext(DbContextOptions<GlintDbContext> options) : D
     public DbSet<CallbackEndpoint> CallbackEndpoints => Set<CallbackEndpoint>();
 
     public DbSet<CallbackDelivery> CallbackDeliveries => Set<CallbackDelivery>();
+
+    /// <summary>The BTC/USD prices a price feed gave over time (see <see cref="PriceHistoryPoint"/>).</summary>
+    public DbSet<PriceHistoryPoint> PriceHistory => Set<PriceHistoryPoint>();
 
     /// <summary>Settings every node of the database must share (see <see cref="RecordedSetting"/>).</summary>
     public DbSet<RecordedSetting> RecordedSettings => Set<RecordedSetting>();

@@ -21,7 +21,9 @@ public static class WalletServiceCollectionExtensions
     public static IServiceCollection AddGlintWallet(this IServiceCollection services, BtcUsdPrice price)
     {
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<IPriceProvider>(provider => new FixedPriceProvider(price, provider.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(provider => CurrentPrice.Fixed(price, provider.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<IPriceProvider>(provider => provider.GetRequiredService<CurrentPrice>());
+        services.AddScoped<PriceHistory>();
         services.AddScoped<AccountOpening>();
         services.AddScoped<IUserRegistration>(provider => provider.GetRequiredService<AccountOpening>());
         services.TryAddSingleton<SqliteCommitGroups>();
@@ -35,6 +37,26 @@ public static class WalletServiceCollectionExtensions
         services.AddLogging();
         services.TryAddSingleton<INotificationChannel, InProcessNotificationChannel>();
         services.TryAddSingleton<WalletEvents>();
+        return services;
+    }
+
+    /// <summary>
+    /// The price from an HTTP JSON feed (<c>prices.source = feed</c>) instead of the fixed one: this node polls it
+    /// (<see cref="PriceFeedPoller"/>) and starts from <paramref name="initial"/> until the history or the feed says otherwise.
+    /// </summary>
+    public static IServiceCollection AddGlintPriceFeed(this IServiceCollection services, PriceFeedOptions feed, BtcUsdPrice initial)
+    {
+        services.Replace(ServiceDescriptor.Singleton(provider => CurrentPrice.Fed(initial, provider.GetRequiredService<TimeProvider>())));
+        services.AddSingleton(feed);
+        services.AddSingleton(provider => new PriceFeedReader(
+            new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), AllowAutoRedirect = false })
+            {
+                Timeout = Timeout.InfiniteTimeSpan,
+                MaxResponseContentBufferSize = PriceFeedOptions.MaxAnswerBytes,
+            },
+            feed));
+        services.AddSingleton<PriceFeedPoller>();
+        services.AddHostedService(provider => provider.GetRequiredService<PriceFeedPoller>());
         return services;
     }
 

@@ -18,6 +18,32 @@ public static class DisplayAmounts
 
     public static MinorUnitPrice CentPrice() => Price(1_000_000, CentPriceOffset);
 
+    /// <summary>Blink's offset of the price of one bitcoin in cents (a point of the price graph).</summary>
+    public const int BitcoinPriceOffset = 4;
+
+    /// <summary>The price of one bitcoin in cents, as a point of <c>btcPriceList</c>: <c>{cents × 10^4, 4}</c>.</summary>
+    public static MinorUnitPrice BitcoinPrice(long centsPerBitcoin) => new(
+        checked(centsPerBitcoin * 10_000), BitcoinPriceOffset, centsPerBitcoin.ToString(CultureInfo.InvariantCulture), MinorUnitPrice.UsdCent);
+
+    /// <summary>
+    /// The price of <paramref name="sats"/> in cents, as the <c>price</c> subscription sends it:
+    /// <c>{sats × CentsPerBitcoin × 10^4, 12}</c>, exact; null when the base exceeds what a SafeInt holds.
+    /// </summary>
+    public static MinorUnitPrice? SatsPrice(long sats, long centsPerBitcoin)
+    {
+        var priceBase = (Int128)sats * centsPerBitcoin * 10_000;
+        if (priceBase > SafeIntMaximum)
+        {
+            return null;
+        }
+
+        var cents = (decimal)sats * centsPerBitcoin / BtcUsdPrice.SatsPerBitcoin;
+        return new((long)priceBase, SatPriceOffset, cents.ToString("0.############", CultureInfo.InvariantCulture), MinorUnitPrice.UsdCent);
+    }
+
+    /// <summary>2^53 - 1, the largest SafeInt.</summary>
+    private const long SafeIntMaximum = 9_007_199_254_740_991;
+
     /// <summary>The price one minor unit of <paramref name="walletCurrency"/> was settled at.</summary>
     public static MinorUnitPrice SettlementPrice(string walletCurrency, long centsPerBitcoin) =>
         walletCurrency == CurrencyCodes.Btc ? SatPrice(centsPerBitcoin) : CentPrice();

@@ -36,5 +36,22 @@ public static class PriceQueries
         return new(quote.At, currency.Code, sats, cents);
     }
 
+    /// <summary>
+    /// The price graph: the last stored price of each of the range's hours, days, weeks or months, oldest first, then
+    /// the current price, as Blink ends its list (apps convert with the last point).
+    /// </summary>
+    public static async Task<IReadOnlyList<PricePointType.Source>> BtcPriceListAsync(IResolveFieldContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var range = context.GetArgument<PriceRange>("range");
+        var current = context.Service<CurrentPrice>().Quote;
+        var history = await context.Service<PriceHistory>().ListAsync(range, current.At, context.CancellationToken);
+        var points = history
+            .Select(point => new PricePointType.Source(DateTimeOffset.FromUnixTimeSeconds(point.At), DisplayAmounts.BitcoinPrice(point.CentsPerBitcoin)))
+            .ToList();
+        points.Add(new PricePointType.Source(context.Service<TimeProvider>().GetUtcNow(), DisplayAmounts.BitcoinPrice(current.Price.CentsPerBitcoin)));
+        return points;
+    }
+
     private static CurrencyInfo Currency(string code) => CurrencyInfo.Find(code) ?? throw ApiErrors.InvalidInput("Invalid currency.");
 }

@@ -32,6 +32,9 @@ public sealed class QueryType : ObjectGraphType
         Field<NonNullGraphType<RealtimePriceType>>("realtimePrice").Description("The price of 1 sat and 1 US cent in minor units of the currency.")
             .Argument<DisplayCurrencyType>("currency", argument => argument.DefaultValue = CurrencyInfo.Usd.Code)
             .ResolveAsync(async context => await PriceQueries.RealtimePriceAsync(context)).Requires(ScopeRule.None);
+        Field<ListGraphType<PricePointType>>("btcPriceList").Description("The BTC/USD price over the range, then the current price.")
+            .Argument<NonNullGraphType<PriceGraphRangeType>>("range")
+            .ResolveAsync(async context => await PriceQueries.BtcPriceListAsync(context)).Requires(ScopeRule.None);
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<CurrencyType>>>>("currencyList").Resolve(_ => CurrencyInfo.All).Requires(ScopeRule.None);
         Field<NonNullGraphType<CurrencyConversionEstimationType>>("currencyConversionEstimation")
             .Description("What an amount of a display currency is worth in sats and in US cents at the current price.")

@@ -5,7 +5,7 @@ using GraphQL.Types;
 
 namespace Glint.Api.Subscriptions;
 
-/// <summary>The subscriptions, served over graphql-ws at <c>/graphql</c>: invoice statuses for anyone, <c>myUpdates</c> for the caller.</summary>
+/// <summary>The subscriptions, served over graphql-ws at <c>/graphql</c>: invoice statuses and prices for anyone, <c>myUpdates</c> for the caller.</summary>
 public sealed class SubscriptionType : ObjectGraphType
 {
     public SubscriptionType()
@@ -27,5 +27,13 @@ public sealed class SubscriptionType : ObjectGraphType
         Field<NonNullGraphType<MyUpdatesPayloadType>>("myUpdates")
             .ResolveAsync(async context => await MyUpdatesSubscription.PayloadAsync(context.As<WalletEvent>()))
             .ResolveStreamAsync(MyUpdatesSubscription.SubscribeAsync);
+        Field<NonNullGraphType<PricePayloadType>>("price")
+            .Argument<NonNullGraphType<PriceInputType>>("input")
+            .Resolve(context => context.Source)
+            .ResolveStream(PriceSubscriptions.SubscribePrice);
+        Field<NonNullGraphType<RealtimePricePayloadType>>("realtimePrice").Description("Returns the price of 1 satoshi")
+            .Argument<NonNullGraphType<RealtimePriceInputType>>("input")
+            .Resolve(context => context.Source)
+            .ResolveStream(PriceSubscriptions.SubscribeRealtimePrice);
     }
 }

@@ -52,6 +52,10 @@ public static class AccountFields
         type.Field<NonNullGraphType<StringGraphType>>("callbackPortalUrl")
             .Description("The account page where the owner sees the callback endpoints, their signing secrets and recent deliveries.")
             .Resolve(context => new Uri(context.Service<AuthSettings>().PublicBase, CallbackPortalPath).AbsoluteUri);
+        type.Field<NonNullGraphType<StringGraphType>>("csvTransactions")
+            .Description($"return CSV stream, base64 encoded, of the list of transactions in the wallet (at most {MaxCsvTransactions}; the account page's download has no bound)")
+            .Argument<NonNullGraphType<ListGraphType<NonNullGraphType<WalletIdType>>>>("walletIds")
+            .ResolveAsync(async context => await CsvTransactionsAsync(context));
         type.Field<NonNullGraphType<RealtimePriceType>>("realtimePrice").ResolveAsync(async context =>
             await context.Service<IPriceProvider>().GetPriceAsync(context.CancellationToken));
     }
@@ -60,6 +64,37 @@ public static class AccountFields
     {
         var wallet = await context.Service<WalletQueries>().FindWalletAsync(context.GetArgument<Guid>("walletId"), context.CancellationToken);
         return wallet is not null && wallet.AccountId == context.Source.Id ? wallet : throw ApiErrors.InvalidInput("Invalid walletId for account.");
+    }
+
+    /// <summary>
+    /// How many transactions <c>csvTransactions</c> exports: its answer is one string, held whole in memory and sent
+    /// base64-encoded, so it is bounded; the account page streams the same CSV without a bound.
+    /// </summary>
+    public const int MaxCsvTransactions = 10_000;
+
+    /// <summary>The CSV of <see cref="TransactionCsv"/> in UTF-8, base64-encoded as Blink returns it.</summary>
+    private static async Task<string> CsvTransactionsAsync(IResolveFieldContext<WalletAccount> context)
+    {
+        var owned = await RequestedWalletsAsync(context);
+        var transactions = TransactionCsv.AllAsync(context.Service<WalletQueries>(), owned, context.CancellationToken);
+        await using var csv = new StringWriter(CultureInfo.InvariantCulture);
+        await TransactionCsv.WriteAsync(csv, Bounded(transactions), context.CancellationToken);
+        return Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(csv.ToString()));
+    }
+
+    private static async IAsyncEnumerable<WalletTransaction> Bounded(IAsyncEnumerable<WalletTransaction> transactions)
+    {
+        var count = 0;
+        await foreach (var transaction in transactions)
+        {
+            if (++count > MaxCsvTransactions)
+            {
+                throw ApiErrors.InvalidInput(string.Create(CultureInfo.InvariantCulture,
+                    $"csvTransactions exports at most {MaxCsvTransactions} transactions: ask for fewer walletIds, or download the CSV from the account page."));
+            }
+
+            yield return transaction;
+        }
     }
 
     private static async Task<TransactionPage> TransactionsAsync(IResolveFieldContext<WalletAccount> context)

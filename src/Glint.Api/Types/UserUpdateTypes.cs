@@ -94,14 +94,14 @@ public sealed class OnChainUpdateType : ObjectGraphType<OnChainUpdateType.Source
     public sealed record Source(string NotificationType, string TxHash, WalletTransaction Transaction);
 }
 
-/// <summary>Blink's older price shape, a member of its update union; Glint sends prices as <c>RealtimePrice</c> only.</summary>
+/// <summary>Blink's older price shape: the price graph's points, the <c>price</c> subscription, a member of the update union.</summary>
 public sealed class PriceType : ObjectGraphType<MinorUnitPrice>
 {
     public PriceType()
     {
         Name = "Price";
         Field<NonNullGraphType<SafeIntType>>("base").Resolve(context => context.Source.Base);
-        Field<NonNullGraphType<StringGraphType>>("currencyUnit").Resolve(_ => "MINOR");
+        Field<NonNullGraphType<StringGraphType>>("currencyUnit").Resolve(context => context.Source.Unit);
         Field<NonNullGraphType<StringGraphType>>("formattedAmount").Resolve(context => context.Source.FormattedAmount);
         Field<NonNullGraphType<IntGraphType>>("offset").Resolve(context => context.Source.Offset);
     }

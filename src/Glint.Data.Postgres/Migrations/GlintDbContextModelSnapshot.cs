@@ -551,6 +551,19 @@ namespace Glint.Data.Postgres.Migrations
                     b.ToTable("jwk_signing_keys", (string)null);
                 });
 
+            modelBuilder.Entity("Glint.Data.Prices.PriceHistoryPoint", b =>
+                {
+                    b.Property<long>("At")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("CentsPerBitcoin")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("At");
+
+                    b.ToTable("price_history", (string)null);
+                });
+
             modelBuilder.Entity("Glint.Data.Users.LoginCode", b =>
                 {
                     b.Property<string>("Id")

@@ -544,6 +544,19 @@ namespace Glint.Data.Sqlite.Migrations
                     b.ToTable("jwk_signing_keys", (string)null);
                 });
 
+            modelBuilder.Entity("Glint.Data.Prices.PriceHistoryPoint", b =>
+                {
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CentsPerBitcoin")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("At");
+
+                    b.ToTable("price_history", (string)null);
+                });
+
             modelBuilder.Entity("Glint.Data.Users.LoginCode", b =>
                 {
                     b.Property<string>("Id")

@@ -1,9 +1,14 @@
+using System.Globalization;
 using Glint.Data;
 using Glint.Server.Hosting;
+using Glint.Wallet.Prices;
 
 namespace Glint.Server.Health;
 
-/// <summary><c>/health/alive</c> and <c>/health/ready</c> on both ports, with Hydra's bodies; ready checks the database.</summary>
+/// <summary>
+/// <c>/health/alive</c> and <c>/health/ready</c> on both ports, with Hydra's bodies; ready checks the database. A price
+/// feed that fails is reported in ready's <c>details</c> without failing it: the node serves on with the last good price.
+/// </summary>
 public static class HealthApi
 {
     public static IEndpointRouteBuilder MapHealthApi(this IEndpointRouteBuilder routes)
@@ -19,7 +24,8 @@ public static class HealthApi
 
     private static IResult Alive() => Results.Json(new { status = "ok" });
 
-    private static async Task<IResult> ReadyAsync(HttpContext http, GlintDbContext db, FirstUseWarmUp warmUp, CancellationToken cancellationToken)
+    private static async Task<IResult> ReadyAsync(
+        HttpContext http, GlintDbContext db, FirstUseWarmUp warmUp, CurrentPrice price, CancellationToken cancellationToken)
     {
         // Once the node has said it is ready, it can spend a moment on what the first API call needs.
         http.Response.OnCompleted(() =>
@@ -38,7 +44,10 @@ public static class HealthApi
         }
 
         return connected
-            ? Results.Json(new { status = "ok" })
+            ? Results.Json(price.Problem is { } problem ? new { status = "ok", details = new { prices = Describe(problem) } } : (object)new { status = "ok" })
             : Results.Json(new { errors = new Dictionary<string, string> { ["database"] = "The database is not reachable." } }, statusCode: StatusCodes.Status503ServiceUnavailable);
     }
+
+    private static string Describe(PriceFeedProblem problem) => string.Create(CultureInfo.InvariantCulture,
+        $"The price feed is failing since {problem.Since:O} ({problem.Reason} at {problem.LastFailure:O}); the last good price, {problem.Kept.Price} quoted {problem.Kept.At:O}, is kept.");
 }

@@ -33,6 +33,11 @@ public static class ConfigurationKeys
     public const string PushedAuthorizationRequestTtl = "ttl:pushed_authorization_request";
     public const string DpopRequireNonce = "oauth2:dpop:require_nonce";
     public const string BtcUsdPrice = "price:btc_usd";
+    public const string PriceSource = "prices:source";
+    public const string PriceFeedUrl = "prices:feed:url";
+    public const string PriceFeedJsonPath = "prices:feed:json_path";
+    public const string PriceFeedInterval = "prices:feed:interval";
+    public const string CallbackDeliveryRetention = "webhooks:delivery_retention";
     public const string LoginRememberFor = "login:remember_for";
     public const string ConsentRememberFor = "consent:remember_for";
     public const string LoginCodeTtl = "login:code_ttl";
@@ -83,6 +88,11 @@ public static class ConfigurationKeys
         [PushedAuthorizationRequestTtl] = ["GLINT_TTL_PUSHED_AUTHORIZATION_REQUEST"],
         [DpopRequireNonce] = ["GLINT_OAUTH2_DPOP_REQUIRE_NONCE"],
         [BtcUsdPrice] = ["GLINT_PRICE_BTC_USD"],
+        [PriceSource] = ["GLINT_PRICES_SOURCE"],
+        [PriceFeedUrl] = ["GLINT_PRICES_FEED_URL"],
+        [PriceFeedJsonPath] = ["GLINT_PRICES_FEED_JSON_PATH"],
+        [PriceFeedInterval] = ["GLINT_PRICES_FEED_INTERVAL"],
+        [CallbackDeliveryRetention] = ["GLINT_WEBHOOKS_DELIVERY_RETENTION"],
         [LoginRememberFor] = ["GLINT_LOGIN_REMEMBER_FOR"],
         [ConsentRememberFor] = ["GLINT_CONSENT_REMEMBER_FOR"],
         [LoginCodeTtl] = ["GLINT_LOGIN_CODE_TTL"],

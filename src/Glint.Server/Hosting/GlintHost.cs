@@ -74,6 +74,11 @@ public static class GlintHost
         builder.Services.AddGlintAuth(settings.Auth, keys, secret);
 
         builder.Services.AddGlintWallet(settings.Price);
+        if (settings.PriceFeed is { } feed)
+        {
+            builder.Services.AddGlintPriceFeed(feed, settings.Price);
+        }
+
         builder.Services.AddGlintInvoices(node);
         builder.Services.AddGlintApi();
         builder.Services.AddGlintLogin(settings.Login);

@@ -50,6 +50,15 @@ public sealed class ServerSettings
     /// <summary>The fixed BTC/USD price of the default price provider (<c>price.btc_usd</c>, US dollars per bitcoin).</summary>
     public required Ledger.BtcUsdPrice Price { get; init; }
 
+    /// <summary>
+    /// The HTTP JSON price feed this node polls (<c>prices.source = feed</c>); null with the fixed price
+    /// (<c>prices.source = fixed</c>, the default). <see cref="Price"/> is then the price until the feed first answers.
+    /// </summary>
+    public Wallet.Prices.PriceFeedOptions? PriceFeed { get; init; }
+
+    /// <summary>How long delivered and failed callback deliveries are kept before the janitor deletes them (<c>webhooks.delivery_retention</c>).</summary>
+    public TimeSpan CallbackDeliveryRetention { get; init; } = TimeSpan.FromDays(30);
+
     /// <summary>The network of the invoices Glint issues and pays (<c>lightning.network</c>: bc, tb, tbs or bcrt; regtest by default).</summary>
     public required Lightning.Bolt11.Bolt11Network LightningNetwork { get; init; }
 
@@ -60,7 +69,10 @@ public sealed class ServerSettings
     public Maintenance.RowLifetimes RowLifetimes => new(Auth.FlowLifetime, new[]
     {
         Login.Limits.CodesPerEmailWindow, Login.Limits.CodesPerIpWindow, Login.Limits.FailuresPerIdentifierWindow, Login.Limits.FailuresPerIpWindow,
-    }.Max());
+    }.Max())
+    {
+        CallbackDeliveryRetention = CallbackDeliveryRetention,
+    };
 
     public static ServerSettings Read(IConfiguration config)
     {
@@ -127,6 +139,8 @@ public sealed class ServerSettings
             TrustedProxies = ReadProxies(config),
             RequestLimits = ReadRequestLimits(config),
             Price = ReadPrice(config),
+            PriceFeed = ReadPriceFeed(config),
+            CallbackDeliveryRetention = Duration(config, ConfigurationKeys.CallbackDeliveryRetention, TimeSpan.FromDays(30)),
             LightningNetwork = ReadLightningNetwork(config),
             JanitorInterval = config[ConfigurationKeys.JanitorInterval] is null ? null : Duration(config, ConfigurationKeys.JanitorInterval, TimeSpan.Zero),
             JsonLogs = ReadJsonLogs(config),
@@ -314,6 +328,38 @@ public sealed class ServerSettings
         return decimal.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var dollars) && dollars >= 0.01m && dollars < 100_000_000m
             ? new Ledger.BtcUsdPrice((long)decimal.Round(dollars * 100m, MidpointRounding.ToZero))
             : throw new SettingsException($"price.btc_usd must be a price in US dollars per bitcoin such as 97000.50, not '{text}'.");
+    }
+
+    private static Wallet.Prices.PriceFeedOptions? ReadPriceFeed(IConfiguration config)
+    {
+        var source = (config[ConfigurationKeys.PriceSource] ?? "fixed").ToLowerInvariant();
+        if (source == "fixed")
+        {
+            return null;
+        }
+
+        if (source != "feed")
+        {
+            throw new SettingsException($"prices.source must be 'fixed' (price.btc_usd) or 'feed' (prices.feed.url), not '{source}'.");
+        }
+
+        var text = config[ConfigurationKeys.PriceFeedUrl];
+        if (!Uri.TryCreate(text, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https") || url.Fragment.Length > 0)
+        {
+            // The URL may hold credentials: the message never repeats it.
+            throw new SettingsException("prices.feed.url must be an absolute http(s) URL such as https://api.example.com/v1/btc-usd when prices.source is 'feed'.");
+        }
+
+        if (!Wallet.Prices.FeedJsonPath.TryParse(config[ConfigurationKeys.PriceFeedJsonPath], out var path))
+        {
+            throw new SettingsException(
+                $"prices.feed.json_path must say where the answer holds the BTC/USD price, such as data.amount or $.prices[0].usd, not '{config[ConfigurationKeys.PriceFeedJsonPath]}'.");
+        }
+
+        var interval = Duration(config, ConfigurationKeys.PriceFeedInterval, TimeSpan.FromMinutes(1));
+        return interval >= TimeSpan.FromSeconds(1)
+            ? new Wallet.Prices.PriceFeedOptions(url, path, interval)
+            : throw new SettingsException("prices.feed.interval must be at least 1s.");
     }
 
     private static Lightning.Bolt11.Bolt11Network ReadLightningNetwork(IConfiguration config)

@@ -1,5 +1,6 @@
 using Glint.Auth.FlowStorage;
 using Glint.Data;
+using Glint.Data.Callbacks;
 using Glint.Data.Maintenance;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
@@ -11,6 +12,9 @@ public sealed record JanitorPass
     public bool Tokens { get; init; }
     public bool Requests { get; init; }
     public bool Grants { get; init; }
+
+    /// <summary>Delivered and failed callback deliveries past their retention; pending ones never.</summary>
+    public bool CallbackDeliveries { get; init; }
 
     /// <summary>Rows newer than this are kept whatever their state (<c>--keep-if-younger</c>).</summary>
     public TimeSpan KeepIfYounger { get; init; }
@@ -25,13 +29,17 @@ public sealed record JanitorPass
 /// <summary>How long rows stay useful to the server, read from its settings.</summary>
 /// <param name="FlowLifetime">How long a login, consent or logout request may be answered.</param>
 /// <param name="RateLimitWindow">The longest window the login rate limits count codes and failures over.</param>
-public sealed record RowLifetimes(TimeSpan FlowLifetime, TimeSpan RateLimitWindow);
+public sealed record RowLifetimes(TimeSpan FlowLifetime, TimeSpan RateLimitWindow)
+{
+    /// <summary>How long delivered and failed callback deliveries stay listed in the portal (<c>webhooks.delivery_retention</c>).</summary>
+    public TimeSpan CallbackDeliveryRetention { get; init; } = TimeSpan.FromDays(30);
+}
 
 /// <summary>
 /// Deletes rows nothing can use any more, by primary key in small batches (<see cref="BatchedDelete"/>), so several
 /// janitors on one database only ever compete for the same rows, and a pass ends when it finds none left. Flows and
 /// login sessions are deleted through <see cref="FlowStore"/>, the only place that queries them. Ledger, wallet and
-/// invoice tables are never touched.
+/// invoice tables are never touched; callback deliveries only once settled and past their retention.
 /// </summary>
 public sealed class Janitor(GlintDbContext db, RowLifetimes lifetimes, TimeProvider time)
 {
@@ -85,6 +93,15 @@ public sealed class Janitor(GlintDbContext db, RowLifetimes lifetimes, TimeProvi
                     && (authorization.Status != Statuses.Valid || authorization.Type == AuthorizationTypes.AdHoc)
                     && !db.OAuthTokens.Any(token => token.Authorization!.Id == authorization.Id)
                     && !remembered.Any(id => id == authorization.Id),
+                bounds, cancellationToken);
+        }
+
+        if (pass.CallbackDeliveries)
+        {
+            // A pending delivery is still to be sent (or was just queued again from the portal): it is never deleted.
+            var deliveryCutoff = Earlier(cutoff, now - lifetimes.CallbackDeliveryRetention);
+            deleted["callback_deliveries"] = await db.CallbackDeliveries.DeleteDeadAsync(delivery => delivery.Id,
+                delivery => (delivery.Status == CallbackDelivery.Delivered || delivery.Status == CallbackDelivery.Failed) && delivery.CreatedAt < deliveryCutoff,
                 bounds, cancellationToken);
         }
 

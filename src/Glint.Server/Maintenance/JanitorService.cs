@@ -15,7 +15,7 @@ public sealed partial class JanitorService(
     /// <summary>The advisory lock held during a pass ("glintj" in ASCII).</summary>
     public const long PassLock = 0x676C696E746A;
 
-    private static readonly JanitorPass Everything = new() { Tokens = true, Requests = true, Grants = true };
+    private static readonly JanitorPass Everything = new() { Tokens = true, Requests = true, Grants = true, CallbackDeliveries = true };
 
     /// <summary>Started with the service, not with its first run, so no interval is lost while the host starts.</summary>
     private readonly PeriodicTimer _timer = new(interval, time);

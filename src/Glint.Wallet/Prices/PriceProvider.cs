@@ -9,9 +9,3 @@ public interface IPriceProvider
 }
 
 public sealed record PriceQuote(BtcUsdPrice Price, DateTimeOffset At);
-
-/// <summary>The operator's configured price (<c>price.btc_usd</c>), the default provider.</summary>
-public sealed class FixedPriceProvider(BtcUsdPrice price, TimeProvider time) : IPriceProvider
-{
-    public ValueTask<PriceQuote> GetPriceAsync(CancellationToken cancellationToken) => ValueTask.FromResult(new PriceQuote(price, time.GetUtcNow()));
-}

@@ -62,6 +62,25 @@ public sealed class SchemaConformanceTests
     }
 
     [Fact]
+    public void PriceAndCsvFields_AreImplemented()
+    {
+        var sdl = GlintSchema.PrintSdl();
+        var ours = Definitions(sdl);
+
+        foreach (var type in (string[])["PriceGraphRange", "PricePoint", "Price", "PriceInput", "PricePayload", "ExchangeCurrencyUnit", "RealtimePriceInput", "RealtimePricePayload"])
+        {
+            Assert.Contains(type, ours.Keys);
+        }
+
+        Assert.Contains("btcPriceList(range: PriceGraphRange!): [PricePoint]", sdl, StringComparison.Ordinal);
+        Assert.Contains("price(input: PriceInput!): PricePayload!", sdl, StringComparison.Ordinal);
+        Assert.Contains("realtimePrice(input: RealtimePriceInput!): RealtimePricePayload!", sdl, StringComparison.Ordinal);
+        Assert.Contains("realtimePrice(currency: DisplayCurrency = \"USD\"): RealtimePrice!", sdl, StringComparison.Ordinal);
+        Assert.Contains("currencyConversionEstimation(", sdl, StringComparison.Ordinal);
+        Assert.Contains("csvTransactions(walletIds: [WalletId!]!): String!", sdl, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void RootFields_EachDeclareAnAccessRule()
     {
         var schema = new GlintSchema();

@@ -1,5 +1,6 @@
 using System.Net;
 using Glint.Data;
+using Glint.Data.Callbacks;
 using Glint.Data.OAuth;
 using Glint.Data.Users;
 using Glint.Server.Hosting;
@@ -178,6 +179,65 @@ public abstract class JanitorTests<TServer>(TServer server) : IClassFixture<TSer
         var deleted = await GlintCli.RunAsync("janitor", server.Dsn, "--tokens", "--keep-if-younger", "10m");
         Assert.True(deleted.Exit == 0, deleted.ToString());
         Assert.DoesNotContain(id, await RemainingAsync());
+    }
+
+    [Fact]
+    public async Task CallbackDeliveries_SettledAndPastRetention_AreDeleted_PendingOnesNever()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var endpoint = new CallbackEndpoint { Id = Guid.NewGuid(), AccountId = Guid.NewGuid(), Url = "https://example.com/hook", SealedSecret = [1, 2, 3], CreatedAt = now.AddDays(-60) };
+        CallbackDelivery Delivery(string status, int daysAgo) => new()
+        {
+            EndpointId = endpoint.Id, EntryId = Guid.NewGuid(), WalletId = Guid.NewGuid(), EventType = "receive.intraledger", Status = status,
+            CreatedAt = now.AddDays(-daysAgo), NextAttemptAt = status == CallbackDelivery.Pending ? now.AddDays(1) : null,
+        };
+        var deliveredOld = Delivery(CallbackDelivery.Delivered, 31);
+        var failedOld = Delivery(CallbackDelivery.Failed, 45);
+        var pendingOld = Delivery(CallbackDelivery.Pending, 40);
+        var deliveredRecent = Delivery(CallbackDelivery.Delivered, 29);
+        var failedRecent = Delivery(CallbackDelivery.Failed, 2);
+        var more = Enumerable.Range(0, 5).Select(_ => Delivery(CallbackDelivery.Delivered, 50)).ToList();
+        await using (var db = Database.Open(DatabaseDsn.Parse(server.Dsn)))
+        {
+            db.CallbackEndpoints.Add(endpoint);
+            db.CallbackDeliveries.AddRange([deliveredOld, failedOld, pendingOld, deliveredRecent, failedRecent, .. more]);
+            await db.SaveChangesAsync(TestContext.Current.CancellationToken);
+        }
+
+        // Settled deliveries only, in batches of two, with the default retention of 30 days.
+        await RunJanitorAsync(new FakeTimeProvider(now), new JanitorPass { Tokens = true, BatchSize = 2 });
+        Assert.Equal(10, await DeliveriesOfAsync(endpoint.Id));
+        await RunJanitorAsync(new FakeTimeProvider(now), new JanitorPass { CallbackDeliveries = true, BatchSize = 2 });
+
+        await using var after = Database.Open(DatabaseDsn.Parse(server.Dsn));
+        var left = await after.CallbackDeliveries.Where(row => row.EndpointId == endpoint.Id).Select(row => row.Id).ToListAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(new[] { pendingOld.Id, deliveredRecent.Id, failedRecent.Id }.Order(), left.Order());
+
+        // A shorter retention set by the operator reaches the recent delivered one; the pending one stays whatever its age.
+        await using (var db = Database.Open(DatabaseDsn.Parse(server.Dsn)))
+        {
+            await new Janitor(db, Lifetimes with { CallbackDeliveryRetention = TimeSpan.FromDays(7) }, new FakeTimeProvider(now))
+                .RunAsync(new JanitorPass { CallbackDeliveries = true }, TestContext.Current.CancellationToken);
+        }
+
+        var kept = await after.CallbackDeliveries.Where(row => row.EndpointId == endpoint.Id).Select(row => row.Id).ToListAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(new[] { pendingOld.Id, failedRecent.Id }.Order(), kept.Order());
+    }
+
+    [Fact]
+    public void DeliveryRetention_IsConfigurable_AndThirtyDaysByDefault()
+    {
+        var defaults = ServerSettings.Read(GlintConfiguration.Build(new Dictionary<string, string?>(), new System.Collections.Hashtable()));
+        Assert.Equal(TimeSpan.FromDays(30), defaults.RowLifetimes.CallbackDeliveryRetention);
+        var configured = ServerSettings.Read(GlintConfiguration.Build(
+            new Dictionary<string, string?> { [ConfigurationKeys.CallbackDeliveryRetention] = "168h" }, new System.Collections.Hashtable()));
+        Assert.Equal(TimeSpan.FromDays(7), configured.RowLifetimes.CallbackDeliveryRetention);
+    }
+
+    private async Task<int> DeliveriesOfAsync(Guid endpointId)
+    {
+        await using var db = Database.Open(DatabaseDsn.Parse(server.Dsn));
+        return await db.CallbackDeliveries.CountAsync(row => row.EndpointId == endpointId);
     }
 
     private async Task RunJanitorAsync(TimeProvider clock, JanitorPass pass)

@@ -1,14 +1,15 @@
 using Glint.Data;
 using Glint.Login.Challenges;
 using Glint.Login.Web;
+using Glint.Wallet.Queries;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 
 namespace Glint.Login.Pages.Account;
 
-/// <summary>The signed-in user's connected apps (revocable), their TOTP status, and sign-out.</summary>
-public sealed class IndexModel(ChallengeClient challenges, GlintDbContext db) : PageModel
+/// <summary>The signed-in user's connected apps (revocable), their TOTP status, the transactions as CSV, and sign-out.</summary>
+public sealed class IndexModel(ChallengeClient challenges, GlintDbContext db, WalletQueries queries) : PageModel
 {
     public sealed record ConnectedApp(ChallengeClientInfo Client, IReadOnlyList<string> Scopes, DateTimeOffset? GrantedAt);
 
@@ -47,6 +48,28 @@ public sealed class IndexModel(ChallengeClient challenges, GlintDbContext db) : 
                 app.Max(consent => consent.HandledAt)))
             .OrderBy(app => app.Client.DisplayName, StringComparer.OrdinalIgnoreCase)];
         return Page();
+    }
+
+    /// <summary>
+    /// The CSV of every transaction of the user's wallets (the format of <c>csvTransactions</c>, not base64), streamed
+    /// a page of transactions at a time. A form post, so the page's anti-forgery token guards it like every other action.
+    /// </summary>
+    public async Task<IActionResult> OnPostCsvAsync()
+    {
+        if (await AccountCookie.ReadAsync(HttpContext) is not var (userId, _))
+        {
+            return LocalRedirect("/login");
+        }
+
+        var wallets = await queries.FindAccountAndWalletsOfUserAsync(userId, HttpContext.RequestAborted) is { } found
+            ? found.Wallets.Select(wallet => wallet.Id).ToList()
+            : [];
+        Response.ContentType = "text/csv; charset=utf-8";
+        Response.Headers.ContentDisposition = "attachment; filename=\"glint-transactions.csv\"";
+        Response.Headers.CacheControl = "no-store";
+        await using var writer = new StreamWriter(Response.Body, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false), 16 * 1024);
+        await TransactionCsv.WriteAsync(writer, TransactionCsv.AllAsync(queries, wallets, HttpContext.RequestAborted), HttpContext.RequestAborted);
+        return new EmptyResult();
     }
 
     public async Task<IActionResult> OnPostAsync()
