@@ -73,12 +73,12 @@ public static class TransactionCsv
             transaction.CreatedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
             "false",
             transaction.EntryId.ToString("D"),
-            lightning ? transaction.Memo ?? "" : "",
+            lightning ? Text(transaction.Memo) : "",
             Dollars(cents),
             Dollars(0),
             transaction.CounterpartyWalletId?.ToString("D") ?? "",
             transaction.CounterpartyUsername ?? "",
-            lightning ? "" : transaction.Memo ?? "",
+            lightning ? "" : Text(transaction.Memo),
             transaction.Details.PaymentHash ?? "",
             "",
             "false",
@@ -102,6 +102,14 @@ public static class TransactionCsv
         var magnitude = ((Int128)Math.Abs(transaction.Amount) * transaction.Details.CentsPerBitcoin + BtcUsdPrice.SatsPerBitcoin / 2) / BtcUsdPrice.SatsPerBitcoin;
         return (long)(transaction.Amount < 0 ? -magnitude : magnitude);
     }
+
+    /// <summary>
+    /// Text someone else wrote (a payer's memo): a spreadsheet would run a cell starting with <c>=</c>, <c>+</c>,
+    /// <c>-</c>, <c>@</c>, a tab or a carriage return as a formula, so such a cell starts with an apostrophe instead,
+    /// as OWASP's advice on CSV injection says.
+    /// </summary>
+    private static string Text(string? value) =>
+        value is { Length: > 0 } && value[0] is '=' or '+' or '-' or '@' or '\t' or '\r' ? "'" + value : value ?? "";
 
     private static string Number(long value) => value.ToString(CultureInfo.InvariantCulture);
 

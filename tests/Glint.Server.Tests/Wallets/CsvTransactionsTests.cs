@@ -120,6 +120,22 @@ public abstract class CsvTransactionsTests<TServer>(TServer server) : IClassFixt
         Assert.Equal(user.BtcWalletId.ToString(), row["walletId"]);
     }
 
+    [Theory]
+    [InlineData("=HYPERLINK(\"https://evil.example\",\"refund\")")]
+    [InlineData("+1+cmd|' /C calc'!A0")]
+    [InlineData("-2+3")]
+    [InlineData("@SUM(1+1)")]
+    public async Task A_memo_a_spreadsheet_would_run_as_a_formula_starts_with_an_apostrophe(string memo)
+    {
+        var user = await server.NewUserAsync();
+        await server.CreditAsync(user.BtcWalletId, 10, memo);
+
+        var data = await server.DataAsync(user.Token, Csv, new { walletIds = new[] { user.BtcWalletId } });
+        var (_, rows) = Parse(Encoding.UTF8.GetString(Convert.FromBase64String(data["me"]!["defaultAccount"]!["csvTransactions"].Str())));
+
+        Assert.Equal("'" + memo, Assert.Single(rows)["memoFromPayer"]);
+    }
+
     private static (List<string> Header, List<Dictionary<string, string>> Rows) Parse(string csv)
     {
         using var reader = CsvReader.FromText(csv, null);
