@@ -12,7 +12,7 @@ using Microsoft.Extensions.Options;
 namespace Glint.Api.Http;
 
 /// <summary>
-/// Requests per window on <c>/graphql</c>, per credential (configuration section <c>api:rate_limits</c>): per OAuth
+/// Requests per window on <c>/graphql</c> (and the Lightning address endpoints, as anonymous calls), per credential (configuration section <c>api:rate_limits</c>): per OAuth
 /// client (all its users together), per API key, per session, and per IP address for anonymous calls. Blink has none
 /// per client or key; Glint does, so that one app cannot starve the others. Counted per node.
 /// </summary>
@@ -50,7 +50,9 @@ public static class ApiRateLimits
 
     private static RateLimitPartition<string> Partition(HttpContext http, ApiRateLimitOptions limits)
     {
-        if (!http.Request.Path.StartsWithSegments("/graphql"))
+        // The Lightning address endpoints issue invoices without credentials, as lnInvoiceCreateOnBehalfOfRecipient
+        // does, so they count against the same anonymous budget per address.
+        if (!http.Request.Path.StartsWithSegments("/graphql") && !LightningAddresses.LightningAddressApi.Serves(http.Request.Path))
         {
             return RateLimitPartition.GetNoLimiter("");
         }
