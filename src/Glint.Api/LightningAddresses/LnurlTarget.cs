@@ -10,11 +10,19 @@ namespace Glint.Api.LightningAddresses;
 /// </summary>
 public sealed partial record LnurlTarget(string? Username, string? Domain, Uri? Url)
 {
+    /// <summary>The longest target read: a URL as long as a callback endpoint's may be.</summary>
+    public const int MaxLength = 2048;
+
     /// <summary>The target, or why <paramref name="text"/> is none (naming <paramref name="field"/>).</summary>
     public static (LnurlTarget? Target, string? Problem) Parse(string text, string field)
     {
         ArgumentNullException.ThrowIfNull(text);
         var value = text.Trim();
+        if (value.Length > MaxLength)
+        {
+            return (null, $"{field} must be at most {MaxLength} characters.");
+        }
+
         if (value.StartsWith("lightning:", StringComparison.OrdinalIgnoreCase))
         {
             value = value["lightning:".Length..];
@@ -57,11 +65,6 @@ public sealed partial record LnurlTarget(string? Username, string? Domain, Uri? 
     /// <summary>LUD-01: bech32 with the <c>lnurl</c> prefix, longer than BIP 173 allows, over the URL's UTF-8 bytes.</summary>
     private static string? Bech32Url(string value)
     {
-        if (value.Length > 2048)
-        {
-            return null;
-        }
-
         try
         {
             var words = new Bech32Encoder("lnurl"u8.ToArray()) { StrictLength = false }.DecodeDataRaw(value.ToLowerInvariant(), out var encoding);

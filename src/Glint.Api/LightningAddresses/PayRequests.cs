@@ -68,6 +68,11 @@ public sealed class PayRequests(WalletQueries queries, InvoiceIssuer issuer, IPr
             return (null, $"comment must be at most {CommentAllowed} characters.");
         }
 
+        if (comment is not null && comment.Any(char.IsControl))
+        {
+            return (null, "comment must not contain control characters.");
+        }
+
         var kind = recipient.Wallet.Currency == CurrencyCodes.Usd ? InvoiceKind.UsdInSats : InvoiceKind.Btc;
         var metadata = PayRequestMetadata.For(recipient.Key, domains.Domain);
         var request = new InvoiceRequest(recipient.Wallet.Id, null, kind, msat / 1000, string.IsNullOrEmpty(comment) ? null : comment,

@@ -110,8 +110,10 @@ public abstract class LightningAddressTests<TServer>(TServer server) : IClassFix
 
         var answer = await GetJsonAsync($"/lnurlp/{alice.Username}/callback?amount=5000&comment={new string('x', 256)}");
         var longest = await GetJsonAsync($"/lnurlp/{alice.Username}/callback?amount=5000&comment={new string('x', 255)}");
+        var control = await GetJsonAsync($"/lnurlp/{alice.Username}/callback?amount=5000&comment=a%07b");
 
         Assert.Equal("comment must be at most 255 characters.", answer["reason"].Str());
+        Assert.Equal("comment must not contain control characters.", control["reason"].Str());
         Assert.NotNull(longest["pr"]);
     }
 
@@ -212,6 +214,7 @@ public abstract class LightningAddressTests<TServer>(TServer server) : IClassFix
 
         var unknown = await SendAsync(bob, $"nobody_at_all@{server.Domain}", 100);
         var notAnAddress = await SendAsync(bob, "alice at example", 100);
+        var tooLong = await SendAsync(bob, $"lnurlp://{server.Domain}/.well-known/lnurlp/{new string('a', 2100)}", 100);
         var tooMuch = await SendAsync(bob, address, 1_001);
         var zero = await SendAsync(bob, address, 0);
         var usdWallet = await SendAsync(bob, address, 100, bob.UsdWalletId);
@@ -219,6 +222,7 @@ public abstract class LightningAddressTests<TServer>(TServer server) : IClassFix
 
         Assert.Equal(("LNURL_REQUEST_INVOICE_ERROR", $"No user is called nobody_at_all at {server.Domain}."), Error(unknown));
         Assert.Equal(("LNURL_REQUEST_INVOICE_ERROR", "lnAddress must be a Lightning address (user@domain), an LNURL (lnurl1…) or an lnurlp:// URL."), Error(notAnAddress));
+        Assert.Equal(("LNURL_REQUEST_INVOICE_ERROR", "lnAddress must be at most 2048 characters."), Error(tooLong));
         Assert.Equal(("INSUFFICIENT_BALANCE", "Payment amount exceeds balance."), Error(tooMuch));
         Assert.Equal("INVALID_INPUT", Error(zero).Code);
         Assert.Equal(("INVALID_INPUT", "Lightning addresses and LNURLs are paid in sats from a BTC wallet."), Error(usdWallet));
