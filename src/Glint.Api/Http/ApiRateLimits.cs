@@ -12,9 +12,10 @@ using Microsoft.Extensions.Options;
 namespace Glint.Api.Http;
 
 /// <summary>
-/// Requests per window on <c>/graphql</c> (and the Lightning address endpoints, as anonymous calls), per credential (configuration section <c>api:rate_limits</c>): per OAuth
-/// client (all its users together), per API key, per session, and per IP address for anonymous calls. Blink has none
-/// per client or key; Glint does, so that one app cannot starve the others. Counted per node.
+/// Requests per window on <c>/graphql</c>, per credential (configuration section <c>api:rate_limits</c>): per OAuth
+/// client (all its users together), per API key, per session, and per IP address for anonymous calls (the Lightning
+/// address endpoints count as such). Blink has none per client or key; Glint does, so that one app cannot starve the
+/// others. Counted per node.
 /// </summary>
 public sealed class ApiRateLimitOptions
 {
