@@ -1,5 +1,6 @@
 using Glint.Api.Accounts;
 using Glint.Api.Http;
+using Glint.Api.LightningAddresses;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -9,7 +10,8 @@ public static class ApiServiceCollectionExtensions
 {
     /// <summary>
     /// The GraphQL API: schema, parsed-document cache and endpoint, and the settings it writes. Needs the wallet
-    /// services (<c>AddGlintWallet</c>); <c>globals</c> reads the <c>api</c> configuration section.
+    /// services (<c>AddGlintWallet</c>); <c>globals</c> reads the <c>api</c> configuration section. Also the Lightning
+    /// addresses' pay requests and the LNURL payments, which need the callbacks' settings (<c>AddGlintCallbacks</c>).
     /// </summary>
     public static IServiceCollection AddGlintApi(this IServiceCollection services)
     {
@@ -25,6 +27,10 @@ public static class ApiServiceCollectionExtensions
         services.TryAddSingleton<GraphQLEndpoint>();
         services.TryAddSingleton<GraphQLWebSocket>();
         services.TryAddScoped<AccountSettings>();
+        services.TryAddSingleton<LightningAddressDomains>();
+        services.TryAddSingleton<LnurlFetcher>();
+        services.TryAddScoped<PayRequests>();
+        services.TryAddScoped<LnurlPayments>();
         services.AddApiRateLimits();
         return services;
     }

@@ -13,8 +13,9 @@ namespace Glint.Api.Http;
 
 /// <summary>
 /// Requests per window on <c>/graphql</c>, per credential (configuration section <c>api:rate_limits</c>): per OAuth
-/// client (all its users together), per API key, per session, and per IP address for anonymous calls. Blink has none
-/// per client or key; Glint does, so that one app cannot starve the others. Counted per node.
+/// client (all its users together), per API key, per session, and per IP address for anonymous calls (the Lightning
+/// address endpoints count as such). Blink has none per client or key; Glint does, so that one app cannot starve the
+/// others. Counted per node.
 /// </summary>
 public sealed class ApiRateLimitOptions
 {
@@ -50,7 +51,9 @@ public static class ApiRateLimits
 
     private static RateLimitPartition<string> Partition(HttpContext http, ApiRateLimitOptions limits)
     {
-        if (!http.Request.Path.StartsWithSegments("/graphql"))
+        // The Lightning address endpoints issue invoices without credentials, as lnInvoiceCreateOnBehalfOfRecipient
+        // does, so they count against the same anonymous budget per address.
+        if (!http.Request.Path.StartsWithSegments("/graphql") && !LightningAddresses.LightningAddressApi.Serves(http.Request.Path))
         {
             return RateLimitPartition.GetNoLimiter("");
         }

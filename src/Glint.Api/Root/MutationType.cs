@@ -88,6 +88,10 @@ public sealed class MutationType : ObjectGraphType
         Mutation<PaymentSendPayloadType, LnNoAmountUsdInvoicePaymentInputType>("lnNoAmountUsdInvoicePaymentSend",
             "Pay a lightning invoice using a balance from a wallet which is owned by the account of the current user. Provided wallet must be USD and have sufficient balance to cover amount specified in mutation request. Returns payment status (success, failed, pending, already_paid).")
             .ResolveAsync(async context => await InvoiceMutations.PayAsync(context, Ledger.Currency.Usd)).Requires(ScopeRule.Write);
+        Mutation<PaymentSendPayloadType, LnAddressPaymentSendInputType>("lnAddressPaymentSend", "Sends a payment to a lightning address.")
+            .ResolveAsync(async context => await LnurlMutations.SendAsync(context, "lnAddress")).Requires(ScopeRule.Write);
+        Mutation<PaymentSendPayloadType, LnurlPaymentSendInputType>("lnurlPaymentSend", "Sends a payment to a lightning address.")
+            .ResolveAsync(async context => await LnurlMutations.SendAsync(context, "lnurl")).Requires(ScopeRule.Write);
     }
 
     private FieldBuilder<object?, object> Mutation<TPayload, TInput>(string name, string? description)

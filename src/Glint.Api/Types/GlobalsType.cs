@@ -1,4 +1,5 @@
 using Glint.Api.Access;
+using Glint.Api.LightningAddresses;
 using Glint.Api.Scalars;
 using Glint.Wallet.Lightning;
 using GraphQL.Types;
@@ -13,8 +14,10 @@ public sealed class GlobalsType : ObjectGraphType<GlintApiOptions>
         Name = "Globals";
         Field<NonNullGraphType<NetworkType>>("network").Description("The Bitcoin network: mainnet, testnet, signet or regtest.")
             .Resolve(context => context.Source.Network);
-        Field<NonNullGraphType<StringGraphType>>("lightningAddressDomain").Resolve(context => context.Source.LightningAddressDomain);
-        Field<NonNullGraphType<ListGraphType<NonNullGraphType<StringGraphType>>>>("lightningAddressDomainAliases").Resolve(_ => Array.Empty<string>());
+        Field<NonNullGraphType<StringGraphType>>("lightningAddressDomain").Description("The domain name for lightning addresses accepted by this server.")
+            .Resolve(context => context.Service<LightningAddressDomains>().Domain);
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<StringGraphType>>>>("lightningAddressDomainAliases")
+            .Resolve(context => context.Service<LightningAddressDomains>().Aliases);
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<StringGraphType>>>>("nodesIds")
             .Description("The public key that signs this server's invoices (every node shares it).")
             .Resolve(context => new[] { context.Service<LightningNode>().NodeId });

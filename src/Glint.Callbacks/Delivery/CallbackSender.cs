@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using Glint.Callbacks.Endpoints;
 using Microsoft.Extensions.Options;
@@ -11,7 +9,7 @@ namespace Glint.Callbacks.Delivery;
 public sealed record AttemptResult(bool Delivered, int? StatusCode, string? Failure);
 
 /// <summary>
-/// Sends one signed delivery. Connections are made by <see cref="ConnectAsync"/>, which refuses a forbidden address
+/// Sends one signed delivery. Connections are made by <see cref="TargetAddresses.ConnectAsync"/>, which refuses a forbidden address
 /// (unless the operator allows private targets) after resolving the name itself, so the address checked is the one
 /// connected to: a DNS answer that changed since the endpoint was added cannot reach an internal service. No proxy and
 /// no redirects, for the same reason.
@@ -68,36 +66,8 @@ public sealed class CallbackSender : IDisposable
         }
     }
 
-    private async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
-    {
-        var host = context.DnsEndPoint.Host;
-        var addresses = IPAddress.TryParse(host, out var literal) ? [literal] : await Dns.GetHostAddressesAsync(host, cancellationToken);
-        var allowed = _allowPrivateTargets ? addresses : [.. addresses.Where(address => !TargetAddresses.IsForbidden(address))];
-        if (allowed.Length == 0)
-        {
-            throw new ForbiddenTargetException($"{host} resolves only to addresses callbacks may not reach");
-        }
-
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        try
-        {
-            await socket.ConnectAsync(allowed, context.DnsEndPoint.Port, cancellationToken);
-            // The address actually connected to, checked once more.
-            if (!_allowPrivateTargets && socket.RemoteEndPoint is IPEndPoint remote && TargetAddresses.IsForbidden(remote.Address))
-            {
-                throw new ForbiddenTargetException($"{host} connected to an address callbacks may not reach");
-            }
-
-            return new NetworkStream(socket, ownsSocket: true);
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
-    }
+    private ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken) =>
+        TargetAddresses.ConnectAsync(context.DnsEndPoint, _allowPrivateTargets, cancellationToken);
 
     public void Dispose() => _client.Dispose();
-
-    private sealed class ForbiddenTargetException(string message) : Exception(message);
 }

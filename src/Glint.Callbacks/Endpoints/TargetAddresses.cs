@@ -3,7 +3,10 @@ using System.Net.Sockets;
 
 namespace Glint.Callbacks.Endpoints;
 
-/// <summary>The addresses a callback must never reach unless the operator allows private targets.</summary>
+/// <summary>
+/// The addresses a callback (or any other request Glint makes to a URL a user gave it) must never reach unless the
+/// operator allows private targets, and the connection that enforces it.
+/// </summary>
 public static class TargetAddresses
 {
     private static readonly IPNetwork[] Forbidden =
@@ -51,4 +54,43 @@ public static class TargetAddresses
 
         return false;
     }
+
+    /// <summary>
+    /// Connects to <paramref name="endpoint"/> for a <see cref="SocketsHttpHandler.ConnectCallback"/>: resolves the
+    /// name itself and refuses a forbidden address (unless <paramref name="allowPrivateTargets"/>), so the address
+    /// checked is the one connected to and a DNS answer that changed since the URL was checked cannot reach an
+    /// internal service. A refusal is a <see cref="ForbiddenTargetException"/>.
+    /// </summary>
+    public static async ValueTask<Stream> ConnectAsync(DnsEndPoint endpoint, bool allowPrivateTargets, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        var host = endpoint.Host;
+        var addresses = IPAddress.TryParse(host, out var literal) ? [literal] : await Dns.GetHostAddressesAsync(host, cancellationToken);
+        var allowed = allowPrivateTargets ? addresses : [.. addresses.Where(address => !IsForbidden(address))];
+        if (allowed.Length == 0)
+        {
+            throw new ForbiddenTargetException($"{host} resolves only to addresses this server may not reach");
+        }
+
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(allowed, endpoint.Port, cancellationToken);
+            // The address actually connected to, checked once more.
+            if (!allowPrivateTargets && socket.RemoteEndPoint is IPEndPoint remote && IsForbidden(remote.Address))
+            {
+                throw new ForbiddenTargetException($"{host} connected to an address this server may not reach");
+            }
+
+            return new NetworkStream(socket, ownsSocket: true);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
 }
+
+/// <summary>A connection refused by <see cref="TargetAddresses.ConnectAsync"/>; its message names the host, never an address.</summary>
+public sealed class ForbiddenTargetException(string message) : Exception(message);

@@ -61,6 +61,8 @@ public static class ConfigurationKeys
     public const string WebhooksAllowHttp = "webhooks:allow_http";
     public const string WebhooksAllowPrivateTargets = "webhooks:allow_private_targets";
     public const string WebhooksRetryDelays = "webhooks:retry_delays";
+    public const string LightningAddressDomain = "api:lightning_address_domain";
+    public const string LightningAddressDomainAliases = "api:lightning_address_domain_aliases";
 
     /// <summary>Environment variables per key, lowest precedence first.</summary>
     public static readonly IReadOnlyDictionary<string, string[]> EnvironmentVariables = new Dictionary<string, string[]>
@@ -116,5 +118,7 @@ public static class ConfigurationKeys
         [WebhooksAllowHttp] = ["GLINT_WEBHOOKS_ALLOW_HTTP"],
         [WebhooksAllowPrivateTargets] = ["GLINT_WEBHOOKS_ALLOW_PRIVATE_TARGETS"],
         [WebhooksRetryDelays] = ["GLINT_WEBHOOKS_RETRY_DELAYS"],
+        [LightningAddressDomain] = ["GLINT_LIGHTNING_ADDRESS_DOMAIN"],
+        [LightningAddressDomainAliases] = ["GLINT_LIGHTNING_ADDRESS_DOMAIN_ALIASES"],
     };
 }

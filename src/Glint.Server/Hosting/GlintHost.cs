@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Glint.Api;
 using Glint.Api.Http;
+using Glint.Api.LightningAddresses;
 using Glint.Auth;
 using Glint.Auth.Jwk;
 using Glint.Auth.OAuth2;
@@ -165,6 +166,7 @@ public static class GlintHost
         app.MapHealthApi();
         app.MapGlintAuthPublic();
         app.MapGlintApi();
+        app.MapLightningAddresses();
         app.MapGlintLogin();
         app.MapGlintAuthAdmin();
         app.MapPrometheusScrapingEndpoint("/admin/metrics/prometheus");

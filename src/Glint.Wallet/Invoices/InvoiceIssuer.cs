@@ -48,13 +48,13 @@ public sealed class InvoiceIssuer(GlintDbContext db, LightningNode node, IPriceP
 
         var now = time.GetUtcNow();
         var (amountSats, creditAmount) = await AmountsAsync(request, cancellationToken);
-        if (amountSats is <= 0)
+        if (amountSats is <= 0 || creditAmount is <= 0)
         {
             return (null, PaymentError.AmountRoundsToZero);
         }
 
         var expiry = request.ExpiresInMinutes is { } minutes ? TimeSpan.FromMinutes(minutes)
-            : request.Kind == InvoiceKind.Usd ? InvoiceLimits.UsdExpiry : InvoiceLimits.DefaultBtcExpiry;
+            : request.Kind is InvoiceKind.Usd or InvoiceKind.UsdInSats ? InvoiceLimits.UsdExpiry : InvoiceLimits.DefaultBtcExpiry;
         var preimage = RandomNumberGenerator.GetBytes(32);
         var paymentHash = Convert.ToHexStringLower(SHA256.HashData(preimage));
         var paymentSecret = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
@@ -132,7 +132,7 @@ public sealed class InvoiceIssuer(GlintDbContext db, LightningNode node, IPriceP
         var wanted = request.Kind switch
         {
             InvoiceKind.Btc => CurrencyCodes.Btc,
-            InvoiceKind.Usd => CurrencyCodes.Usd,
+            InvoiceKind.Usd or InvoiceKind.UsdInSats => CurrencyCodes.Usd,
             _ => wallet.Currency,
         };
         if (wallet.Currency != wanted)
@@ -153,7 +153,7 @@ public sealed class InvoiceIssuer(GlintDbContext db, LightningNode node, IPriceP
                 : $"The amount is too large: at most {maximum} sats.");
         }
 
-        var maxExpiry = request.Kind == InvoiceKind.Usd ? InvoiceLimits.UsdExpiry : InvoiceLimits.MaxBtcExpiry;
+        var maxExpiry = request.Kind is InvoiceKind.Usd or InvoiceKind.UsdInSats ? InvoiceLimits.UsdExpiry : InvoiceLimits.MaxBtcExpiry;
         if (request.ExpiresInMinutes is { } minutes && (minutes < 1 || minutes > maxExpiry.TotalMinutes))
         {
             return new PaymentError("INVALID_INPUT", $"expiresIn must be between 1 and {maxExpiry.TotalMinutes} minutes.");
@@ -164,7 +164,8 @@ public sealed class InvoiceIssuer(GlintDbContext db, LightningNode node, IPriceP
 
     /// <summary>
     /// The invoice's sats and what the wallet is credited: a USD invoice asks for the sats that cover its cents at
-    /// the current price (rounded up), and credits exactly those cents when it is paid.
+    /// the current price (rounded up), and credits exactly those cents when it is paid; a USD invoice in sats credits
+    /// the cents its sats are worth (rounded down).
     /// </summary>
     private async Task<(long? Sats, long? Credit)> AmountsAsync(InvoiceRequest request, CancellationToken cancellationToken)
     {
@@ -176,6 +177,10 @@ public sealed class InvoiceIssuer(GlintDbContext db, LightningNode node, IPriceP
                 var quote = await prices.GetPriceAsync(cancellationToken);
                 var sats = quote.Price.ConvertRoundingUp(Money.Cents(request.Amount!.Value));
                 return (sats.IsSuccess ? sats.Value.MinorUnits : 0, request.Amount);
+            case InvoiceKind.UsdInSats:
+                var price = await prices.GetPriceAsync(cancellationToken);
+                var cents = price.Price.ConvertRoundingDown(Money.Sats(request.Amount!.Value));
+                return (request.Amount, cents.IsSuccess ? cents.Value.MinorUnits : 0);
             default:
                 return (null, null);
         }

@@ -10,6 +10,12 @@ public enum InvoiceKind
 
     /// <summary>No amount: the payer chooses (<c>lnNoAmountInvoiceCreate</c>), for either wallet.</summary>
     NoAmount,
+
+    /// <summary>
+    /// An amount in sats, for a USD wallet, credited with the cents those sats are worth at the current price (rounded
+    /// down): what a payer of a Lightning address asks for when the recipient's default wallet is in USD.
+    /// </summary>
+    UsdInSats,
 }
 
 /// <summary>

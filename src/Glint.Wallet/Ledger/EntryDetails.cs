@@ -21,6 +21,9 @@ public sealed record EntryDetails
     [JsonPropertyName("payment_request")] public string? PaymentRequest { get; init; }
     [JsonPropertyName("preimage")] public string? Preimage { get; init; }
 
+    /// <summary>For a payment to a Lightning address or LNURL of this server, settled in the ledger: the address or LNURL the payer used.</summary>
+    [JsonPropertyName("lnurl")] public string? Lnurl { get; init; }
+
     public string Serialize() => JsonSerializer.Serialize(this, Options);
 
     public static EntryDetails Parse(string json) => JsonSerializer.Deserialize<EntryDetails>(json) ?? new EntryDetails();

@@ -48,7 +48,7 @@ public sealed class PaymentService(GlintDbContext db, ILedgerStore ledger, IPric
     {
         var payer = await db.Accounts.AsNoTracking().FirstOrDefaultAsync(account => account.Id == payerAccountId, cancellationToken);
         return await PayAsync(payerAccountId, payer?.Username, payer?.Status == "active", walletId, recipientWalletId, amount, sendingCurrency,
-            memo, idempotencyKey, cancellationToken);
+            memo, idempotencyKey, lnurl: null, cancellationToken);
     }
 
     /// <summary>
@@ -61,12 +61,24 @@ public sealed class PaymentService(GlintDbContext db, ILedgerStore ledger, IPric
     {
         ArgumentNullException.ThrowIfNull(payer);
         return PayAsync(payer.Id, payer.Username, payerActive: true, walletId, recipientWalletId, amount, sendingCurrency, memo, idempotencyKey,
-            cancellationToken);
+            lnurl: null, cancellationToken);
+    }
+
+    /// <summary>
+    /// Pays <paramref name="sats"/> from a BTC wallet to the default wallet behind a Lightning address or LNURL of this
+    /// server: an internal payment like any other, with <paramref name="lnurl"/> (what the payer sent to) kept with the entry.
+    /// </summary>
+    public Task<PaymentOutcome> PayLnurlAsync(
+        WalletAccount payer, Guid walletId, Guid recipientWalletId, long sats, string lnurl, string? idempotencyKey, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(payer);
+        return PayAsync(payer.Id, payer.Username, payerActive: true, walletId, recipientWalletId, sats, Currency.Btc, memo: null, idempotencyKey,
+            lnurl, cancellationToken);
     }
 
     private async Task<PaymentOutcome> PayAsync(
         Guid payerAccountId, string? payerUsername, bool payerActive, Guid walletId, Guid recipientWalletId, long amount, Currency sendingCurrency,
-        string? memo, string? idempotencyKey, CancellationToken cancellationToken)
+        string? memo, string? idempotencyKey, string? lnurl, CancellationToken cancellationToken)
     {
         Party? payer = null;
         Party? receiver = null;
@@ -118,6 +130,7 @@ public sealed class PaymentService(GlintDbContext db, ILedgerStore ledger, IPric
             ReceiverWalletId = receiver.WalletId,
             ReceiverUsername = receiver.Username,
             CentsPerBitcoin = quote.Price.CentsPerBitcoin,
+            Lnurl = lnurl,
         };
         var entryId = built.Value.Id;
         return Outcome(await ledger.AppendAsync(new LedgerAppend(built.Value)

@@ -17,7 +17,9 @@ public abstract class PublicQueryTests<TServer>(TServer server) : IClassFixture<
 
         // The network of the invoices the server issues (regtest unless configured), and the one key that signs them.
         Assert.Equal("regtest", globals["network"].Str());
-        Assert.Equal("", globals["lightningAddressDomain"].Str());
+        // Lightning addresses are user@<the issuer's host and port> unless configured.
+        Assert.Equal($"127.0.0.1:{server.PublicPort}", globals["lightningAddressDomain"].Str());
+        Assert.Empty(globals["lightningAddressDomainAliases"]!.AsArray());
         Assert.Matches("^0[23][0-9a-f]{64}$", Assert.Single(globals["nodesIds"]!.AsArray()).Str());
         Assert.Empty(globals["supportedCountries"]!.AsArray());
         Assert.Null(globals["buildInformation"]!["commitHash"]);

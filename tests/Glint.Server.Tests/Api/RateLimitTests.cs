@@ -83,6 +83,22 @@ public abstract class RateLimitTests<TServer>(TServer server) : IClassFixture<TS
     }
 
     [Fact]
+    public async Task Lightning_address_endpoints_count_against_the_anonymous_budget_of_the_address()
+    {
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 10; i++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, i % 2 == 0 ? "/.well-known/lnurlp/nobody_here" : "/lnurlp/nobody_here/callback?amount=1000");
+            request.Headers.Add("X-Forwarded-For", "203.0.113.20");
+            using var response = await server.Public.SendAsync(request);
+            statuses.Add(response.StatusCode);
+        }
+
+        Assert.Contains(HttpStatusCode.TooManyRequests, statuses);
+        Assert.Equal(HttpStatusCode.OK, statuses[0]);
+    }
+
+    [Fact]
     public async Task Behind_a_trusted_proxy_each_forwarded_client_address_has_its_own_budget()
     {
         async Task<HttpStatusCode> CallAsync(string client)

@@ -81,6 +81,19 @@ public sealed class SchemaConformanceTests
     }
 
     [Fact]
+    public void LightningAddressFields_AreImplemented()
+    {
+        var sdl = GlintSchema.PrintSdl();
+        var ours = Definitions(sdl);
+
+        Assert.Contains("LnAddressPaymentSendInput", ours.Keys);
+        Assert.Contains("LnurlPaymentSendInput", ours.Keys);
+        Assert.Contains("lnAddressPaymentSend(input: LnAddressPaymentSendInput!): PaymentSendPayload!", sdl, StringComparison.Ordinal);
+        Assert.Contains("lnurlPaymentSend(input: LnurlPaymentSendInput!): PaymentSendPayload!", sdl, StringComparison.Ordinal);
+        Assert.Contains("lightningAddressDomainAliases: [String!]!", sdl, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void RootFields_EachDeclareAnAccessRule()
     {
         var schema = new GlintSchema();
