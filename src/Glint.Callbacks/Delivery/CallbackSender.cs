@@ -1,8 +1,7 @@
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using Glint.Callbacks.Endpoints;
+using Glint.Data.Network;
 using Microsoft.Extensions.Options;
 
 namespace Glint.Callbacks.Delivery;
@@ -11,7 +10,7 @@ namespace Glint.Callbacks.Delivery;
 public sealed record AttemptResult(bool Delivered, int? StatusCode, string? Failure);
 
 /// <summary>
-/// Sends one signed delivery. Connections are made by <see cref="ConnectAsync"/>, which refuses a forbidden address
+/// Sends one signed delivery. Connections are made by <see cref="GuardedConnect"/>, which refuses a forbidden address
 /// (unless the operator allows private targets) after resolving the name itself, so the address checked is the one
 /// connected to: a DNS answer that changed since the endpoint was added cannot reach an internal service. No proxy and
 /// no redirects, for the same reason.
@@ -20,13 +19,11 @@ public sealed class CallbackSender : IDisposable
 {
     private readonly HttpClient _client;
     private readonly TimeProvider _time;
-    private readonly bool _allowPrivateTargets;
 
     public CallbackSender(IOptions<CallbackOptions> options, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(options);
         _time = time;
-        _allowPrivateTargets = options.Value.AllowPrivateTargets;
         var handler = new SocketsHttpHandler
         {
             UseProxy = false,
@@ -36,7 +33,7 @@ public sealed class CallbackSender : IDisposable
             // Short-lived connections, so a DNS change reaches the next connection and the address check with it.
             PooledConnectionLifetime = TimeSpan.FromMinutes(1),
             MaxResponseHeadersLength = 64,
-            ConnectCallback = ConnectAsync,
+            ConnectCallback = GuardedConnect.Callback(options.Value.AllowPrivateTargets, "callbacks"),
         };
         _client = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
         _client.DefaultRequestHeaders.UserAgent.ParseAdd("Glint-Webhooks/1.0");
@@ -68,36 +65,5 @@ public sealed class CallbackSender : IDisposable
         }
     }
 
-    private async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
-    {
-        var host = context.DnsEndPoint.Host;
-        var addresses = IPAddress.TryParse(host, out var literal) ? [literal] : await Dns.GetHostAddressesAsync(host, cancellationToken);
-        var allowed = _allowPrivateTargets ? addresses : [.. addresses.Where(address => !TargetAddresses.IsForbidden(address))];
-        if (allowed.Length == 0)
-        {
-            throw new ForbiddenTargetException($"{host} resolves only to addresses callbacks may not reach");
-        }
-
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        try
-        {
-            await socket.ConnectAsync(allowed, context.DnsEndPoint.Port, cancellationToken);
-            // The address actually connected to, checked once more.
-            if (!_allowPrivateTargets && socket.RemoteEndPoint is IPEndPoint remote && TargetAddresses.IsForbidden(remote.Address))
-            {
-                throw new ForbiddenTargetException($"{host} connected to an address callbacks may not reach");
-            }
-
-            return new NetworkStream(socket, ownsSocket: true);
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
-    }
-
     public void Dispose() => _client.Dispose();
-
-    private sealed class ForbiddenTargetException(string message) : Exception(message);
 }

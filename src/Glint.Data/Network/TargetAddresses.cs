@@ -1,9 +1,12 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Glint.Callbacks.Endpoints;
+namespace Glint.Data.Network;
 
-/// <summary>The addresses a callback must never reach unless the operator allows private targets.</summary>
+/// <summary>
+/// The addresses Glint never reaches out to on a user's or client's say-so (callbacks, a client's <c>jwks_uri</c>)
+/// unless the operator allows private targets (<c>webhooks.allow_private_targets</c>).
+/// </summary>
 public static class TargetAddresses
 {
     private static readonly IPNetwork[] Forbidden =
