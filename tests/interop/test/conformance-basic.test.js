@@ -16,9 +16,8 @@ import { jwtVerify } from 'jose';
 const codeReuseAfter30Seconds = (async () => {
   const c = await registerClient('codereuse-30s');
   const { tokens, request, callback } = await codeFlow(c);
-  const startedAt = Date.now();
   await wait(30_000);
-  return { c, tokens, request, callback, waited: Date.now() - startedAt };
+  return { c, tokens, request, callback };
 })();
 codeReuseAfter30Seconds.catch(() => {}); // reported by its test
 
@@ -411,8 +410,7 @@ describe('OpenID conformance: Basic OP plan (code, client_secret_basic)', () => 
   });
 
   it('oidcc-codereuse-30seconds', async () => {
-    const { c, tokens, request, callback, waited } = await codeReuseAfter30Seconds;
-    assert.ok(waited >= 30_000);
+    const { c, tokens, request, callback } = await codeReuseAfter30Seconds;
     await redeemAgain(c, callback, request);
     await assertRevoked(tokens.access_token);
   });
