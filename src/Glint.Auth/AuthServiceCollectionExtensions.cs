@@ -54,9 +54,15 @@ public static class AuthServiceCollectionExtensions
         services.AddSingleton<OAuth2.Dpop.DpopNonces>();
         services.AddSingleton<OAuth2.Dpop.DpopProofs>();
         services.AddSingleton<OAuth2.Dpop.DpopResourceProofs>();
-        // A client's key set is fetched where it says it is: redirects are not followed.
+        // A client's key set is fetched where it says it is: no redirects, no proxy, and never from a loopback, private
+        // or metadata address unless the operator allows private targets (the callbacks' rule, checked at connect time).
         services.AddHttpClient(ClientKeySets.HttpClientName, client => client.Timeout = ClientKeySets.FetchTimeout)
-            .ConfigurePrimaryHttpMessageHandler(() => new System.Net.Http.SocketsHttpHandler { AllowAutoRedirect = false });
+            .ConfigurePrimaryHttpMessageHandler(() => new System.Net.Http.SocketsHttpHandler
+            {
+                AllowAutoRedirect = false,
+                UseProxy = false,
+                ConnectCallback = Glint.Data.Network.GuardedConnect.Callback(settings.AllowPrivateTargets, "a client's jwks_uri"),
+            });
 
         services.AddOpenIddict()
             .AddCore(core =>
@@ -207,5 +213,5 @@ public static class AuthServiceCollectionExtensions
         app.UseMiddleware<Discovery.DiscoveryDocumentCache>().UseAuthentication();
 
     public static IEndpointRouteBuilder MapGlintAuthAdmin(this IEndpointRouteBuilder routes) =>
-        routes.MapClientAdminApi().MapIntrospectionApi().MapLoginConsentAdminApi().MapSessionAdminApi().MapLogoutAdminApi();
+        routes.MapClientAdminApi().MapIntrospectionApi().MapLoginConsentAdminApi().MapSessionAdminApi().MapLogoutAdminApi().MapDeviceChallengeAdminApi();
 }

@@ -32,6 +32,21 @@ public sealed class AuthSettings
 
     public Uri? LogoutUrl { get; init; }
 
+    /// <summary>
+    /// Hydra's <c>urls.device.verification</c>: an external page where the user types the device's user code, reached
+    /// with a device challenge. Unset, the built-in <c>/device</c> page serves the device flow.
+    /// </summary>
+    public Uri? DeviceVerificationUrl { get; init; }
+
+    /// <summary>
+    /// <c>webhooks.allow_private_targets</c>: whether a client's <c>jwks_uri</c> may reach loopback, private, link-local
+    /// and metadata addresses, as callbacks may under the same setting (off: refused when connecting).
+    /// </summary>
+    public bool AllowPrivateTargets { get; init; }
+
+    /// <summary>Hydra's <c>urls.device.success</c>: where the browser ends after an approved device flow (with <c>client_id</c>).</summary>
+    public Uri? DeviceSuccessUrl { get; init; }
+
     /// <summary>How long a login, consent or logout challenge stays usable (Hydra's <c>ttl.login_consent_request</c>).</summary>
     public TimeSpan FlowLifetime { get; init; } = TimeSpan.FromMinutes(30);
 

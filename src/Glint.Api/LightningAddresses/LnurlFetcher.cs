@@ -2,14 +2,14 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Glint.Callbacks;
-using Glint.Callbacks.Endpoints;
+using Glint.Data.Network;
 using Microsoft.Extensions.Options;
 
 namespace Glint.Api.LightningAddresses;
 
 /// <summary>
 /// GETs the JSON of LNURL services other than this server, under the callbacks' address rule
-/// (<c>webhooks.allow_private_targets</c>, checked on the address connected to, by <see cref="TargetAddresses"/>):
+/// (<c>webhooks.allow_private_targets</c>, checked on the address connected to, by <see cref="GuardedConnect"/>):
 /// https only (plain http only to a loopback host, and only when private targets are allowed, as in development),
 /// no proxy, no redirects, no cookies, at most <see cref="Timeout"/> and <see cref="MaxResponseBytes"/> per answer.
 /// </summary>
@@ -42,7 +42,7 @@ public sealed class LnurlFetcher : IDisposable
             ConnectTimeout = Timeout,
             PooledConnectionLifetime = TimeSpan.FromMinutes(1),
             MaxResponseHeadersLength = 64,
-            ConnectCallback = (context, cancellationToken) => TargetAddresses.ConnectAsync(context.DnsEndPoint, allowPrivate, cancellationToken),
+            ConnectCallback = GuardedConnect.Callback(allowPrivate, "this server"),
         };
         _client = new HttpClient(wrap is null ? handler : wrap(handler)) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
         _client.DefaultRequestHeaders.UserAgent.ParseAdd("Glint-LNURL/1.0");

@@ -10,6 +10,8 @@ namespace Glint.Auth.Clients;
 /// with bounded time and size, kept for <see cref="Lifetime"/> (a failed fetch for <see cref="FailureLifetime"/>, so
 /// a dead address is not asked on every request), and shared by the node's requests. Only <c>https</c> addresses are
 /// fetched; plain <c>http</c> only on loopback, and only when the server itself runs on plain http or in dev mode.
+/// Loopback, private, link-local and metadata addresses are refused when connecting (the callbacks' rule,
+/// <see cref="Glint.Data.Network.GuardedConnect"/>) unless the operator allows private targets.
 /// </summary>
 public sealed partial class ClientKeySets(IHttpClientFactory http, AuthSettings settings, TimeProvider time, ILogger<ClientKeySets> logger)
 {

@@ -15,6 +15,9 @@ public sealed class ClientLifespans
     [JsonPropertyName("refresh_token_grant_id_token_lifespan")] public string? RefreshTokenGrantIdTokenLifespan { get; set; }
     [JsonPropertyName("refresh_token_grant_access_token_lifespan")] public string? RefreshTokenGrantAccessTokenLifespan { get; set; }
     [JsonPropertyName("refresh_token_grant_refresh_token_lifespan")] public string? RefreshTokenGrantRefreshTokenLifespan { get; set; }
+    [JsonPropertyName("device_authorization_grant_access_token_lifespan")] public string? DeviceAuthorizationGrantAccessTokenLifespan { get; set; }
+    [JsonPropertyName("device_authorization_grant_id_token_lifespan")] public string? DeviceAuthorizationGrantIdTokenLifespan { get; set; }
+    [JsonPropertyName("device_authorization_grant_refresh_token_lifespan")] public string? DeviceAuthorizationGrantRefreshTokenLifespan { get; set; }
 
     public void ApplyTo(HydraClient client)
     {
@@ -28,5 +31,8 @@ public sealed class ClientLifespans
         client.RefreshTokenGrantIdTokenLifespan = RefreshTokenGrantIdTokenLifespan;
         client.RefreshTokenGrantAccessTokenLifespan = RefreshTokenGrantAccessTokenLifespan;
         client.RefreshTokenGrantRefreshTokenLifespan = RefreshTokenGrantRefreshTokenLifespan;
+        client.DeviceAuthorizationGrantAccessTokenLifespan = DeviceAuthorizationGrantAccessTokenLifespan;
+        client.DeviceAuthorizationGrantIdTokenLifespan = DeviceAuthorizationGrantIdTokenLifespan;
+        client.DeviceAuthorizationGrantRefreshTokenLifespan = DeviceAuthorizationGrantRefreshTokenLifespan;
     }
 }

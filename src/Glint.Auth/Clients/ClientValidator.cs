@@ -257,6 +257,9 @@ public static class ClientValidator
         client.RefreshTokenGrantIdTokenLifespan = Canonical(client.RefreshTokenGrantIdTokenLifespan, "refresh_token_grant_id_token_lifespan");
         client.RefreshTokenGrantAccessTokenLifespan = Canonical(client.RefreshTokenGrantAccessTokenLifespan, "refresh_token_grant_access_token_lifespan");
         client.RefreshTokenGrantRefreshTokenLifespan = Canonical(client.RefreshTokenGrantRefreshTokenLifespan, "refresh_token_grant_refresh_token_lifespan");
+        client.DeviceAuthorizationGrantAccessTokenLifespan = Canonical(client.DeviceAuthorizationGrantAccessTokenLifespan, "device_authorization_grant_access_token_lifespan");
+        client.DeviceAuthorizationGrantIdTokenLifespan = Canonical(client.DeviceAuthorizationGrantIdTokenLifespan, "device_authorization_grant_id_token_lifespan");
+        client.DeviceAuthorizationGrantRefreshTokenLifespan = Canonical(client.DeviceAuthorizationGrantRefreshTokenLifespan, "device_authorization_grant_refresh_token_lifespan");
         return error;
     }
 

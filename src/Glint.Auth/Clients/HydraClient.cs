@@ -104,6 +104,14 @@ public sealed class HydraClient
     [JsonPropertyName("refresh_token_grant_access_token_lifespan")] public string? RefreshTokenGrantAccessTokenLifespan { get; set; }
     [JsonPropertyName("refresh_token_grant_refresh_token_lifespan")] public string? RefreshTokenGrantRefreshTokenLifespan { get; set; }
 
+    // Hydra 2.3's device grant lifespans, written only when set so a client without them keeps Hydra 2.2's shape.
+    [JsonPropertyName("device_authorization_grant_access_token_lifespan"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? DeviceAuthorizationGrantAccessTokenLifespan { get; set; }
+    [JsonPropertyName("device_authorization_grant_id_token_lifespan"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? DeviceAuthorizationGrantIdTokenLifespan { get; set; }
+    [JsonPropertyName("device_authorization_grant_refresh_token_lifespan"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? DeviceAuthorizationGrantRefreshTokenLifespan { get; set; }
+
     public const string AuthMethodNone = "none";
 
     /// <summary>True when the client authenticates with no secret (a public client).</summary>

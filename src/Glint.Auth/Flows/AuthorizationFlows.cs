@@ -188,7 +188,7 @@ public sealed class AuthorizationFlows(
             return Refuse(device, Errors.InvalidRequest, ClientGrant.AudienceRefusal(audience));
         }
 
-        var principal = GrantedPrincipal(flow, document, client);
+        var principal = GrantedPrincipal(flow, document, client, device is not null);
         var consent = Redemption(flow, version);
         consent.ConsentRemembered = document.Consent.Remember && !document.ConsentSkip;
         consent.Document = document.Serialize();
@@ -234,7 +234,7 @@ public sealed class AuthorizationFlows(
     };
 
     /// <summary>What the code, and the tokens exchanged for it, say: the consent's grant and the login's facts.</summary>
-    private static ClaimsPrincipal GrantedPrincipal(Flow flow, FlowDocument document, HydraClient client)
+    private static ClaimsPrincipal GrantedPrincipal(Flow flow, FlowDocument document, HydraClient client, bool deviceGrant)
     {
         var consent = document.Consent!;
         var login = document.Login;
@@ -270,17 +270,22 @@ public sealed class AuthorizationFlows(
         identity.SetDestinations(TokenClaims.Destinations);
 
         var principal = new ClaimsPrincipal(identity);
-        if (Lifespan(client.AuthorizationCodeGrantAccessTokenLifespan) is { } access)
+        // The device code carries this principal to the token endpoint, so a device grant's tokens get the device
+        // grant's lifespans (Hydra's device_authorization_grant_*), a code's the authorization code grant's.
+        var (accessLifespan, refreshLifespan, idTokenLifespan) = deviceGrant
+            ? (client.DeviceAuthorizationGrantAccessTokenLifespan, client.DeviceAuthorizationGrantRefreshTokenLifespan, client.DeviceAuthorizationGrantIdTokenLifespan)
+            : (client.AuthorizationCodeGrantAccessTokenLifespan, client.AuthorizationCodeGrantRefreshTokenLifespan, client.AuthorizationCodeGrantIdTokenLifespan);
+        if (Lifespan(accessLifespan) is { } access)
         {
             principal.SetAccessTokenLifetime(access);
         }
 
-        if (Lifespan(client.AuthorizationCodeGrantRefreshTokenLifespan) is { } refresh)
+        if (Lifespan(refreshLifespan) is { } refresh)
         {
             principal.SetRefreshTokenLifetime(refresh);
         }
 
-        if (Lifespan(client.AuthorizationCodeGrantIdTokenLifespan) is { } idToken)
+        if (Lifespan(idTokenLifespan) is { } idToken)
         {
             principal.SetIdentityTokenLifetime(idToken);
         }

@@ -25,8 +25,37 @@ public static class DeviceVerificationApi
         return routes;
     }
 
-    private static async Task<IResult> VerifyAsync(HttpContext http, AuthorizationFlows flows, DeviceCodeGuesses guesses, AuthSettings settings)
+    private static async Task<IResult> VerifyAsync(
+        HttpContext http, AuthorizationFlows flows, DeviceCodeGuesses guesses, AuthSettings settings, FlowSealer sealer, TimeProvider time)
     {
+        if (http.GetOpenIddictServerRequest() is { } arriving &&
+            (string?)arriving[DeviceChallengeApi.Verifier] is not { Length: > 0 } &&
+            (string?)arriving[AuthorizationFlows.LoginVerifier] is not { Length: > 0 } &&
+            (string?)arriving[AuthorizationFlows.ConsentVerifier] is not { Length: > 0 })
+        {
+            // The operator's own device page asks for the code: the browser goes there first, with a device challenge.
+            if (settings.DeviceVerificationUrl is not null)
+            {
+                return DeviceChallengeApi.SendToVerificationPage(http, sealer, settings, time, arriving.UserCode);
+            }
+        }
+        else if (http.GetOpenIddictServerRequest() is { } answered &&
+            (string?)answered[DeviceChallengeApi.Verifier] is { Length: > 0 } deviceVerifier &&
+            (string?)answered[AuthorizationFlows.LoginVerifier] is not { Length: > 0 } &&
+            (string?)answered[AuthorizationFlows.ConsentVerifier] is not { Length: > 0 })
+        {
+            // Back from the device page: the verifier names the accepted user code, which the verification below checks.
+            if (DeviceChallengeApi.UserCodeOf(sealer, settings, time, deviceVerifier) is not { } accepted)
+            {
+                return ErrorPage.Render(Errors.InvalidRequest, "The device verifier has already been used, has expired, or is invalid. Start again on your device's verification page.");
+            }
+
+            if (answered.UserCode != accepted)
+            {
+                return Results.Redirect(LoginConsentAdminApi.SetQuery(RequestUrls.Of(http, settings, GlintServerHandlers.DeviceCodes.VerificationPath), Parameters.UserCode, accepted));
+            }
+        }
+
         if (http.GetOpenIddictServerResponse() is { Error: { Length: > 0 } error })
         {
             if (error == GlintServerHandlers.DeviceCodes.TooManyGuesses)
@@ -51,7 +80,10 @@ public static class DeviceVerificationApi
         // The device's request, as the flow sees it: its client, scopes and audiences come with the user code.
         request.ClientId = clientId;
         request.Scope = string.Join(' ', userCode.GetScopes());
-        var deviceFlow = new DeviceFlow(Outcome(settings, "approved"), Outcome(settings, "denied"));
+        var approved = settings.DeviceSuccessUrl is { } success
+            ? QueryHelpers.AddQueryString(success.AbsoluteUri, Parameters.ClientId, clientId)
+            : Outcome(settings, "approved");
+        var deviceFlow = new DeviceFlow(approved, Outcome(settings, "denied"));
 
         if ((string?)request[AuthorizationFlows.ConsentVerifier] is { Length: > 0 } consentVerifier)
         {

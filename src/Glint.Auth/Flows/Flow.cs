@@ -20,6 +20,12 @@ public enum FlowState
     /// <summary>The consent app's answer, on its way back through the browser: what a consent verifier carries.</summary>
     ConsentAccepted = 5,
     ConsentRejected = 6,
+
+    /// <summary>A device flow sent to the device verification page, before a user code: what a device challenge carries.</summary>
+    DeviceInitialized = 7,
+
+    /// <summary>The page's user code, accepted, on its way back through the browser: what a device verifier carries.</summary>
+    DeviceAccepted = 8,
 }
 
 /// <summary>
@@ -45,6 +51,12 @@ public sealed class Flow
 
     [JsonPropertyName("document")] public FlowDocument Document { get; init; } = new();
 
+    /// <summary>A device flow's browser address: wrong user codes typed for its challenge count against it.</summary>
+    [JsonPropertyName("device_ip")] public string? DeviceIp { get; init; }
+
+    /// <summary>A device verifier's accepted user code, normalised.</summary>
+    [JsonPropertyName("device_user_code")] public string? DeviceUserCode { get; init; }
+
     [JsonIgnore] public bool IsLoginAnswer => State is FlowState.LoginAccepted or FlowState.LoginRejected;
 
     [JsonIgnore] public bool IsConsentAnswer => State is FlowState.ConsentAccepted or FlowState.ConsentRejected;
@@ -56,6 +68,8 @@ public sealed class Flow
         FlowPurpose.LoginVerifier => IsLoginAnswer,
         FlowPurpose.ConsentChallenge => State == FlowState.ConsentInitialized,
         FlowPurpose.ConsentVerifier => IsConsentAnswer,
+        FlowPurpose.DeviceChallenge => State == FlowState.DeviceInitialized,
+        FlowPurpose.DeviceVerifier => State == FlowState.DeviceAccepted && DeviceUserCode is { Length: > 0 },
         _ => false,
     };
 

@@ -14,6 +14,8 @@ public enum FlowPurpose : byte
     LoginVerifier = 2,
     ConsentChallenge = 3,
     ConsentVerifier = 4,
+    DeviceChallenge = 5,
+    DeviceVerifier = 6,
 }
 
 /// <summary>

@@ -145,7 +145,10 @@ public static partial class GlintServerHandlers
                     return ValueTask.CompletedTask;
                 }
 
-                var page = new Uri(settings.PublicBase, PagePath).AbsoluteUri;
+                // With the operator's own device page, the verification endpoint is announced: it hands out the device challenge.
+                var page = settings.DeviceVerificationUrl is null
+                    ? new Uri(settings.PublicBase, PagePath).AbsoluteUri
+                    : Flows.DeviceChallengeApi.VerificationUri(settings);
                 context.Response.VerificationUri = page;
                 context.Response.VerificationUriComplete = QueryHelpers.AddQueryString(page, Parameters.UserCode, context.Response.UserCode);
                 context.Response[Parameters.Interval] = (long)PollingInterval.TotalSeconds;

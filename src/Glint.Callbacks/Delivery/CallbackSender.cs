@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Glint.Callbacks.Endpoints;
+using Glint.Data.Network;
 using Microsoft.Extensions.Options;
 
 namespace Glint.Callbacks.Delivery;
@@ -9,7 +10,7 @@ namespace Glint.Callbacks.Delivery;
 public sealed record AttemptResult(bool Delivered, int? StatusCode, string? Failure);
 
 /// <summary>
-/// Sends one signed delivery. Connections are made by <see cref="TargetAddresses.ConnectAsync"/>, which refuses a forbidden address
+/// Sends one signed delivery. Connections are made by <see cref="GuardedConnect"/>, which refuses a forbidden address
 /// (unless the operator allows private targets) after resolving the name itself, so the address checked is the one
 /// connected to: a DNS answer that changed since the endpoint was added cannot reach an internal service. No proxy and
 /// no redirects, for the same reason.
@@ -18,13 +19,11 @@ public sealed class CallbackSender : IDisposable
 {
     private readonly HttpClient _client;
     private readonly TimeProvider _time;
-    private readonly bool _allowPrivateTargets;
 
     public CallbackSender(IOptions<CallbackOptions> options, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(options);
         _time = time;
-        _allowPrivateTargets = options.Value.AllowPrivateTargets;
         var handler = new SocketsHttpHandler
         {
             UseProxy = false,
@@ -34,7 +33,7 @@ public sealed class CallbackSender : IDisposable
             // Short-lived connections, so a DNS change reaches the next connection and the address check with it.
             PooledConnectionLifetime = TimeSpan.FromMinutes(1),
             MaxResponseHeadersLength = 64,
-            ConnectCallback = ConnectAsync,
+            ConnectCallback = GuardedConnect.Callback(options.Value.AllowPrivateTargets, "callbacks"),
         };
         _client = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
         _client.DefaultRequestHeaders.UserAgent.ParseAdd("Glint-Webhooks/1.0");
@@ -65,9 +64,6 @@ public sealed class CallbackSender : IDisposable
             return new AttemptResult(false, null, exception.InnerException is ForbiddenTargetException forbidden ? forbidden.Message : "connection failed");
         }
     }
-
-    private ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken) =>
-        TargetAddresses.ConnectAsync(context.DnsEndPoint, _allowPrivateTargets, cancellationToken);
 
     public void Dispose() => _client.Dispose();
 }

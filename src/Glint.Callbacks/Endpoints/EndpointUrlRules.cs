@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Glint.Data.Network;
 using Microsoft.Extensions.Options;
 
 namespace Glint.Callbacks.Endpoints;

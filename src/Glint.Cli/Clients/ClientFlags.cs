@@ -55,8 +55,21 @@ internal static class ClientFlags
         new(Text("--frontchannel-logout-callback", "The client's front-channel logout URL"), "frontchannel_logout_uri"),
     ];
 
+    /// <summary>
+    /// Fields beyond the hydra CLI's flags, sent only when their flag is given (on create and update alike), so a
+    /// client made without them keeps the server's defaults.
+    /// </summary>
+    private static readonly TextFlag[] OptionalTexts =
+    [
+        new(Text("--token-endpoint-auth-signing-alg", "Algorithm the client signs its private_key_jwt assertions with, such as RS256 or ES256 (default: any the server announces)"), "token_endpoint_auth_signing_alg"),
+        new(Text("--device-authorization-grant-access-token-lifespan", "Lifespan of access tokens from the device grant, a duration such as 1h30m (default: the server's)"), "device_authorization_grant_access_token_lifespan"),
+        new(Text("--device-authorization-grant-id-token-lifespan", "Lifespan of ID tokens from the device grant (default: the server's)"), "device_authorization_grant_id_token_lifespan"),
+        new(Text("--device-authorization-grant-refresh-token-lifespan", "Lifespan of refresh tokens from the device grant (default: the server's)"), "device_authorization_grant_refresh_token_lifespan"),
+    ];
+
     private static readonly SwitchFlag[] Switches =
     [
+        new(new Option<bool>("--require-pushed-authorization-requests") { Description = "The client must push its authorization requests (PAR, RFC 9126)" }, "require_pushed_authorization_requests"),
         new(new Option<bool>("--skip-consent") { Description = "Skip the consent screen for this client (first-party apps)" }, "skip_consent"),
         new(new Option<bool>("--skip-logout-consent") { Description = "Skip the logout confirmation for this client" }, "skip_logout_consent"),
         new(new Option<bool>("--backchannel-logout-session-required") { Description = "Back-channel logout tokens must carry the session id" }, "backchannel_logout_session_required"),
@@ -66,7 +79,8 @@ internal static class ClientFlags
     public static void AddTo(Command command)
     {
         foreach (var option in Lists.Select(flag => (Option)flag.Option)
-            .Concat(Texts.Select(flag => flag.Option)).Concat(Switches.Select(flag => flag.Option)).Append(Metadata))
+            .Concat(Texts.Select(flag => flag.Option)).Concat(OptionalTexts.Select(flag => flag.Option))
+            .Concat(Switches.Select(flag => flag.Option)).Append(Metadata))
         {
             command.Options.Add(option);
         }
@@ -84,6 +98,11 @@ internal static class ClientFlags
         foreach (var flag in Texts)
         {
             body[flag.Field] = parse.GetValue(flag.Option) ?? flag.Default;
+        }
+
+        foreach (var flag in OptionalTexts.Where(flag => Given(parse, flag.Option)))
+        {
+            body[flag.Field] = parse.GetValue(flag.Option);
         }
 
         foreach (var flag in Switches)
@@ -118,6 +137,12 @@ internal static class ClientFlags
         foreach (var flag in Switches.Where(flag => Given(parse, flag.Option)))
         {
             Replace(flag.Field, parse.GetValue(flag.Option));
+        }
+
+        // "add" sets a member whether or not the stored client has it (a field left unset is not written back).
+        foreach (var flag in OptionalTexts.Where(flag => Given(parse, flag.Option)))
+        {
+            operations.Add(new JsonObject { ["op"] = "add", ["path"] = "/" + flag.Field, ["value"] = parse.GetValue(flag.Option) });
         }
 
         if (MetadataValue(parse) is { } metadata)

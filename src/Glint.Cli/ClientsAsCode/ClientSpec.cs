@@ -42,6 +42,7 @@ public sealed class ClientSpec
     public bool? SkipLogoutConsent { get; set; }
     public bool? BackchannelLogoutSessionRequired { get; set; }
     public bool? FrontchannelLogoutSessionRequired { get; set; }
+    public bool? RequirePushedAuthorizationRequests { get; set; }
     public Dictionary<string, string>? Metadata { get; set; }
     public string? MetadataJson { get; set; }
     /// <summary>Accepted so that Terraform blocks move over unchanged; the server always keeps it at 0.</summary>
@@ -57,6 +58,9 @@ public sealed class ClientSpec
     public string? RefreshTokenGrantIdTokenLifespan { get; set; }
     public string? RefreshTokenGrantAccessTokenLifespan { get; set; }
     public string? RefreshTokenGrantRefreshTokenLifespan { get; set; }
+    public string? DeviceAuthorizationGrantAccessTokenLifespan { get; set; }
+    public string? DeviceAuthorizationGrantIdTokenLifespan { get; set; }
+    public string? DeviceAuthorizationGrantRefreshTokenLifespan { get; set; }
 
     /// <summary>How the plan names this client: its name, else its id.</summary>
     public string Label => string.IsNullOrEmpty(ClientName) ? ClientId ?? "" : ClientName;
@@ -125,6 +129,7 @@ public sealed class ClientSpec
         Switch("skip_logout_consent", SkipLogoutConsent);
         Switch("backchannel_logout_session_required", BackchannelLogoutSessionRequired);
         Switch("frontchannel_logout_session_required", FrontchannelLogoutSessionRequired);
+        Switch("require_pushed_authorization_requests", RequirePushedAuthorizationRequests);
         if (MetadataValue(where) is { } metadata)
         {
             fields["metadata"] = metadata;
@@ -140,6 +145,9 @@ public sealed class ClientSpec
         Text("refresh_token_grant_id_token_lifespan", RefreshTokenGrantIdTokenLifespan);
         Text("refresh_token_grant_access_token_lifespan", RefreshTokenGrantAccessTokenLifespan);
         Text("refresh_token_grant_refresh_token_lifespan", RefreshTokenGrantRefreshTokenLifespan);
+        Text("device_authorization_grant_access_token_lifespan", DeviceAuthorizationGrantAccessTokenLifespan);
+        Text("device_authorization_grant_id_token_lifespan", DeviceAuthorizationGrantIdTokenLifespan);
+        Text("device_authorization_grant_refresh_token_lifespan", DeviceAuthorizationGrantRefreshTokenLifespan);
         return fields;
     }
 

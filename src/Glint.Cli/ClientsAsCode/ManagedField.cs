@@ -50,6 +50,7 @@ internal sealed record ManagedField(string Name, ManagedField.Kind Type, JsonNod
         new("skip_logout_consent", Kind.Switch, false),
         new("backchannel_logout_session_required", Kind.Switch, false),
         new("frontchannel_logout_session_required", Kind.Switch, false),
+        new("require_pushed_authorization_requests", Kind.Switch, false),
         new("metadata", Kind.Json, new JsonObject()),
         new("authorization_code_grant_access_token_lifespan", Kind.Duration, null),
         new("authorization_code_grant_id_token_lifespan", Kind.Duration, null),
@@ -61,6 +62,9 @@ internal sealed record ManagedField(string Name, ManagedField.Kind Type, JsonNod
         new("refresh_token_grant_id_token_lifespan", Kind.Duration, null),
         new("refresh_token_grant_access_token_lifespan", Kind.Duration, null),
         new("refresh_token_grant_refresh_token_lifespan", Kind.Duration, null),
+        new("device_authorization_grant_access_token_lifespan", Kind.Duration, null),
+        new("device_authorization_grant_id_token_lifespan", Kind.Duration, null),
+        new("device_authorization_grant_refresh_token_lifespan", Kind.Duration, null),
     ];
 
     /// <summary>The value the file asks for: its own, or the unset value (null for a scope left to the server).</summary>

@@ -26,6 +26,8 @@ public static class ConfigurationKeys
     public const string LoginUrl = "urls:login";
     public const string ConsentUrl = "urls:consent";
     public const string LogoutUrl = "urls:logout";
+    public const string DeviceVerificationUrl = "urls:device:verification";
+    public const string DeviceSuccessUrl = "urls:device:success";
     public const string FlowTtl = "ttl:login_consent_request";
     public const string PkceEnforced = "oauth2:pkce:enforced";
     public const string RefreshReuseLeeway = "oauth2:grant:refresh_token:rotation_grace_period";
@@ -83,6 +85,8 @@ public static class ConfigurationKeys
         [LoginUrl] = ["URLS_LOGIN", "GLINT_URLS_LOGIN"],
         [ConsentUrl] = ["URLS_CONSENT", "GLINT_URLS_CONSENT"],
         [LogoutUrl] = ["URLS_LOGOUT", "GLINT_URLS_LOGOUT"],
+        [DeviceVerificationUrl] = ["URLS_DEVICE_VERIFICATION", "GLINT_URLS_DEVICE_VERIFICATION"],
+        [DeviceSuccessUrl] = ["URLS_DEVICE_SUCCESS", "GLINT_URLS_DEVICE_SUCCESS"],
         [FlowTtl] = ["TTL_LOGIN_CONSENT_REQUEST", "GLINT_TTL_LOGIN_CONSENT_REQUEST"],
         [PkceEnforced] = ["OAUTH2_PKCE_ENFORCED", "GLINT_OAUTH2_PKCE_ENFORCED"],
         [RefreshReuseLeeway] = ["OAUTH2_GRANT_REFRESH_TOKEN_ROTATION_GRACE_PERIOD", "GLINT_OAUTH2_GRANT_REFRESH_TOKEN_ROTATION_GRACE_PERIOD"],

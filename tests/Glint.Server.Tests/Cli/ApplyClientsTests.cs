@@ -197,6 +197,48 @@ public abstract partial class ApplyClientsTests<TServer>(TServer server) : IClas
     }
 
     [Fact]
+    public async Task Apply_PushedRequestsSigningAlgAndDeviceLifespans_AreSet_ThenHaveNoChanges_ThenReset()
+    {
+        var name = Unique("device-pos");
+        var file = Write("device.yaml", $"""
+            clients:
+              - client_name: {name}
+                grant_types: [urn:ietf:params:oauth:grant-type:device_code, refresh_token]
+                scopes: [openid, offline, read]
+                require_pushed_authorization_requests: true
+                token_endpoint_auth_signing_alg: ES256
+                device_authorization_grant_access_token_lifespan: 90m
+                device_authorization_grant_id_token_lifespan: 1h
+                device_authorization_grant_refresh_token_lifespan: 720h
+            """);
+
+        var first = await ApplyAsync(file);
+        Assert.True(first.Exit == 0, first.ToString());
+        var client = (await NamedAsync(name))!;
+        Assert.True(client["require_pushed_authorization_requests"]!.GetValue<bool>());
+        Assert.Equal("ES256", client["token_endpoint_auth_signing_alg"]!.GetValue<string>());
+        Assert.Equal("1h30m0s", client["device_authorization_grant_access_token_lifespan"]!.GetValue<string>());
+        Assert.Equal("1h0m0s", client["device_authorization_grant_id_token_lifespan"]!.GetValue<string>());
+        Assert.Equal("720h0m0s", client["device_authorization_grant_refresh_token_lifespan"]!.GetValue<string>());
+        Assert.StartsWith("No changes", (await ApplyAsync(file)).Output, StringComparison.Ordinal);
+
+        // Left out of the file: back to the defaults.
+        Write("device.yaml", $"""
+            clients:
+              - client_name: {name}
+                grant_types: [urn:ietf:params:oauth:grant-type:device_code, refresh_token]
+                scopes: [openid, offline, read]
+            """);
+        var reset = await ApplyAsync(file);
+        Assert.True(reset.Exit == 0, reset.ToString());
+        client = (await NamedAsync(name))!;
+        Assert.False(client["require_pushed_authorization_requests"]?.GetValue<bool>() ?? false);
+        Assert.Equal("", client["token_endpoint_auth_signing_alg"]?.GetValue<string>() ?? "");
+        Assert.Null(client["device_authorization_grant_access_token_lifespan"]);
+        Assert.StartsWith("No changes", (await ApplyAsync(file)).Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Apply_FieldLeftOutOfTheFile_IsResetOnTheServer()
     {
         var name = Unique("reset");

@@ -171,6 +171,52 @@ public abstract class ClientCommandsTests<TServer>(TServer server) : IClassFixtu
     }
 
     [Fact]
+    public async Task CreateAndUpdateClient_PushedRequestsSigningAlgAndDeviceLifespans_SetTheirFields()
+    {
+        var created = await server.CliCreateClientAsync("--grant-type", "urn:ietf:params:oauth:grant-type:device_code,refresh_token",
+            "--scope", "openid,offline,read", "--require-pushed-authorization-requests", "--token-endpoint-auth-signing-alg", "ES256",
+            "--device-authorization-grant-access-token-lifespan", "90m", "--device-authorization-grant-id-token-lifespan", "1h",
+            "--device-authorization-grant-refresh-token-lifespan", "720h");
+        var id = created["client_id"]!.GetValue<string>();
+
+        var stored = await StoredAsync(id);
+        Assert.True(stored["require_pushed_authorization_requests"]!.GetValue<bool>());
+        Assert.Equal("ES256", stored["token_endpoint_auth_signing_alg"]!.GetValue<string>());
+        Assert.Equal("1h30m0s", stored["device_authorization_grant_access_token_lifespan"]!.GetValue<string>());
+        Assert.Equal("1h0m0s", stored["device_authorization_grant_id_token_lifespan"]!.GetValue<string>());
+        Assert.Equal("720h0m0s", stored["device_authorization_grant_refresh_token_lifespan"]!.GetValue<string>());
+
+        var run = await RunAsync(["update", "client", id, .. server.AdminEndpoint(), "--require-pushed-authorization-requests=false",
+            "--token-endpoint-auth-signing-alg", "RS256", "--device-authorization-grant-access-token-lifespan", "5m"]);
+        Assert.True(run.Exit == 0, run.ToString());
+        stored = await StoredAsync(id);
+        Assert.False(stored["require_pushed_authorization_requests"]!.GetValue<bool>());
+        Assert.Equal("RS256", stored["token_endpoint_auth_signing_alg"]!.GetValue<string>());
+        Assert.Equal("5m0s", stored["device_authorization_grant_access_token_lifespan"]!.GetValue<string>());
+        Assert.Equal("1h0m0s", stored["device_authorization_grant_id_token_lifespan"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task CreateClient_WithoutTheNewFlags_LeavesThemUnset()
+    {
+        var created = await server.CliCreateClientAsync("--grant-type", "client_credentials", "--scope", "read");
+        var stored = await StoredAsync(created["client_id"]!.GetValue<string>());
+
+        Assert.False(stored["require_pushed_authorization_requests"]?.GetValue<bool>() ?? false);
+        Assert.Null(stored["device_authorization_grant_access_token_lifespan"]);
+    }
+
+    [Fact]
+    public async Task CreateClient_BadDeviceLifespan_IsRefusedNamingTheField()
+    {
+        var run = await RunAsync(["create", "client", .. server.AdminEndpoint(), "--grant-type", "client_credentials",
+            "--device-authorization-grant-access-token-lifespan", "soon"]);
+
+        Assert.NotEqual(0, run.Exit);
+        Assert.Contains("device_authorization_grant_access_token_lifespan", run.Error + run.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task UpdateClient_WithSecret_RotatesItAndShowsItOnce()
     {
         var id = (await server.CliCreateClientAsync("--grant-type", "client_credentials", "--scope", "read"))["client_id"]!.GetValue<string>();

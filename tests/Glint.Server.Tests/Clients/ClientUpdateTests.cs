@@ -331,6 +331,33 @@ public abstract class ClientUpdateTests<TServer>(TServer server) : IClassFixture
         await server.AssertSecretWorksAsync(id, "life-secret-1");
     }
 
+    /// <summary>Hydra 2.3's device grant lifespans: set through the lifespans endpoint, written back canonical, and unset when absent.</summary>
+    [Fact]
+    public async Task Lifespans_DeviceGrantLifespans_AreSetCanonical_AndBadOnesNameTheField()
+    {
+        var id = NewId("device-life");
+        await server.CreateAsync(Body($$$"""{"client_id":"{{{id}}}","grant_types":["urn:ietf:params:oauth:grant-type:device_code"],"scope":"read"}"""));
+
+        var response = await PutLifespansAsync(id, Body("""
+            {"device_authorization_grant_access_token_lifespan":"90m","device_authorization_grant_id_token_lifespan":"1h",
+             "device_authorization_grant_refresh_token_lifespan":"720h"}
+            """));
+
+        Assert.True(response.Status == HttpStatusCode.OK, response.Describe());
+        var stored = await server.GetClientAsync(id);
+        Assert.Equal("1h30m0s", stored["device_authorization_grant_access_token_lifespan"].Text());
+        Assert.Equal("1h0m0s", stored["device_authorization_grant_id_token_lifespan"].Text());
+        Assert.Equal("720h0m0s", stored["device_authorization_grant_refresh_token_lifespan"].Text());
+
+        var bad = await PutLifespansAsync(id, Body("""{"device_authorization_grant_access_token_lifespan":"soon"}"""));
+        Assert.Equal(HttpStatusCode.BadRequest, bad.Status);
+        Assert.Contains("device_authorization_grant_access_token_lifespan", bad.Body, StringComparison.Ordinal);
+
+        var cleared = await PutLifespansAsync(id, Body("{}"));
+        Assert.Equal(HttpStatusCode.OK, cleared.Status);
+        Assert.Null((await server.GetClientAsync(id))["device_authorization_grant_access_token_lifespan"]);
+    }
+
     [Fact]
     public async Task Lifespans_ClientCredentialsLifespan_LimitsNewTokens()
     {

@@ -167,6 +167,37 @@ public abstract class DeviceAuthorizationFlowTests<TServer>(TServer server) : IC
         Assert.Equal("read", introspection["scope"]!.GetValue<string>());
     }
 
+    /// <summary>Hydra's <c>device_authorization_grant_*_lifespan</c>: a device grant's tokens, not the code grant's lifespans.</summary>
+    [Fact]
+    public async Task DeviceCode_ClientsDeviceGrantLifespans_SetTheTokensLifetimes()
+    {
+        var client = await server.CreateCodeClientFromBodyAsync(new Dictionary<string, object?>
+        {
+            ["grant_types"] = new[] { DeviceCalls.GrantType, "refresh_token" },
+            ["response_types"] = new[] { "code" },
+            ["scope"] = "openid offline read",
+            ["redirect_uris"] = new[] { "http://127.0.0.1:9999/cb" },
+            ["device_authorization_grant_access_token_lifespan"] = "7m",
+            ["device_authorization_grant_id_token_lifespan"] = "11m",
+            ["device_authorization_grant_refresh_token_lifespan"] = "13m",
+            ["authorization_code_grant_access_token_lifespan"] = "3m",
+        });
+        var device = await server.DeviceCodeAsync(client, "openid offline read");
+        using var browser = new BrowserSession(server);
+
+        var loginChallenge = await ChallengeAsync(browser, DeviceCalls.VerifyUrl(Plain(device)), "login");
+        var consentChallenge = await ChallengeAsync(browser, await server.AcceptLoginAsync(loginChallenge, new { subject = NewSubject() }), "consent");
+        using var approved = await browser.GetAsync(await server.AcceptConsentAsync(consentChallenge, new { grant_scope = new[] { "openid", "offline", "read" } }));
+
+        var (status, tokens) = await server.PollAsync(client, device);
+        Assert.True(status == HttpStatusCode.OK, tokens.ToJsonString());
+        Assert.InRange(tokens["expires_in"]!.GetValue<long>(), 7 * 60 - 1, 7 * 60); // whole seconds, counted from the issue
+        var idToken = new Microsoft.IdentityModel.JsonWebTokens.JsonWebTokenHandler().ReadJsonWebToken(tokens["id_token"]!.GetValue<string>());
+        Assert.Equal(11 * 60, (long)(idToken.ValidTo - idToken.IssuedAt).TotalSeconds);
+        var refresh = await server.IntrospectAsync(tokens["refresh_token"]!.GetValue<string>());
+        Assert.Equal(13 * 60, refresh["exp"]!.GetValue<long>() - refresh["iat"]!.GetValue<long>());
+    }
+
     [Fact]
     public async Task DeviceCode_AfterItsLifetime_IsExpiredToken()
     {

@@ -75,6 +75,37 @@ public abstract class LogoutFlowTests<TServer>(TServer server) : IClassFixture<T
         Assert.False((await server.LoginRequestAsync(next))["skip"]!.GetValue<bool>());
     }
 
+    /// <summary>As Hydra: without <c>id_token_hint</c> nothing says which client asked, so no browser is sent to a client.</summary>
+    [Fact]
+    public async Task Logout_PostLogoutRedirectUriWithoutIdTokenHint_IsAnErrorPage()
+    {
+        using var browser = new BrowserSession(server);
+        var client = await ClientAsync();
+        await SignInAsync(browser, client, FlowCalls.NewSubject());
+
+        using var response = await browser.GetAsync($"/oauth2/sessions/logout?post_logout_redirect_uri={Uri.EscapeDataString(PostLogoutUri)}&state=s1");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Null(response.Headers.Location);
+        Assert.Contains("id_token_hint is missing", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    /// <summary>An ID token hint whose signature does not verify is refused, never honoured as the client's word.</summary>
+    [Fact]
+    public async Task Logout_IdTokenHintWithBrokenSignature_IsAnErrorPage()
+    {
+        using var browser = new BrowserSession(server);
+        var client = await ClientAsync();
+        var (idToken, _) = await SignInAsync(browser, client, FlowCalls.NewSubject());
+        var parts = idToken.Split('.');
+        var broken = $"{parts[0]}.{parts[1]}.{(parts[2][0] == 'A' ? 'B' : 'A')}{parts[2][1..]}";
+
+        using var response = await browser.GetAsync($"/oauth2/sessions/logout?id_token_hint={broken}&post_logout_redirect_uri={Uri.EscapeDataString(PostLogoutUri)}&state=s1");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Null(response.Headers.Location);
+    }
+
     [Fact]
     public async Task Logout_Rejected_KeepsTheSession()
     {

@@ -81,6 +81,33 @@ public abstract class UserinfoFlowTests<TServer>(TServer server) : IClassFixture
         Assert.Null(body["at_hash"]);
     }
 
+    /// <summary>RFC 6750 §2.1 and OpenID Connect Core §5.3.1: a POST with the Bearer header needs no body at all.</summary>
+    [Fact]
+    public async Task Userinfo_PostWithBearerHeaderAndNoBody_ReturnsSubject()
+    {
+        var (_, subject, tokens) = await IssueAsync();
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/userinfo");
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", tokens["access_token"]!.GetValue<string>());
+        using var response = await server.Public.SendAsync(request);
+        var body = await OkJsonAsync(response, "userinfo");
+
+        Assert.Equal(subject, body["sub"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Userinfo_PostWithBodyOfAnotherType_IsStillRefused()
+    {
+        var (_, _, tokens) = await IssueAsync();
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/userinfo") { Content = new StringContent("{}", System.Text.Encoding.UTF8, "application/json") };
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", tokens["access_token"]!.GetValue<string>());
+        using var response = await server.Public.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("invalid_request", JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]!.GetValue<string>());
+    }
+
     [Fact]
     public async Task Userinfo_PostWithAccessTokenInForm_ReturnsSubject()
     {

@@ -122,6 +122,8 @@ public sealed partial class HostileScene
             new("GET", true, "/admin/oauth2/auth/requests/logout", BodyKind.None, ErrorFormat.Hydra, "logout_challenge=abc"),
             new("PUT", true, "/admin/oauth2/auth/requests/logout/accept", BodyKind.None, ErrorFormat.Hydra, "logout_challenge=abc"),
             new("PUT", true, "/admin/oauth2/auth/requests/logout/reject", BodyKind.None, ErrorFormat.Hydra, "logout_challenge=abc"),
+            new("GET", true, "/admin/oauth2/auth/requests/device", BodyKind.None, ErrorFormat.Hydra, "device_challenge=abc"),
+            new("PUT", true, "/admin/oauth2/auth/requests/device/accept", BodyKind.Json, ErrorFormat.Hydra, "device_challenge=abc", """{"user_code":"BCDFGHJK"}"""),
             new("GET", true, "/admin/oauth2/auth/sessions/consent", BodyKind.None, ErrorFormat.Hydra, "subject=hostile-user"),
             new("DELETE", true, "/admin/oauth2/auth/sessions/consent", BodyKind.None, ErrorFormat.Hydra, "subject=hostile-user&client=x"),
             new("DELETE", true, "/admin/oauth2/auth/sessions/login", BodyKind.None, ErrorFormat.Hydra, "subject=hostile-user"),

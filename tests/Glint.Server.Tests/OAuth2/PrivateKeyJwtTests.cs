@@ -498,9 +498,54 @@ public abstract class PrivateKeyJwtTests<TServer>(TServer server) : IClassFixtur
     }
 }
 
-public sealed class SqlitePrivateKeyJwtTests(SqliteServerFixture server) : PrivateKeyJwtTests<SqliteServerFixture>(server);
+// The key sets these tests publish are on loopback, which only an operator allowing private targets lets Glint reach.
+public sealed class SqlitePrivateKeyJwtTests(SqlitePrivateTargetsServer server) : PrivateKeyJwtTests<SqlitePrivateTargetsServer>(server);
 
-public sealed class PostgresPrivateKeyJwtTests(PostgresServerFixture server) : PrivateKeyJwtTests<PostgresServerFixture>(server);
+public sealed class PostgresPrivateKeyJwtTests(PostgresPrivateTargetsServer server) : PrivateKeyJwtTests<PostgresPrivateTargetsServer>(server);
+
+/// <summary><c>webhooks.allow_private_targets</c>: a client's <c>jwks_uri</c> may be on loopback.</summary>
+public sealed class SqlitePrivateTargetsServer : SqliteServerFixture
+{
+    protected override IReadOnlyDictionary<string, string?> ExtraSettings =>
+        new Dictionary<string, string?> { [Glint.Server.Hosting.ConfigurationKeys.WebhooksAllowPrivateTargets] = "true" };
+}
+
+public sealed class PostgresPrivateTargetsServer : PostgresServerFixture
+{
+    protected override IReadOnlyDictionary<string, string?> ExtraSettings =>
+        new Dictionary<string, string?> { [Glint.Server.Hosting.ConfigurationKeys.WebhooksAllowPrivateTargets] = "true" };
+}
+
+/// <summary>
+/// Without the operator's leave, a <c>jwks_uri</c> on a loopback or private address is never fetched, as a callback URL
+/// on one is never called: the address is refused when connecting, and the assertion is <c>invalid_client</c>.
+/// </summary>
+public abstract class PrivateJwksUriTests<TServer>(TServer server) : IClassFixture<TServer> where TServer : GlintServerFixture
+{
+    [Fact]
+    public async Task JwksUri_OnLoopback_IsNeverFetched_AndTheAssertionIsInvalidClient()
+    {
+        using var key = new ClientKey();
+        await using var host = new KeySetHost(key.KeySet());
+        var created = await server.CreateClientAsync(new JsonObject
+        {
+            ["grant_types"] = new JsonArray("client_credentials"),
+            ["scope"] = "read",
+            ["token_endpoint_auth_method"] = "private_key_jwt",
+            ["jwks_uri"] = host.Url,
+        }.ToJsonString());
+        var clientId = created["client_id"]!.GetValue<string>();
+
+        using var response = await server.TokenWithAssertionAsync(clientId, key.Assertion(clientId, $"http://127.0.0.1:{server.PublicPort}/oauth2/token"));
+
+        await PrivateKeyJwtCalls.AssertInvalidClientAsync(response, "registered keys");
+        Assert.Equal(0, host.Requests);
+    }
+}
+
+public sealed class SqlitePrivateJwksUriTests(SqliteServerFixture server) : PrivateJwksUriTests<SqliteServerFixture>(server);
+
+public sealed class PostgresPrivateJwksUriTests(PostgresServerFixture server) : PrivateJwksUriTests<PostgresServerFixture>(server);
 
 /// <summary>Two nodes on one PostgreSQL database: an assertion used on one is refused on the other.</summary>
 public sealed class PostgresPrivateKeyJwtAcrossNodesTests : IAsyncLifetime
