@@ -1,6 +1,7 @@
 using Glint.Data.ApiKeys;
 using Glint.Data.Callbacks;
 using Glint.Data.Deployment;
+using Glint.Data.Developers;
 using Glint.Data.OAuth;
 using Glint.Data.Users;
 using Glint.Data.Wallets;
@@ -71,6 +72,11 @@ public sealed class GlintDbContext(DbContextOptions<GlintDbContext> options) : D
     public DbSet<CallbackEndpoint> CallbackEndpoints => Set<CallbackEndpoint>();
 
     public DbSet<CallbackDelivery> CallbackDeliveries => Set<CallbackDelivery>();
+
+    /// <summary>Apps registered through the developer portal, and their history of decisions.</summary>
+    public DbSet<DeveloperApp> DeveloperApps => Set<DeveloperApp>();
+
+    public DbSet<DeveloperAppEvent> DeveloperAppEvents => Set<DeveloperAppEvent>();
 
     /// <summary>Settings every node of the database must share (see <see cref="RecordedSetting"/>).</summary>
     public DbSet<RecordedSetting> RecordedSettings => Set<RecordedSetting>();
