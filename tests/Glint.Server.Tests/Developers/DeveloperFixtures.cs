@@ -47,10 +47,10 @@ public sealed class Developer(LoginPages pages, string email, string subject) : 
 
     public string Subject { get; } = subject;
 
-    public static async Task<Developer> SignInAsync(GlintServerFixture server)
+    public static async Task<Developer> SignInAsync(GlintServerFixture server, string? email = null)
     {
         var pages = new LoginPages(server);
-        var email = LoginRules.NewEmail();
+        email ??= LoginRules.NewEmail();
         var (login, _) = await pages.GoAsync("/login");
         var (code, _) = await pages.SubmitAsync(login!, "/login", [new("Email", email), new("Action", "next")]);
         await pages.SubmitAsync(code!, "/login/code", [new("Code", await pages.LastCodeAsync(email))]);

@@ -61,7 +61,7 @@ public abstract class DeveloperLimitsTests<TServer>(TServer server) : IClassFixt
         Assert.Equal("You have registered 3 apps in the last 24 hours, the most allowed: try again tomorrow.", (await developer.RegisterAsync(name: "Four")).Text("error"));
 
         server.Clock.Advance(TimeSpan.FromHours(24) + TimeSpan.FromSeconds(1));
-        using var later = await Developer.SignInAsync(server);
+        using var later = await Developer.SignInAsync(server, developer.Email);
         Assert.Equal("Pending review", (await later.RegisterAsync(name: "Five")).Text("app-status"));
     }
 }
