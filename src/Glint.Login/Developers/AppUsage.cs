@@ -4,12 +4,12 @@ using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace Glint.Login.Developers;
 
-/// <summary>How much an approved app is used, counted from the token and consent tables; each count stops at <see cref="Cap"/>.</summary>
+/// <summary>
+/// How much an approved app is used, counted from the token and consent tables. Each count reads one client's range of
+/// their application index; expired tokens leave that range when the janitor removes them.
+/// </summary>
 public sealed record AppUsage(int ConnectedUsers, int TokensLastDay, int TokensLast30Days, DateTimeOffset? LastTokenIssued)
 {
-    /// <summary>Counting stops here, so a busy app's page costs no more than this many index entries.</summary>
-    public const int Cap = 100_000;
-
     public static async Task<AppUsage?> ReadAsync(GlintDbContext db, string? clientId, TimeProvider time, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
@@ -23,13 +23,13 @@ public sealed record AppUsage(int ConnectedUsers, int TokensLastDay, int TokensL
         var dayAgo = now.AddDays(-1);
         var monthAgo = now.AddDays(-30);
         var connected = await db.OAuthAuthorizations.Where(authorization => authorization.Application!.Id == id && authorization.Status == Statuses.Valid)
-            .Select(authorization => authorization.Subject).Distinct().Take(Cap).CountAsync(cancellationToken);
+            .Select(authorization => authorization.Subject).Distinct().CountAsync(cancellationToken);
         var accessTokens = db.OAuthTokens.Where(token => token.Application!.Id == id && token.Type == TokenTypeIdentifiers.AccessToken);
-        var lastDay = await accessTokens.Where(token => token.CreationDate >= dayAgo).Take(Cap).CountAsync(cancellationToken);
-        var lastMonth = await accessTokens.Where(token => token.CreationDate >= monthAgo).Take(Cap).CountAsync(cancellationToken);
+        var lastDay = await accessTokens.Where(token => token.CreationDate >= dayAgo).CountAsync(cancellationToken);
+        var lastMonth = await accessTokens.Where(token => token.CreationDate >= monthAgo).CountAsync(cancellationToken);
         var last = await accessTokens.MaxAsync(token => token.CreationDate, cancellationToken);
         return new AppUsage(connected, lastDay, lastMonth, last is { } at ? new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)) : null);
     }
 
-    public static string Count(int count) => count >= Cap ? $"{Cap:N0}+" : count.ToString("N0", System.Globalization.CultureInfo.InvariantCulture);
+    public static string Count(int count) => count.ToString("N0", System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -66,12 +66,12 @@ public abstract class AppReviewTests<TServer>(TServer server) : IClassFixture<TS
         Assert.Equal(HttpStatusCode.Conflict, early);
 
         var (edit, _) = await developer.Pages.GoAsync($"/developers/apps/{id:D}/edit");
-        var (resubmitted, _) = await developer.Pages.SubmitAsync(edit!, $"/developers/apps/{id:D}/edit",
+        var resubmitted = await developer.PostAsync(edit!, $"/developers/apps/{id:D}/edit",
         [
             new("Name", "Tip jar"), new("Description", "Receive creates the tip invoices."), new("ContactEmail", developer.Email),
             new("AuthMethod", "client_secret_post"), new("RedirectUris", "https://app.example.com/callback"), new("Scopes", "receive"),
         ]);
-        Assert.Equal("Pending review", resubmitted!.Text("app-status"));
+        Assert.Equal("Pending review", resubmitted.Text("app-status"));
 
         var (rejected, body) = await server.DecideAsync(id.ToString("D"), "reject", new { reason = "Tips are not allowed here." });
         Assert.Equal(HttpStatusCode.OK, rejected);
@@ -92,6 +92,11 @@ public abstract class AppReviewTests<TServer>(TServer server) : IClassFixture<TS
         var secret = (await developer.AppPageAsync(Guid.Parse(id))).Text("client-secret")!;
         var token = await server.IssueAccessTokenAsync(clientId, secret, developer.Subject);
         Assert.True(await server.IsActiveAsync(token));
+        var usage = await developer.AppPageAsync(Guid.Parse(id));
+        Assert.Equal("1", usage.Text("usage-users"));
+        Assert.Equal("1", usage.Text("usage-day"));
+        Assert.Equal("1", usage.Text("usage-month"));
+        Assert.NotEqual("never", usage.Text("usage-last"));
 
         var (suspended, body) = await server.DecideAsync(id, "suspend", new { reason = "Abuse report" });
 

@@ -39,7 +39,7 @@ public sealed class PostgresDeveloperServerFixture : DeveloperServerFixture
 }
 
 /// <summary>A developer at the portal: a Glint user signed in to the account pages.</summary>
-public sealed class Developer(LoginPages pages, string email, string subject) : IDisposable
+public sealed class Developer(GlintServerFixture server, LoginPages pages, string email, string subject) : IDisposable
 {
     public LoginPages Pages { get; } = pages;
 
@@ -56,7 +56,7 @@ public sealed class Developer(LoginPages pages, string email, string subject) : 
         await pages.SubmitAsync(code!, "/login/code", [new("Code", await pages.LastCodeAsync(email))]);
         await using var scope = server.Services.CreateAsyncScope();
         var id = await scope.ServiceProvider.GetRequiredService<GlintDbContext>().Users.Where(user => user.Email == email).Select(user => user.Id).SingleAsync();
-        return new Developer(pages, email, id.ToString("D"));
+        return new Developer(server, pages, email, id.ToString("D"));
     }
 
     /// <summary>Registers an app through the form; returns the app's page (or the form again, with its error).</summary>
@@ -75,8 +75,32 @@ public sealed class Developer(LoginPages pages, string email, string subject) : 
             new("LogoUrl", logo ?? "https://app.example.com/logo.png"),
         };
         fields.AddRange((scopes ?? ["read", "receive"]).Select(scope => new KeyValuePair<string, string>("Scopes", scope)));
-        var (page, _) = await Pages.SubmitAsync(form, "/developers/new", fields);
-        return page!;
+        return await PostAsync(form, "/developers/new", fields);
+    }
+
+    /// <summary>
+    /// Posts a form with repeated fields (the scopes' checkboxes) and the page's CSRF token, and follows a redirect on
+    /// the public port; the page it ends on.
+    /// </summary>
+    public async Task<Page> PostAsync(Page page, string action, IEnumerable<KeyValuePair<string, string>> fields, bool withCsrf = true)
+    {
+        var form = new List<KeyValuePair<string, string>>();
+        if (withCsrf && page.Hidden("csrf") is { } csrf)
+        {
+            form.Add(new("csrf", csrf));
+        }
+
+        form.AddRange(fields);
+        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = Pages.Browser.Cookies }) { BaseAddress = server.Public.BaseAddress };
+        using var content = new FormUrlEncodedContent(form);
+        var response = await http.PostAsync(action, content);
+        if (response.StatusCode is HttpStatusCode.Found or HttpStatusCode.SeeOther && response.Headers.Location is { } location)
+        {
+            response.Dispose();
+            return (await Pages.GoAsync(location.IsAbsoluteUri ? location.PathAndQuery : location.OriginalString)).Page!;
+        }
+
+        return new Page(new Uri(server.Public.BaseAddress!, action), response.StatusCode, response, await response.Content.ReadAsStringAsync());
     }
 
     public static Guid AppId(Page page) => Guid.Parse(page.Path.Split('/')[3]);
