@@ -103,6 +103,10 @@ it('a developer registers an app, the operator approves it, the secret is shown 
     const queued = await glintApps('list', '--status', 'pending');
     assert.ok(queued.some((entry) => entry.id === appId && entry.pending_changes), 'the edit waits for review');
     await screenshot(page, 'developers-app');
+    await page.goto(`${appUrl}/guide`);
+    assert.equal(await page.getByTestId('guide-client-id').textContent(), clientId);
+    assert.match(await page.getByTestId('guide-next-auth').textContent(), new RegExp(`clientId: "${clientId}"`));
+    await screenshot(page, 'developers-guide');
     // The approved callback keeps working meanwhile: the authorization request goes on to the sign-in page.
     const renewed = new ClientApp({ client_id: clientId, client_secret: rotated, client_name: 'Portal Café' }, callback, callback);
     await page.goto(renewed.authorization('openid read').url);
