@@ -118,3 +118,56 @@ it('a developer registers an app, the operator approves it, the secret is shown 
     }
   }
 });
+
+it("the operator approves one app and rejects another on the admin port's review page", async () => {
+  const page = await openPage(suite.browser);
+  const clients = [];
+  try {
+    await page.goto(`${publicUrl}/developers`);
+    await signInWithEmail(page, newEmail('reviewed-developer'));
+    const ids = [];
+    for (const name of ['Review Approve', 'Review Reject']) {
+      await page.goto(`${publicUrl}/developers/new`);
+      await page.getByTestId('app-name').fill(name);
+      await page.getByTestId('app-description').fill('Reads the balance.');
+      await page.getByTestId('app-redirect-uris').fill(`${suite.listener.url}/callback/review/${randomUUID()}`);
+      await page.getByTestId('app-scope-read').check();
+      await submit(page, 'submit-app');
+      await page.waitForURL((url) => url.pathname.startsWith('/developers/apps/'));
+      ids.push(new URL(page.url()).pathname.split('/')[3]);
+    }
+
+    const operator = await openPage(suite.browser);
+    try {
+      await operator.goto(`${adminUrl}/review/apps`);
+      const approveItem = operator.getByTestId('app').filter({ hasText: 'Review Approve' });
+      await screenshot(operator, 'developers-review');
+      const approved = operator.waitForEvent('framenavigated', (frame) => frame === operator.mainFrame());
+      await approveItem.getByTestId('approve').click();
+      await approved;
+      assert.equal(await operator.getByTestId('notice').textContent(), 'Review Approve was approved.');
+
+      const rejectItem = operator.getByTestId('app').filter({ hasText: 'Review Reject' });
+      await rejectItem.getByTestId('reason').fill('Not a wallet app');
+      const rejected = operator.waitForEvent('framenavigated', (frame) => frame === operator.mainFrame());
+      await rejectItem.getByTestId('reject').click();
+      await rejected;
+      assert.equal(await operator.getByTestId('notice').textContent(), 'Review Reject was rejected.');
+    } finally {
+      await closePage(operator);
+    }
+
+    const [first, second] = await Promise.all(ids.map((id) => glintApps('show', id)));
+    assert.equal(first.status, 'approved');
+    clients.push(first.client_id);
+    assert.equal(second.status, 'rejected');
+    assert.equal(second.message, 'Not a wallet app');
+    await page.goto(`${publicUrl}/developers/apps/${ids[1]}`);
+    assert.equal(await page.getByTestId('app-status').textContent(), 'Rejected');
+  } finally {
+    await closePage(page);
+    for (const id of clients) {
+      await deleteClientQuietly(id);
+    }
+  }
+});
