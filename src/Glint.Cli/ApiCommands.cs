@@ -23,6 +23,7 @@ public static class ApiCommands
         yield return Verb("perform", "Run an OAuth2 flow against a running Glint, as an app would", PerformCommands.ClientCredentials(), PerformCommands.AuthorizationCode(), PerformCommands.DeviceCode());
         yield return Verb("introspect", "Introspect tokens", TokenCommands.Introspect());
         yield return Verb("revoke", "Revoke tokens", TokenCommands.Revoke());
+        yield return Apps.AppCommands.Build();
     }
 
     private static Command Verb(string name, string description, params Command[] nouns)

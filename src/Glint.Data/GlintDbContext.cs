@@ -1,6 +1,7 @@
 using Glint.Data.ApiKeys;
 using Glint.Data.Callbacks;
 using Glint.Data.Deployment;
+using Glint.Data.Developers;
 using Glint.Data.OAuth;
 using Glint.Data.Prices;
 using Glint.Data.Users;
@@ -75,6 +76,11 @@ public sealed class GlintDbContext(DbContextOptions<GlintDbContext> options) : D
 
     /// <summary>The BTC/USD prices a price feed gave over time (see <see cref="PriceHistoryPoint"/>).</summary>
     public DbSet<PriceHistoryPoint> PriceHistory => Set<PriceHistoryPoint>();
+
+    /// <summary>Apps registered through the developer portal, and their history of decisions.</summary>
+    public DbSet<DeveloperApp> DeveloperApps => Set<DeveloperApp>();
+
+    public DbSet<DeveloperAppEvent> DeveloperAppEvents => Set<DeveloperAppEvent>();
 
     /// <summary>Settings every node of the database must share (see <see cref="RecordedSetting"/>).</summary>
     public DbSet<RecordedSetting> RecordedSettings => Set<RecordedSetting>();

@@ -21,6 +21,9 @@ public sealed class LoginOptions
 
     public LoginLimits Limits { get; init; } = new();
 
+    /// <summary>The developer portal's published scopes and per-developer limits.</summary>
+    public Developers.DeveloperPortalOptions Developers { get; init; } = new();
+
     /// <summary>Cookies are marked Secure whenever the issuer is https.</summary>
     public bool SecureCookies { get; init; }
 }

@@ -2,6 +2,7 @@ using Glint.Data;
 using Glint.Data.Secrets;
 using Glint.Login.Challenges;
 using Glint.Login.Codes;
+using Glint.Login.Developers;
 using Glint.Login.Email;
 using Glint.Login.Sessions;
 using Glint.Login.Totp;
@@ -38,6 +39,10 @@ public static class LoginServiceCollectionExtensions
         }
 
         services.AddScoped<Callbacks.Delivery.IEndpointDisabledNotice, EndpointDisabledEmail>();
+        services.AddScoped<Developers.AppClients>();
+        services.AddScoped<Developers.AppMail>();
+        services.AddScoped<Developers.AppReview>();
+        services.AddScoped<Developers.DeveloperApps>();
 
         // Cookies and form tokens must verify on every node: the key ring lives in the database, sealed.
         services.AddDataProtection().SetApplicationName("glint").PersistKeysToDbContext<GlintDbContext>();
@@ -71,6 +76,7 @@ public static class LoginServiceCollectionExtensions
         routes.MapRazorPages();
         routes.MapSessionAuthApi();
         routes.MapStyleSheet();
+        routes.MapAppAdminApi();
         return routes;
     }
 }

@@ -35,40 +35,58 @@ public static class ClientAdminApi
             return error!;
         }
 
+        var written = await CreateClientAsync(client, manager, time, http.RequestAborted);
+        if (written.Client is not { } created)
+        {
+            return written.Error!;
+        }
+
+        http.Response.Headers.Location = $"{Path}/{Uri.EscapeDataString(created.ClientId!)}";
+        return Json(created, StatusCodes.Status201Created);
+    }
+
+    /// <summary>
+    /// Validates and stores a new client, as <c>POST /admin/clients</c> does for every caller (the developer portal's
+    /// approvals too). The result carries the secret, given or generated, once.
+    /// </summary>
+    public static async Task<ClientWrite> CreateClientAsync(
+        HydraClient client, OpenIddictApplicationManager<OAuthClient> manager, TimeProvider time, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(manager);
         if (ClientValidator.Validate(client) is { } invalid)
         {
-            return invalid;
+            return new(null, invalid);
         }
 
         client.ClientId ??= Guid.NewGuid().ToString();
         var secret = client.IsPublic ? null : client.ClientSecret ?? ClientRecord.GenerateSecret();
         client.CreatedAt = client.UpdatedAt = Now(time);
 
-        if (await manager.FindByClientIdAsync(client.ClientId, http.RequestAborted) is not null)
+        if (await manager.FindByClientIdAsync(client.ClientId, cancellationToken) is not null)
         {
-            return HydraError.Conflict();
+            return new(null, HydraError.Conflict());
         }
 
         var row = new OAuthClient();
         ClientRecord.Write(client, row);
         try
         {
-            await manager.CreateAsync(row, secret, http.RequestAborted);
+            await manager.CreateAsync(row, secret, cancellationToken);
         }
         catch (DbUpdateException)
         {
             // Two creates of the same id raced past the lookup above; the unique index decided.
-            return HydraError.Conflict();
+            return new(null, HydraError.Conflict());
         }
         catch (OpenIddictExceptions.ValidationException exception)
         {
-            return HydraError.InvalidClientMetadata(string.Join(" ", exception.Results.Select(result => result.ErrorMessage)));
+            return new(null, HydraError.InvalidClientMetadata(string.Join(" ", exception.Results.Select(result => result.ErrorMessage))));
         }
 
         var created = ClientRecord.Read(row);
         created.ClientSecret = secret;
-        http.Response.Headers.Location = $"{Path}/{Uri.EscapeDataString(row.ClientId!)}";
-        return Json(created, StatusCodes.Status201Created);
+        return new(created, null);
     }
 
     private static async Task<IResult> GetAsync(string id, OpenIddictApplicationManager<OAuthClient> manager, CancellationToken cancellationToken) =>
@@ -159,10 +177,21 @@ public static class ClientAdminApi
     private static async Task<IResult> SaveAsync(
         OAuthClient row, HydraClient client, OpenIddictApplicationManager<OAuthClient> manager, TimeProvider time, CancellationToken cancellationToken)
     {
+        var written = await SaveClientAsync(row, client, manager, time, cancellationToken);
+        return written.Client is { } saved ? Json(saved) : written.Error!;
+    }
+
+    /// <summary>Validates <paramref name="client"/> and stores it over <paramref name="row"/>, as PUT does for every caller.</summary>
+    public static async Task<ClientWrite> SaveClientAsync(
+        OAuthClient row, HydraClient client, OpenIddictApplicationManager<OAuthClient> manager, TimeProvider time, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(manager);
         client.ClientId = null;
         if (ClientValidator.Validate(client) is { } invalid)
         {
-            return invalid;
+            return new(null, invalid);
         }
 
         client.ClientId = row.ClientId;
@@ -194,16 +223,16 @@ public static class ClientAdminApi
         }
         catch (OpenIddictExceptions.ConcurrencyException)
         {
-            return HydraError.Conflict();
+            return new(null, HydraError.Conflict());
         }
         catch (OpenIddictExceptions.ValidationException exception)
         {
-            return HydraError.InvalidClientMetadata(string.Join(" ", exception.Results.Select(result => result.ErrorMessage)));
+            return new(null, HydraError.InvalidClientMetadata(string.Join(" ", exception.Results.Select(result => result.ErrorMessage))));
         }
 
         var saved = ClientRecord.Read(row);
         saved.ClientSecret = secret;
-        return Json(saved);
+        return new(saved, null);
     }
 
     private static bool IsImmutable(string path) =>
@@ -216,6 +245,9 @@ public static class ClientAdminApi
         return new DateTimeOffset(now.Ticks - now.Ticks % TimeSpan.TicksPerSecond, TimeSpan.Zero);
     }
 
-    internal static IResult Json(HydraClient client, int status = StatusCodes.Status200OK) =>
+    public static IResult Json(HydraClient client, int status = StatusCodes.Status200OK) =>
         Results.Json(client, HydraJson.Options, "application/json; charset=utf-8", status);
 }
+
+/// <summary>A client as stored by a create or a save (its secret set only when one was issued), or Hydra's error for the request.</summary>
+public readonly record struct ClientWrite(HydraClient? Client, IResult? Error);

@@ -91,5 +91,8 @@ public sealed class ClientCache : IDisposable
         Owner = row.Owner,
         CreatedAt = row.CreatedAt,
         UpdatedAt = row.UpdatedAt,
+        PreviousSecret = row.PreviousSecret,
+        PreviousSecretExpiresAt = row.PreviousSecretExpiresAt,
+        SuspendedAt = row.SuspendedAt,
     };
 }

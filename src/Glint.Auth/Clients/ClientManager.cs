@@ -127,6 +127,30 @@ public sealed class ClientManager(
         return await base.GetJsonWebKeySetAsync(application, cancellationToken);
     }
 
+    /// <summary>
+    /// The current secret, or during a rotation's overlap the previous one too. The previous hash is tried only after the
+    /// current one failed, so a client that has moved on pays nothing for the overlap.
+    /// </summary>
+    public override async ValueTask<bool> ValidateClientSecretAsync(OAuthClient application, string secret, CancellationToken cancellationToken = default)
+    {
+        if (await base.ValidateClientSecretAsync(application, secret, cancellationToken))
+        {
+            return true;
+        }
+
+        return application.PreviousSecret is { Length: > 0 } previous && application.PreviousSecretExpiresAt is { } until &&
+            until > time.GetUtcNow() && !string.IsNullOrEmpty(secret) && await ValidateClientSecretAsync(secret, previous, cancellationToken);
+    }
+
+    /// <summary>Starts a rotation: <paramref name="newSecret"/> replaces the current secret, which keeps working until <paramref name="overlapUntil"/>.</summary>
+    public async ValueTask RotateSecretAsync(OAuthClient application, string newSecret, DateTimeOffset overlapUntil, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(application);
+        application.PreviousSecret = application.ClientSecret;
+        application.PreviousSecretExpiresAt = overlapUntil;
+        await UpdateAsync(application, newSecret, cancellationToken);
+    }
+
     protected override async ValueTask<bool> ValidateClientSecretAsync(string secret, string comparand, CancellationToken cancellationToken = default)
     {
         var key = CacheKey(secret, comparand);

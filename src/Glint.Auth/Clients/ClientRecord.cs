@@ -29,6 +29,7 @@ public static class ClientRecord
         client.Audience ??= [];
         client.Contacts ??= [];
         client.AllowedCorsOrigins ??= [];
+        client.Suspended = row.SuspendedAt is not null;
         return client;
     }
 

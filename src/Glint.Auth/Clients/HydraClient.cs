@@ -127,4 +127,8 @@ public sealed class HydraClient
 
     [JsonIgnore]
     public bool UsesJwtAccessTokens => AccessTokenStrategy == "jwt";
+
+    /// <summary>The operator suspended the client's app: it gets no tokens (from the row, never from the wire).</summary>
+    [JsonIgnore]
+    public bool Suspended { get; set; }
 }

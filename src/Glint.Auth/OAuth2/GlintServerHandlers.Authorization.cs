@@ -50,6 +50,11 @@ public static partial class GlintServerHandlers
         /// <summary>The first of Hydra's checks the request fails, as an error and its description; null when it passes them all.</summary>
         internal static (string Error, string Description)? Refusal(HydraClient client, OpenIddictRequest request, string? redirectUri, AuthSettings settings)
         {
+            if (client.Suspended)
+            {
+                return (Errors.UnauthorizedClient, "The client is not authorized to request a token using this method. The OAuth 2.0 Client is suspended by the operator of this server.");
+            }
+
             if (ClientGrant.FirstDisallowedScope(client, request.GetScopes()) is { } scope)
             {
                 return (Errors.InvalidScope, ClientGrant.ScopeRefusal(scope));

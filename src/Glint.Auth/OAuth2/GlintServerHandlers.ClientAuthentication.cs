@@ -46,6 +46,10 @@ public static partial class GlintServerHandlers
                 .SetType(OpenIddictServerHandlerType.Custom)
                 .Build();
 
+        public const string SuspendedDescription =
+            "Client authentication failed (e.g., unknown client, no client authentication included, or unsupported authentication method). " +
+            "The OAuth 2.0 Client is suspended by the operator of this server.";
+
         public ValueTask HandleAsync(ValidateTokenRequestContext context) => EnforceAsync(context);
 
         public ValueTask HandleAsync(ValidateDeviceAuthorizationRequestContext context) => EnforceAsync(context);
@@ -60,6 +64,12 @@ public static partial class GlintServerHandlers
             if (request is null || await clients.FindAsync(request.ClientId, context.CancellationToken) is not { } client)
             {
                 // Unknown clients are OpenIddict's to refuse, with invalid_client.
+                return;
+            }
+
+            if (client.Suspended)
+            {
+                context.Reject(error: Errors.InvalidClient, description: SuspendedDescription);
                 return;
             }
 

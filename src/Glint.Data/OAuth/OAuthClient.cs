@@ -18,6 +18,14 @@ public sealed class OAuthClient : OpenIddictEntityFrameworkCoreApplication<strin
     public DateTimeOffset CreatedAt { get; set; }
 
     public DateTimeOffset UpdatedAt { get; set; }
+
+    /// <summary>The hash of the secret replaced by a rotation, which still authenticates until <see cref="PreviousSecretExpiresAt"/>.</summary>
+    public string? PreviousSecret { get; set; }
+
+    public DateTimeOffset? PreviousSecretExpiresAt { get; set; }
+
+    /// <summary>Set while the operator has suspended the client's app: it gets no tokens.</summary>
+    public DateTimeOffset? SuspendedAt { get; set; }
 }
 
 public sealed class OAuthAuthorization : OpenIddictEntityFrameworkCoreAuthorization<string, OAuthClient, OAuthToken>;

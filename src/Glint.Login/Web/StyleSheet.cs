@@ -13,13 +13,19 @@ public static class StyleSheet
     /// <summary>The URL the layout links to; it changes whenever the stylesheet does.</summary>
     public static string Url { get; } = "/ui/glint.css?v=" + Convert.ToHexStringLower(SHA256.HashData(Content))[..12];
 
-    internal static void MapStyleSheet(this IEndpointRouteBuilder routes) =>
-        routes.MapGet("/ui/glint.css", (HttpContext http) =>
-        {
-            http.Response.Headers.CacheControl = "public, max-age=31536000, immutable";
-            http.Response.Headers.XContentTypeOptions = "nosniff";
-            return Results.Bytes(Content, "text/css; charset=utf-8");
-        });
+    /// <summary>Also under <c>/admin</c>, where the admin port serves every path, for the admin port's review page.</summary>
+    internal static void MapStyleSheet(this IEndpointRouteBuilder routes)
+    {
+        routes.MapGet("/ui/glint.css", Serve);
+        routes.MapGet("/admin/ui/glint.css", Serve);
+    }
+
+    private static IResult Serve(HttpContext http)
+    {
+        http.Response.Headers.CacheControl = "public, max-age=31536000, immutable";
+        http.Response.Headers.XContentTypeOptions = "nosniff";
+        return Results.Bytes(Content, "text/css; charset=utf-8");
+    }
 
     private static byte[] Load()
     {

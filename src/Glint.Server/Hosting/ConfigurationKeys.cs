@@ -48,6 +48,9 @@ public static class ConfigurationKeys
     public const string LoginFailuresPerEmail = "login:limits:failures_per_email";
     public const string LoginFailuresPerIp = "login:limits:failures_per_ip";
     public const string LoginFailuresPerCode = "login:limits:failures_per_code";
+    public const string DeveloperScopes = "developers:scopes";
+    public const string DeveloperMaxApps = "developers:limits:apps";
+    public const string DeveloperRegistrationsPerDay = "developers:limits:registrations_per_day";
     public const string GraphQLBodyLimit = "api:limits:body_bytes";
     public const string GraphQLWebSocketMessageLimit = "api:limits:websocket_message_bytes";
     public const string SmtpUri = "courier:smtp:connection_uri";
@@ -107,6 +110,9 @@ public static class ConfigurationKeys
         [LoginFailuresPerEmail] = ["GLINT_LOGIN_LIMITS_FAILURES_PER_EMAIL"],
         [LoginFailuresPerIp] = ["GLINT_LOGIN_LIMITS_FAILURES_PER_IP"],
         [LoginFailuresPerCode] = ["GLINT_LOGIN_LIMITS_FAILURES_PER_CODE"],
+        [DeveloperScopes] = ["GLINT_DEVELOPERS_SCOPES"],
+        [DeveloperMaxApps] = ["GLINT_DEVELOPERS_LIMITS_APPS"],
+        [DeveloperRegistrationsPerDay] = ["GLINT_DEVELOPERS_LIMITS_REGISTRATIONS_PER_DAY"],
         [SmtpUri] = ["COURIER_SMTP_CONNECTION_URI", "GLINT_SMTP_URI"],
         [MailFrom] = ["COURIER_SMTP_FROM_ADDRESS", "GLINT_SMTP_FROM"],
         [LightningNetwork] = ["GLINT_LIGHTNING_NETWORK"],

@@ -154,6 +154,7 @@ public sealed class ServerSettings
                 MailFrom = config[ConfigurationKeys.MailFrom] is { Length: > 0 } from ? from : "Glint <no-reply@glint.localhost>",
                 SecureCookies = issuer.Scheme == Uri.UriSchemeHttps,
                 Limits = ReadLoginLimits(config),
+                Developers = ReadDeveloperPortal(config),
             },
             Auth = new AuthSettings
             {
@@ -196,6 +197,20 @@ public sealed class ServerSettings
             FailuresPerIdentifier = Count(config, ConfigurationKeys.LoginFailuresPerEmail, defaults.FailuresPerIdentifier),
             FailuresPerIp = Count(config, ConfigurationKeys.LoginFailuresPerIp, defaults.FailuresPerIp),
             FailuresPerCode = Count(config, ConfigurationKeys.LoginFailuresPerCode, defaults.FailuresPerCode),
+        };
+    }
+
+    /// <summary>The scopes the developer portal offers (comma-separated) and its per-developer limits.</summary>
+    private static Glint.Login.Developers.DeveloperPortalOptions ReadDeveloperPortal(IConfiguration config)
+    {
+        var defaults = new Glint.Login.Developers.DeveloperPortalOptions();
+        return new Glint.Login.Developers.DeveloperPortalOptions
+        {
+            Scopes = config[ConfigurationKeys.DeveloperScopes] is { Length: > 0 } scopes
+                ? scopes.Split([',', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct(StringComparer.Ordinal).ToList()
+                : defaults.Scopes,
+            MaxAppsPerDeveloper = Count(config, ConfigurationKeys.DeveloperMaxApps, defaults.MaxAppsPerDeveloper),
+            MaxRegistrationsPerDay = Count(config, ConfigurationKeys.DeveloperRegistrationsPerDay, defaults.MaxRegistrationsPerDay),
         };
     }
 
