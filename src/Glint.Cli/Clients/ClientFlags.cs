@@ -70,6 +70,7 @@ internal static class ClientFlags
     private static readonly SwitchFlag[] Switches =
     [
         new(new Option<bool>("--require-pushed-authorization-requests") { Description = "The client must push its authorization requests (PAR, RFC 9126)" }, "require_pushed_authorization_requests"),
+        new(new Option<bool>("--dpop-bound-access-tokens") { Description = "The client's access tokens must be bound to a DPoP key (RFC 9449)" }, "dpop_bound_access_tokens"),
         new(new Option<bool>("--skip-consent") { Description = "Skip the consent screen for this client (first-party apps)" }, "skip_consent"),
         new(new Option<bool>("--skip-logout-consent") { Description = "Skip the logout confirmation for this client" }, "skip_logout_consent"),
         new(new Option<bool>("--backchannel-logout-session-required") { Description = "Back-channel logout tokens must carry the session id" }, "backchannel_logout_session_required"),

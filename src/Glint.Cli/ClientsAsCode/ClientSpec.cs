@@ -43,6 +43,7 @@ public sealed class ClientSpec
     public bool? BackchannelLogoutSessionRequired { get; set; }
     public bool? FrontchannelLogoutSessionRequired { get; set; }
     public bool? RequirePushedAuthorizationRequests { get; set; }
+    public bool? DpopBoundAccessTokens { get; set; }
     public Dictionary<string, string>? Metadata { get; set; }
     public string? MetadataJson { get; set; }
     /// <summary>Accepted so that Terraform blocks move over unchanged; the server always keeps it at 0.</summary>
@@ -130,6 +131,7 @@ public sealed class ClientSpec
         Switch("backchannel_logout_session_required", BackchannelLogoutSessionRequired);
         Switch("frontchannel_logout_session_required", FrontchannelLogoutSessionRequired);
         Switch("require_pushed_authorization_requests", RequirePushedAuthorizationRequests);
+        Switch("dpop_bound_access_tokens", DpopBoundAccessTokens);
         if (MetadataValue(where) is { } metadata)
         {
             fields["metadata"] = metadata;

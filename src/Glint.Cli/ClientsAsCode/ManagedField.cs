@@ -51,6 +51,7 @@ internal sealed record ManagedField(string Name, ManagedField.Kind Type, JsonNod
         new("backchannel_logout_session_required", Kind.Switch, false),
         new("frontchannel_logout_session_required", Kind.Switch, false),
         new("require_pushed_authorization_requests", Kind.Switch, false),
+        new("dpop_bound_access_tokens", Kind.Switch, false),
         new("metadata", Kind.Json, new JsonObject()),
         new("authorization_code_grant_access_token_lifespan", Kind.Duration, null),
         new("authorization_code_grant_id_token_lifespan", Kind.Duration, null),

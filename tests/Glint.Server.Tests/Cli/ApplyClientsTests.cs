@@ -206,6 +206,7 @@ public abstract partial class ApplyClientsTests<TServer>(TServer server) : IClas
                 grant_types: [urn:ietf:params:oauth:grant-type:device_code, refresh_token]
                 scopes: [openid, offline, read]
                 require_pushed_authorization_requests: true
+                dpop_bound_access_tokens: true
                 token_endpoint_auth_signing_alg: ES256
                 device_authorization_grant_access_token_lifespan: 90m
                 device_authorization_grant_id_token_lifespan: 1h
@@ -216,6 +217,7 @@ public abstract partial class ApplyClientsTests<TServer>(TServer server) : IClas
         Assert.True(first.Exit == 0, first.ToString());
         var client = (await NamedAsync(name))!;
         Assert.True(client["require_pushed_authorization_requests"]!.GetValue<bool>());
+        Assert.True(client["dpop_bound_access_tokens"]!.GetValue<bool>());
         Assert.Equal("ES256", client["token_endpoint_auth_signing_alg"]!.GetValue<string>());
         Assert.Equal("1h30m0s", client["device_authorization_grant_access_token_lifespan"]!.GetValue<string>());
         Assert.Equal("1h0m0s", client["device_authorization_grant_id_token_lifespan"]!.GetValue<string>());
@@ -233,6 +235,7 @@ public abstract partial class ApplyClientsTests<TServer>(TServer server) : IClas
         Assert.True(reset.Exit == 0, reset.ToString());
         client = (await NamedAsync(name))!;
         Assert.False(client["require_pushed_authorization_requests"]?.GetValue<bool>() ?? false);
+        Assert.False(client["dpop_bound_access_tokens"]?.GetValue<bool>() ?? false);
         Assert.Equal("", client["token_endpoint_auth_signing_alg"]?.GetValue<string>() ?? "");
         Assert.Null(client["device_authorization_grant_access_token_lifespan"]);
         Assert.StartsWith("No changes", (await ApplyAsync(file)).Output, StringComparison.Ordinal);

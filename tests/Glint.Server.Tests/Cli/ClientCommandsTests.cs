@@ -174,23 +174,25 @@ public abstract class ClientCommandsTests<TServer>(TServer server) : IClassFixtu
     public async Task CreateAndUpdateClient_PushedRequestsSigningAlgAndDeviceLifespans_SetTheirFields()
     {
         var created = await server.CliCreateClientAsync("--grant-type", "urn:ietf:params:oauth:grant-type:device_code,refresh_token",
-            "--scope", "openid,offline,read", "--require-pushed-authorization-requests", "--token-endpoint-auth-signing-alg", "ES256",
+            "--scope", "openid,offline,read", "--require-pushed-authorization-requests", "--dpop-bound-access-tokens", "--token-endpoint-auth-signing-alg", "ES256",
             "--device-authorization-grant-access-token-lifespan", "90m", "--device-authorization-grant-id-token-lifespan", "1h",
             "--device-authorization-grant-refresh-token-lifespan", "720h");
         var id = created["client_id"]!.GetValue<string>();
 
         var stored = await StoredAsync(id);
         Assert.True(stored["require_pushed_authorization_requests"]!.GetValue<bool>());
+        Assert.True(stored["dpop_bound_access_tokens"]!.GetValue<bool>());
         Assert.Equal("ES256", stored["token_endpoint_auth_signing_alg"]!.GetValue<string>());
         Assert.Equal("1h30m0s", stored["device_authorization_grant_access_token_lifespan"]!.GetValue<string>());
         Assert.Equal("1h0m0s", stored["device_authorization_grant_id_token_lifespan"]!.GetValue<string>());
         Assert.Equal("720h0m0s", stored["device_authorization_grant_refresh_token_lifespan"]!.GetValue<string>());
 
-        var run = await RunAsync(["update", "client", id, .. server.AdminEndpoint(), "--require-pushed-authorization-requests=false",
+        var run = await RunAsync(["update", "client", id, .. server.AdminEndpoint(), "--require-pushed-authorization-requests=false", "--dpop-bound-access-tokens=false",
             "--token-endpoint-auth-signing-alg", "RS256", "--device-authorization-grant-access-token-lifespan", "5m"]);
         Assert.True(run.Exit == 0, run.ToString());
         stored = await StoredAsync(id);
-        Assert.False(stored["require_pushed_authorization_requests"]!.GetValue<bool>());
+        Assert.False(stored["require_pushed_authorization_requests"]?.GetValue<bool>() ?? false);
+        Assert.False(stored["dpop_bound_access_tokens"]?.GetValue<bool>() ?? false);
         Assert.Equal("RS256", stored["token_endpoint_auth_signing_alg"]!.GetValue<string>());
         Assert.Equal("5m0s", stored["device_authorization_grant_access_token_lifespan"]!.GetValue<string>());
         Assert.Equal("1h0m0s", stored["device_authorization_grant_id_token_lifespan"]!.GetValue<string>());
