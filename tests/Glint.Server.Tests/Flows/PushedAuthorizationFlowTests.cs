@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
-using Glint.Data;
 using Glint.Server.Hosting;
 using Glint.Server.Tests.Infrastructure;
 using Microsoft.AspNetCore.WebUtilities;
@@ -330,32 +329,12 @@ public sealed class SqliteEnforcedPushedAuthorizationTests(SqliteParEnforcedServ
 public sealed class PostgresEnforcedPushedAuthorizationTests(PostgresParEnforcedServer server) : EnforcedPushedAuthorizationTests<PostgresParEnforcedServer>(server);
 
 /// <summary>Two nodes on one PostgreSQL database: a request pushed to one is served by the other, once.</summary>
-public sealed class PostgresPushedAcrossNodesTests : IAsyncLifetime
+public sealed class PostgresPushedAcrossNodesTests : TwoPostgresNodes
 {
-    private const string Issuer = "http://127.0.0.1:4444";
-    private TestDatabase _database = null!;
-    private GlintNode[] _nodes = [];
-
-    public async ValueTask InitializeAsync()
-    {
-        _database = await TestDatabase.CreateAsync(DatabaseKind.Postgres);
-        _nodes = await GlintNode.StartAllAsync(_database.Dsn, 2, new Dictionary<string, string?> { [ConfigurationKeys.Issuer] = Issuer });
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        foreach (var node in _nodes)
-        {
-            await node.DisposeAsync();
-        }
-
-        await _database.DisposeAsync();
-    }
-
     [Fact]
     public async Task PushedToOneNode_IsServedByTheOther_Once()
     {
-        var (first, second) = (_nodes[0], _nodes[1]);
+        var (first, second) = (Nodes[0], Nodes[1]);
         var client = await first.CreateCodeClientAsync();
         var requestUri = await first.PushedRequestUriAsync(client, BrowserSession.Query(client, "read", Pkce.NewVerifier()));
         using var viaSecond = new BrowserSession(second);

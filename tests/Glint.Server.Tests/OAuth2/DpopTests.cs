@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Glint.Auth.OAuth2.Dpop;
-using Glint.Data;
 using Glint.Server.Hosting;
 using Glint.Server.Tests.Flows;
 using Glint.Server.Tests.Infrastructure;
@@ -578,39 +577,19 @@ public sealed class SqliteDpopNonceTests(SqliteDpopNonceServer server) : DpopNon
 public sealed class PostgresDpopNonceTests(PostgresDpopNonceServer server) : DpopNonceTests<PostgresDpopNonceServer>(server);
 
 /// <summary>Two nodes on one PostgreSQL database: a proof used at one node's token endpoint is refused at the other's.</summary>
-public sealed class PostgresDpopAcrossNodesTests : IAsyncLifetime
+public sealed class PostgresDpopAcrossNodesTests : TwoPostgresNodes
 {
-    private const string Issuer = "http://127.0.0.1:4444";
-    private TestDatabase _database = null!;
-    private GlintNode[] _nodes = [];
-
-    public async ValueTask InitializeAsync()
-    {
-        _database = await TestDatabase.CreateAsync(DatabaseKind.Postgres);
-        _nodes = await GlintNode.StartAllAsync(_database.Dsn, 2, new Dictionary<string, string?> { [ConfigurationKeys.Issuer] = Issuer });
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        foreach (var node in _nodes)
-        {
-            await node.DisposeAsync();
-        }
-
-        await _database.DisposeAsync();
-    }
-
     [Fact]
     public async Task Proof_UsedOnOneNode_IsRefusedOnTheOther()
     {
         using var key = new DpopKey();
-        var client = await _nodes[0].CreateMachineClientAsync();
+        var client = await Nodes[0].CreateMachineClientAsync();
         var proof = key.Proof("POST", Issuer + "/oauth2/token");
 
-        using var first = await _nodes[1].DpopTokenAsync(client, ClientCredentials, proof);
+        using var first = await Nodes[1].DpopTokenAsync(client, ClientCredentials, proof);
         await OkJsonAsync(first, "first node");
 
-        using var replayed = await _nodes[0].DpopTokenAsync(client, ClientCredentials, proof);
+        using var replayed = await Nodes[0].DpopTokenAsync(client, ClientCredentials, proof);
         await AssertOAuthErrorAsync(replayed, HttpStatusCode.BadRequest, "invalid_dpop_proof", "used before");
     }
 }

@@ -5,8 +5,6 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Glint.Data;
-using Glint.Server.Hosting;
 using Glint.Server.Tests.Infrastructure;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -548,39 +546,19 @@ public sealed class SqlitePrivateJwksUriTests(SqliteServerFixture server) : Priv
 public sealed class PostgresPrivateJwksUriTests(PostgresServerFixture server) : PrivateJwksUriTests<PostgresServerFixture>(server);
 
 /// <summary>Two nodes on one PostgreSQL database: an assertion used on one is refused on the other.</summary>
-public sealed class PostgresPrivateKeyJwtAcrossNodesTests : IAsyncLifetime
+public sealed class PostgresPrivateKeyJwtAcrossNodesTests : TwoPostgresNodes
 {
-    private const string Issuer = "http://127.0.0.1:4444";
-    private TestDatabase _database = null!;
-    private GlintNode[] _nodes = [];
-
-    public async ValueTask InitializeAsync()
-    {
-        _database = await TestDatabase.CreateAsync(DatabaseKind.Postgres);
-        _nodes = await GlintNode.StartAllAsync(_database.Dsn, 2, new Dictionary<string, string?> { [ConfigurationKeys.Issuer] = Issuer });
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        foreach (var node in _nodes)
-        {
-            await node.DisposeAsync();
-        }
-
-        await _database.DisposeAsync();
-    }
-
     [Fact]
     public async Task Assertion_UsedOnOneNode_IsRefusedOnTheOther()
     {
         using var key = new ClientKey();
-        var clientId = await _nodes[0].CreateKeyClientAsync(key.KeySet());
+        var clientId = await Nodes[0].CreateKeyClientAsync(key.KeySet());
         var assertion = key.Assertion(clientId, Issuer + "/oauth2/token");
 
-        using var first = await _nodes[1].TokenWithAssertionAsync(clientId, assertion);
+        using var first = await Nodes[1].TokenWithAssertionAsync(clientId, assertion);
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
 
-        using var replayed = await _nodes[0].TokenWithAssertionAsync(clientId, assertion);
+        using var replayed = await Nodes[0].TokenWithAssertionAsync(clientId, assertion);
         await PrivateKeyJwtCalls.AssertInvalidClientAsync(replayed, "jti");
     }
 }
