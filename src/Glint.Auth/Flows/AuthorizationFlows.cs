@@ -59,6 +59,8 @@ public sealed class AuthorizationFlows(
             OidcContext = OidcContext(request),
             Prompt = prompt,
             LoginSkip = skip,
+            // A skipped login is the remembered one: auth_time stays the time the user last authenticated (OIDC Core 2).
+            AuthenticatedAt = skip ? session!.AuthenticatedAt : null,
             LoginCsrfHash = FlowSecrets.Hash(csrf),
         });
         if (sealer.Seal(flow, FlowPurpose.LoginChallenge) is not { } challenge)
