@@ -43,6 +43,12 @@ public static class LoginServiceCollectionExtensions
         services.AddScoped<Developers.AppMail>();
         services.AddScoped<Developers.AppReview>();
         services.AddScoped<Developers.DeveloperApps>();
+        services.AddScoped<Developers.DynamicRegistrations>();
+        services.AddSingleton<Developers.RegistrationLimiter>();
+        if (options.Developers.DynamicRegistration.Enabled)
+        {
+            services.AddOpenIddict().AddServer(server => server.AddEventHandler(Developers.RegistrationDiscovery.Descriptor));
+        }
 
         // Cookies and form tokens must verify on every node: the key ring lives in the database, sealed.
         services.AddDataProtection().SetApplicationName("glint").PersistKeysToDbContext<GlintDbContext>();
@@ -77,6 +83,7 @@ public static class LoginServiceCollectionExtensions
         routes.MapSessionAuthApi();
         routes.MapStyleSheet();
         routes.MapAppAdminApi();
+        routes.MapDynamicRegistrationApi();
         return routes;
     }
 }

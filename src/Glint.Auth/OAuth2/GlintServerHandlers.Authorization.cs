@@ -52,7 +52,7 @@ public static partial class GlintServerHandlers
         {
             if (client.Suspended)
             {
-                return (Errors.UnauthorizedClient, "The client is not authorized to request a token using this method. The OAuth 2.0 Client is suspended by the operator of this server.");
+                return (Errors.UnauthorizedClient, "The client is not authorized to request a token using this method. The OAuth 2.0 Client is held by the operator of this server: suspended, or awaiting approval.");
             }
 
             if (ClientGrant.FirstDisallowedScope(client, request.GetScopes()) is { } scope)

@@ -48,7 +48,7 @@ public static partial class GlintServerHandlers
 
         public const string SuspendedDescription =
             "Client authentication failed (e.g., unknown client, no client authentication included, or unsupported authentication method). " +
-            "The OAuth 2.0 Client is suspended by the operator of this server.";
+            "The OAuth 2.0 Client is held by the operator of this server: suspended, or awaiting approval.";
 
         public ValueTask HandleAsync(ValidateTokenRequestContext context) => EnforceAsync(context);
 

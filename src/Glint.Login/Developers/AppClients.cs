@@ -32,7 +32,35 @@ public sealed class AppClients(ClientManager manager, OpenIddictTokenManager<OAu
         }
 
         var client = ClientRecord.Read(row);
-        Describe(app, client);
+        if (DynamicRegistrations.IsDynamic(app))
+        {
+            // The registrant wrote the rest of the client; the review decides its callback URLs and scopes only.
+            client.RedirectUris = [.. AppLines.Split(app.RedirectUris)];
+            client.Scope = app.Scopes;
+        }
+        else
+        {
+            Describe(app, client);
+        }
+
+        return await ClientAdminApi.SaveClientAsync(row, client, manager, time, cancellationToken);
+    }
+
+    /// <summary>
+    /// Lets a self-registered client, held since its registration, get tokens; <paramref name="scope"/>, when given,
+    /// is what the operator grants instead of what it registered.
+    /// </summary>
+    public async Task<ClientWrite?> ReleaseAsync(DeveloperApp app, string? scope, bool skipConsent, CancellationToken cancellationToken)
+    {
+        if (app.ClientId is null || await manager.FindForChangeAsync(app.ClientId, cancellationToken) is not { } row)
+        {
+            return null;
+        }
+
+        var client = ClientRecord.Read(row);
+        client.Scope = scope ?? client.Scope;
+        client.SkipConsent |= skipConsent;
+        row.SuspendedAt = null;
         return await ClientAdminApi.SaveClientAsync(row, client, manager, time, cancellationToken);
     }
 

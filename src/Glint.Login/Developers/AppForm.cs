@@ -123,27 +123,27 @@ public static class AppRules
     }
 
     /// <summary>Why <paramref name="uri"/> cannot be a callback URL, or null when it can.</summary>
-    public static string? RedirectUriError(string uri)
+    public static string? RedirectUriError(string uri, string field = "Callback URLs")
     {
         ArgumentNullException.ThrowIfNull(uri);
         if (uri.Length > MaxUrlLength)
         {
-            return $"Callback URLs: {Shorten(uri)} is longer than {MaxUrlLength} characters.";
+            return $"{field}: {Shorten(uri)} is longer than {MaxUrlLength} characters.";
         }
 
         if (uri.Contains('#', StringComparison.Ordinal))
         {
-            return $"Callback URLs: {uri} must not contain a fragment (#).";
+            return $"{field}: {uri} must not contain a fragment (#).";
         }
 
         if (!Uri.TryCreate(uri, UriKind.Absolute, out var parsed) || parsed.IsFile || parsed.Host.Length == 0)
         {
-            return $"Callback URLs: {uri} is not an absolute URL such as https://app.example.com/callback.";
+            return $"{field}: {uri} is not an absolute URL such as https://app.example.com/callback.";
         }
 
         if (parsed.UserInfo.Length > 0)
         {
-            return $"Callback URLs: {uri} must not contain a user name or password.";
+            return $"{field}: {uri} must not contain a user name or password.";
         }
 
         if (parsed.Scheme == Uri.UriSchemeHttps || (parsed.Scheme == Uri.UriSchemeHttp && IsLoopback(parsed)))
@@ -152,11 +152,12 @@ public static class AppRules
         }
 
         return parsed.Scheme == Uri.UriSchemeHttp
-            ? $"Callback URLs: {uri} must use https; http is allowed only for 127.0.0.1, [::1] or localhost."
-            : $"Callback URLs: {uri} must use https (or http for 127.0.0.1, [::1] or localhost).";
+            ? $"{field}: {uri} must use https; http is allowed only for 127.0.0.1, [::1] or localhost."
+            : $"{field}: {uri} must use https (or http for 127.0.0.1, [::1] or localhost).";
     }
 
-    private static string? WebUrlError(string field, string value, bool httpsOnly)
+    /// <summary>Why <paramref name="value"/> cannot be a web page's URL (https only for a logo, shown on the consent page), or null.</summary>
+    public static string? WebUrlError(string field, string value, bool httpsOnly)
     {
         if (value.Length > MaxUrlLength || !Uri.TryCreate(value, UriKind.Absolute, out var parsed) || parsed.IsFile || parsed.Host.Length == 0)
         {

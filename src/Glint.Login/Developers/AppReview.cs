@@ -47,15 +47,19 @@ public sealed class AppReview(GlintDbContext db, AppClients clients, AppMail mai
     /// </summary>
     public async Task<AppResult> ApproveAsync(Guid id, IReadOnlyList<string>? scopes, bool skipConsent, CancellationToken cancellationToken)
     {
-        if (scopes is { Count: > 0 } && scopes.FirstOrDefault(scope => !options.Developers.Scopes.Contains(scope, StringComparer.Ordinal)) is { } unknown)
-        {
-            return new AppFailure(AppFailureKind.Invalid, $"Field scope: '{unknown}' is not a published scope; choose from {string.Join(", ", options.Developers.Scopes)}.");
-        }
-
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         if (await db.DeveloperApps.FirstOrDefaultAsync(app => app.Id == id, cancellationToken) is not { } app)
         {
             return AppFailure.NotFound(id);
+        }
+
+        // A self-registered client may also be granted the default scope it was allowed to ask for.
+        IReadOnlyList<string> grantable = DynamicRegistrations.IsDynamic(app)
+            ? [.. options.Developers.Scopes.Union(options.Developers.DynamicRegistration.DefaultScope, StringComparer.Ordinal)]
+            : options.Developers.Scopes;
+        if (scopes is { Count: > 0 } && scopes.FirstOrDefault(scope => !grantable.Contains(scope, StringComparer.Ordinal)) is { } unknown)
+        {
+            return new AppFailure(AppFailureKind.Invalid, $"Field scope: '{unknown}' is not a published scope; choose from {string.Join(", ", grantable)}.");
         }
 
         if ((NotAwaitingReview(app, "approved") ?? await ClaimAsync(app, cancellationToken)) is { } wrong)
@@ -79,6 +83,21 @@ public sealed class AppReview(GlintDbContext db, AppClients clients, AppMail mai
 
             app.ClientId = client.ClientId;
             app.SealedSecret = secret is null ? null : sealer.Seal(Encoding.UTF8.GetBytes(secret), SecretKeyId(app.Id));
+            app.Status = DeveloperAppStatus.Approved;
+        }
+        else if (!WasApproved(app))
+        {
+            // A self-registered client, held since its registration: approval lets it get tokens.
+            if (scopes is { Count: > 0 })
+            {
+                app.Scopes = string.Join(' ', grantable.Where(scopes.Contains));
+            }
+
+            if (await clients.ReleaseAsync(app, scopes is { Count: > 0 } ? app.Scopes : null, skipConsent, cancellationToken) is { Client: null } failed)
+            {
+                return new AppFailure(AppFailureKind.Invalid, "The app's client could not be updated.", failed.Error);
+            }
+
             app.Status = DeveloperAppStatus.Approved;
         }
         else
@@ -136,7 +155,7 @@ public sealed class AppReview(GlintDbContext db, AppClients clients, AppMail mai
             return wrong;
         }
 
-        if (app.ClientId is null)
+        if (!WasApproved(app))
         {
             app.Status = status;
         }
@@ -187,6 +206,9 @@ public sealed class AppReview(GlintDbContext db, AppClients clients, AppMail mai
             .ExecuteUpdateAsync(set => set.SetProperty(row => row.UpdatedAt, seen.AddTicks(1)), cancellationToken);
         return claimed == 1 ? null : new AppFailure(AppFailureKind.WrongState, $"App {app.Id} was changed while this decision was made; look at it again.");
     }
+
+    /// <summary>Approved once (and maybe suspended since): what awaits review is an edit, not the app.</summary>
+    private static bool WasApproved(DeveloperApp app) => app.Status is DeveloperAppStatus.Approved or DeveloperAppStatus.Suspended;
 
     private static AppFailure? NotAwaitingReview(DeveloperApp app, string decision)
     {

@@ -12,6 +12,9 @@ public sealed class DeveloperPortalOptions
     /// <summary>Registrations one developer may submit in 24 hours, deleted apps included.</summary>
     public int MaxRegistrationsPerDay { get; init; } = 20;
 
+    /// <summary>RFC 7591 registrations at <c>/oauth2/register</c>, which join the same review queue.</summary>
+    public DynamicRegistrationOptions DynamicRegistration { get; init; } = new();
+
     /// <summary>The longest overlap a secret rotation may keep the old secret working for.</summary>
     public static TimeSpan MaxOverlap { get; } = TimeSpan.FromDays(7);
 

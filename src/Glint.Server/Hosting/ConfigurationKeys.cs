@@ -51,6 +51,10 @@ public static class ConfigurationKeys
     public const string DeveloperScopes = "developers:scopes";
     public const string DeveloperMaxApps = "developers:limits:apps";
     public const string DeveloperRegistrationsPerDay = "developers:limits:registrations_per_day";
+    public const string DynamicRegistrationEnabled = "oidc:dynamic_client_registration:enabled";
+    public const string DynamicRegistrationDefaultScope = "oidc:dynamic_client_registration:default_scope";
+    public const string DynamicRegistrationAutoApprove = "oidc:dynamic_client_registration:auto_approve";
+    public const string DynamicRegistrationsPerIp = "oidc:dynamic_client_registration:registrations_per_ip";
     public const string GraphQLBodyLimit = "api:limits:body_bytes";
     public const string GraphQLWebSocketMessageLimit = "api:limits:websocket_message_bytes";
     public const string SmtpUri = "courier:smtp:connection_uri";
@@ -113,6 +117,10 @@ public static class ConfigurationKeys
         [DeveloperScopes] = ["GLINT_DEVELOPERS_SCOPES"],
         [DeveloperMaxApps] = ["GLINT_DEVELOPERS_LIMITS_APPS"],
         [DeveloperRegistrationsPerDay] = ["GLINT_DEVELOPERS_LIMITS_REGISTRATIONS_PER_DAY"],
+        [DynamicRegistrationEnabled] = ["OIDC_DYNAMIC_CLIENT_REGISTRATION_ENABLED", "GLINT_OIDC_DYNAMIC_CLIENT_REGISTRATION_ENABLED"],
+        [DynamicRegistrationDefaultScope] = ["OIDC_DYNAMIC_CLIENT_REGISTRATION_DEFAULT_SCOPE", "GLINT_OIDC_DYNAMIC_CLIENT_REGISTRATION_DEFAULT_SCOPE"],
+        [DynamicRegistrationAutoApprove] = ["GLINT_OIDC_DYNAMIC_CLIENT_REGISTRATION_AUTO_APPROVE"],
+        [DynamicRegistrationsPerIp] = ["GLINT_OIDC_DYNAMIC_CLIENT_REGISTRATION_REGISTRATIONS_PER_IP"],
         [SmtpUri] = ["COURIER_SMTP_CONNECTION_URI", "GLINT_SMTP_URI"],
         [MailFrom] = ["COURIER_SMTP_FROM_ADDRESS", "GLINT_SMTP_FROM"],
         [LightningNetwork] = ["GLINT_LIGHTNING_NETWORK"],

@@ -211,7 +211,30 @@ public sealed class ServerSettings
                 : defaults.Scopes,
             MaxAppsPerDeveloper = Count(config, ConfigurationKeys.DeveloperMaxApps, defaults.MaxAppsPerDeveloper),
             MaxRegistrationsPerDay = Count(config, ConfigurationKeys.DeveloperRegistrationsPerDay, defaults.MaxRegistrationsPerDay),
+            DynamicRegistration = ReadDynamicRegistration(config),
         };
+    }
+
+    /// <summary>Dynamic client registration: Hydra's keys, with Glint's automatic approval and per-address limit beside them.</summary>
+    private static Glint.Login.Developers.DynamicRegistrationOptions ReadDynamicRegistration(IConfiguration config)
+    {
+        var defaults = new Glint.Login.Developers.DynamicRegistrationOptions();
+        return new Glint.Login.Developers.DynamicRegistrationOptions
+        {
+            Enabled = config.GetValue<bool>(ConfigurationKeys.DynamicRegistrationEnabled),
+            AutoApprove = config.GetValue<bool>(ConfigurationKeys.DynamicRegistrationAutoApprove),
+            DefaultScope = ReadList(config, ConfigurationKeys.DynamicRegistrationDefaultScope) is { Count: > 0 } scope ? scope : defaults.DefaultScope,
+            RegistrationsPerIp = Count(config, ConfigurationKeys.DynamicRegistrationsPerIp, defaults.RegistrationsPerIp),
+        };
+    }
+
+    /// <summary>A list given as one string (space- or comma-separated, as in an environment variable) or as a JSON array.</summary>
+    private static List<string> ReadList(IConfiguration config, string key)
+    {
+        var items = config[key] is { Length: > 0 } text
+            ? text.Split([',', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            : config.GetSection(key).GetChildren().Select(child => child.Value?.Trim() ?? "").Where(item => item.Length > 0);
+        return [.. items.Distinct(StringComparer.Ordinal)];
     }
 
     /// <summary>The body limits may be raised (large client documents, signed request objects) or lowered, never turned off.</summary>
