@@ -1,16 +1,39 @@
 // The developer portal in Chromium: a developer signs up and registers an app with two scopes, the operator
 // approves it with `glint apps approve`, the developer sees the secret once, signs a user in with it, rotates
-// the secret (both work until the overlap is ended) and adds a callback URL, which goes back to review.
+// the secret (both work until the overlap is ended) and adds a callback URL, which goes back to review. A next-auth
+// app configured with the provider block of the app's integration guide signs a user in and calls /graphql.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { it } from 'node:test';
+import { after, before, it } from 'node:test';
 import { promisify } from 'node:util';
 import { adminUrl, basicAuthorization, deleteClientQuietly, introspect, publicUrl } from './helpers.js';
 import { ClientApp } from './client-app.js';
 import { browserSuite, closePage, expectPage, newEmail, openPage, screenshot, signInWithEmail, submit } from './chromium.js';
+import { NextAuthApp } from './next-auth-app.js';
 
 const suite = browserSuite();
+const nextAuth = new NextAuthApp();
+
+before(() => nextAuth.start());
+after(() => nextAuth.stop());
+
+/** The `providers` of the guide's next-auth block, evaluated as the developer's next-auth options would be. */
+function providersFromGuide(block, secret) {
+  // The block is JavaScript to paste into an options object; evaluating it is what pasting it does.
+  const options = new Function('process', `return {\n${block}\n};`)({ env: { GLINT_CLIENT_SECRET: secret } });
+  return options.providers;
+}
+
+/** The guide's curl call to /graphql, with the access token next-auth kept. */
+async function graphqlMe(accessToken) {
+  const response = await fetch(`${publicUrl}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'oauth2-token': accessToken },
+    body: JSON.stringify({ query: '{ me { defaultAccount { wallets { id walletCurrency balance } } } }' }),
+  });
+  return { status: response.status, body: await response.json() };
+}
 
 /** `glint apps …` against the server under test's admin port; returns the printed JSON. */
 async function glintApps(...args) {
@@ -48,7 +71,7 @@ it('a developer registers an app, the operator approves it, the secret is shown 
     const callback = `${suite.listener.url}/callback/portal/${randomUUID()}`;
     await page.getByTestId('app-name').fill('Portal Café');
     await page.getByTestId('app-description').fill('Shows the balance (read) and signs the user in (openid).');
-    await page.getByTestId('app-redirect-uris').fill(callback);
+    await page.getByTestId('app-redirect-uris').fill(`${callback}\n${nextAuth.callback('glint')}`);
     await page.getByTestId('app-scope-openid').check();
     await page.getByTestId('app-scope-read').check();
     await page.getByTestId('app-logo').fill('https://cafe.example/logo.svg');
@@ -86,6 +109,28 @@ it('a developer registers an app, the operator approves it, the secret is shown 
       await closePage(user);
     }
 
+    // A next-auth app set up from the guide's provider block signs another user in and calls the API.
+    await page.goto(`${appUrl}/guide`);
+    nextAuth.use(providersFromGuide(await page.getByTestId('guide-next-auth').textContent(), secret));
+    const reader = await openPage(suite.browser);
+    try {
+      await reader.goto(`${nextAuth.url}/api/auth/signin`);
+      await reader.getByRole('button', { name: 'Sign in with Glint' }).click();
+      await signInWithEmail(reader, newEmail('next-auth-user'));
+      await expectPage(reader, '/consent');
+      await reader.getByTestId('allow').click();
+      await reader.waitForURL((url) => url.origin === nextAuth.url && !url.pathname.startsWith('/api/auth/'));
+      assert.deepEqual(nextAuth.errors, []);
+      const session = await reader.goto(`${nextAuth.url}/api/auth/session`).then((response) => response.json());
+      assert.ok(session.user?.id, `the next-auth session names the user: ${JSON.stringify(session)}`);
+      const { status, body } = await graphqlMe(session.accessToken);
+      assert.equal(status, 200);
+      assert.equal(body.errors, undefined, JSON.stringify(body));
+      assert.ok(Array.isArray(body.data.me.defaultAccount.wallets), JSON.stringify(body));
+    } finally {
+      await closePage(reader);
+    }
+
     await page.goto(appUrl);
     await submit(page, 'rotate-secret');
     const rotated = await page.getByTestId('client-secret').textContent();
@@ -97,7 +142,7 @@ it('a developer registers an app, the operator approves it, the secret is shown 
     assert.equal(await revocationStatus(clientId, rotated), 200, 'the new secret still works');
 
     await page.goto(`${appUrl}/edit`);
-    await page.getByTestId('app-redirect-uris').fill(`${callback}\n${callback}-2`);
+    await page.getByTestId('app-redirect-uris').fill(`${callback}\n${nextAuth.callback('glint')}\n${callback}-2`);
     await submit(page, 'save-app');
     assert.equal(await page.getByTestId('app-status').textContent(), 'Approved, changes pending review');
     const queued = await glintApps('list', '--status', 'pending');

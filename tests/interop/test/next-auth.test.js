@@ -1,27 +1,18 @@
 // next-auth 4.24 (the real package) signing a user in against Glint with the provider configuration of
-// Blink's integration guide. next-auth runs without Next.js: a small node:http server hands its requests
-// to the package's own API-route handler (the default export of `next-auth`, what an app's
-// `pages/api/auth/[...nextauth].js` calls) in the shape Next.js would: req.query.nextauth, parsed body and
-// cookies; res.status/setHeader/getHeader/end/json/send. Everything OAuth is next-auth's own code
+// Blink's integration guide. next-auth runs without Next.js, behind the small node:http server of
+// next-auth-app.js that hands it requests as a Next.js API route would. Everything OAuth is next-auth's own code
 // (openid-client v5 inside it): discovery, state and PKCE cookies, the code exchange with
 // client_secret_basic, userinfo, the profile callback and its JWT session.
 import assert from 'node:assert/strict';
-import { randomBytes, randomUUID } from 'node:crypto';
-import { createServer } from 'node:http';
+import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import nextAuthModule from 'next-auth';
 import { deleteClientQuietly, hydra, introspect, publicUrl } from './helpers.js';
 import { Browser, createAuthCodeClient, expectStep, step } from './flow.js';
-
-const NextAuth = nextAuthModule.default ?? nextAuthModule;
+import { NextAuthApp } from './next-auth-app.js';
 
 const created = [];
-/** What next-auth logged as errors (its logger), shown when a test fails. */
-const loggedErrors = [];
-
-let server;
+const app = new NextAuthApp();
 let shimUrl; // e.g. http://127.0.0.1:PORT, what NEXTAUTH_URL points at
-let authOptions;
 
 /** The provider configuration from Blink's integration guide, for one registered client. */
 function blinkProvider(c) {
@@ -41,103 +32,13 @@ function blinkProvider(c) {
   };
 }
 
-function parseCookies(header) {
-  const cookies = {};
-  for (const part of (header ?? '').split(';')) {
-    const eq = part.indexOf('=');
-    if (eq > 0) {
-      cookies[part.slice(0, eq).trim()] = decodeURIComponent(part.slice(eq + 1).trim());
-    }
-  }
-  return cookies;
-}
-
-async function readBody(req) {
-  const chunks = [];
-  for await (const chunk of req) {
-    chunks.push(chunk);
-  }
-  const text = Buffer.concat(chunks).toString('utf8');
-  const type = req.headers['content-type'] ?? '';
-  if (text === '') {
-    return {};
-  }
-  if (type.includes('application/json')) {
-    return JSON.parse(text);
-  }
-  return Object.fromEntries(new URLSearchParams(text));
-}
-
-/** Next.js's API route request and response, as much of them as next-auth's handler touches. */
-async function handleAuthRoute(req, res, url) {
-  const query = Object.fromEntries(url.searchParams);
-  query.nextauth = url.pathname.slice('/api/auth/'.length).split('/').filter(Boolean);
-  const nextReq = {
-    method: req.method,
-    headers: req.headers,
-    query,
-    cookies: parseCookies(req.headers.cookie),
-    body: req.method === 'POST' ? await readBody(req) : undefined,
-  };
-  const nextRes = {
-    status(code) {
-      res.statusCode = code;
-      return nextRes;
-    },
-    setHeader(name, value) {
-      res.setHeader(name, value);
-      return nextRes;
-    },
-    getHeader(name) {
-      return res.getHeader(name);
-    },
-    end(body) {
-      res.end(body);
-    },
-    json(value) {
-      res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify(value));
-    },
-    send(body) {
-      if (body !== null && typeof body === 'object' && !Buffer.isBuffer(body)) {
-        nextRes.json(body);
-      } else {
-        if (!res.hasHeader('content-type')) {
-          res.setHeader('content-type', 'text/html; charset=utf-8');
-        }
-        res.end(body ?? '');
-      }
-    },
-  };
-  await NextAuth(nextReq, nextRes, authOptions);
-}
-
 before(async () => {
-  server = createServer((req, res) => {
-    const url = new URL(req.url, shimUrl);
-    const handled = url.pathname.startsWith('/api/auth/')
-      ? handleAuthRoute(req, res, url)
-      : Promise.resolve().then(() => {
-        res.setHeader('content-type', 'text/plain');
-        res.end(`app page ${url.pathname}`);
-      });
-    handled.catch((error) => {
-      loggedErrors.push(`shim: ${error.stack ?? error}`);
-      if (!res.headersSent) {
-        res.statusCode = 500;
-      }
-      res.end();
-    });
-  });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  shimUrl = `http://127.0.0.1:${server.address().port}`;
-  // next-auth reads both from the environment (this test file runs in a process of its own).
-  process.env.NEXTAUTH_URL = shimUrl;
-  process.env.NEXTAUTH_SECRET = randomBytes(32).toString('base64url');
+  await app.start();
+  shimUrl = app.url;
 });
 
 after(async () => {
-  await new Promise((resolve) => server?.close(resolve) ?? resolve());
+  await app.stop();
   for (const id of created) {
     await deleteClientQuietly(id);
   }
@@ -157,33 +58,11 @@ async function registerApp(label) {
 }
 
 function useApp(c) {
-  authOptions = {
-    secret: process.env.NEXTAUTH_SECRET,
-    providers: [blinkProvider(c)],
-    session: { strategy: 'jwt' },
-    callbacks: {
-      async jwt({ token, account }) {
-        if (account) {
-          token.accessToken = account.access_token;
-        }
-        return token;
-      },
-      async session({ session, token }) {
-        return { ...session, user: { ...session.user, id: token.sub }, accessToken: token.accessToken };
-      },
-    },
-    logger: {
-      error(code, metadata) {
-        loggedErrors.push(`${code}: ${metadata?.message ?? ''} ${JSON.stringify(metadata?.error_description ?? metadata?.error?.message ?? '')}`);
-      },
-      warn() {},
-      debug() {},
-    },
-  };
+  app.use([blinkProvider(c)]);
 }
 
 function failureContext(browser) {
-  return `\nnext-auth errors:\n  ${loggedErrors.join('\n  ') || '(none)'}\nrequests:\n${browser.trail()}`;
+  return `\nnext-auth errors:\n  ${app.errors.join('\n  ') || '(none)'}\nrequests:\n${browser.trail()}`;
 }
 
 /** GET /api/auth/csrf, then POST /api/auth/signin/blink: next-auth's redirect to Glint. */
@@ -207,7 +86,6 @@ describe('next-auth 4.24 with Blink\'s provider configuration', () => {
   it('signs a user in: PKCE and state, code exchange with client_secret_basic, profile id from userinfo', async () => {
     const c = await registerApp('next-auth');
     useApp(c);
-    loggedErrors.length = 0;
     const browser = new Browser();
     const subject = `user-next-auth-${randomUUID()}`;
     const callbackPrefix = `${shimUrl}/api/auth/callback/blink`;
@@ -245,7 +123,7 @@ describe('next-auth 4.24 with Blink\'s provider configuration', () => {
     const done = await browser.request(callback.href);
     assert.equal(done.status, 302, done.text + failureContext(browser));
     assert.equal(done.location, `${shimUrl}/dashboard`, `next-auth redirected to ${done.location}${failureContext(browser)}`);
-    assert.deepEqual(loggedErrors, []);
+    assert.deepEqual(app.errors, []);
 
     const sessionResponse = await browser.request(`${shimUrl}/api/auth/session`, { headers: { accept: 'application/json' } });
     assert.equal(sessionResponse.status, 200);
@@ -264,7 +142,6 @@ describe('next-auth 4.24 with Blink\'s provider configuration', () => {
   it('a denied consent ends in next-auth\'s error redirect, without a session', async () => {
     const c = await registerApp('next-auth-denied');
     useApp(c);
-    loggedErrors.length = 0;
     const browser = new Browser();
     const callbackPrefix = `${shimUrl}/api/auth/callback/blink`;
 
@@ -286,7 +163,7 @@ describe('next-auth 4.24 with Blink\'s provider configuration', () => {
     assert.equal(done.status, 302, done.text + failureContext(browser));
     assert.ok(done.location?.startsWith(`${shimUrl}/api/auth/`) && done.location.includes('error='),
       `next-auth redirected to ${done.location}${failureContext(browser)}`);
-    assert.ok(loggedErrors.some((line) => line.includes('The resource owner denied the request')), failureContext(browser));
+    assert.ok(app.errors.some((line) => line.includes('The resource owner denied the request')), failureContext(browser));
 
     const sessionResponse = await browser.request(`${shimUrl}/api/auth/session`, { headers: { accept: 'application/json' } });
     assert.deepEqual(JSON.parse(sessionResponse.text), {});
