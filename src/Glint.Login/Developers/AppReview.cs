@@ -54,9 +54,7 @@ public sealed class AppReview(GlintDbContext db, AppClients clients, AppMail mai
         }
 
         // A self-registered client may also be granted the default scope it was allowed to ask for.
-        IReadOnlyList<string> grantable = DynamicRegistrations.IsDynamic(app)
-            ? [.. options.Developers.Scopes.Union(options.Developers.DynamicRegistration.DefaultScope, StringComparer.Ordinal)]
-            : options.Developers.Scopes;
+        var grantable = DynamicRegistrations.IsDynamic(app) ? DynamicRegistrations.OfferedScopes(options.Developers) : options.Developers.Scopes;
         if (scopes is { Count: > 0 } && scopes.FirstOrDefault(scope => !grantable.Contains(scope, StringComparer.Ordinal)) is { } unknown)
         {
             return new AppFailure(AppFailureKind.Invalid, $"Field scope: '{unknown}' is not a published scope; choose from {string.Join(", ", grantable)}.");

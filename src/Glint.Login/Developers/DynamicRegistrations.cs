@@ -37,8 +37,12 @@ public sealed class DynamicRegistrations(GlintDbContext db, ClientManager manage
         return app.Subject == NoDeveloper;
     }
 
-    /// <summary>The scopes a registration may ask for: the portal's published ones and the default scope's.</summary>
-    public IReadOnlyList<string> Scopes => [.. options.Developers.Scopes.Union(Settings.DefaultScope, StringComparer.Ordinal)];
+    /// <summary>The scopes a registration may ask for, and the operator grant it: the portal's published ones and the default scope's.</summary>
+    public static IReadOnlyList<string> OfferedScopes(DeveloperPortalOptions portal)
+    {
+        ArgumentNullException.ThrowIfNull(portal);
+        return [.. portal.Scopes.Union(portal.DynamicRegistration.DefaultScope, StringComparer.Ordinal)];
+    }
 
     public string ConfigurationUri(string clientId) => new Uri(auth.PublicBase, "oauth2/register/" + Uri.EscapeDataString(clientId)).AbsoluteUri;
 
@@ -253,9 +257,10 @@ public sealed class DynamicRegistrations(GlintDbContext db, ClientManager manage
             scopes = [.. Settings.DefaultScope];
         }
 
-        if (scopes.FirstOrDefault(scope => !Scopes.Contains(scope, StringComparer.Ordinal)) is { } unknown)
+        var offered = OfferedScopes(options.Developers);
+        if (scopes.FirstOrDefault(scope => !offered.Contains(scope, StringComparer.Ordinal)) is { } unknown)
         {
-            return HydraError.InvalidClientMetadata($"Field scope: '{unknown}' is not a scope this server offers; choose from {string.Join(", ", Scopes)}.");
+            return HydraError.InvalidClientMetadata($"Field scope: '{unknown}' is not a scope this server offers; choose from {string.Join(", ", offered)}.");
         }
 
         client.Scope = string.Join(' ', scopes);
