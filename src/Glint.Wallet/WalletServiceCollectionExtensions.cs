@@ -31,6 +31,7 @@ public static class WalletServiceCollectionExtensions
         services.AddScoped<WalletLedger>();
         services.AddScoped<ILedgerStore>(provider => provider.GetRequiredService<WalletLedger>());
         services.AddScoped<PaymentService>();
+        services.TryAddSingleton<WalletOwnership>();
         services.AddScoped<LedgerAudit>();
         services.TryAddSingleton<HeldReadConnections>();
         services.AddScoped<WalletQueries>();

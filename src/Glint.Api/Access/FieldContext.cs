@@ -17,7 +17,10 @@ public static class FieldContext
             : throw new InvalidOperationException("The request has no caller: execute through GraphQLApi.");
     }
 
-    /// <summary>The caller's account; only root fields with a rule other than <see cref="ScopeRule.None"/> have loaded it.</summary>
+    /// <summary>
+    /// The caller's account; only root fields with a rule other than <see cref="ScopeRule.None"/> have loaded it (one that
+    /// leaves the check to its write, only once it has called <see cref="AccessRules.CheckAccountAsync"/>).
+    /// </summary>
     public static Data.Wallets.WalletAccount Account(this IResolveFieldContext context) =>
         context.Caller().Account ?? throw new InvalidOperationException("The caller's account is loaded by the root field's access rule.");
 

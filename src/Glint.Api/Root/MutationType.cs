@@ -21,10 +21,10 @@ public sealed class MutationType : ObjectGraphType
         Name = "Mutation";
         Mutation<PaymentSendPayloadType, IntraLedgerPaymentSendInputType>("intraLedgerPaymentSend",
             "Pays another wallet of this server from a BTC wallet, in sats. Returns the payment's status.")
-            .ResolveAsync(async context => await PaymentMutations.SendAsync(context, Ledger.Currency.Btc)).Requires(ScopeRule.Write);
+            .ResolveAsync(async context => await PaymentMutations.SendAsync(context, Ledger.Currency.Btc)).RequiresCheckedByWrite(ScopeRule.Write);
         Mutation<PaymentSendPayloadType, IntraLedgerUsdPaymentSendInputType>("intraLedgerUsdPaymentSend",
             "Pays another wallet of this server from a USD wallet, in cents. Returns the payment's status.")
-            .ResolveAsync(async context => await PaymentMutations.SendAsync(context, Ledger.Currency.Usd)).Requires(ScopeRule.Write);
+            .ResolveAsync(async context => await PaymentMutations.SendAsync(context, Ledger.Currency.Usd)).RequiresCheckedByWrite(ScopeRule.Write);
         Mutation<UserUpdateUsernamePayloadType, UserUpdateUsernameInputType>("userUpdateUsername", "Sets the username, once.")
             .DeprecationReason("Kept for Blink's apps: a username is set once and never updated.")
             .ResolveAsync(async context => await SettingsMutations.UsernameAsync(context)).Requires(ScopeRule.Write);

@@ -6,12 +6,16 @@ namespace Glint.Wallet.Ledger;
 /// <summary>What the API shows about a movement beyond its postings: who paid whom, and at which price.</summary>
 public sealed record EntryDetails
 {
+    /// <summary>The usernames' keys, which a payment's write may fill in from the accounts as they are then (see <see cref="PayerCheck"/>).</summary>
+    public const string PayerUsernameKey = "payer_username";
+    public const string ReceiverUsernameKey = "receiver_username";
+
     private static readonly JsonSerializerOptions Options = new() { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
 
     [JsonPropertyName("payer_wallet")] public Guid? PayerWalletId { get; init; }
-    [JsonPropertyName("payer_username")] public string? PayerUsername { get; init; }
+    [JsonPropertyName(PayerUsernameKey)] public string? PayerUsername { get; init; }
     [JsonPropertyName("receiver_wallet")] public Guid? ReceiverWalletId { get; init; }
-    [JsonPropertyName("receiver_username")] public string? ReceiverUsername { get; init; }
+    [JsonPropertyName(ReceiverUsernameKey)] public string? ReceiverUsername { get; init; }
 
     /// <summary>The BTC/USD price the movement was settled at, in cents per bitcoin.</summary>
     [JsonPropertyName("cents_per_btc")] public long CentsPerBitcoin { get; init; }

@@ -24,7 +24,8 @@ internal sealed record SqlStatement(string Text, IReadOnlyList<SqlValue> Values)
 /// deadlock), the postings, and the callback outbox. The statements run as one batch in one implicit transaction, and
 /// every refusal is an error that rolls the whole batch back: the key's unique index, the wallets' non-negative CHECK,
 /// the posting's currency read from its wallet (NULL, so NOT NULL fails, when the wallet does not hold that currency
-/// or does not exist), and the entry missing because the invoice claim did not hold (the postings' foreign key). On
+/// or does not exist), and the entry missing because its condition did not hold (an invoice claim, or the payer's
+/// account no longer active: the postings' foreign key). On
 /// SQLite, where a statement is a call rather than a round trip, each step checks its own result inside one immediate
 /// transaction instead.
 /// </summary>
@@ -35,21 +36,31 @@ internal sealed class EntryStatements
 
     private readonly LedgerAppend _append;
     private readonly InvoiceClaim? _claim;
+    private readonly PayerCheck? _payer;
 
-    public EntryStatements(LedgerAppend append, InvoiceClaim? claim)
+    public EntryStatements(LedgerAppend append, InvoiceClaim? claim, PayerCheck? payer = null)
     {
         _append = append;
         _claim = claim;
+        _payer = payer;
         WalletPostings = [.. append.Entry.Postings.Where(posting => posting.Account.IsWallet).OrderBy(posting => posting.Account.WalletId)];
     }
 
     private JournalEntry Entry => _append.Entry;
 
+    /// <summary>Whether the entry is written only when a condition holds (a claim or the payer's check), in the batch's entry insert.</summary>
+    private bool Conditional => _claim is not null || _payer is not null;
+
     /// <summary>The wallet postings in the order their balances are updated.</summary>
     public IReadOnlyList<Posting> WalletPostings { get; }
 
-    /// <summary>Inserts the entry; on PostgreSQL with a claim, only when the claim holds (a data-modifying CTE).</summary>
-    public SqlStatement InsertEntry(bool withClaim)
+    /// <summary>
+    /// Inserts the entry. On PostgreSQL (<paramref name="withCondition"/>) with a claim, only when the claim holds (a
+    /// data-modifying CTE); with a payer's check, only while the payer's account is active, its details completed with
+    /// both accounts' usernames as they are then. On SQLite the caller has checked, and gives the completed
+    /// <paramref name="details"/>.
+    /// </summary>
+    public SqlStatement InsertEntry(bool withCondition, string? details = null)
     {
         const string Columns = "\"Id\", \"Kind\", \"IdempotencyKey\", \"InitiatorAccountId\", \"Memo\", \"Details\", \"CreatedAt\"";
         const string Values = "@id, @kind, @key, @initiator, @memo, @details, @at";
@@ -60,10 +71,21 @@ internal sealed class EntryStatements
             new("key", Entry.IdempotencyKey, ValueKind.Text),
             new("initiator", _append.Initiator, ValueKind.Id),
             new("memo", Entry.Memo, ValueKind.Text),
-            new("details", _append.Details, ValueKind.Text),
+            new("details", details ?? _append.Details, ValueKind.Text),
             new("at", Entry.Timestamp, ValueKind.Time),
         ];
-        if (!withClaim || _claim is null)
+        if (withCondition && _payer is { } payer)
+        {
+            AddPayerValues(values, payer);
+            return new SqlStatement(
+                $"INSERT INTO ledger_entries ({Columns}) SELECT @id, @kind, @key, @initiator, @memo, " +
+                $"(COALESCE(CAST(@details AS jsonb), '{{}}') || jsonb_strip_nulls(jsonb_build_object('{EntryDetails.PayerUsernameKey}', p.\"Username\", " +
+                $"'{EntryDetails.ReceiverUsernameKey}', r.\"Username\")))::text, @at " +
+                $"FROM {PayerSql}",
+                values);
+        }
+
+        if (!withCondition || _claim is null)
         {
             return new SqlStatement($"INSERT INTO ledger_entries ({Columns}) VALUES ({Values})", values);
         }
@@ -152,14 +174,14 @@ internal sealed class EntryStatements
             new("amount", posting.Amount.MinorUnits, ValueKind.Number),
             new("wallet", posting.Account.WalletId, ValueKind.Id),
         };
-        if (!guarded && _claim is null)
+        if (!guarded && !Conditional)
         {
             return new SqlStatement("UPDATE wallets SET \"Balance\" = \"Balance\" + @amount WHERE \"Id\" = @wallet", values);
         }
 
         if (!guarded)
         {
-            // When the claim did not hold there is no entry: nothing moves, and the postings' foreign key says why.
+            // When the condition did not hold there is no entry: nothing moves, and the postings' foreign key says why.
             values.Add(new("id", Entry.Id, ValueKind.Id));
             return new SqlStatement(
                 "UPDATE wallets SET \"Balance\" = \"Balance\" + @amount WHERE \"Id\" = @wallet AND EXISTS (SELECT 1 FROM ledger_entries WHERE \"Id\" = @id)",
@@ -183,6 +205,28 @@ internal sealed class EntryStatements
     public static SqlStatement WalletExists(Posting posting) => new(
         "SELECT COUNT(*) FROM wallets WHERE \"Id\" = @wallet AND \"Currency\" = @currency",
         [new("wallet", posting.Account.WalletId, ValueKind.Id), new("currency", CurrencyCodes.Of(posting.Amount.Currency), ValueKind.Text)]);
+
+    /// <summary>
+    /// SQLite: both accounts' usernames, as one row only while the payer's account is the user's and active (read in
+    /// the write's transaction, under the writer lock, so it still holds when the entry commits).
+    /// </summary>
+    public SqlStatement PayerUsernames()
+    {
+        var values = new List<SqlValue> { new("initiator", _append.Initiator, ValueKind.Id) };
+        AddPayerValues(values, _payer ?? throw new InvalidOperationException("The append has no payer to check."));
+        return new SqlStatement($"SELECT p.\"Username\", r.\"Username\" FROM {PayerSql}", values);
+    }
+
+    // The payer's account (the entry's initiator) and the receiver's, one row only while the payer's account is active.
+    private const string PayerSql =
+        "accounts p JOIN accounts r ON r.\"Id\" = @receiver WHERE p.\"Id\" = @initiator AND p.\"UserId\" = @user AND p.\"Status\" = @active";
+
+    private static void AddPayerValues(List<SqlValue> values, PayerCheck payer)
+    {
+        values.Add(new("user", payer.UserId, ValueKind.Id));
+        values.Add(new("receiver", payer.ReceiverAccountId, ValueKind.Id));
+        values.Add(new("active", PayerCheck.ActiveStatus, ValueKind.Text));
+    }
 
     private const string ClaimSql =
         "UPDATE lightning_invoices SET \"Status\" = @paid, \"PaidAt\" = @at, \"PaidEntryId\" = @id WHERE \"PaymentHash\" = @hash AND \"Status\" = @pending";

@@ -27,12 +27,25 @@ public enum AppendStatus
 
     /// <summary>The claim that had to hold with the entry (an invoice still unpaid) did not: nothing moved.</summary>
     ClaimRefused,
+
+    /// <summary>The payer's account is not active (or not the user's): nothing moved.</summary>
+    PayerRefused,
 }
 
 public sealed record AppendResult(AppendStatus Status, Guid EntryId);
 
 /// <summary>An invoice the entry pays: still PENDING, it becomes PAID by the entry in the same transaction, or nothing is written.</summary>
 public sealed record InvoiceClaim(string PaymentHash);
+
+/// <summary>
+/// A payment's check of its payer, made by the write itself instead of a read before it: the entry is written only
+/// while its initiator is the account of <paramref name="UserId"/> and active, and its details get the payer's and
+/// the receiver's (<paramref name="ReceiverAccountId"/>) usernames as the accounts hold them at the write.
+/// </summary>
+public sealed record PayerCheck(Guid UserId, Guid ReceiverAccountId)
+{
+    public const string ActiveStatus = "active";
+}
 
 /// <summary>
 /// The ledger in the database, the production <see cref="ILedgerStore"/>. An append is one transaction written without
@@ -51,7 +64,20 @@ public sealed partial class WalletLedger(
     private const string CheckViolation = "23514";
 
     /// <summary>Appends <paramref name="append"/> (and its <paramref name="claim"/>, if any) and says how it ended.</summary>
-    public async Task<AppendResult> AppendAsync(LedgerAppend append, InvoiceClaim? claim, CancellationToken cancellationToken)
+    public Task<AppendResult> AppendAsync(LedgerAppend append, InvoiceClaim? claim, CancellationToken cancellationToken) =>
+        AppendAsync(append, claim, payer: null, cancellationToken);
+
+    /// <summary>Appends a payment's <paramref name="append"/> only while its <paramref name="payer"/> holds, in the same write.</summary>
+    public Task<AppendResult> AppendAsync(LedgerAppend append, PayerCheck payer, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(append);
+        ArgumentNullException.ThrowIfNull(payer);
+        return append.Initiator is null
+            ? throw new ArgumentException("A payer's check needs the paying account as the entry's initiator.", nameof(append))
+            : AppendAsync(append, claim: null, payer, cancellationToken);
+    }
+
+    private async Task<AppendResult> AppendAsync(LedgerAppend append, InvoiceClaim? claim, PayerCheck? payer, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(append);
         if (append.Entry.FindBrokenRule() is { } broken)
@@ -59,7 +85,7 @@ public sealed partial class WalletLedger(
             throw new ArgumentException("The entry breaks a ledger rule: " + broken.Message, nameof(append));
         }
 
-        var statements = new EntryStatements(append, claim);
+        var statements = new EntryStatements(append, claim, payer);
         var queued = new StrongBox<bool>();
         var connection = db.Database.GetDbConnection();
         AppendResult result;
@@ -68,7 +94,7 @@ public sealed partial class WalletLedger(
             await db.Database.OpenConnectionAsync(cancellationToken);
             try
             {
-                result = await AppendInOneBatchAsync(connection, append, statements, claim is not null, queued, cancellationToken);
+                result = await AppendInOneBatchAsync(connection, append, statements, claim is not null, payer is not null, queued, cancellationToken);
             }
             finally
             {
@@ -78,7 +104,7 @@ public sealed partial class WalletLedger(
         else
         {
             result = await commitGroups.RunAsync(connection,
-                (writer, transaction, token) => AppendInTransactionAsync(writer, transaction, append, statements, claim is not null, queued, token),
+                (writer, transaction, token) => AppendInTransactionAsync(writer, transaction, append, statements, claim is not null, payer is not null, queued, token),
                 appended => appended.Status == AppendStatus.Appended, cancellationToken);
         }
 
@@ -128,11 +154,12 @@ public sealed partial class WalletLedger(
 
     /// <summary>PostgreSQL: every statement in one batch, one implicit transaction, one round trip; a refusal is an error.</summary>
     private async Task<AppendResult> AppendInOneBatchAsync(
-        DbConnection connection, LedgerAppend append, EntryStatements statements, bool hasClaim, StrongBox<bool> queued, CancellationToken cancellationToken)
+        DbConnection connection, LedgerAppend append, EntryStatements statements, bool hasClaim, bool hasPayer, StrongBox<bool> queued,
+        CancellationToken cancellationToken)
     {
         var entry = append.Entry;
         await using var batch = connection.CreateBatch();
-        Add(batch, statements.InsertEntry(withClaim: true));
+        Add(batch, statements.InsertEntry(withCondition: true));
         foreach (var posting in statements.WalletPostings)
         {
             Add(batch, statements.MoveBalance(posting, guarded: false));
@@ -166,6 +193,10 @@ public sealed partial class WalletLedger(
         {
             return new AppendResult(AppendStatus.ClaimRefused, entry.Id);
         }
+        catch (DbException refused) when (refused.SqlState is ForeignKeyViolation && hasPayer)
+        {
+            return new AppendResult(AppendStatus.PayerRefused, entry.Id);
+        }
         catch (DbException refused) when (refused.SqlState is NotNullViolation)
         {
             return new AppendResult(AppendStatus.WalletNotFound, entry.Id);
@@ -184,10 +215,24 @@ public sealed partial class WalletLedger(
     /// current), in a savepoint of its own that is rolled back unless the entry was appended.
     /// </summary>
     private async Task<AppendResult> AppendInTransactionAsync(
-        DbConnection connection, DbTransaction transaction, LedgerAppend append, EntryStatements statements, bool hasClaim, StrongBox<bool> queued,
-        CancellationToken cancellationToken)
+        DbConnection connection, DbTransaction transaction, LedgerAppend append, EntryStatements statements, bool hasClaim, bool hasPayer,
+        StrongBox<bool> queued, CancellationToken cancellationToken)
     {
         var entry = append.Entry;
+        string? details = null;
+        if (hasPayer)
+        {
+            // First, as on PostgreSQL, where a payer refused writes no entry and so cannot even find a replayed key.
+            if (await PayerUsernamesAsync(connection, transaction, statements, cancellationToken) is not { } usernames)
+            {
+                return new AppendResult(AppendStatus.PayerRefused, entry.Id);
+            }
+
+            var completed = (append.Details is null ? new EntryDetails() : EntryDetails.Parse(append.Details))
+                with { PayerUsername = usernames.Payer, ReceiverUsername = usernames.Receiver };
+            details = completed.Serialize();
+        }
+
         if (entry.IdempotencyKey is { } key && await FindByKeyAsync(connection, transaction, append.Initiator, key, cancellationToken) is { } first)
         {
             return new AppendResult(AppendStatus.Replayed, first);
@@ -211,7 +256,7 @@ public sealed partial class WalletLedger(
 
         try
         {
-            await ExecuteAsync(connection, transaction, statements.InsertEntry(withClaim: false), cancellationToken);
+            await ExecuteAsync(connection, transaction, statements.InsertEntry(withCondition: false, details), cancellationToken);
         }
         catch (DbException duplicate)
         {
@@ -222,6 +267,17 @@ public sealed partial class WalletLedger(
         await ExecuteAsync(connection, transaction, statements.InsertPostings(), cancellationToken);
         queued.Value = await ExecuteAsync(connection, transaction, statements.InsertCallbackDeliveries(), cancellationToken) > 0;
         return new AppendResult(AppendStatus.Appended, entry.Id);
+    }
+
+    /// <summary>Both usernames, or null when the payer's account is not the user's or not active.</summary>
+    private async Task<(string? Payer, string? Receiver)?> PayerUsernamesAsync(
+        DbConnection connection, DbTransaction transaction, EntryStatements statements, CancellationToken cancellationToken)
+    {
+        await using var command = Command(connection, transaction, statements.PayerUsernames());
+        await using var reader = await command.ExecuteReaderAsync(CommandBehavior.SingleRow, cancellationToken);
+        return await reader.ReadAsync(cancellationToken)
+            ? (reader.IsDBNull(0) ? null : reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1))
+            : null;
     }
 
     /// <summary>Read only after a refusal, to say which kind it was.</summary>

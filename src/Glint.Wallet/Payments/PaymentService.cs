@@ -22,7 +22,8 @@ public sealed record PaymentOutcome(PaymentStatus Status, PaymentError? Error, G
 }
 
 /// <summary>Internal payments between Glint wallets, and operator credits, each one balanced journal entry.</summary>
-public sealed class PaymentService(GlintDbContext db, ILedgerStore ledger, IPriceProvider prices, TimeProvider time)
+public sealed class PaymentService(
+    GlintDbContext db, ILedgerStore ledger, WalletLedger writer, WalletOwnership ownership, IPriceProvider prices, TimeProvider time)
 {
     private sealed record Party(Guid WalletId, Guid AccountId, string Currency, string? Username);
 
@@ -60,8 +61,52 @@ public sealed class PaymentService(GlintDbContext db, ILedgerStore ledger, IPric
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(payer);
+        ownership.RememberAccountOfUser(payer.UserId, payer.Id);
         return PayAsync(payer.Id, payer.Username, payerActive: true, walletId, recipientWalletId, amount, sendingCurrency, memo, idempotencyKey,
             lnurl: null, cancellationToken);
+    }
+
+    /// <summary>
+    /// The payment of the user <paramref name="userId"/> in its one write, when this node already knows the user's
+    /// account and both wallets (<see cref="WalletOwnership"/>): the account's status and both usernames are checked
+    /// and read by the write itself (<see cref="PayerCheck"/>), so there is no read before it. Null when it cannot
+    /// decide that way: something is not known yet, or anything refused the payment (nothing was written then). The
+    /// caller then reads the account and pays through <see cref="PayAsync(WalletAccount, Guid, Guid, long, Currency, string?, string?, CancellationToken)"/>,
+    /// which gives each refusal in its usual order, and teaches this node what it did not know.
+    /// </summary>
+    public async Task<PaymentOutcome?> TryPayInOneWriteAsync(
+        Guid userId, Guid walletId, Guid recipientWalletId, long amount, Currency sendingCurrency, string? memo, string? idempotencyKey,
+        CancellationToken cancellationToken)
+    {
+        if (ownership.FindAccountOfUser(userId) is not { } payerAccountId ||
+            ownership.FindWallet(walletId) is not { } payerWallet || ownership.FindWallet(recipientWalletId) is not { } receiverWallet ||
+            payerWallet.AccountId != payerAccountId || CurrencyCodes.Parse(payerWallet.Currency) != sendingCurrency)
+        {
+            return null;
+        }
+
+        var payer = new Party(walletId, payerWallet.AccountId, payerWallet.Currency, null);
+        var receiver = new Party(recipientWalletId, receiverWallet.AccountId, receiverWallet.Currency, null);
+        var quote = await prices.GetPriceAsync(cancellationToken);
+        var header = new EntryHeader(Guid.NewGuid(), time.GetUtcNow(), idempotencyKey, memo);
+        var built = Movements.Payment(header, Account(payer), Account(receiver), new Money(amount, sendingCurrency), quote.Price);
+        if (!built.IsSuccess)
+        {
+            return null;
+        }
+
+        // The usernames are left to the write, which adds them as the accounts hold them then.
+        var details = new EntryDetails
+        {
+            PayerWalletId = walletId,
+            ReceiverWalletId = recipientWalletId,
+            CentsPerBitcoin = quote.Price.CentsPerBitcoin,
+        };
+        var appended = await writer.AppendAsync(Append(built.Value, payerAccountId, details, payer, receiver),
+            new PayerCheck(userId, receiver.AccountId), cancellationToken);
+        return appended.Status is AppendStatus.Appended or AppendStatus.Replayed
+            ? new PaymentOutcome(PaymentStatus.Success, null, appended.EntryId)
+            : null;
     }
 
     /// <summary>
@@ -95,6 +140,8 @@ public sealed class PaymentService(GlintDbContext db, ILedgerStore ledger, IPric
             }
         }
 
+        Remember(payer);
+        Remember(receiver);
         if (payer is null || payer.AccountId != payerAccountId)
         {
             return PaymentOutcome.Failed(PaymentError.InvalidWallet);
@@ -132,18 +179,19 @@ public sealed class PaymentService(GlintDbContext db, ILedgerStore ledger, IPric
             CentsPerBitcoin = quote.Price.CentsPerBitcoin,
             Lnurl = lnurl,
         };
-        var entryId = built.Value.Id;
-        return Outcome(await ledger.AppendAsync(new LedgerAppend(built.Value)
-        {
-            Initiator = payerAccountId,
-            Details = details.Serialize(),
-            Notifications =
-            [
-                new WalletEvent(WalletEvent.PaymentSent, payer.AccountId, payer.WalletId, EntryId: entryId).Serialize(),
-                new WalletEvent(WalletEvent.PaymentReceived, receiver.AccountId, receiver.WalletId, EntryId: entryId).Serialize(),
-            ],
-        }, cancellationToken));
+        return Outcome(await ledger.AppendAsync(Append(built.Value, payerAccountId, details, payer, receiver), cancellationToken));
     }
+
+    private static LedgerAppend Append(JournalEntry entry, Guid payerAccountId, EntryDetails details, Party payer, Party receiver) => new(entry)
+    {
+        Initiator = payerAccountId,
+        Details = details.Serialize(),
+        Notifications =
+        [
+            new WalletEvent(WalletEvent.PaymentSent, payer.AccountId, payer.WalletId, EntryId: entry.Id).Serialize(),
+            new WalletEvent(WalletEvent.PaymentReceived, receiver.AccountId, receiver.WalletId, EntryId: entry.Id).Serialize(),
+        ],
+    };
 
     /// <summary>Funds a wallet from the operator's funding account (<c>glint wallets credit</c>).</summary>
     public async Task<PaymentOutcome> CreditAsync(Guid walletId, long amount, string? memo, CancellationToken cancellationToken)
@@ -164,6 +212,14 @@ public sealed class PaymentService(GlintDbContext db, ILedgerStore ledger, IPric
 
         var details = new EntryDetails { ReceiverWalletId = wallet.Id, CentsPerBitcoin = quote.Price.CentsPerBitcoin };
         return Outcome(await ledger.AppendAsync(new LedgerAppend(built.Value) { Details = details.Serialize() }, cancellationToken));
+    }
+
+    private void Remember(Party? party)
+    {
+        if (party is not null)
+        {
+            ownership.RememberWallet(party.WalletId, new WalletOwner(party.AccountId, party.Currency));
+        }
     }
 
     private static LedgerAccount Account(Party party) => LedgerAccount.Wallet(party.WalletId, CurrencyCodes.Parse(party.Currency));
