@@ -27,6 +27,9 @@ public static class ApiServiceCollectionExtensions
         services.TryAddSingleton<GraphQLEndpoint>();
         services.TryAddSingleton<GraphQLWebSocket>();
         services.TryAddScoped<AccountSettings>();
+        services.TryAddScoped<SignInMethods>();
+        services.TryAddScoped<NotificationSettings>();
+        services.TryAddScoped<AccountClosure>();
         services.TryAddSingleton<LightningAddressDomains>();
         services.TryAddSingleton<LnurlFetcher>();
         services.TryAddScoped<PayRequests>();

@@ -1133,6 +1133,11 @@ namespace Glint.Data.Postgres.Migrations
                     b.Property<Guid>("DefaultWalletId")
                         .HasColumnType("uuid");
 
+                    b.Property<string>("DisabledPushCategories")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
                     b.Property<string>("DisplayCurrency")
                         .IsRequired()
                         .HasMaxLength(8)
@@ -1140,6 +1145,9 @@ namespace Glint.Data.Postgres.Migrations
 
                     b.Property<int>("Level")
                         .HasColumnType("integer");
+
+                    b.Property<bool>("PushNotificationsDisabled")
+                        .HasColumnType("boolean");
 
                     b.Property<string>("Status")
                         .IsRequired()

@@ -1116,12 +1116,20 @@ namespace Glint.Data.Sqlite.Migrations
                     b.Property<Guid>("DefaultWalletId")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("DisabledPushCategories")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("DisplayCurrency")
                         .IsRequired()
                         .HasMaxLength(8)
                         .HasColumnType("TEXT");
 
                     b.Property<int>("Level")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("PushNotificationsDisabled")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Status")

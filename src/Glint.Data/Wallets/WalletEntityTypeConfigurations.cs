@@ -12,6 +12,7 @@ internal sealed class WalletAccountEntityTypeConfiguration : IEntityTypeConfigur
         builder.Property(account => account.UsernameKey).HasMaxLength(50);
         builder.Property(account => account.DisplayCurrency).HasMaxLength(8);
         builder.Property(account => account.Status).HasMaxLength(16);
+        builder.Property(account => account.DisabledPushCategories).HasMaxLength(256);
         builder.HasIndex(account => account.UserId).IsUnique();
         builder.HasIndex(account => account.UsernameKey).IsUnique();
     }
