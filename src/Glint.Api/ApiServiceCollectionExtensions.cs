@@ -30,6 +30,7 @@ public static class ApiServiceCollectionExtensions
         services.TryAddScoped<SignInMethods>();
         services.TryAddScoped<NotificationSettings>();
         services.TryAddScoped<AccountClosure>();
+        services.TryAddScoped<ContactAliases>();
         services.TryAddSingleton<LightningAddressDomains>();
         services.TryAddSingleton<LnurlFetcher>();
         services.TryAddScoped<PayRequests>();

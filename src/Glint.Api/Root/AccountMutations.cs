@@ -5,7 +5,7 @@ using GraphQL;
 
 namespace Glint.Api.Root;
 
-/// <summary><c>accountDelete</c> and the notification settings; first-party sessions only.</summary>
+/// <summary><c>accountDelete</c>, the notification settings and contact aliases; first-party sessions only.</summary>
 public static class AccountMutations
 {
     public static async Task<SuccessPayloadType.Source> DeleteAsync(IResolveFieldContext context)
@@ -30,5 +30,14 @@ public static class AccountMutations
             .SetCategoryAsync(context.Account().Id, context.GetArgument<string>("input"), enabled, context.CancellationToken);
         context.Caller().Account = account ?? context.Account();
         return new(error is null ? [] : [error], account);
+    }
+
+    public static async Task<UserContactUpdateAliasPayloadType.Source> ContactAliasAsync(IResolveFieldContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var input = context.GetArgument<UserContactUpdateAliasInputType.Input>("input");
+        var (contact, error) = await context.Service<ContactAliases>()
+            .SetAliasAsync(context.Account().Id, input.Username, input.Alias, context.CancellationToken);
+        return new(error is null ? [] : [error], contact);
     }
 }

@@ -127,6 +127,9 @@ public sealed class MutationType : ObjectGraphType
             .ResolveAsync(async context => await AccountMutations.CategoryAsync(context, enabled: true)).Requires(ScopeRule.Write).FirstPartyOnly();
         Mutation<AccountUpdateNotificationSettingsPayloadType, AccountDisableNotificationCategoryInputType>("accountDisableNotificationCategory", null)
             .ResolveAsync(async context => await AccountMutations.CategoryAsync(context, enabled: false)).Requires(ScopeRule.Write).FirstPartyOnly();
+        Mutation<UserContactUpdateAliasPayloadType, UserContactUpdateAliasInputType>("userContactUpdateAlias", null)
+            .DeprecationReason("will be moved to AccountContact")
+            .ResolveAsync(async context => await AccountMutations.ContactAliasAsync(context)).Requires(ScopeRule.Write).FirstPartyOnly();
     }
 
     private FieldBuilder<object?, object> Mutation<TPayload>(string name, string? description)

@@ -911,6 +911,24 @@ namespace Glint.Data.Postgres.Migrations
                     b.ToTable("users", (string)null);
                 });
 
+            modelBuilder.Entity("Glint.Data.Wallets.AccountContact", b =>
+                {
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("ContactAccountId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Alias")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)");
+
+                    b.HasKey("AccountId", "ContactAccountId");
+
+                    b.ToTable("account_contacts", (string)null);
+                });
+
             modelBuilder.Entity("Glint.Data.Wallets.JournalEntryRecord", b =>
                 {
                     b.Property<Guid>("Id")

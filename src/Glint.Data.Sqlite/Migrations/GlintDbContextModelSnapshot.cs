@@ -898,6 +898,24 @@ namespace Glint.Data.Sqlite.Migrations
                     b.ToTable("users", (string)null);
                 });
 
+            modelBuilder.Entity("Glint.Data.Wallets.AccountContact", b =>
+                {
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ContactAccountId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Alias")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("AccountId", "ContactAccountId");
+
+                    b.ToTable("account_contacts", (string)null);
+                });
+
             modelBuilder.Entity("Glint.Data.Wallets.JournalEntryRecord", b =>
                 {
                     b.Property<Guid>("Id")

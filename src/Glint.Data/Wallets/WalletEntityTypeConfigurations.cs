@@ -18,6 +18,16 @@ internal sealed class WalletAccountEntityTypeConfiguration : IEntityTypeConfigur
     }
 }
 
+internal sealed class AccountContactEntityTypeConfiguration : IEntityTypeConfiguration<AccountContact>
+{
+    public void Configure(EntityTypeBuilder<AccountContact> builder)
+    {
+        builder.ToTable("account_contacts");
+        builder.HasKey(contact => new { contact.AccountId, contact.ContactAccountId });
+        builder.Property(contact => contact.Alias).HasMaxLength(50);
+    }
+}
+
 internal sealed class WalletEntityTypeConfiguration : IEntityTypeConfiguration<Wallet>
 {
     public void Configure(EntityTypeBuilder<Wallet> builder)

@@ -238,6 +238,36 @@ public abstract class AccountApiTests<TServer>(TServer server) : IClassFixture<T
     }
 
     [Fact]
+    public async Task A_contact_the_account_has_paid_gets_an_alias()
+    {
+        var (userId, token) = await EmailUserAsync(LoginRules.NewEmail());
+        var bob = await server.NewUserAsync();
+        var stranger = await server.NewUserAsync();
+        var wallet = await BtcWalletAsync(userId);
+        await server.CreditAsync(wallet, 100);
+        var paid = await CallAsync(token, "mutation($input: IntraLedgerPaymentSendInput!) { intraLedgerPaymentSend(input: $input) { status } }",
+            new { input = new { walletId = wallet, recipientWalletId = bob.BtcWalletId, amount = 100 } });
+        Assert.Equal("SUCCESS", paid["data"]!["intraLedgerPaymentSend"]!["status"].Str());
+        const string Contact = "errors { code message } contact { id username alias transactionsCount }";
+
+        var named = await MutateAsync(token, "userContactUpdateAlias", "UserContactUpdateAliasInput!", new { username = bob.Username, alias = "Bob_from_work" }, Contact);
+        Assert.Empty(named["errors"]!.AsArray());
+        Assert.Equal("Bob_from_work", named["contact"]!["alias"].Str());
+        Assert.Equal(bob.Username, named["contact"]!["username"].Str());
+        Assert.Equal(1, named["contact"]!["transactionsCount"]!.GetValue<int>());
+        var renamed = await MutateAsync(token, "userContactUpdateAlias", "UserContactUpdateAliasInput!", new { username = bob.Username, alias = "Bob" }, Contact);
+        Assert.Equal("Bob", renamed["contact"]!["alias"].Str());
+
+        var unknown = await MutateAsync(token, "userContactUpdateAlias", "UserContactUpdateAliasInput!", new { username = stranger.Username, alias = "Nobody" }, Contact);
+        Assert.Equal("NOT_FOUND", SingleCode(unknown));
+        Assert.Null(unknown["contact"]);
+        using var invalid = await PostAsync(token, "mutation($input: UserContactUpdateAliasInput!) { userContactUpdateAlias(input: $input) { errors { code } } }",
+            variables: new { input = new { username = bob.Username, alias = "no spaces!" } });
+        Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);
+        Assert.Contains("ContactAlias", await invalid.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task OAuth2_tokens_and_api_keys_are_refused_whatever_their_scopes()
     {
         var (userId, token) = await EmailUserAsync(LoginRules.NewEmail());
@@ -246,7 +276,8 @@ public abstract class AccountApiTests<TServer>(TServer server) : IClassFixture<T
 
         foreach (var (header, value) in (ValueTuple<string, string>[])[("Oauth2-Token", oauth), ("X-API-KEY", apiKey)])
         {
-            foreach (var mutation in (string[])["userTotpRegistrationInitiate { errors { code } }", "accountDelete { success }", "userEmailDelete { errors { code } }"])
+            foreach (var mutation in (string[])["userTotpRegistrationInitiate { errors { code } }", "accountDelete { success }", "userEmailDelete { errors { code } }",
+                "accountDisableNotificationChannel(input: {channel: PUSH}) { errors { code } }"])
             {
                 var body = await CallAsync(value, "mutation { " + mutation + " }", header: header);
                 var error = SingleError(body);

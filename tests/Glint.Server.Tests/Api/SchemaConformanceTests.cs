@@ -104,7 +104,8 @@ public sealed class SchemaConformanceTests
             "UserTotpRegistrationValidateInput", "UserTotpRegistrationValidatePayload", "UserTotpDeletePayload", "AccountDeletePayload",
             "AccountEnableNotificationChannelInput", "AccountDisableNotificationChannelInput", "AccountEnableNotificationCategoryInput",
             "AccountDisableNotificationCategoryInput", "AccountUpdateNotificationSettingsPayload", "NotificationSettings", "NotificationChannelSettings",
-            "NotificationChannel", "NotificationCategory", "OneTimeAuthCode", "EmailRegistrationId", "TotpRegistrationId", "TotpSecret", "TotpCode", "AuthToken"])
+            "NotificationChannel", "NotificationCategory", "OneTimeAuthCode", "EmailRegistrationId", "TotpRegistrationId", "TotpSecret", "TotpCode", "AuthToken",
+            "UserContact", "UserContactUpdateAliasInput", "UserContactUpdateAliasPayload", "ContactAlias"])
         {
             Assert.Contains(type, ours.Keys);
         }
@@ -122,7 +123,8 @@ public sealed class SchemaConformanceTests
             "accountDisableNotificationChannel(input: AccountDisableNotificationChannelInput!): AccountUpdateNotificationSettingsPayload!",
             "accountEnableNotificationCategory(input: AccountEnableNotificationCategoryInput!): AccountUpdateNotificationSettingsPayload!",
             "accountDisableNotificationCategory(input: AccountDisableNotificationCategoryInput!): AccountUpdateNotificationSettingsPayload!",
-            "notificationSettings: NotificationSettings!"])
+            "notificationSettings: NotificationSettings!",
+            "userContactUpdateAlias(input: UserContactUpdateAliasInput!): UserContactUpdateAliasPayload!"])
         {
             Assert.Contains(field, sdl, StringComparison.Ordinal);
         }
@@ -132,7 +134,7 @@ public sealed class SchemaConformanceTests
         schema.Initialize();
         string[] firstParty = ["userEmailRegistrationInitiate", "userEmailRegistrationValidate", "userEmailDelete", "userPhoneDelete",
             "userTotpRegistrationInitiate", "userTotpRegistrationValidate", "userTotpDelete", "accountDelete", "accountEnableNotificationChannel",
-            "accountDisableNotificationChannel", "accountEnableNotificationCategory", "accountDisableNotificationCategory"];
+            "accountDisableNotificationChannel", "accountEnableNotificationCategory", "accountDisableNotificationCategory", "userContactUpdateAlias"];
         Assert.All(firstParty, name => Assert.True(AccessRules.IsFirstPartyOnly(schema.Mutation!.GetField(name)!), $"{name} is not first-party only"));
     }
 
