@@ -332,6 +332,13 @@ public abstract class AccountApiTests<TServer>(TServer server) : IClassFixture<T
         var endpoint = await CallAsync(token, """mutation { callbackEndpointAdd(input: {url: "http://127.0.0.1:9/hook"}) { id errors { message } } }""");
         Assert.Empty(endpoint["data"]!["callbackEndpointAdd"]!["errors"]!.AsArray());
 
+        using var pages = new LoginPages(server);
+        var (login, _) = await pages.GoAsync("/account");
+        Assert.Equal("/login", login!.Path);
+        var (codePage, _) = await pages.SubmitAsync(login, "/login", [new("Email", email), new("Action", "next")]);
+        var (accountPage, _) = await pages.SubmitAsync(codePage!, "/login/code", [new("Code", await pages.LastCodeAsync(email))]);
+        Assert.Equal("/account", accountPage!.Path);
+
         var deleted = await MutateAsync(token, "accountDelete", null, null, "errors { code message } success");
         Assert.Empty(deleted["errors"]!.AsArray());
         Assert.True(deleted["success"]!.GetValue<bool>());
@@ -365,6 +372,10 @@ public abstract class AccountApiTests<TServer>(TServer server) : IClassFixture<T
             // The journal keeps the account's entries: the credit and the payment.
             Assert.Equal(2, await db.Postings.CountAsync(posting => posting.WalletId == wallet));
         }
+
+        // The account pages' cookie is refused on its next request too.
+        var (afterPage, _) = await pages.GoAsync("/account");
+        Assert.Equal("/login", afterPage!.Path);
 
         using var consents = await server.Admin.GetAsync($"/admin/oauth2/auth/sessions/consent?subject={userId}");
         Assert.Equal("[]", await consents.Content.ReadAsStringAsync());
