@@ -27,6 +27,10 @@ public static class ApiServiceCollectionExtensions
         services.TryAddSingleton<GraphQLEndpoint>();
         services.TryAddSingleton<GraphQLWebSocket>();
         services.TryAddScoped<AccountSettings>();
+        services.TryAddScoped<SignInMethods>();
+        services.TryAddScoped<NotificationSettings>();
+        services.TryAddScoped<AccountClosure>();
+        services.TryAddScoped<ContactAliases>();
         services.TryAddSingleton<LightningAddressDomains>();
         services.TryAddSingleton<LnurlFetcher>();
         services.TryAddScoped<PayRequests>();

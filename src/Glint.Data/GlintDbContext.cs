@@ -54,6 +54,8 @@ public sealed class GlintDbContext(DbContextOptions<GlintDbContext> options) : D
 
     public DbSet<PostingRecord> Postings => Set<PostingRecord>();
 
+    public DbSet<AccountContact> AccountContacts => Set<AccountContact>();
+
     /// <summary>
     /// SQLite has no timestamp type: stored as text, a <see cref="DateTimeOffset"/> can be read and compared for equality
     /// but not ordered or compared in a query. As a 64-bit number it can, so windows and expiries are queries there too.

@@ -29,6 +29,7 @@ public static class LoginServiceCollectionExtensions
         services.AddScoped<LoginRateLimits>();
         services.AddScoped<EmailLogin>();
         services.AddSingleton<TotpAuthenticator>();
+        services.AddSingleton<TotpEnrolments>();
         if (options.SmtpUri is null)
         {
             services.AddScoped<IEmailSender, DevOutbox>();

@@ -17,6 +17,8 @@ public static class AccessRules
 {
     public const string MetadataKey = "glint:scope-rule";
 
+    public const string FirstPartyKey = "glint:first-party-only";
+
     public static FieldBuilder<TSource, TReturn> Requires<TSource, TReturn>(this FieldBuilder<TSource, TReturn> field, ScopeRule rule) =>
         Guard(field, rule, accountCheckedByWrite: false);
 
@@ -44,6 +46,30 @@ public static class AccessRules
         field.FieldType.WithMetadata(MetadataKey, rule);
         field.FieldType.Resolver = rule == ScopeRule.None ? resolver : new GuardedResolver(rule, resolver, accountCheckedByWrite);
         return field;
+    }
+
+    /// <summary>
+    /// Marks a root field, after its <see cref="Requires{TSource, TReturn}"/>, as one that manages the user's sign-in
+    /// methods or the account itself (what Blink's own apps do with a session): only a session token from Glint's
+    /// sign-in may call it. An OAuth2 token or an API key is refused whatever its scopes, after its scope rule's checks.
+    /// </summary>
+    public static FieldBuilder<TSource, TReturn> FirstPartyOnly<TSource, TReturn>(this FieldBuilder<TSource, TReturn> field)
+    {
+        ArgumentNullException.ThrowIfNull(field);
+        if (field.FieldType.Resolver is not GuardedResolver guarded)
+        {
+            throw new InvalidOperationException($"Give '{field.FieldType.Name}' a scope rule other than None before FirstPartyOnly.");
+        }
+
+        field.FieldType.WithMetadata(FirstPartyKey, true);
+        field.FieldType.Resolver = new GuardedResolver(guarded.Rule, guarded.Inner, guarded.AccountCheckedByWrite, firstPartyOnly: true);
+        return field;
+    }
+
+    public static bool IsFirstPartyOnly(FieldType field)
+    {
+        ArgumentNullException.ThrowIfNull(field);
+        return field.HasMetadata(FirstPartyKey);
     }
 
     public static ScopeRule? RuleOf(FieldType field)
@@ -101,8 +127,14 @@ public static class AccessRules
         }
     }
 
-    private sealed class GuardedResolver(ScopeRule rule, IFieldResolver inner, bool accountCheckedByWrite) : IFieldResolver
+    private sealed class GuardedResolver(ScopeRule rule, IFieldResolver inner, bool accountCheckedByWrite, bool firstPartyOnly = false) : IFieldResolver
     {
+        public ScopeRule Rule => rule;
+
+        public IFieldResolver Inner => inner;
+
+        public bool AccountCheckedByWrite => accountCheckedByWrite;
+
         public async ValueTask<object?> ResolveAsync(IResolveFieldContext context)
         {
             var caller = context.Caller();
@@ -111,6 +143,11 @@ public static class AccessRules
             if (!(accountCheckedByWrite && caller.UserId is not null && caller.Account is null && caller.Allows(rule)))
             {
                 await CheckAsync(context, rule);
+            }
+
+            if (firstPartyOnly && caller.SessionId is null)
+            {
+                throw ApiErrors.FirstPartyOnly();
             }
 
             return await inner.ResolveAsync(context);

@@ -8,6 +8,7 @@ public static class FieldContext
 {
     public const string CallerKey = "glint:caller";
     public const string IdempotencyKeyKey = "glint:idempotency-key";
+    public const string RemoteIpKey = "glint:remote-ip";
 
     public static Caller Caller(this IResolveFieldContext context)
     {
@@ -28,6 +29,13 @@ public static class FieldContext
     {
         ArgumentNullException.ThrowIfNull(context);
         return context.UserContext.TryGetValue(IdempotencyKeyKey, out var key) ? key as string : null;
+    }
+
+    /// <summary>The client's address, which sign-in limits count against; empty when the transport has none.</summary>
+    public static string RemoteIp(this IResolveFieldContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return context.UserContext.TryGetValue(RemoteIpKey, out var ip) && ip is System.Net.IPAddress address ? address.ToString() : "";
     }
 
     public static T Service<T>(this IResolveFieldContext context) where T : notnull

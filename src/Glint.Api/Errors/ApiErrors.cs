@@ -28,6 +28,12 @@ public static class ApiErrors
 
     public static ExecutionError ReceiveDenied() => Coded(ReceiveDeniedMessage, "NOT_AUTHORIZED");
 
+    public const string FirstPartyOnlyMessage =
+        "Not authorized: this needs a session token from Glint's sign-in; OAuth2 tokens and API keys may not manage sign-in or delete the account (AuthorizationError: not authorized to execute mutations)";
+
+    /// <summary>A first-party operation (<see cref="Access.AccessRules.FirstPartyOnly"/>) called with an OAuth2 token or an API key.</summary>
+    public static ExecutionError FirstPartyOnly() => Coded(FirstPartyOnlyMessage, "NOT_AUTHORIZED");
+
     public static ExecutionError InvalidInput(string message) => Coded(message, "INVALID_INPUT");
 
     public static ExecutionError NotFound(string message) => Coded(message, "NOT_FOUND");

@@ -49,6 +49,7 @@ public sealed class MutationType : ObjectGraphType
         Mutation<SuccessPayloadType, CallbackEndpointDeleteInputType>("callbackEndpointDelete", "Deletes one of the account's callback endpoints.")
             .ResolveAsync(async context => await CallbackMutations.DeleteAsync(context)).Requires(ScopeRule.Write);
         AddLightning();
+        AddFirstPartyAccount();
     }
 
     private void AddLightning()
@@ -92,6 +93,51 @@ public sealed class MutationType : ObjectGraphType
             .ResolveAsync(async context => await LnurlMutations.SendAsync(context, "lnAddress")).Requires(ScopeRule.Write);
         Mutation<PaymentSendPayloadType, LnurlPaymentSendInputType>("lnurlPaymentSend", "Sends a payment to a lightning address.")
             .ResolveAsync(async context => await LnurlMutations.SendAsync(context, "lnurl")).Requires(ScopeRule.Write);
+    }
+
+    /// <summary>What Blink's own apps do with a session: sign-in methods, TOTP, notification settings, account deletion.</summary>
+    private void AddFirstPartyAccount()
+    {
+        Mutation<UserEmailRegistrationInitiatePayloadType, UserEmailRegistrationInitiateInputType>("userEmailRegistrationInitiate",
+            "Sends a code to the email address; userEmailRegistrationValidate with it adds the address to the user.")
+            .ResolveAsync(async context => await SignInMutations.EmailInitiateAsync(context)).Requires(ScopeRule.Write).FirstPartyOnly();
+        Mutation<UserEmailRegistrationValidatePayloadType, UserEmailRegistrationValidateInputType>("userEmailRegistrationValidate",
+            "Adds the email address, verified, when the code sent to it is right.")
+            .ResolveAsync(async context => await SignInMutations.EmailValidateAsync(context)).Requires(ScopeRule.Write).FirstPartyOnly();
+        Mutation<UserEmailDeletePayloadType>("userEmailDelete", "Removes the user's email, unless it is their only way to sign in.")
+            .ResolveAsync(async context => await SignInMutations.EmailDeleteAsync(context)).Requires(ScopeRule.Write).FirstPartyOnly();
+        Mutation<UserPhoneDeletePayloadType>("userPhoneDelete", "Removes the user's phone, unless it is their only way to sign in.")
+            .ResolveAsync(async context => await SignInMutations.PhoneDeleteAsync(context)).Requires(ScopeRule.Write).FirstPartyOnly();
+        Mutation<UserTotpRegistrationInitiatePayloadType>("userTotpRegistrationInitiate",
+            "Starts turning on two-step sign-in: a secret for an authenticator app, and the id to confirm it with.")
+            .ResolveAsync(async context => await SignInMutations.TotpInitiateAsync(context)).Requires(ScopeRule.Write).FirstPartyOnly();
+        Mutation<UserTotpRegistrationValidatePayloadType, UserTotpRegistrationValidateInputType>("userTotpRegistrationValidate",
+            "Turns on two-step sign-in when the code is the authenticator app's current one.")
+            .ResolveAsync(async context => await SignInMutations.TotpValidateAsync(context)).Requires(ScopeRule.Write).FirstPartyOnly();
+        Mutation<UserTotpDeletePayloadType>("userTotpDelete", "Turns off two-step sign-in.")
+            .ResolveAsync(async context => await SignInMutations.TotpDeleteAsync(context)).Requires(ScopeRule.Write).FirstPartyOnly();
+        Mutation<AccountDeletePayloadType>("accountDelete",
+            "Deletes the account when all its wallets are empty: every token, consent, API key, session and callback endpoint of it stops working.")
+            .ResolveAsync(async context => await AccountMutations.DeleteAsync(context)).Requires(ScopeRule.Write).FirstPartyOnly();
+        Mutation<AccountUpdateNotificationSettingsPayloadType, AccountEnableNotificationChannelInputType>("accountEnableNotificationChannel", null)
+            .ResolveAsync(async context => await AccountMutations.ChannelAsync(context, enabled: true)).Requires(ScopeRule.Write).FirstPartyOnly();
+        Mutation<AccountUpdateNotificationSettingsPayloadType, AccountDisableNotificationChannelInputType>("accountDisableNotificationChannel", null)
+            .ResolveAsync(async context => await AccountMutations.ChannelAsync(context, enabled: false)).Requires(ScopeRule.Write).FirstPartyOnly();
+        Mutation<AccountUpdateNotificationSettingsPayloadType, AccountEnableNotificationCategoryInputType>("accountEnableNotificationCategory", null)
+            .ResolveAsync(async context => await AccountMutations.CategoryAsync(context, enabled: true)).Requires(ScopeRule.Write).FirstPartyOnly();
+        Mutation<AccountUpdateNotificationSettingsPayloadType, AccountDisableNotificationCategoryInputType>("accountDisableNotificationCategory", null)
+            .ResolveAsync(async context => await AccountMutations.CategoryAsync(context, enabled: false)).Requires(ScopeRule.Write).FirstPartyOnly();
+        Mutation<UserContactUpdateAliasPayloadType, UserContactUpdateAliasInputType>("userContactUpdateAlias", null)
+            .DeprecationReason("will be moved to AccountContact")
+            .ResolveAsync(async context => await AccountMutations.ContactAliasAsync(context)).Requires(ScopeRule.Write).FirstPartyOnly();
+    }
+
+    private FieldBuilder<object?, object> Mutation<TPayload>(string name, string? description)
+        where TPayload : IGraphType
+    {
+        var field = Field<NonNullGraphType<TPayload>>(name).Description(description);
+        field.FieldType.WithMetadata(QueryComplexityRule.CostKey, QueryComplexityRule.MutationCost);
+        return field;
     }
 
     private FieldBuilder<object?, object> Mutation<TPayload, TInput>(string name, string? description)

@@ -56,6 +56,8 @@ public static class AccountFields
             .Description($"return CSV stream, base64 encoded, of the list of transactions in the wallet (at most {MaxCsvTransactions}; the account page's download has no bound)")
             .Argument<NonNullGraphType<ListGraphType<NonNullGraphType<WalletIdType>>>>("walletIds")
             .ResolveAsync(async context => await CsvTransactionsAsync(context));
+        type.Field<NonNullGraphType<NotificationSettingsType>>("notificationSettings").ResolveAsync(async context =>
+            await context.Service<Accounts.NotificationSettings>().ReadAsync(context.Source.Id, context.CancellationToken));
         type.Field<NonNullGraphType<RealtimePriceType>>("realtimePrice").ResolveAsync(async context =>
             await context.Service<IPriceProvider>().GetPriceAsync(context.CancellationToken));
     }

@@ -911,6 +911,24 @@ namespace Glint.Data.Postgres.Migrations
                     b.ToTable("users", (string)null);
                 });
 
+            modelBuilder.Entity("Glint.Data.Wallets.AccountContact", b =>
+                {
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("ContactAccountId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Alias")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)");
+
+                    b.HasKey("AccountId", "ContactAccountId");
+
+                    b.ToTable("account_contacts", (string)null);
+                });
+
             modelBuilder.Entity("Glint.Data.Wallets.JournalEntryRecord", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1133,6 +1151,11 @@ namespace Glint.Data.Postgres.Migrations
                     b.Property<Guid>("DefaultWalletId")
                         .HasColumnType("uuid");
 
+                    b.Property<string>("DisabledPushCategories")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
                     b.Property<string>("DisplayCurrency")
                         .IsRequired()
                         .HasMaxLength(8)
@@ -1140,6 +1163,9 @@ namespace Glint.Data.Postgres.Migrations
 
                     b.Property<int>("Level")
                         .HasColumnType("integer");
+
+                    b.Property<bool>("PushNotificationsDisabled")
+                        .HasColumnType("boolean");
 
                     b.Property<string>("Status")
                         .IsRequired()

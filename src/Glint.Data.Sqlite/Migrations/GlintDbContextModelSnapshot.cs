@@ -898,6 +898,24 @@ namespace Glint.Data.Sqlite.Migrations
                     b.ToTable("users", (string)null);
                 });
 
+            modelBuilder.Entity("Glint.Data.Wallets.AccountContact", b =>
+                {
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ContactAccountId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Alias")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("AccountId", "ContactAccountId");
+
+                    b.ToTable("account_contacts", (string)null);
+                });
+
             modelBuilder.Entity("Glint.Data.Wallets.JournalEntryRecord", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1116,12 +1134,20 @@ namespace Glint.Data.Sqlite.Migrations
                     b.Property<Guid>("DefaultWalletId")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("DisabledPushCategories")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("DisplayCurrency")
                         .IsRequired()
                         .HasMaxLength(8)
                         .HasColumnType("TEXT");
 
                     b.Property<int>("Level")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("PushNotificationsDisabled")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Status")

@@ -1,3 +1,5 @@
+using System.Linq.Expressions;
+
 namespace Glint.Data.Users;
 
 /// <summary>A wallet user. The id is the OAuth <c>sub</c> that apps see.</summary>
@@ -26,6 +28,47 @@ public sealed class User
     public long? TotpLastStep { get; set; }
 
     public DateTimeOffset? TotpEnabledAt { get; set; }
+
+    /// <summary>
+    /// Whether the user could still sign in without <paramref name="method"/>: an email and a phone are the ways in,
+    /// and every user keeps at least one. TOTP is a second step, never a way in by itself.
+    /// </summary>
+    public bool CanSignInWithout(SignInMethod method) => SignInRule.Compiled(method)(this);
+
+    /// <summary>
+    /// <see cref="CanSignInWithout"/> as a query condition, for the conditional update that removes a method: two
+    /// removals at once must not both pass a check made before them.
+    /// </summary>
+    public static Expression<Func<User, bool>> CanSignInWithoutCondition(SignInMethod method) => SignInRule.Condition(method);
+
+    private static class SignInRule
+    {
+        private static readonly Expression<Func<User, bool>> WithoutEmail = user => user.Phone != null;
+        private static readonly Expression<Func<User, bool>> WithoutPhone = user => user.Email != null;
+        private static readonly Func<User, bool> WithoutEmailCompiled = WithoutEmail.Compile();
+        private static readonly Func<User, bool> WithoutPhoneCompiled = WithoutPhone.Compile();
+
+        public static Expression<Func<User, bool>> Condition(SignInMethod method) => method switch
+        {
+            SignInMethod.Email => WithoutEmail,
+            SignInMethod.Phone => WithoutPhone,
+            _ => throw new ArgumentOutOfRangeException(nameof(method), method, "Not a sign-in method."),
+        };
+
+        public static Func<User, bool> Compiled(SignInMethod method) => method switch
+        {
+            SignInMethod.Email => WithoutEmailCompiled,
+            SignInMethod.Phone => WithoutPhoneCompiled,
+            _ => throw new ArgumentOutOfRangeException(nameof(method), method, "Not a sign-in method."),
+        };
+    }
+}
+
+/// <summary>The ways a user proves who they are with a one-time code.</summary>
+public enum SignInMethod
+{
+    Email,
+    Phone,
 }
 
 public static class UserStatus
@@ -33,4 +76,7 @@ public static class UserStatus
     public const string Active = "active";
 
     public const string Locked = "locked";
+
+    /// <summary>The user deleted their account: every credential is revoked and the email and phone are free again.</summary>
+    public const string Closed = "closed";
 }

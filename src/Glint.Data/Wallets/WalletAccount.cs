@@ -20,6 +20,12 @@ public sealed class WalletAccount
 
     public string Status { get; set; } = "active";
 
+    /// <summary>Blink's <c>notificationSettings.push.enabled</c>, stored inverted so that a new account starts with it on.</summary>
+    public bool PushNotificationsDisabled { get; set; }
+
+    /// <summary>The notification categories turned off for push, space-separated, in the order they were turned off.</summary>
+    public string DisabledPushCategories { get; set; } = "";
+
     public DateTimeOffset CreatedAt { get; set; }
 }
 

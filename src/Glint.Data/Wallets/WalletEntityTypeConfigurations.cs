@@ -12,8 +12,19 @@ internal sealed class WalletAccountEntityTypeConfiguration : IEntityTypeConfigur
         builder.Property(account => account.UsernameKey).HasMaxLength(50);
         builder.Property(account => account.DisplayCurrency).HasMaxLength(8);
         builder.Property(account => account.Status).HasMaxLength(16);
+        builder.Property(account => account.DisabledPushCategories).HasMaxLength(256);
         builder.HasIndex(account => account.UserId).IsUnique();
         builder.HasIndex(account => account.UsernameKey).IsUnique();
+    }
+}
+
+internal sealed class AccountContactEntityTypeConfiguration : IEntityTypeConfiguration<AccountContact>
+{
+    public void Configure(EntityTypeBuilder<AccountContact> builder)
+    {
+        builder.ToTable("account_contacts");
+        builder.HasKey(contact => new { contact.AccountId, contact.ContactAccountId });
+        builder.Property(contact => contact.Alias).HasMaxLength(50);
     }
 }
 

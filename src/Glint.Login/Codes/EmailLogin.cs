@@ -34,7 +34,18 @@ public sealed class EmailLogin(
             : null;
     }
 
-    public async Task<LoginOutcome> SendCodeAsync(string email, string? challenge, string ip, CancellationToken cancellationToken)
+    public Task<LoginOutcome> SendCodeAsync(string email, string? challenge, string ip, CancellationToken cancellationToken) =>
+        SendAsync(email, challenge, ip, code => ($"Your Glint sign-in code: {code}", CodeMessage(code)), cancellationToken);
+
+    /// <summary>
+    /// Sends a code that proves <paramref name="email"/> is the sender's, to add it to an account. The attempt is bound
+    /// to <paramref name="purpose"/> (what it adds, to whom), so it can neither sign in nor confirm anything else;
+    /// it counts against the same limits as sign-in codes.
+    /// </summary>
+    public Task<LoginOutcome> SendConfirmationCodeAsync(string email, string purpose, string ip, CancellationToken cancellationToken) =>
+        SendAsync(email, purpose, ip, code => ($"Your Glint confirmation code: {code}", ConfirmationMessage(code)), cancellationToken);
+
+    private async Task<LoginOutcome> SendAsync(string email, string? challenge, string ip, Func<string, (string Subject, string Body)> message, CancellationToken cancellationToken)
     {
         var code = RandomNumberGenerator.GetInt32(0, 1_000_000).ToString("D6", CultureInfo.InvariantCulture);
         var now = time.GetUtcNow();
@@ -54,7 +65,7 @@ public sealed class EmailLogin(
         {
             if (!await limits.MaySendCodeAsync(email, ip, cancellationToken))
             {
-                return new LoginOutcome.Refused("Too many codes were requested. Please wait an hour before you ask for another.");
+                return LoginOutcome.TooManyCodes;
             }
 
             db.LoginCodes.Add(attempt);
@@ -64,7 +75,8 @@ public sealed class EmailLogin(
 
         try
         {
-            await mail.SendAsync(email, $"Your Glint sign-in code: {code}", CodeMessage(code), cancellationToken);
+            var (subject, body) = message(code);
+            await mail.SendAsync(email, subject, body, cancellationToken);
         }
         catch (EmailDeliveryException exception)
         {
@@ -86,40 +98,10 @@ public sealed class EmailLogin(
 
     public async Task<LoginOutcome> CheckCodeAsync(string attemptId, string? challenge, string code, string ip, CancellationToken cancellationToken)
     {
-        if (await EmailOfAsync(attemptId, cancellationToken) is not { } email)
+        var (attempt, refusal) = await VerifyAsync(attemptId, challenge, code, ip, cancellationToken);
+        if (attempt is null)
         {
-            return LoginOutcome.Invalid;
-        }
-
-        LoginCode? attempt;
-        await using (var hold = await limits.HoldAsync(email, ip, cancellationToken))
-        {
-            // Read under the hold: a concurrent guess on this email has either been recorded or not started.
-            attempt = await OpenAttemptAsync(attemptId, challenge, cancellationToken);
-            if (attempt is null || attempt.VerifiedAt is not null)
-            {
-                return LoginOutcome.Invalid;
-            }
-
-            if (!await limits.MayAttemptAsync(attempt.Email, ip, cancellationToken))
-            {
-                return LoginOutcome.RateLimited;
-            }
-
-            if (attempt.FailedAttempts >= options.Limits.FailuresPerCode)
-            {
-                return new LoginOutcome.Refused("This code has had too many wrong tries. Please request a new code.", StartOver: true);
-            }
-
-            var normalized = new string([.. code.Where(char.IsAsciiDigit)]);
-            if (normalized.Length != 6 || !CryptographicOperations.FixedTimeEquals(Hash(attempt.Id, normalized), attempt.CodeHash))
-            {
-                attempt.FailedAttempts++;
-                return await FailAsync(attempt, ip, "That code is not right. Check the email and try again.", hold, cancellationToken);
-            }
-
-            // A right code records nothing against the limits; registering the user is no reason to hold them.
-            await hold.CommitAsync(cancellationToken);
+            return refusal!;
         }
 
         var user = await db.Users.SingleOrDefaultAsync(candidate => candidate.Email == attempt.Email, cancellationToken)
@@ -144,6 +126,33 @@ public sealed class EmailLogin(
         }
 
         return user.TotpSecret is null ? new LoginOutcome.LoggedIn(user, ["email"]) : new LoginOutcome.TotpRequired(attempt.Id);
+    }
+
+    /// <summary>
+    /// Checks a confirmation code (<see cref="SendConfirmationCodeAsync"/>) with the same limits as a sign-in code.
+    /// When it is right, <paramref name="apply"/> gets the confirmed address and makes its changes on this context, or
+    /// refuses; the changes and the spent code are then saved together, so a code confirms once and only what it
+    /// was sent for.
+    /// </summary>
+    public async Task<LoginOutcome> ConfirmCodeAsync(
+        string attemptId, string purpose, string code, string ip, Func<string, Task<LoginOutcome.Refused?>> apply, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(apply);
+        var (attempt, refusal) = await VerifyAsync(attemptId, purpose, code, ip, cancellationToken);
+        if (attempt is null)
+        {
+            return refusal!;
+        }
+
+        if (await apply(attempt.Email) is { } refused)
+        {
+            return refused;
+        }
+
+        var now = time.GetUtcNow();
+        attempt.VerifiedAt = now;
+        attempt.ConsumedAt = now;
+        return await TrySaveAsync(attempt, cancellationToken) ? new LoginOutcome.Confirmed(attempt.Email) : LoginOutcome.Invalid;
     }
 
     public async Task<LoginOutcome> CheckTotpAsync(string attemptId, string? challenge, string code, string ip, CancellationToken cancellationToken)
@@ -179,6 +188,46 @@ public sealed class EmailLogin(
 
         await hold.CommitAsync(cancellationToken);
         return new LoginOutcome.LoggedIn(user, ["email", "totp"]);
+    }
+
+    /// <summary>
+    /// The open attempt when <paramref name="code"/> is its code, else the refusal. Checked under the limits' hold: a
+    /// concurrent guess on this email has either been recorded or not started. A wrong code is recorded.
+    /// </summary>
+    private async Task<(LoginCode? Attempt, LoginOutcome? Refusal)> VerifyAsync(string attemptId, string? challenge, string code, string ip, CancellationToken cancellationToken)
+    {
+        if (await EmailOfAsync(attemptId, cancellationToken) is not { } email)
+        {
+            return (null, LoginOutcome.Invalid);
+        }
+
+        await using var hold = await limits.HoldAsync(email, ip, cancellationToken);
+        var attempt = await OpenAttemptAsync(attemptId, challenge, cancellationToken);
+        if (attempt is null || attempt.VerifiedAt is not null)
+        {
+            return (null, LoginOutcome.Invalid);
+        }
+
+        if (!await limits.MayAttemptAsync(attempt.Email, ip, cancellationToken))
+        {
+            return (null, LoginOutcome.RateLimited);
+        }
+
+        if (attempt.FailedAttempts >= options.Limits.FailuresPerCode)
+        {
+            return (null, new LoginOutcome.Refused("This code has had too many wrong tries. Please request a new code.", StartOver: true));
+        }
+
+        var normalized = new string([.. code.Where(char.IsAsciiDigit)]);
+        if (normalized.Length != 6 || !CryptographicOperations.FixedTimeEquals(Hash(attempt.Id, normalized), attempt.CodeHash))
+        {
+            attempt.FailedAttempts++;
+            return (null, await FailAsync(attempt, ip, "That code is not right. Check the email and try again.", hold, cancellationToken));
+        }
+
+        // A right code records nothing against the limits; what the caller does next is no reason to hold them.
+        await hold.CommitAsync(cancellationToken);
+        return (attempt, null);
     }
 
     /// <summary>
@@ -231,5 +280,14 @@ public sealed class EmailLogin(
 
         It expires in {Lifetimes.InWords(options.CodeLifetime)}. If you did not try to sign in, you can ignore this email:
         nobody can sign in without the code.
+        """;
+
+    private string ConfirmationMessage(string code) =>
+        $"""
+        Your Glint confirmation code is {code}
+
+        Enter it in the app to add this email address to your Glint account. It expires in
+        {Lifetimes.InWords(options.CodeLifetime)}. If you did not ask for it, you can ignore this email: nothing changes
+        without the code.
         """;
 }

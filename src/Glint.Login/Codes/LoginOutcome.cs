@@ -14,7 +14,12 @@ public abstract record LoginOutcome
     /// <summary>The user passed every step; the attempt is spent.</summary>
     public sealed record LoggedIn(User User, IReadOnlyList<string> Methods) : LoginOutcome;
 
+    /// <summary>A confirmation code was right; its changes are saved and the code is spent.</summary>
+    public sealed record Confirmed(string Email) : LoginOutcome;
+
     public sealed record Refused(string Message, bool StartOver = false) : LoginOutcome;
+
+    public static Refused TooManyCodes { get; } = new("Too many codes were requested. Please wait an hour before you ask for another.");
 
     public static Refused RateLimited { get; } = new("Too many attempts. Please wait a while before you try again.");
 

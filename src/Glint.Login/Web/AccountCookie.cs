@@ -1,7 +1,11 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Glint.Data;
+using Glint.Data.Users;
 using Microsoft.AspNetCore.Http;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Glint.Login.Web;
 
@@ -43,5 +47,22 @@ public static class AccountCookie
         options.ExpireTimeSpan = Lifetime;
         options.SlidingExpiration = true;
         options.LoginPath = "/login";
+        options.Events.OnValidatePrincipal = RejectClosedUsersAsync;
+    }
+
+    /// <summary>
+    /// The cookie holds only the user's id, so each page checks that the user may still sign in: a deleted (or
+    /// locked) account's browser is signed out on its next request, like its tokens.
+    /// </summary>
+    private static async Task RejectClosedUsersAsync(CookieValidatePrincipalContext context)
+    {
+        var active = context.Principal?.FindFirstValue(SubjectClaim) is { } subject && Guid.TryParse(subject, out var userId) &&
+            await context.HttpContext.RequestServices.GetRequiredService<GlintDbContext>().Users
+                .AnyAsync(user => user.Id == userId && user.Status == UserStatus.Active, context.HttpContext.RequestAborted);
+        if (!active)
+        {
+            context.RejectPrincipal();
+            await context.HttpContext.SignOutAsync(Scheme);
+        }
     }
 }

@@ -94,6 +94,51 @@ public sealed class SchemaConformanceTests
     }
 
     [Fact]
+    public void AccountFields_AreImplemented()
+    {
+        var sdl = GlintSchema.PrintSdl();
+        var ours = Definitions(sdl);
+
+        foreach (var type in (string[])["UserEmailRegistrationInitiateInput", "UserEmailRegistrationInitiatePayload", "UserEmailRegistrationValidateInput",
+            "UserEmailRegistrationValidatePayload", "UserEmailDeletePayload", "UserPhoneDeletePayload", "UserTotpRegistrationInitiatePayload",
+            "UserTotpRegistrationValidateInput", "UserTotpRegistrationValidatePayload", "UserTotpDeletePayload", "AccountDeletePayload",
+            "AccountEnableNotificationChannelInput", "AccountDisableNotificationChannelInput", "AccountEnableNotificationCategoryInput",
+            "AccountDisableNotificationCategoryInput", "AccountUpdateNotificationSettingsPayload", "NotificationSettings", "NotificationChannelSettings",
+            "NotificationChannel", "NotificationCategory", "OneTimeAuthCode", "EmailRegistrationId", "TotpRegistrationId", "TotpSecret", "TotpCode", "AuthToken",
+            "UserContact", "UserContactUpdateAliasInput", "UserContactUpdateAliasPayload", "ContactAlias"])
+        {
+            Assert.Contains(type, ours.Keys);
+        }
+
+        foreach (var field in (string[])[
+            "userEmailRegistrationInitiate(input: UserEmailRegistrationInitiateInput!): UserEmailRegistrationInitiatePayload!",
+            "userEmailRegistrationValidate(input: UserEmailRegistrationValidateInput!): UserEmailRegistrationValidatePayload!",
+            "userEmailDelete: UserEmailDeletePayload!",
+            "userPhoneDelete: UserPhoneDeletePayload!",
+            "userTotpRegistrationInitiate: UserTotpRegistrationInitiatePayload!",
+            "userTotpRegistrationValidate(input: UserTotpRegistrationValidateInput!): UserTotpRegistrationValidatePayload!",
+            "userTotpDelete: UserTotpDeletePayload!",
+            "accountDelete: AccountDeletePayload!",
+            "accountEnableNotificationChannel(input: AccountEnableNotificationChannelInput!): AccountUpdateNotificationSettingsPayload!",
+            "accountDisableNotificationChannel(input: AccountDisableNotificationChannelInput!): AccountUpdateNotificationSettingsPayload!",
+            "accountEnableNotificationCategory(input: AccountEnableNotificationCategoryInput!): AccountUpdateNotificationSettingsPayload!",
+            "accountDisableNotificationCategory(input: AccountDisableNotificationCategoryInput!): AccountUpdateNotificationSettingsPayload!",
+            "notificationSettings: NotificationSettings!",
+            "userContactUpdateAlias(input: UserContactUpdateAliasInput!): UserContactUpdateAliasPayload!"])
+        {
+            Assert.Contains(field, sdl, StringComparison.Ordinal);
+        }
+
+        // Only a first-party session may manage sign-in or delete the account.
+        var schema = new GlintSchema();
+        schema.Initialize();
+        string[] firstParty = ["userEmailRegistrationInitiate", "userEmailRegistrationValidate", "userEmailDelete", "userPhoneDelete",
+            "userTotpRegistrationInitiate", "userTotpRegistrationValidate", "userTotpDelete", "accountDelete", "accountEnableNotificationChannel",
+            "accountDisableNotificationChannel", "accountEnableNotificationCategory", "accountDisableNotificationCategory", "userContactUpdateAlias"];
+        Assert.All(firstParty, name => Assert.True(AccessRules.IsFirstPartyOnly(schema.Mutation!.GetField(name)!), $"{name} is not first-party only"));
+    }
+
+    [Fact]
     public void RootFields_EachDeclareAnAccessRule()
     {
         var schema = new GlintSchema();
