@@ -8,6 +8,7 @@ public static class FieldContext
 {
     public const string CallerKey = "glint:caller";
     public const string IdempotencyKeyKey = "glint:idempotency-key";
+    public const string RemoteAddressKey = "glint:remote-address";
 
     public static Caller Caller(this IResolveFieldContext context)
     {
@@ -25,6 +26,13 @@ public static class FieldContext
     {
         ArgumentNullException.ThrowIfNull(context);
         return context.UserContext.TryGetValue(IdempotencyKeyKey, out var key) ? key as string : null;
+    }
+
+    /// <summary>Where the request came from, for the audit trail; null over a subscription's socket.</summary>
+    public static string? RemoteAddress(this IResolveFieldContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return context.UserContext.TryGetValue(RemoteAddressKey, out var address) ? address?.ToString() : null;
     }
 
     public static T Service<T>(this IResolveFieldContext context) where T : notnull

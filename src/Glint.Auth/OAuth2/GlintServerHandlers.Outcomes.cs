@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using Glint.Auth.Audit;
 using Glint.Data.Audit;
+using Microsoft.AspNetCore;
 using OpenIddict.Abstractions;
 using OpenIddict.Server;
-using OpenIddict.Server.AspNetCore;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 using static OpenIddict.Server.OpenIddictServerEvents;
 
