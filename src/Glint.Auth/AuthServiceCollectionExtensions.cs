@@ -46,9 +46,7 @@ public static class AuthServiceCollectionExtensions
         services.AddScoped<ApiKeys.ApiKeyStore>();
         services.AddSingleton<ApiKeys.ApiKeyCache>();
         services.AddScoped<SessionTokens.SessionTokenStore>();
-        services.AddSingleton<AuditTrail>();
-        services.AddSingleton<AuditBatchWriter>();
-        services.AddHostedService(provider => provider.GetRequiredService<AuditBatchWriter>());
+        services.AddGlintAudit();
         services.AddAuthentication().AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiCredentialsHandler>(ApiCredentialsHandler.SchemeName, null);
         services.AddSingleton(secret);
         services.AddSingleton<LoginSessionCookie>();

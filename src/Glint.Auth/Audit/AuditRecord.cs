@@ -1,3 +1,5 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
 using Glint.Data.Audit;
 
 namespace Glint.Auth.Audit;
@@ -21,7 +23,7 @@ public sealed record AuditRecord(string Action, string ActorKind)
     /// <summary>The row, each value cut to its column so no event is refused for a long identifier.</summary>
     internal AuditEvent ToRow(DateTimeOffset at) => new()
     {
-        Id = Guid.CreateVersion7(at),
+        Id = AuditIds.Next(at),
         At = at,
         ActorKind = ActorKind,
         Action = Action,
@@ -33,4 +35,23 @@ public sealed record AuditRecord(string Action, string ActorKind)
     };
 
     private static string? Cut(string? value, int length) => value is { } text && text.Length > length ? text[..length] : value;
+}
+
+/// <summary>
+/// UUIDv7 ids that also order the events of one millisecond as they happened on this node: the bits after the time
+/// are a counter (started at a random point) rather than random, so paging newest-first never shuffles a burst.
+/// </summary>
+internal static class AuditIds
+{
+    private static long _counter = RandomNumberGenerator.GetInt32(int.MaxValue);
+
+    public static Guid Next(DateTimeOffset at)
+    {
+        var count = (ulong)Interlocked.Increment(ref _counter);
+        Span<byte> bytes = stackalloc byte[16];
+        BinaryPrimitives.WriteUInt64BigEndian(bytes, ((ulong)at.ToUnixTimeMilliseconds() << 16) | 0x7000 | ((count >> 50) & 0x0FFF));
+        // Variant 10, then the counter's low 50 bits and 12 random ones.
+        BinaryPrimitives.WriteUInt64BigEndian(bytes[8..], 0x8000_0000_0000_0000UL | ((count & 0x3_FFFF_FFFF_FFFFUL) << 12) | (uint)RandomNumberGenerator.GetInt32(4096));
+        return new Guid(bytes, bigEndian: true);
+    }
 }
