@@ -8,14 +8,16 @@ using Microsoft.Extensions.Logging;
 namespace Glint.Auth.Audit;
 
 /// <summary>
-/// Stores queued audit events in batches, off the request path: whatever has queued while a batch was being written
-/// goes in the next one, so under load many events share one insert. The queue is bounded; when it is full (the
-/// database has fallen far behind) an event is dropped and counted (<c>glint.audit.events.dropped</c>) rather than
-/// slowing the token endpoint. On shutdown the queue is drained.
+/// Stores queued audit events in batches, off the request path: a batch is written at most <see cref="FlushWindow"/>
+/// after its first event queued (sooner once it is full), so under load many events share one insert and the token
+/// writer keeps the database's write lock to itself most of the time (SQLite has one). The queue is bounded; when it
+/// is full (the database has fallen far behind) an event is dropped and counted (<c>glint.audit.events.dropped</c>)
+/// rather than slowing the token endpoint. On shutdown the queue is drained.
 /// </summary>
 public sealed partial class AuditBatchWriter(IServiceScopeFactory scopes, ILogger<AuditBatchWriter> logger) : BackgroundService
 {
     public const int Capacity = 10_000;
+    public static readonly TimeSpan FlushWindow = TimeSpan.FromMilliseconds(200);
     private const int MaxBatch = 500;
 
     private readonly Channel<AuditEvent> _queue = Channel.CreateBounded<AuditEvent>(
@@ -24,6 +26,7 @@ public sealed partial class AuditBatchWriter(IServiceScopeFactory scopes, ILogge
     private long _queued;
     private long _settled;
     private TaskCompletionSource _batchDone = NewSignal();
+    private readonly SemaphoreSlim _flushNow = new(0);
 
     internal void Add(AuditEvent row)
     {
@@ -41,9 +44,17 @@ public sealed partial class AuditBatchWriter(IServiceScopeFactory scopes, ILogge
     public async Task FlushAsync(CancellationToken cancellationToken)
     {
         var target = Interlocked.Read(ref _queued);
-        while (Interlocked.Read(ref _settled) < target)
+        while (true)
         {
-            await Volatile.Read(ref _batchDone).Task.WaitAsync(cancellationToken);
+            // Taken before the check: a batch that ends in between completes this signal, not a later one.
+            var batchDone = Volatile.Read(ref _batchDone).Task;
+            if (Interlocked.Read(ref _settled) >= target)
+            {
+                return;
+            }
+
+            _flushNow.Release();
+            await batchDone.WaitAsync(cancellationToken);
         }
     }
 
@@ -53,6 +64,12 @@ public sealed partial class AuditBatchWriter(IServiceScopeFactory scopes, ILogge
         {
             while (await _queue.Reader.WaitToReadAsync(stoppingToken))
             {
+                if (_queue.Reader.Count < MaxBatch)
+                {
+                    // Ends early when a flush is asked for.
+                    await _flushNow.WaitAsync(FlushWindow, stoppingToken);
+                }
+
                 await WriteBatchAsync(CancellationToken.None);
             }
         }
@@ -93,6 +110,12 @@ public sealed partial class AuditBatchWriter(IServiceScopeFactory scopes, ILogge
             Interlocked.Add(ref _settled, batch.Count);
             Interlocked.Exchange(ref _batchDone, NewSignal()).TrySetResult();
         }
+    }
+
+    public override void Dispose()
+    {
+        _flushNow.Dispose();
+        base.Dispose();
     }
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -46,7 +46,7 @@ public static class JanitorCommand
             (null, false) => "give the database as the DSN argument, or --read-from-env to read it from the environment",
             (not null, true) => "give either the DSN argument or --read-from-env, not both",
             _ when !(parse.GetValue(TokensOption) || parse.GetValue(RequestsOption) || parse.GetValue(GrantsOption) || parse.GetValue(AuditEventsOption)) =>
-                "choose what to delete: --tokens, --requests, --grants and/or --audit-events",
+                "choose what to delete: --tokens, --requests and/or --grants (and/or --audit-events)",
             _ when parse.GetValue(LimitOption) < 1 => "--limit must be at least 1",
             _ when parse.GetValue(BatchSizeOption) < 1 => "--batch-size must be at least 1",
             _ => null,

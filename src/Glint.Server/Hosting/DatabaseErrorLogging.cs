@@ -61,9 +61,9 @@ public sealed partial class DatabaseErrorLogging : DbCommandInterceptor
         }
     }
 
-    [LoggerMessage(EventId = 5110, Level = LogLevel.Debug, Message = "An insert lost a unique key race to a concurrent request, which the caller handles: {Reason}")]
+    [LoggerMessage(EventId = 5100, Level = LogLevel.Debug, Message = "An insert lost a unique key race to a concurrent request, which the caller handles: {Reason}")]
     private static partial void LostUniqueRace(ILogger logger, string reason);
 
-    [LoggerMessage(EventId = 5111, Level = LogLevel.Error, Message = "A database command failed ({Kind})")]
+    [LoggerMessage(EventId = 5101, Level = LogLevel.Error, Message = "A database command failed ({Kind})")]
     private static partial void CommandFailed(ILogger logger, Exception exception, string kind);
 }
