@@ -3,11 +3,11 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Net;
-using System.Net.Http.Json;
 using System.Reflection;
 using System.Text;
 using Glint.Ledger;
 using Glint.Server.Hosting;
+using Glint.Server.Tests.Api;
 using Glint.Server.Tests.Infrastructure;
 using Glint.Server.Tests.Wallets;
 using Glint.Wallet.Payments;
@@ -129,31 +129,48 @@ public abstract class TelemetryTests<TServer>(TServer server) : IClassFixture<TS
     public async Task Spans_ATokenRequest_CarriesGrantAndClient_WithDatabaseChildren_AndNoSecret()
     {
         var stopped = new ConcurrentQueue<Activity>();
+        using var ended = new SemaphoreSlim(0);
         using var listener = new ActivityListener
         {
             ShouldListenTo = source => source.Name is "Microsoft.AspNetCore" or "Glint.Database",
             Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = stopped.Enqueue,
+            ActivityStopped = span =>
+            {
+                stopped.Enqueue(span);
+                ended.Release();
+            },
         };
         ActivitySource.AddActivityListener(listener);
         var (id, secret) = await CreateClientAsync();
         var token = await TokenAsync(id, secret);
-        using var graphql = new HttpRequestMessage(HttpMethod.Post, "/graphql")
+        var alice = await server.NewUserAsync(sats: 1_000);
+        var bob = await server.NewUserAsync();
+        var paid = await server.DataAsync(alice.Token,
+            "mutation TelemetrySend($input: IntraLedgerPaymentSendInput!) { intraLedgerPaymentSend(input: $input) { status } }",
+            new { input = new { walletId = alice.BtcWalletId, recipientWalletId = bob.BtcWalletId, amount = 100 } }, operationName: "TelemetrySend");
+        Assert.Equal("SUCCESS", paid["intraLedgerPaymentSend"]!["status"]!.GetValue<string>());
+
+        // A request's span ends once its response is complete, which can be just after the client has read it.
+        async Task<Activity> EndedAsync(Func<Activity, bool> match)
         {
-            Content = JsonContent.Create(new { query = "query Globals { globals { network } }", operationName = "Globals" }),
-        };
-        using (var response = await server.Public.SendAsync(graphql))
-        {
-            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            while (!stopped.Any(match))
+            {
+                Assert.True(await ended.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken), "the span never ended");
+            }
+
+            return Assert.Single(stopped, span => match(span));
         }
 
-        var request = Assert.Single(stopped, span => span.GetTagItem("oauth2.client_id") as string == id);
+        var request = await EndedAsync(span => span.GetTagItem("oauth2.client_id") as string == id);
         Assert.Equal("client_credentials", request.GetTagItem("oauth2.grant_type"));
         var trace = stopped.Where(span => span.TraceId == request.TraceId).ToList();
         Assert.Contains(trace, span => span.Source.Name == "Glint.Database" && span.ParentSpanId == request.SpanId && span.GetTagItem("db.query.text") is string);
         Assert.DoesNotContain(trace.SelectMany(span => span.TagObjects), tag => tag.Value?.ToString() is { } value
             && (value.Contains(secret, StringComparison.Ordinal) || value.Contains(token, StringComparison.Ordinal)));
-        Assert.Contains(stopped, span => span.GetTagItem("graphql.operation.name") as string == "Globals");
+        var payment = await EndedAsync(span => span.GetTagItem("graphql.operation.name") as string == "TelemetrySend");
+        Assert.Contains(stopped, child => child.ParentSpanId == payment.SpanId && child.GetTagItem("db.query.text") is string);
+        Assert.DoesNotContain(stopped.Where(span => span.TraceId == payment.TraceId).SelectMany(span => span.TagObjects),
+            tag => tag.Value?.ToString() is { } value && value.Contains(alice.Token, StringComparison.Ordinal));
     }
 }
 
