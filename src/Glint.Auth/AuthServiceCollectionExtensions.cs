@@ -1,3 +1,4 @@
+using Glint.Auth.Audit;
 using Glint.Auth.Clients;
 using Glint.Auth.Flows;
 using Glint.Auth.Jwk;
@@ -45,6 +46,7 @@ public static class AuthServiceCollectionExtensions
         services.AddScoped<ApiKeys.ApiKeyStore>();
         services.AddSingleton<ApiKeys.ApiKeyCache>();
         services.AddScoped<SessionTokens.SessionTokenStore>();
+        services.AddGlintAudit();
         services.AddAuthentication().AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiCredentialsHandler>(ApiCredentialsHandler.SchemeName, null);
         services.AddSingleton(secret);
         services.AddSingleton<LoginSessionCookie>();
@@ -213,5 +215,6 @@ public static class AuthServiceCollectionExtensions
         app.UseMiddleware<Discovery.DiscoveryDocumentCache>().UseAuthentication();
 
     public static IEndpointRouteBuilder MapGlintAuthAdmin(this IEndpointRouteBuilder routes) =>
-        routes.MapClientAdminApi().MapIntrospectionApi().MapLoginConsentAdminApi().MapSessionAdminApi().MapLogoutAdminApi().MapDeviceChallengeAdminApi();
+        routes.MapClientAdminApi().MapIntrospectionApi().MapLoginConsentAdminApi().MapSessionAdminApi().MapLogoutAdminApi().MapDeviceChallengeAdminApi()
+            .MapAuditAdminApi();
 }

@@ -24,6 +24,7 @@ public static class ApiCommands
         yield return Verb("introspect", "Introspect tokens", TokenCommands.Introspect());
         yield return Verb("revoke", "Revoke tokens", TokenCommands.Revoke());
         yield return Apps.AppCommands.Build();
+        yield return Audit.AuditCommands.Build();
     }
 
     private static Command Verb(string name, string description, params Command[] nouns)

@@ -162,6 +162,6 @@ public sealed partial class PostgresNotificationChannel : InProcessNotificationC
         public TaskCompletionSource Published { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
-    [LoggerMessage(EventId = 5100, Level = LogLevel.Warning, Message = "Listening for notifications failed; reconnecting")]
+    [LoggerMessage(EventId = 5120, Level = LogLevel.Warning, Message = "Listening for notifications failed; reconnecting")]
     private static partial void LogListenFailed(ILogger logger, Exception exception);
 }

@@ -1,4 +1,5 @@
 using Glint.Data.ApiKeys;
+using Glint.Data.Audit;
 using Glint.Data.Callbacks;
 using Glint.Data.Deployment;
 using Glint.Data.Developers;
@@ -86,6 +87,9 @@ public sealed class GlintDbContext(DbContextOptions<GlintDbContext> options) : D
 
     /// <summary>Settings every node of the database must share (see <see cref="RecordedSetting"/>).</summary>
     public DbSet<RecordedSetting> RecordedSettings => Set<RecordedSetting>();
+
+    /// <summary>Security-relevant events: who did what, when and from where (see <see cref="AuditEvent"/>).</summary>
+    public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -1,3 +1,4 @@
+using Glint.Auth.Audit;
 using Glint.Data;
 using Glint.Data.Secrets;
 using Glint.Login.Challenges;
@@ -28,6 +29,7 @@ public static class LoginServiceCollectionExtensions
         services.AddHttpClient<ChallengeClient>(client => client.BaseAddress = new Uri(options.AdminApi, "admin/"));
         services.AddScoped<LoginRateLimits>();
         services.AddScoped<EmailLogin>();
+        services.AddGlintAudit();
         services.AddSingleton<TotpAuthenticator>();
         services.AddSingleton<TotpEnrolments>();
         if (options.SmtpUri is null)

@@ -8,7 +8,7 @@ public static class FieldContext
 {
     public const string CallerKey = "glint:caller";
     public const string IdempotencyKeyKey = "glint:idempotency-key";
-    public const string RemoteIpKey = "glint:remote-ip";
+    public const string RemoteAddressKey = "glint:remote-address";
 
     public static Caller Caller(this IResolveFieldContext context)
     {
@@ -31,11 +31,11 @@ public static class FieldContext
         return context.UserContext.TryGetValue(IdempotencyKeyKey, out var key) ? key as string : null;
     }
 
-    /// <summary>The client's address, which sign-in limits count against; empty when the transport has none.</summary>
-    public static string RemoteIp(this IResolveFieldContext context)
+    /// <summary>Where the request came from, for the audit trail; null over a subscription's socket.</summary>
+    public static string? RemoteAddress(this IResolveFieldContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return context.UserContext.TryGetValue(RemoteIpKey, out var ip) && ip is System.Net.IPAddress address ? address.ToString() : "";
+        return context.UserContext.TryGetValue(RemoteAddressKey, out var address) ? address?.ToString() : null;
     }
 
     public static T Service<T>(this IResolveFieldContext context) where T : notnull

@@ -35,7 +35,7 @@ public static class ApiKeyMutations
         // Stored in a fixed order, so readOnly and equality checks do not depend on how the client listed them.
         string[] order = [Caller.ReadScope, Caller.ReceiveScope, Caller.WriteScope];
         var scopes = order.Where(input.Scopes.Contains).ToList();
-        var (key, secret) = await context.Service<ApiKeyStore>().CreateAsync(context.Account().UserId, name, scopes, input.ExpireInDays, context.CancellationToken);
+        var (key, secret) = await context.Service<ApiKeyStore>().CreateAsync(context.Account().UserId, name, scopes, input.ExpireInDays, context.RemoteAddress(), context.CancellationToken);
         return new(key, secret);
     }
 
@@ -43,7 +43,7 @@ public static class ApiKeyMutations
     {
         ArgumentNullException.ThrowIfNull(context);
         var id = context.GetArgument<string>("input");
-        return Guid.TryParse(id, out var keyId) && await context.Service<ApiKeyStore>().RevokeAsync(context.Account().UserId, keyId, context.CancellationToken) is { } key
+        return Guid.TryParse(id, out var keyId) && await context.Service<ApiKeyStore>().RevokeAsync(context.Account().UserId, keyId, context.RemoteAddress(), context.CancellationToken) is { } key
             ? key
             : throw ApiErrors.NotFound("IdentityError - KeyNotFoundForRevoke");
     }

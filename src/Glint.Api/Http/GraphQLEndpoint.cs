@@ -196,7 +196,7 @@ public sealed partial class GraphQLEndpoint(GlintSchema schema, DocumentCache do
             {
                 [FieldContext.CallerKey] = Caller.From(http.User),
                 [FieldContext.IdempotencyKeyKey] = idempotencyKey,
-                [FieldContext.RemoteIpKey] = http.Connection.RemoteIpAddress,
+                [FieldContext.RemoteAddressKey] = http.Connection.RemoteIpAddress,
             },
             UnhandledExceptionDelegate = context =>
             {
@@ -205,6 +205,7 @@ public sealed partial class GraphQLEndpoint(GlintSchema schema, DocumentCache do
             },
         };
 
+        ApiTelemetry.TagOperation(request.OperationName);
         var result = await Executer.ExecuteAsync(options);
         var status = !result.Executed && result.Errors?.Any(ErrorCodes.IsRequestError) == true ? StatusCodes.Status400BadRequest : StatusCodes.Status200OK;
         await WriteAsync(http, status, result);

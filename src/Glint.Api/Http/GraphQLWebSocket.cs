@@ -65,7 +65,7 @@ public sealed partial class GraphQLWebSocket(GlintSchema schema, DocumentCache d
         await connection.RunAsync();
     }
 
-    [LoggerMessage(EventId = 4100, Level = LogLevel.Error, Message = "GraphQL subscription field {Field} failed")]
+    [LoggerMessage(EventId = 4001, Level = LogLevel.Error, Message = "GraphQL subscription field {Field} failed")]
     private static partial void LogUnhandled(ILogger logger, string? field, Exception exception);
 
     /// <summary>One client's connection: its state, its subscriptions, and one writer so that sends never overlap.</summary>

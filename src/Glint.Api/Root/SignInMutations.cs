@@ -16,7 +16,7 @@ public static class SignInMutations
         ArgumentNullException.ThrowIfNull(context);
         var userId = context.Account().UserId;
         var (registrationId, error) = await Methods(context)
-            .InitiateEmailAsync(userId, context.GetArgument<string>("input"), context.RemoteIp(), context.CancellationToken);
+            .InitiateEmailAsync(userId, context.GetArgument<string>("input"), context.RemoteAddress() ?? "", context.CancellationToken);
         return error is not null
             ? new([error], null, null)
             : new([], registrationId, await context.Service<Wallet.Queries.WalletQueries>().FindUserAsync(userId, context.CancellationToken));
@@ -27,7 +27,7 @@ public static class SignInMutations
         ArgumentNullException.ThrowIfNull(context);
         var input = context.GetArgument<CodeInput>("input");
         return MePayload.From(await Methods(context)
-            .ValidateEmailAsync(context.Account().UserId, input.RegistrationId, input.Code, context.RemoteIp(), context.CancellationToken));
+            .ValidateEmailAsync(context.Account().UserId, input.RegistrationId, input.Code, context.RemoteAddress() ?? "", context.CancellationToken));
     }
 
     public static async Task<MePayload> EmailDeleteAsync(IResolveFieldContext context)

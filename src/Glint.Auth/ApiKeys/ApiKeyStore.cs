@@ -1,9 +1,11 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
+using Glint.Auth.Audit;
 using Glint.Auth.Revocation;
 using Glint.Data;
 using Glint.Data.ApiKeys;
+using Glint.Data.Audit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
 
@@ -18,14 +20,16 @@ public sealed record ValidApiKey(Guid KeyId, Guid UserId, IReadOnlyList<string> 
 /// node, and on the others as soon as <see cref="CredentialRevocations"/> reaches them (within that bound at worst).
 /// <c>lastUsedAt</c> is written at most once a minute per key and node, never once per request.
 /// </summary>
-public sealed class ApiKeyStore(GlintDbContext db, ApiKeyCache cache, CredentialRevocations revocations, AuthSettings settings, TimeProvider time)
+public sealed class ApiKeyStore(GlintDbContext db, ApiKeyCache cache, CredentialRevocations revocations, AuthSettings settings, AuditTrail audit, TimeProvider time)
 {
     public const int MaxNameLength = 100;
 
     private const string Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
     private static readonly TimeSpan LastUsedResolution = TimeSpan.FromMinutes(1);
 
-    public async Task<(ApiKey Key, string Secret)> CreateAsync(Guid userId, string name, IReadOnlyCollection<string> scopes, int? expireInDays, CancellationToken cancellationToken)
+    /// <summary>A new key, audited as created by its user from <paramref name="remoteAddress"/>.</summary>
+    public async Task<(ApiKey Key, string Secret)> CreateAsync(
+        Guid userId, string name, IReadOnlyCollection<string> scopes, int? expireInDays, string? remoteAddress, CancellationToken cancellationToken)
     {
         var secret = settings.ApiKeyPrefix + "_" + RandomNumberGenerator.GetString(Alphabet, 64);
         var now = time.GetUtcNow();
@@ -41,6 +45,7 @@ public sealed class ApiKeyStore(GlintDbContext db, ApiKeyCache cache, Credential
         };
         db.ApiKeys.Add(key);
         await db.SaveChangesAsync(cancellationToken);
+        await audit.WriteAsync(db, KeyEvent(AuditActions.ApiKeyCreated, key, remoteAddress), cancellationToken);
         return (key, secret);
     }
 
@@ -52,7 +57,7 @@ public sealed class ApiKeyStore(GlintDbContext db, ApiKeyCache cache, Credential
     }
 
     /// <summary>Revokes one of the user's keys (again is fine); null when the user has no such key.</summary>
-    public async Task<ApiKey?> RevokeAsync(Guid userId, Guid keyId, CancellationToken cancellationToken)
+    public async Task<ApiKey?> RevokeAsync(Guid userId, Guid keyId, string? remoteAddress, CancellationToken cancellationToken)
     {
         var key = await db.ApiKeys.SingleOrDefaultAsync(candidate => candidate.Id == keyId && candidate.UserId == userId, cancellationToken);
         if (key is null)
@@ -63,6 +68,7 @@ public sealed class ApiKeyStore(GlintDbContext db, ApiKeyCache cache, Credential
         key.RevokedAt ??= time.GetUtcNow();
         await db.SaveChangesAsync(cancellationToken);
         revocations.Revoked();
+        await audit.WriteAsync(db, KeyEvent(AuditActions.ApiKeyRevoked, key, remoteAddress), cancellationToken);
         return key;
     }
 
@@ -105,6 +111,9 @@ public sealed class ApiKeyStore(GlintDbContext db, ApiKeyCache cache, Credential
 
         return valid;
     }
+
+    private static AuditRecord KeyEvent(string action, ApiKey key, string? remoteAddress) =>
+        new(action, AuditActors.Subject) { Subject = key.UserId.ToString(), Target = key.Id.ToString(), RemoteAddress = remoteAddress };
 
     public static byte[] Hash(string secret) => SHA256.HashData(Encoding.UTF8.GetBytes(secret));
 }

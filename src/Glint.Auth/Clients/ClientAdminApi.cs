@@ -1,4 +1,6 @@
 using System.Text.Json.Nodes;
+using Glint.Auth.Audit;
+using Glint.Data.Audit;
 using Glint.Data.OAuth;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -102,7 +104,7 @@ public static class ClientAdminApi
         }
 
         var (client, error) = await HydraJsonBody.ReadAsync<HydraClient>(http.Request);
-        return client is null ? error! : await SaveAsync(row, client, manager, time, http.RequestAborted);
+        return client is null ? error! : await SaveAsync(http, row, client, manager, time);
     }
 
     private static async Task<IResult> PatchAsync(string id, HttpContext http, ClientManager manager, TimeProvider time)
@@ -137,7 +139,7 @@ public static class ClientAdminApi
         }
 
         var (patched, invalid) = HydraJsonBody.Convert<HydraClient>(document);
-        return patched is null ? invalid! : await SaveAsync(row, patched, manager, time, http.RequestAborted);
+        return patched is null ? invalid! : await SaveAsync(http, row, patched, manager, time);
     }
 
     private static async Task<IResult> SetLifespansAsync(string id, HttpContext http, ClientManager manager, TimeProvider time)
@@ -155,7 +157,7 @@ public static class ClientAdminApi
 
         var client = ClientRecord.Read(row);
         lifespans.ApplyTo(client);
-        return await SaveAsync(row, client, manager, time, http.RequestAborted);
+        return await SaveAsync(http, row, client, manager, time);
     }
 
     private static async Task<IResult> DeleteAsync(string id, ClientManager manager, CancellationToken cancellationToken)
@@ -175,10 +177,21 @@ public static class ClientAdminApi
     /// one and is returned once; no secret keeps the stored one (the Terraform provider re-sends it on every update).
     /// </summary>
     private static async Task<IResult> SaveAsync(
-        OAuthClient row, HydraClient client, OpenIddictApplicationManager<OAuthClient> manager, TimeProvider time, CancellationToken cancellationToken)
+        HttpContext http, OAuthClient row, HydraClient client, OpenIddictApplicationManager<OAuthClient> manager, TimeProvider time)
     {
-        var written = await SaveClientAsync(row, client, manager, time, cancellationToken);
-        return written.Client is { } saved ? Json(saved) : written.Error!;
+        var written = await SaveClientAsync(row, client, manager, time, http.RequestAborted);
+        if (written.Client is not { } saved)
+        {
+            return written.Error!;
+        }
+
+        if (saved.ClientSecret is not null)
+        {
+            // A new secret replaced the stored one (or a public client became confidential): the audit says so.
+            AdminCallAudit.Note(http, new AuditRecord(AuditActions.ClientSecretRotated, AuditActors.Admin) { ClientId = saved.ClientId });
+        }
+
+        return Json(saved);
     }
 
     /// <summary>Validates <paramref name="client"/> and stores it over <paramref name="row"/>, as PUT does for every caller.</summary>

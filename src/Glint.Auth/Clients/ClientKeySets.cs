@@ -114,6 +114,6 @@ public sealed partial class ClientKeySets(IHttpClientFactory http, AuthSettings 
         }
     }
 
-    [LoggerMessage(EventId = 4210, Level = LogLevel.Warning, Message = "A client's key set could not be fetched from {JwksUri}: {Reason}")]
+    [LoggerMessage(EventId = 4220, Level = LogLevel.Warning, Message = "A client's key set could not be fetched from {JwksUri}: {Reason}")]
     private static partial void LogFetchFailed(ILogger logger, string jwksUri, string reason);
 }

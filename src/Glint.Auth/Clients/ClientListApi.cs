@@ -52,7 +52,7 @@ public static class ClientListApi
     public static string PageToken(int offset) =>
         Base64Url.EncodeToString(Encoding.UTF8.GetBytes($"{{\"offset\":\"{offset.ToString(CultureInfo.InvariantCulture)}\",\"v\":2}}"));
 
-    private static bool TryReadOffset(string token, out int offset)
+    internal static bool TryReadOffset(string token, out int offset)
     {
         offset = 0;
         if (token.Length == 0)
@@ -73,7 +73,7 @@ public static class ClientListApi
         }
     }
 
-    private static string LinkHeader(HttpRequest request, int pageSize, int offset, int total)
+    internal static string LinkHeader(HttpRequest request, int pageSize, int offset, int total)
     {
         var links = new List<string> { Link(request, pageSize, 0, "first") };
         if (offset + pageSize < total)

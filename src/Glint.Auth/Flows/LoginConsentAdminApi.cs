@@ -1,8 +1,10 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Glint.Auth.Audit;
 using Glint.Auth.Clients;
 using Glint.Auth.FlowStorage;
 using Glint.Auth.OAuth2;
+using Glint.Data.Audit;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -154,6 +156,13 @@ public static class LoginConsentAdminApi
         }
 
         flow.AcceptConsent(accept, Second(time.GetUtcNow()));
+        AuthTelemetry.ConsentDecisions.Add(1, AuthTelemetry.Accepted);
+        AdminCallAudit.Note(http, new AuditRecord(AuditActions.ConsentGranted, AuditActors.Subject)
+        {
+            Subject = flow.Subject,
+            ClientId = flow.ClientId,
+            Target = string.Join(' ', accept.GrantScope ?? []),
+        });
         return Answer(sealer, flow, FlowPurpose.ConsentVerifier, AuthorizationFlows.ConsentVerifier);
     }
 
@@ -219,6 +228,7 @@ public static class LoginConsentAdminApi
         }
 
         flow.RejectConsent(reject);
+        AuthTelemetry.ConsentDecisions.Add(1, AuthTelemetry.Rejected);
         return Answer(sealer, flow, FlowPurpose.ConsentVerifier, AuthorizationFlows.ConsentVerifier);
     }
 

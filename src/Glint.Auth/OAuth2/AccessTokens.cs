@@ -29,6 +29,7 @@ public sealed class AccessTokens(IOpenIddictServerFactory factory, IOpenIddictSe
         var key = AccessTokenCache.KeyOf(token);
         if (cache.Find(key) is { } cached)
         {
+            AuthTelemetry.TokenValidations.Add(1, AuthTelemetry.Valid, AuthTelemetry.Cached);
             return cached;
         }
 
@@ -36,9 +37,11 @@ public sealed class AccessTokens(IOpenIddictServerFactory factory, IOpenIddictSe
         var stamp = cache.Begin();
         if (await ValidatePrincipalAsync(token, hint, types, cancellationToken) is not { } principal)
         {
+            AuthTelemetry.TokenValidations.Add(1, AuthTelemetry.Invalid, AuthTelemetry.NotCached);
             return null;
         }
 
+        AuthTelemetry.TokenValidations.Add(1, AuthTelemetry.Valid, AuthTelemetry.NotCached);
         var valid = ValidToken.From(principal);
         if (!valid.IsRefreshToken)
         {

@@ -94,9 +94,9 @@ public sealed partial class LogoutNotifications(
         }
     }
 
-    [LoggerMessage(EventId = 1201, Level = LogLevel.Warning, Message = "Back-channel logout to client {ClientId} was answered with HTTP {Status}.")]
+    [LoggerMessage(EventId = 4230, Level = LogLevel.Warning, Message = "Back-channel logout to client {ClientId} was answered with HTTP {Status}.")]
     private static partial void LogRefused(ILogger logger, string clientId, int status);
 
-    [LoggerMessage(EventId = 1202, Level = LogLevel.Warning, Message = "Back-channel logout to client {ClientId} failed: {Reason}")]
+    [LoggerMessage(EventId = 4231, Level = LogLevel.Warning, Message = "Back-channel logout to client {ClientId} failed: {Reason}")]
     private static partial void LogUnreachable(ILogger logger, string clientId, string reason);
 }

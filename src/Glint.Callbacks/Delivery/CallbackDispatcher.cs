@@ -93,6 +93,7 @@ public sealed partial class CallbackDispatcher(
             result = new AttemptResult(false, null, "could not be sent");
         }
 
+        CallbackTelemetry.Deliveries.Add(1, result.Delivered ? CallbackTelemetry.Delivered : CallbackTelemetry.Failed);
         await RecordAsync(services, delivery, endpoint, startedAt, result, cancellationToken);
     }
 

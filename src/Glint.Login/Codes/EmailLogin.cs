@@ -3,7 +3,9 @@ using System.Globalization;
 using System.Net.Mail;
 using System.Security.Cryptography;
 using System.Text;
+using Glint.Auth.Audit;
 using Glint.Data;
+using Glint.Data.Audit;
 using Glint.Data.Secrets;
 using Glint.Data.Users;
 using Glint.Login.Email;
@@ -21,7 +23,7 @@ namespace Glint.Login.Codes;
 /// </summary>
 public sealed class EmailLogin(
     GlintDbContext db, LoginRateLimits limits, IEmailSender mail, IUserRegistration registration, TotpAuthenticator totp,
-    LoginOptions options, SystemSecret secret, TimeProvider time)
+    LoginOptions options, SystemSecret secret, AuditTrail audit, TimeProvider time)
 {
     private readonly byte[] _codeKey = secret.DeriveKey("login-codes");
 
@@ -98,7 +100,15 @@ public sealed class EmailLogin(
 
     public async Task<LoginOutcome> CheckCodeAsync(string attemptId, string? challenge, string code, string ip, CancellationToken cancellationToken)
     {
-        var (attempt, refusal) = await VerifyAsync(attemptId, challenge, code, ip, cancellationToken);
+        var email = await EmailOfAsync(attemptId, cancellationToken);
+        var outcome = email is null ? LoginOutcome.Invalid : await DecideCodeAsync(email, attemptId, challenge, code, ip, cancellationToken);
+        await RecordAsync(outcome, email, "code", ip, cancellationToken);
+        return outcome;
+    }
+
+    private async Task<LoginOutcome> DecideCodeAsync(string email, string attemptId, string? challenge, string code, string ip, CancellationToken cancellationToken)
+    {
+        var (attempt, refusal) = await VerifyAsync(email, attemptId, challenge, code, ip, cancellationToken);
         if (attempt is null)
         {
             return refusal!;
@@ -109,7 +119,7 @@ public sealed class EmailLogin(
             ?? await db.Users.SingleAsync(candidate => candidate.Email == attempt.Email, cancellationToken);
         if (user.Status != UserStatus.Active)
         {
-            return new LoginOutcome.Refused("This account is locked. Please contact support.", StartOver: true);
+            return LoginOutcome.Locked;
         }
 
         var now = time.GetUtcNow();
@@ -138,7 +148,12 @@ public sealed class EmailLogin(
         string attemptId, string purpose, string code, string ip, Func<string, Task<LoginOutcome.Refused?>> apply, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(apply);
-        var (attempt, refusal) = await VerifyAsync(attemptId, purpose, code, ip, cancellationToken);
+        if (await EmailOfAsync(attemptId, cancellationToken) is not { } email)
+        {
+            return LoginOutcome.Invalid;
+        }
+
+        var (attempt, refusal) = await VerifyAsync(email, attemptId, purpose, code, ip, cancellationToken);
         if (attempt is null)
         {
             return refusal!;
@@ -157,11 +172,14 @@ public sealed class EmailLogin(
 
     public async Task<LoginOutcome> CheckTotpAsync(string attemptId, string? challenge, string code, string ip, CancellationToken cancellationToken)
     {
-        if (await EmailOfAsync(attemptId, cancellationToken) is not { } email)
-        {
-            return LoginOutcome.Invalid;
-        }
+        var email = await EmailOfAsync(attemptId, cancellationToken);
+        var outcome = email is null ? LoginOutcome.Invalid : await DecideTotpAsync(email, attemptId, challenge, code, ip, cancellationToken);
+        await RecordAsync(outcome, email, "totp", ip, cancellationToken);
+        return outcome;
+    }
 
+    private async Task<LoginOutcome> DecideTotpAsync(string email, string attemptId, string? challenge, string code, string ip, CancellationToken cancellationToken)
+    {
         await using var hold = await limits.HoldAsync(email, ip, cancellationToken);
         var attempt = await OpenAttemptAsync(attemptId, challenge, cancellationToken);
         if (attempt is not { VerifiedAt: not null, UserId: { } userId })
@@ -194,13 +212,9 @@ public sealed class EmailLogin(
     /// The open attempt when <paramref name="code"/> is its code, else the refusal. Checked under the limits' hold: a
     /// concurrent guess on this email has either been recorded or not started. A wrong code is recorded.
     /// </summary>
-    private async Task<(LoginCode? Attempt, LoginOutcome? Refusal)> VerifyAsync(string attemptId, string? challenge, string code, string ip, CancellationToken cancellationToken)
+    private async Task<(LoginCode? Attempt, LoginOutcome? Refusal)> VerifyAsync(
+        string email, string attemptId, string? challenge, string code, string ip, CancellationToken cancellationToken)
     {
-        if (await EmailOfAsync(attemptId, cancellationToken) is not { } email)
-        {
-            return (null, LoginOutcome.Invalid);
-        }
-
         await using var hold = await limits.HoldAsync(email, ip, cancellationToken);
         var attempt = await OpenAttemptAsync(attemptId, challenge, cancellationToken);
         if (attempt is null || attempt.VerifiedAt is not null)
@@ -228,6 +242,40 @@ public sealed class EmailLogin(
         // A right code records nothing against the limits; what the caller does next is no reason to hold them.
         await hold.CommitAsync(cancellationToken);
         return (attempt, null);
+    }
+
+    /// <summary>
+    /// Counts the step's outcome and audits a finished login, a failed step and a lock-out (rate limit or locked
+    /// account), with the user when one has the attempt's email; written once the step's own hold has ended. A
+    /// code sent for TOTP is only half a login and is not audited.
+    /// </summary>
+    private async Task RecordAsync(LoginOutcome outcome, string? email, string step, string ip, CancellationToken cancellationToken)
+    {
+        var (action, reason) = outcome switch
+        {
+            LoginOutcome.LoggedIn => (AuditActions.LoginSucceeded, null),
+            LoginOutcome.TotpRequired => (null, null),
+            _ when ReferenceEquals(outcome, LoginOutcome.RateLimited) => (AuditActions.LoginLockedOut, "rate_limited"),
+            _ when ReferenceEquals(outcome, LoginOutcome.Locked) => (AuditActions.LoginLockedOut, "account_locked"),
+            _ when ReferenceEquals(outcome, LoginOutcome.Invalid) => (AuditActions.LoginFailed, "attempt_invalid"),
+            _ => (AuditActions.LoginFailed, "wrong_" + step),
+        };
+        LoginTelemetry.Count(action ?? "login.totp_required");
+        if (action is null)
+        {
+            return;
+        }
+
+        var subject = outcome is LoginOutcome.LoggedIn loggedIn
+            ? loggedIn.User.Id
+            : email is null ? null : await db.Users.Where(user => user.Email == email).Select(user => (Guid?)user.Id).FirstOrDefaultAsync(cancellationToken);
+        await audit.WriteAsync(db, new AuditRecord(action, AuditActors.Subject)
+        {
+            Subject = subject?.ToString(),
+            Target = outcome is LoginOutcome.LoggedIn done ? string.Join(' ', done.Methods) : step,
+            Reason = reason,
+            RemoteAddress = ip,
+        }, cancellationToken);
     }
 
     /// <summary>

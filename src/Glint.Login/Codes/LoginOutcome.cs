@@ -23,5 +23,8 @@ public abstract record LoginOutcome
 
     public static Refused RateLimited { get; } = new("Too many attempts. Please wait a while before you try again.");
 
+    /// <summary>The user's account is not active: no step can sign it in.</summary>
+    public static Refused Locked { get; } = new("This account is locked. Please contact support.", StartOver: true);
+
     public static Refused Invalid { get; } = new("This sign-in attempt is no longer valid. Please request a new code.", StartOver: true);
 }

@@ -31,6 +31,6 @@ public sealed partial class AppMail(GlintDbContext db, IEmailSender email, ILogg
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The decision on app {AppId} could not be emailed: {Reason}")]
+    [LoggerMessage(EventId = 4403, Level = LogLevel.Warning, Message = "The decision on app {AppId} could not be emailed: {Reason}")]
     private static partial void LogNotSent(ILogger logger, Guid appId, string reason);
 }

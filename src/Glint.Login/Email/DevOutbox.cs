@@ -18,6 +18,6 @@ public sealed partial class DevOutbox(GlintDbContext db, TimeProvider time, ILog
         LogKept(logger, recipient, subject, body);
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Dev outbox (no SMTP configured), mail to {Recipient}: {Subject}: {Body}")]
+    [LoggerMessage(EventId = 4402, Level = LogLevel.Warning, Message = "Dev outbox (no SMTP configured), mail to {Recipient}: {Subject}: {Body}")]
     private static partial void LogKept(ILogger logger, string recipient, string subject, string body);
 }

@@ -47,6 +47,6 @@ public sealed partial class SmtpEmailSender(LoginOptions options, ILogger<SmtpEm
             : (Uri.UnescapeDataString(userInfo[..colon]), Uri.UnescapeDataString(userInfo[(colon + 1)..]));
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Sending a login email through {Host} failed: {Error}: {Detail}")]
+    [LoggerMessage(EventId = 4401, Level = LogLevel.Error, Message = "Sending a login email through {Host} failed: {Error}: {Detail}")]
     private static partial void LogDeliveryFailed(ILogger logger, string host, string error, string detail);
 }

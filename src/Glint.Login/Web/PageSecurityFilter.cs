@@ -55,6 +55,6 @@ public sealed partial class PageSecurityFilter(ILogger<PageSecurityFilter> logge
 
     private static RedirectResult ErrorPage(ChallengeProblem problem) => new("/error?problem=" + problem.ToString().ToLowerInvariant());
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "The login pages could not reach the admin API: {Error}")]
+    [LoggerMessage(EventId = 4400, Level = LogLevel.Error, Message = "The login pages could not reach the admin API: {Error}")]
     private static partial void LogAdminUnreachable(ILogger logger, string error);
 }

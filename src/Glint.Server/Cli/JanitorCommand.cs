@@ -18,6 +18,7 @@ public static class JanitorCommand
     private static readonly Option<bool> TokensOption = new("--tokens") { Description = "Delete expired and revoked tokens (access, refresh, authorization codes, app sessions)" };
     private static readonly Option<bool> RequestsOption = new("--requests") { Description = "Delete login, consent and logout requests that can no longer be answered, and expired login sessions, codes and failures" };
     private static readonly Option<bool> GrantsOption = new("--grants") { Description = "Delete revoked and one-time grants (authorizations) with no tokens left" };
+    private static readonly Option<bool> AuditEventsOption = new("--audit-events") { Description = "Delete audit events older than audit.retention (default 90 days)" };
     private static readonly Option<string?> KeepIfYoungerOption = new("--keep-if-younger") { Description = "Keep rows younger than this duration, e.g. 1h or 30m (default 0)" };
     private static readonly Option<int> LimitOption = new("--limit") { Description = "Delete at most this many rows per table (default 10000)", DefaultValueFactory = _ => 10_000 };
     private static readonly Option<int> BatchSizeOption = new("--batch-size") { Description = "Rows deleted per statement (default 100)", DefaultValueFactory = _ => 100 };
@@ -26,7 +27,7 @@ public static class JanitorCommand
     {
         var janitor = new Command("janitor", "Delete expired and dead tokens, login and consent requests and grants from the database, in small batches");
         janitor.Arguments.Add(DsnArgument);
-        foreach (var option in (Option[])[ReadFromEnvOption, TokensOption, RequestsOption, GrantsOption, KeepIfYoungerOption, LimitOption, BatchSizeOption])
+        foreach (var option in (Option[])[ReadFromEnvOption, TokensOption, RequestsOption, GrantsOption, AuditEventsOption, KeepIfYoungerOption, LimitOption, BatchSizeOption])
         {
             janitor.Options.Add(option);
         }
@@ -44,8 +45,8 @@ public static class JanitorCommand
         {
             (null, false) => "give the database as the DSN argument, or --read-from-env to read it from the environment",
             (not null, true) => "give either the DSN argument or --read-from-env, not both",
-            _ when !(parse.GetValue(TokensOption) || parse.GetValue(RequestsOption) || parse.GetValue(GrantsOption)) =>
-                "choose what to delete: --tokens, --requests and/or --grants",
+            _ when !(parse.GetValue(TokensOption) || parse.GetValue(RequestsOption) || parse.GetValue(GrantsOption) || parse.GetValue(AuditEventsOption)) =>
+                "choose what to delete: --tokens, --requests and/or --grants (and/or --audit-events)",
             _ when parse.GetValue(LimitOption) < 1 => "--limit must be at least 1",
             _ when parse.GetValue(BatchSizeOption) < 1 => "--batch-size must be at least 1",
             _ => null,
@@ -73,6 +74,7 @@ public static class JanitorCommand
                 Tokens = parse.GetValue(TokensOption),
                 Requests = parse.GetValue(RequestsOption),
                 Grants = parse.GetValue(GrantsOption),
+                AuditEvents = parse.GetValue(AuditEventsOption),
                 KeepIfYounger = keepIfYounger,
                 Limit = parse.GetValue(LimitOption),
                 BatchSize = parse.GetValue(BatchSizeOption),

@@ -72,6 +72,15 @@ public static class ConfigurationKeys
     public const string WebhooksRetryDelays = "webhooks:retry_delays";
     public const string LightningAddressDomain = "api:lightning_address_domain";
     public const string LightningAddressDomainAliases = "api:lightning_address_domain_aliases";
+    public const string TracingProvider = "tracing:provider";
+    public const string TracingServiceName = "tracing:service_name";
+    public const string TracingOtlpServerUrl = "tracing:providers:otlp:server_url";
+    public const string TracingOtlpInsecure = "tracing:providers:otlp:insecure";
+    public const string TracingSamplingRatio = "tracing:providers:otlp:sampling:sampling_ratio";
+
+    /// <summary>The OpenTelemetry SDKs' own variable, kept apart from Hydra's server_url: it is always a URL.</summary>
+    public const string OtelExporterEndpoint = "otel:exporter_otlp_endpoint";
+    public const string AuditRetention = "audit:retention";
 
     /// <summary>Environment variables per key, lowest precedence first.</summary>
     public static readonly IReadOnlyDictionary<string, string[]> EnvironmentVariables = new Dictionary<string, string[]>
@@ -138,5 +147,12 @@ public static class ConfigurationKeys
         [WebhooksRetryDelays] = ["GLINT_WEBHOOKS_RETRY_DELAYS"],
         [LightningAddressDomain] = ["GLINT_LIGHTNING_ADDRESS_DOMAIN"],
         [LightningAddressDomainAliases] = ["GLINT_LIGHTNING_ADDRESS_DOMAIN_ALIASES"],
+        [TracingProvider] = ["TRACING_PROVIDER", "GLINT_TRACING_PROVIDER"],
+        [TracingServiceName] = ["TRACING_SERVICE_NAME", "GLINT_TRACING_SERVICE_NAME"],
+        [TracingOtlpServerUrl] = ["TRACING_PROVIDERS_OTLP_SERVER_URL", "GLINT_TRACING_PROVIDERS_OTLP_SERVER_URL"],
+        [TracingOtlpInsecure] = ["TRACING_PROVIDERS_OTLP_INSECURE", "GLINT_TRACING_PROVIDERS_OTLP_INSECURE"],
+        [TracingSamplingRatio] = ["TRACING_PROVIDERS_OTLP_SAMPLING_SAMPLING_RATIO", "GLINT_TRACING_PROVIDERS_OTLP_SAMPLING_SAMPLING_RATIO"],
+        [OtelExporterEndpoint] = ["OTEL_EXPORTER_OTLP_ENDPOINT"],
+        [AuditRetention] = ["GLINT_AUDIT_RETENTION"],
     };
 }

@@ -11,6 +11,7 @@ public static class Database
     public static DbContextOptionsBuilder Use(DbContextOptionsBuilder options, DatabaseDsn dsn)
     {
         DatabaseErrorLogging.Configure(options);
+        options.AddInterceptors(dsn.Kind == DatabaseKind.Postgres ? PostgresTelemetry : SqliteTelemetry);
         return dsn.Kind switch
         {
             DatabaseKind.Sqlite => SqliteDatabase.Use(options, dsn),
@@ -18,6 +19,9 @@ public static class Database
             _ => throw new ArgumentOutOfRangeException(nameof(dsn), dsn.Kind, "Unknown database kind."),
         };
     }
+
+    private static readonly DatabaseTelemetry SqliteTelemetry = new(DatabaseKind.Sqlite);
+    private static readonly DatabaseTelemetry PostgresTelemetry = new(DatabaseKind.Postgres);
 
     public static GlintDbContext Open(DatabaseDsn dsn)
     {

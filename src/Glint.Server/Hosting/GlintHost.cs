@@ -19,7 +19,6 @@ using Glint.Wallet.Lightning;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.HttpOverrides;
-using OpenTelemetry.Metrics;
 
 namespace Glint.Server.Hosting;
 
@@ -37,6 +36,7 @@ public static class GlintHost
     {
         var settings = ServerSettings.Read(config);
         settings.RequireServable();
+        var tracing = TracingSettings.Read(config);
         await Database.MigrateAsync(settings.Dsn, cancellationToken);
 
         var secret = new SystemSecret(settings.Secret);
@@ -99,7 +99,7 @@ public static class GlintHost
         builder.Services.AddSingleton<FirstUseWarmUp>();
         builder.Services.AddHostedService(provider => provider.GetRequiredService<FirstUseWarmUp>());
 
-        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddAspNetCoreInstrumentation().AddPrometheusExporter());
+        builder.Services.AddGlintTelemetry(tracing);
 
         replaceServices?.Invoke(builder.Services);
         var app = builder.Build();
@@ -150,6 +150,7 @@ public static class GlintHost
         }
 
         app.UseMiddleware<PortSurfaces>(settings.AdminPort);
+        app.UseMiddleware<Auth.Audit.AdminCallAudit>();
         app.UseMiddleware<MalformedRequestGuard>(settings.RequestLimits);
         app.UseWebSockets();
         app.UseRouting();

@@ -65,6 +65,9 @@ public sealed class ServerSettings
     /// <summary>How often this node deletes expired and dead rows (<c>janitor.interval</c>); null: never (the default).</summary>
     public TimeSpan? JanitorInterval { get; init; }
 
+    /// <summary>How long audit events are kept before the janitor deletes them (<c>audit.retention</c>, 90 days by default).</summary>
+    public TimeSpan AuditRetention { get; init; } = TimeSpan.FromDays(90);
+
     /// <summary>How long the server's rows stay useful, which the janitor must respect.</summary>
     public Maintenance.RowLifetimes RowLifetimes => new(Auth.FlowLifetime, new[]
     {
@@ -72,6 +75,7 @@ public sealed class ServerSettings
     }.Max())
     {
         CallbackDeliveryRetention = CallbackDeliveryRetention,
+        AuditRetention = AuditRetention,
     };
 
     public static ServerSettings Read(IConfiguration config)
@@ -141,6 +145,7 @@ public sealed class ServerSettings
             Price = ReadPrice(config),
             PriceFeed = ReadPriceFeed(config),
             CallbackDeliveryRetention = Duration(config, ConfigurationKeys.CallbackDeliveryRetention, TimeSpan.FromDays(30)),
+            AuditRetention = Duration(config, ConfigurationKeys.AuditRetention, TimeSpan.FromDays(90)),
             LightningNetwork = ReadLightningNetwork(config),
             JanitorInterval = config[ConfigurationKeys.JanitorInterval] is null ? null : Duration(config, ConfigurationKeys.JanitorInterval, TimeSpan.Zero),
             JsonLogs = ReadJsonLogs(config),

@@ -16,6 +16,9 @@ public sealed record JanitorPass
     /// <summary>Delivered and failed callback deliveries past their retention; pending ones never.</summary>
     public bool CallbackDeliveries { get; init; }
 
+    /// <summary>Audit events older than <see cref="RowLifetimes.AuditRetention"/>.</summary>
+    public bool AuditEvents { get; init; }
+
     /// <summary>Rows newer than this are kept whatever their state (<c>--keep-if-younger</c>).</summary>
     public TimeSpan KeepIfYounger { get; init; }
 
@@ -33,6 +36,9 @@ public sealed record RowLifetimes(TimeSpan FlowLifetime, TimeSpan RateLimitWindo
 {
     /// <summary>How long delivered and failed callback deliveries stay listed in the portal (<c>webhooks.delivery_retention</c>).</summary>
     public TimeSpan CallbackDeliveryRetention { get; init; } = TimeSpan.FromDays(30);
+
+    /// <summary>How long audit events are kept (<c>audit.retention</c>).</summary>
+    public TimeSpan AuditRetention { get; init; } = TimeSpan.FromDays(90);
 }
 
 /// <summary>
@@ -103,6 +109,13 @@ public sealed class Janitor(GlintDbContext db, RowLifetimes lifetimes, TimeProvi
             deleted["callback_deliveries"] = await db.CallbackDeliveries.DeleteDeadAsync(delivery => delivery.Id,
                 delivery => (delivery.Status == CallbackDelivery.Delivered || delivery.Status == CallbackDelivery.Failed) && delivery.CreatedAt < deliveryCutoff,
                 bounds, cancellationToken);
+        }
+
+        if (pass.AuditEvents)
+        {
+            // Retention alone decides: keep-if-younger can only keep more.
+            var auditCutoff = Earlier(cutoff, now - lifetimes.AuditRetention);
+            deleted["audit_events"] = await db.AuditEvents.DeleteDeadAsync(audit => audit.Id, audit => audit.At < auditCutoff, bounds, cancellationToken);
         }
 
         return deleted;

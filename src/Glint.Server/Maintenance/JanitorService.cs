@@ -15,7 +15,7 @@ public sealed partial class JanitorService(
     /// <summary>The advisory lock held during a pass ("glintj" in ASCII).</summary>
     public const long PassLock = 0x676C696E746A;
 
-    private static readonly JanitorPass Everything = new() { Tokens = true, Requests = true, Grants = true, CallbackDeliveries = true };
+    private static readonly JanitorPass Everything = new() { Tokens = true, Requests = true, Grants = true, CallbackDeliveries = true, AuditEvents = true };
 
     /// <summary>Started with the service, not with its first run, so no interval is lost while the host starts.</summary>
     private readonly PeriodicTimer _timer = new(interval, time);
@@ -53,12 +53,12 @@ public sealed partial class JanitorService(
         base.Dispose();
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Janitor pass deleted {Rows} expired or dead rows")]
+    [LoggerMessage(EventId = 5400, Level = LogLevel.Information, Message = "Janitor pass deleted {Rows} expired or dead rows")]
     private partial void LogPass(int rows);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Janitor pass skipped: another node's pass is running")]
+    [LoggerMessage(EventId = 5401, Level = LogLevel.Debug, Message = "Janitor pass skipped: another node's pass is running")]
     private partial void LogSkipped();
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Janitor pass failed")]
+    [LoggerMessage(EventId = 5402, Level = LogLevel.Warning, Message = "Janitor pass failed")]
     private partial void LogFailure(Exception exception);
 }

@@ -24,6 +24,14 @@ public sealed class InvoiceIssuer(GlintDbContext db, LightningNode node, IPriceP
     public async Task<(LightningInvoice? Invoice, PaymentError? Error)> CreateAsync(InvoiceRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        var created = await CreateOnceAsync(request, cancellationToken);
+        var currency = request.Kind switch { InvoiceKind.Btc => CurrencyCodes.Btc, InvoiceKind.Usd or InvoiceKind.UsdInSats => CurrencyCodes.Usd, _ => "any" };
+        WalletTelemetry.Invoices.Add(1, new("outcome", created.Error?.Code ?? "created"), new("currency", currency));
+        return created;
+    }
+
+    private async Task<(LightningInvoice? Invoice, PaymentError? Error)> CreateOnceAsync(InvoiceRequest request, CancellationToken cancellationToken)
+    {
         var wallet = await db.Wallets.AsNoTracking().SingleOrDefaultAsync(w => w.Id == request.WalletId, cancellationToken);
         if (wallet is null || (request.CallerAccountId is { } caller && wallet.AccountId != caller))
         {

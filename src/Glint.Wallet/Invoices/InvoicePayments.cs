@@ -41,6 +41,15 @@ public sealed class InvoicePayments(
         Guid payerAccountId, Guid walletId, string paymentRequest, long? amount, Currency? amountCurrency, string? memo, string? idempotencyKey,
         CancellationToken cancellationToken)
     {
+        var outcome = await PayOnceAsync(payerAccountId, walletId, paymentRequest, amount, amountCurrency, memo, idempotencyKey, cancellationToken);
+        WalletTelemetry.CountPayment("lightning", outcome.Error?.Code, amountCurrency);
+        return outcome;
+    }
+
+    private async Task<InvoicePaymentOutcome> PayOnceAsync(
+        Guid payerAccountId, Guid walletId, string paymentRequest, long? amount, Currency? amountCurrency, string? memo, string? idempotencyKey,
+        CancellationToken cancellationToken)
+    {
         var (payer, decoded, failure) = await PrepareAsync(payerAccountId, walletId, paymentRequest, amount, amountCurrency, cancellationToken);
         if (failure is not null)
         {

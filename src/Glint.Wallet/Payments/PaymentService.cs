@@ -125,6 +125,16 @@ public sealed class PaymentService(
         Guid payerAccountId, string? payerUsername, bool payerActive, Guid walletId, Guid recipientWalletId, long amount, Currency sendingCurrency,
         string? memo, string? idempotencyKey, string? lnurl, CancellationToken cancellationToken)
     {
+        var outcome = await PayOnceAsync(payerAccountId, payerUsername, payerActive, walletId, recipientWalletId, amount, sendingCurrency, memo,
+            idempotencyKey, lnurl, cancellationToken);
+        WalletTelemetry.CountPayment("intraledger", outcome.Error?.Code, sendingCurrency);
+        return outcome;
+    }
+
+    private async Task<PaymentOutcome> PayOnceAsync(
+        Guid payerAccountId, string? payerUsername, bool payerActive, Guid walletId, Guid recipientWalletId, long amount, Currency sendingCurrency,
+        string? memo, string? idempotencyKey, string? lnurl, CancellationToken cancellationToken)
+    {
         Party? payer = null;
         Party? receiver = null;
         await foreach (var party in Parties(walletId, recipientWalletId).WithCancellation(cancellationToken))

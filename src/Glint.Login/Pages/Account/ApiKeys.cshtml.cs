@@ -56,7 +56,7 @@ public sealed class ApiKeysModel(ApiKeyStore keys, TimeProvider time) : PageMode
         }
         else
         {
-            (_, NewSecret) = await keys.CreateAsync(userId, name, scopes, ExpireInDays, HttpContext.RequestAborted);
+            (_, NewSecret) = await keys.CreateAsync(userId, name, scopes, ExpireInDays, HttpContext.Connection.RemoteIpAddress?.ToString(), HttpContext.RequestAborted);
             Name = null;
         }
 
@@ -72,7 +72,7 @@ public sealed class ApiKeysModel(ApiKeyStore keys, TimeProvider time) : PageMode
 
         if (KeyId is { } id)
         {
-            await keys.RevokeAsync(userId, id, HttpContext.RequestAborted);
+            await keys.RevokeAsync(userId, id, HttpContext.Connection.RemoteIpAddress?.ToString(), HttpContext.RequestAborted);
         }
 
         return RedirectToPage();

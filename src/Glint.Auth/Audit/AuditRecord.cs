@@ -1,0 +1,57 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using Glint.Data.Audit;
+
+namespace Glint.Auth.Audit;
+
+/// <summary>
+/// What an audit event says before it is stored: only identifiers and reasons, never a secret, token, code or
+/// password. <see cref="AuditTrail"/> stamps the time.
+/// </summary>
+public sealed record AuditRecord(string Action, string ActorKind)
+{
+    public string? Subject { get; init; }
+
+    public string? ClientId { get; init; }
+
+    public string? Target { get; init; }
+
+    public string? Reason { get; init; }
+
+    public string? RemoteAddress { get; init; }
+
+    /// <summary>The row, each value cut to its column so no event is refused for a long identifier.</summary>
+    internal AuditEvent ToRow(DateTimeOffset at) => new()
+    {
+        Id = AuditIds.Next(at),
+        At = at,
+        ActorKind = ActorKind,
+        Action = Action,
+        Subject = Cut(Subject, 400),
+        ClientId = Cut(ClientId, 400),
+        Target = Cut(Target, 255),
+        Reason = Cut(Reason, 255),
+        RemoteAddress = Cut(RemoteAddress, 64),
+    };
+
+    private static string? Cut(string? value, int length) => value is { } text && text.Length > length ? text[..length] : value;
+}
+
+/// <summary>
+/// UUIDv7 ids that also order the events of one millisecond as they happened on this node: the bits after the time
+/// are a counter (started at a random point) rather than random, so paging newest-first never shuffles a burst.
+/// </summary>
+internal static class AuditIds
+{
+    private static long _counter = RandomNumberGenerator.GetInt32(int.MaxValue);
+
+    public static Guid Next(DateTimeOffset at)
+    {
+        var count = (ulong)Interlocked.Increment(ref _counter);
+        Span<byte> bytes = stackalloc byte[16];
+        BinaryPrimitives.WriteUInt64BigEndian(bytes, ((ulong)at.ToUnixTimeMilliseconds() << 16) | 0x7000 | ((count >> 50) & 0x0FFF));
+        // Variant 10, then the counter's low 50 bits and 12 random ones.
+        BinaryPrimitives.WriteUInt64BigEndian(bytes[8..], 0x8000_0000_0000_0000UL | ((count & 0x3_FFFF_FFFF_FFFFUL) << 12) | (uint)RandomNumberGenerator.GetInt32(4096));
+        return new Guid(bytes, bigEndian: true);
+    }
+}

@@ -1,0 +1,54 @@
+using Glint.Data;
+using Microsoft.Extensions.Logging;
+
+namespace Glint.Auth.Audit;
+
+/// <summary>
+/// Writes audit events to the log (event ids 4300–4399) and to <c>audit_events</c>. Admin, login, consent and API key
+/// events are written with the request that causes them (<see cref="WriteAsync"/>); an issued, refused or revoked
+/// token is queued for <see cref="AuditBatchWriter"/> (<see cref="Enqueue"/>), so the token endpoint keeps its one
+/// group-committed write per token.
+/// </summary>
+public sealed partial class AuditTrail(AuditBatchWriter batch, TimeProvider time, ILogger<AuditTrail> logger)
+{
+    public async Task WriteAsync(GlintDbContext db, AuditRecord record, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(record);
+        db.AuditEvents.Add(record.ToRow(time.GetUtcNow()));
+        await db.SaveChangesAsync(cancellationToken);
+        Log(record);
+    }
+
+    /// <summary>
+    /// Queues the event for the next batch. Its row can be lost if the process dies within the flush window (the
+    /// token row it describes is durable already); the log line is written at once.
+    /// </summary>
+    public void Enqueue(AuditRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        batch.Add(record.ToRow(time.GetUtcNow()));
+        Log(record);
+    }
+
+    private void Log(AuditRecord record)
+    {
+        if (record.Action == Data.Audit.AuditActions.TokenIssued)
+        {
+            // One per token: at Debug, so the default level adds no log line to the token endpoint.
+            LogTokenIssued(logger, record.ActorKind, record.Subject, record.ClientId, record.Target, record.RemoteAddress);
+        }
+        else
+        {
+            LogEvent(logger, record.Action, record.ActorKind, record.Subject, record.ClientId, record.Target, record.Reason, record.RemoteAddress);
+        }
+    }
+
+    [LoggerMessage(EventId = 4300, Level = LogLevel.Information,
+        Message = "Audit {Action}: by {ActorKind}, subject {Subject}, client {ClientId}, target {Target}, reason {Reason}, from {RemoteAddress}")]
+    private static partial void LogEvent(ILogger logger, string action, string actorKind, string? subject, string? clientId, string? target, string? reason, string? remoteAddress);
+
+    [LoggerMessage(EventId = 4301, Level = LogLevel.Debug,
+        Message = "Audit token.issued: by {ActorKind}, subject {Subject}, client {ClientId}, grant {Target}, from {RemoteAddress}")]
+    private static partial void LogTokenIssued(ILogger logger, string actorKind, string? subject, string? clientId, string? target, string? remoteAddress);
+}

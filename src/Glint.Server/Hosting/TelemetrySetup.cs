@@ -1,0 +1,106 @@
+using System.Globalization;
+using Glint.Api;
+using Glint.Auth;
+using Glint.Auth.Audit;
+using Glint.Callbacks;
+using Glint.Data;
+using Glint.Login;
+using Glint.Wallet;
+using OpenTelemetry.Exporter;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace Glint.Server.Hosting;
+
+/// <summary>
+/// Where traces go, with Hydra's keys: <c>tracing.provider</c> (<c>otel</c>), <c>tracing.service_name</c>,
+/// <c>tracing.providers.otlp.server_url</c> (host:port, as Hydra takes it, or a URL), <c>.insecure</c> (plain HTTP)
+/// and <c>.sampling.sampling_ratio</c>. <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> alone turns tracing on too, as the
+/// OpenTelemetry SDKs do. Traces go over OTLP/HTTP with protobuf to <c>{endpoint}/v1/traces</c>.
+/// </summary>
+public sealed record TracingSettings(Uri Endpoint, string ServiceName, double SamplingRatio)
+{
+    public const string Otel = "otel";
+
+    /// <summary>The settings, or null when tracing is off (the default).</summary>
+    public static TracingSettings? Read(IConfiguration config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var provider = config[ConfigurationKeys.TracingProvider];
+        var otelEndpoint = config[ConfigurationKeys.OtelExporterEndpoint];
+        if (string.IsNullOrEmpty(provider) && string.IsNullOrEmpty(otelEndpoint))
+        {
+            return null;
+        }
+
+        if (!string.IsNullOrEmpty(provider) && provider != Otel)
+        {
+            throw new SettingsException($"tracing.provider must be '{Otel}' (OpenTelemetry over OTLP), not '{provider}'.");
+        }
+
+        var insecure = config.GetValue<bool>(ConfigurationKeys.TracingOtlpInsecure);
+        var server = config[ConfigurationKeys.TracingOtlpServerUrl];
+        var endpoint = !string.IsNullOrEmpty(server) ? server : otelEndpoint ?? "http://localhost:4318";
+        if (!endpoint.Contains("://", StringComparison.Ordinal))
+        {
+            endpoint = (insecure ? "http://" : "https://") + endpoint;
+        }
+
+        if (!Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+        {
+            throw new SettingsException($"tracing.providers.otlp.server_url (or OTEL_EXPORTER_OTLP_ENDPOINT) must be host:port or an http(s) URL, not '{endpoint}'.");
+        }
+
+        var ratio = 1.0;
+        if (config[ConfigurationKeys.TracingSamplingRatio] is { Length: > 0 } ratioText &&
+            !(double.TryParse(ratioText, NumberStyles.Float, CultureInfo.InvariantCulture, out ratio) && ratio is >= 0 and <= 1))
+        {
+            throw new SettingsException($"tracing.providers.otlp.sampling.sampling_ratio must be a number from 0 to 1, not '{ratioText}'.");
+        }
+
+        return new(new Uri(uri.AbsoluteUri.TrimEnd('/') + "/v1/traces"), config[ConfigurationKeys.TracingServiceName] is { Length: > 0 } name ? name : "Glint", ratio);
+    }
+}
+
+/// <summary>
+/// Metrics for Prometheus at <c>/admin/metrics/prometheus</c> (ASP.NET Core's request durations and every capability's
+/// meter), and, when <see cref="TracingSettings"/> say so, traces: a span per request (ASP.NET Core's, tagged by the
+/// token endpoint and the GraphQL API), database spans (<see cref="DatabaseTelemetry"/>) and outgoing HTTP. Spans never
+/// carry a query string: challenges, codes and webhook tokens travel in some.
+/// </summary>
+public static class TelemetrySetup
+{
+    public static readonly string[] Meters =
+        [AuthTelemetry.Name, AuditTelemetry.Name, LoginTelemetry.Name, WalletTelemetry.Name, CallbackTelemetry.Name, DatabaseTelemetry.Name];
+
+    public static void AddGlintTelemetry(this IServiceCollection services, TracingSettings? tracing)
+    {
+        var telemetry = services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService(tracing?.ServiceName ?? "Glint"))
+            .WithMetrics(metrics => metrics.AddAspNetCoreInstrumentation().AddMeter(Meters).AddPrometheusExporter());
+        if (tracing is null)
+        {
+            return;
+        }
+
+        telemetry.WithTracing(traces => traces
+            .SetSampler(new ParentBasedSampler(new TraceIdRatioBasedSampler(tracing.SamplingRatio)))
+            .AddAspNetCoreInstrumentation(options =>
+            {
+                options.RecordException = false;
+                options.EnrichWithHttpRequest = static (span, _) => span.SetTag("url.query", null);
+            })
+            .AddHttpClientInstrumentation(options =>
+            {
+                options.RecordException = false;
+                options.EnrichWithHttpRequestMessage = static (span, request) => span.SetTag("url.full", request.RequestUri?.GetLeftPart(UriPartial.Path));
+            })
+            .AddSource(AuthTelemetry.Name, DatabaseTelemetry.Name, ApiTelemetry.Name)
+            .AddOtlpExporter(otlp =>
+            {
+                otlp.Endpoint = tracing.Endpoint;
+                otlp.Protocol = OtlpExportProtocol.HttpProtobuf;
+            }));
+    }
+}

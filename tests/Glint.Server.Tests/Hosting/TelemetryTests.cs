@@ -1,0 +1,302 @@
+using System.Collections;
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using System.Net;
+using System.Reflection;
+using System.Text;
+using Glint.Ledger;
+using Glint.Server.Hosting;
+using Glint.Server.Tests.Api;
+using Glint.Server.Tests.Infrastructure;
+using Glint.Server.Tests.Wallets;
+using Glint.Wallet.Payments;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Glint.Server.Tests.Hosting;
+
+/// <summary>
+/// What an operator's collector sees: Glint's counters (through a listener and at the Prometheus endpoint), and a
+/// request's span with its grant, client and database spans, never a secret.
+/// </summary>
+public abstract class TelemetryTests<TServer>(TServer server) : IClassFixture<TServer> where TServer : GlintServerFixture
+{
+    private sealed record Measurement(string Instrument, double Value, Dictionary<string, string?> Tags)
+    {
+        public string? Tag(string name) => Tags.GetValueOrDefault(name);
+    }
+
+    private static MeterListener Listen(ConcurrentQueue<Measurement> seen)
+    {
+        var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, meters) =>
+            {
+                if (instrument.Meter.Name.StartsWith("Glint.", StringComparison.Ordinal))
+                {
+                    meters.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) => seen.Enqueue(new(instrument.Name, value, Tags(tags))));
+        listener.SetMeasurementEventCallback<double>((instrument, value, tags, _) => seen.Enqueue(new(instrument.Name, value, Tags(tags))));
+        listener.Start();
+        return listener;
+    }
+
+    private static Dictionary<string, string?> Tags(ReadOnlySpan<KeyValuePair<string, object?>> tags)
+    {
+        var copy = new Dictionary<string, string?>();
+        foreach (var (key, value) in tags)
+        {
+            copy[key] = value?.ToString();
+        }
+
+        return copy;
+    }
+
+    private async Task<(string Id, string Secret)> CreateClientAsync()
+    {
+        var created = await server.CreateClientAsync(new { grant_types = new[] { "client_credentials" }, scope = "read", token_endpoint_auth_method = "client_secret_basic" });
+        return (created["client_id"]!.GetValue<string>(), created["client_secret"]!.GetValue<string>());
+    }
+
+    private async Task<string> TokenAsync(string id, string secret)
+    {
+        using var response = await server.TokenAsync(id, secret, new Dictionary<string, string> { ["grant_type"] = "client_credentials", ["scope"] = "read" });
+        return (await response.ReadJsonAsync())["access_token"]!.GetValue<string>();
+    }
+
+    [Fact]
+    public async Task Counters_SeeIssuedAndRefusedTokens_Validations_Payments_AndDatabaseTime()
+    {
+        var seen = new ConcurrentQueue<Measurement>();
+        using var listener = Listen(seen);
+        var (id, secret) = await CreateClientAsync();
+        var token = await TokenAsync(id, secret);
+        using (var refused = await server.TokenAsync(id, "wrong", new Dictionary<string, string> { ["grant_type"] = "client_credentials" }))
+        {
+            Assert.False(refused.IsSuccessStatusCode);
+        }
+
+        await server.IntrospectAsync(token);
+        await server.IntrospectAsync(token);
+        await using var wallets = await WalletDatabase.OpenAsync(server);
+        var alice = await wallets.OpenAccountAsync(sats: 1_000);
+        var bob = await wallets.OpenAccountAsync();
+        var paid = await wallets.InScopeAsync(provider => provider.GetRequiredService<PaymentService>()
+            .PayAsync(alice.AccountId, alice.BtcWalletId, bob.BtcWalletId, 100, Currency.Btc, null, null, CancellationToken.None));
+        Assert.Equal(PaymentStatus.Success, paid.Status);
+        var refusedPayment = await wallets.InScopeAsync(provider => provider.GetRequiredService<PaymentService>()
+            .PayAsync(bob.AccountId, bob.BtcWalletId, alice.BtcWalletId, 1_000_000, Currency.Btc, null, null, CancellationToken.None));
+        Assert.Equal(PaymentStatus.Failure, refusedPayment.Status);
+
+        var ours = seen.Where(measurement => measurement.Tag("client_id") == id).ToList();
+        var issued = Assert.Single(ours, measurement => measurement.Instrument == "glint.oauth2.tokens.issued");
+        Assert.Equal("client_credentials", issued.Tag("grant_type"));
+        var refusedToken = Assert.Single(ours, measurement => measurement.Instrument == "glint.oauth2.tokens.refused");
+        Assert.Equal("invalid_client", refusedToken.Tag("error"));
+        Assert.Contains(seen, measurement => measurement.Instrument == "glint.oauth2.token.validations" && measurement.Tag("cached") == "True");
+        Assert.Contains(seen, measurement => measurement.Instrument == "glint.oauth2.token.validations" && measurement.Tag("cached") == "False");
+        Assert.Contains(seen, measurement => measurement is { Instrument: "glint.wallet.payments" } && measurement.Tag("outcome") == "success" && measurement.Tag("currency") == "BTC");
+        Assert.Contains(seen, measurement => measurement is { Instrument: "glint.wallet.payments" } && measurement.Tag("outcome") == "INSUFFICIENT_BALANCE");
+        var system = server.Dsn.StartsWith("postgres", StringComparison.Ordinal) ? "postgresql" : "sqlite";
+        Assert.Contains(seen, measurement => measurement.Instrument == "glint.db.command.duration" && measurement.Tag("db.system.name") == system && measurement.Value >= 0);
+        Assert.DoesNotContain(seen, measurement => measurement.Tags.Values.Any(value => value is not null && (value.Contains(secret, StringComparison.Ordinal) || value.Contains(token, StringComparison.Ordinal))));
+    }
+
+    [Fact]
+    public async Task Prometheus_ShowsTokensIssuedAndRefused_ByClient()
+    {
+        var (id, secret) = await CreateClientAsync();
+        await TokenAsync(id, secret);
+        using (var refused = await server.TokenAsync(id, "wrong", new Dictionary<string, string> { ["grant_type"] = "client_credentials" }))
+        {
+            Assert.False(refused.IsSuccessStatusCode);
+        }
+
+        var metrics = await server.Admin.GetStringAsync("/admin/metrics/prometheus");
+
+        Assert.Contains(metrics.Split('\n'), line => line.StartsWith("glint_oauth2_tokens_issued_total{", StringComparison.Ordinal) && line.Contains($"client_id=\"{id}\"", StringComparison.Ordinal));
+        Assert.Contains(metrics.Split('\n'), line => line.StartsWith("glint_oauth2_tokens_refused_total{", StringComparison.Ordinal) && line.Contains($"client_id=\"{id}\"", StringComparison.Ordinal));
+        Assert.Contains("http_server_request_duration_seconds", metrics, StringComparison.Ordinal);
+        Assert.Contains("glint_db_command_duration_seconds", metrics, StringComparison.Ordinal);
+        Assert.DoesNotContain(secret, metrics, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Spans_ATokenRequest_CarriesGrantAndClient_WithDatabaseChildren_AndNoSecret()
+    {
+        var stopped = new ConcurrentQueue<Activity>();
+        using var ended = new SemaphoreSlim(0);
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name is "Microsoft.AspNetCore" or "Glint.Database",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = span =>
+            {
+                stopped.Enqueue(span);
+                ended.Release();
+            },
+        };
+        ActivitySource.AddActivityListener(listener);
+        var (id, secret) = await CreateClientAsync();
+        var token = await TokenAsync(id, secret);
+        var alice = await server.NewUserAsync(sats: 1_000);
+        var bob = await server.NewUserAsync();
+        var paid = await server.DataAsync(alice.Token,
+            "mutation TelemetrySend($input: IntraLedgerPaymentSendInput!) { intraLedgerPaymentSend(input: $input) { status } }",
+            new { input = new { walletId = alice.BtcWalletId, recipientWalletId = bob.BtcWalletId, amount = 100 } }, operationName: "TelemetrySend");
+        Assert.Equal("SUCCESS", paid["intraLedgerPaymentSend"]!["status"]!.GetValue<string>());
+
+        // A request's span ends once its response is complete, which can be just after the client has read it.
+        async Task<Activity> EndedAsync(Func<Activity, bool> match)
+        {
+            while (!stopped.Any(match))
+            {
+                Assert.True(await ended.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken), "the span never ended");
+            }
+
+            return Assert.Single(stopped, span => match(span));
+        }
+
+        var request = await EndedAsync(span => span.GetTagItem("oauth2.client_id") as string == id);
+        Assert.Equal("client_credentials", request.GetTagItem("oauth2.grant_type"));
+        var trace = stopped.Where(span => span.TraceId == request.TraceId).ToList();
+        Assert.Contains(trace, span => span.Source.Name == "Glint.Database" && span.ParentSpanId == request.SpanId && span.GetTagItem("db.query.text") is string);
+        Assert.DoesNotContain(trace.SelectMany(span => span.TagObjects), tag => tag.Value?.ToString() is { } value
+            && (value.Contains(secret, StringComparison.Ordinal) || value.Contains(token, StringComparison.Ordinal)));
+        var payment = await EndedAsync(span => span.GetTagItem("graphql.operation.name") as string == "TelemetrySend");
+        Assert.Contains(stopped, child => child.ParentSpanId == payment.SpanId && child.GetTagItem("db.query.text") is string);
+        Assert.DoesNotContain(stopped.Where(span => span.TraceId == payment.TraceId).SelectMany(span => span.TagObjects),
+            tag => tag.Value?.ToString() is { } value && value.Contains(alice.Token, StringComparison.Ordinal));
+    }
+}
+
+public sealed class SqliteTelemetryTests(SqliteServerFixture server) : TelemetryTests<SqliteServerFixture>(server);
+
+public sealed class PostgresTelemetryTests(PostgresServerFixture server) : TelemetryTests<PostgresServerFixture>(server);
+
+/// <summary>Tracing's settings, and a trace exported over OTLP/HTTP to a receiver on loopback.</summary>
+public sealed class OtlpExportTests
+{
+    private static TracingSettings? Read(Dictionary<string, string?> flags, Hashtable? environment = null) =>
+        TracingSettings.Read(GlintConfiguration.Build(flags, environment ?? new Hashtable(), AppContext.BaseDirectory));
+
+    [Fact]
+    public void Tracing_IsOff_UntilAProviderOrEndpointIsSet_AndReadsHydrasKeys()
+    {
+        Assert.Null(Read([]));
+        var hydra = Read(new() { [ConfigurationKeys.TracingProvider] = "otel", [ConfigurationKeys.TracingOtlpServerUrl] = "collector:4318" })!;
+        Assert.Equal("https://collector:4318/v1/traces", hydra.Endpoint.ToString());
+        var insecure = Read(new() { [ConfigurationKeys.TracingProvider] = "otel", [ConfigurationKeys.TracingOtlpServerUrl] = "collector:4318", [ConfigurationKeys.TracingOtlpInsecure] = "true" })!;
+        Assert.Equal("http://collector:4318/v1/traces", insecure.Endpoint.ToString());
+        var sdk = Read([], new Hashtable { ["OTEL_EXPORTER_OTLP_ENDPOINT"] = "http://otel:4318/" })!;
+        Assert.Equal("http://otel:4318/v1/traces", sdk.Endpoint.ToString());
+        Assert.Equal("Glint", sdk.ServiceName);
+        var byEnvironment = Read([], new Hashtable { ["TRACING_PROVIDER"] = "otel", ["TRACING_SERVICE_NAME"] = "wallet-api" })!;
+        Assert.Equal("wallet-api", byEnvironment.ServiceName);
+
+        var wrong = Assert.Throws<SettingsException>(() => Read(new() { [ConfigurationKeys.TracingProvider] = "jaeger" }));
+        Assert.Contains("tracing.provider", wrong.Message, StringComparison.Ordinal);
+        Assert.Throws<SettingsException>(() => Read(new() { [ConfigurationKeys.TracingProvider] = "otel", [ConfigurationKeys.TracingSamplingRatio] = "2" }));
+    }
+
+    [Fact]
+    public async Task ATokenRequestsTrace_ReachesAnOtlpReceiver_WithItsDatabaseSpans_AndNoSecret()
+    {
+        var port = Cli.GlintCli.FreePort();
+        using var receiver = new HttpListener();
+        receiver.Prefixes.Add($"http://127.0.0.1:{port}/");
+        receiver.Start();
+        var bodies = new ConcurrentQueue<(string Path, string? ContentType, byte[] Body)>();
+        var received = ReceiveAsync(receiver, bodies);
+
+        var server = new TracedServer(port);
+        await server.InitializeAsync();
+        string id, secret;
+        try
+        {
+            var created = await server.CreateClientAsync(new { grant_types = new[] { "client_credentials" }, scope = "read" });
+            (id, secret) = (created["client_id"]!.GetValue<string>(), created["client_secret"]!.GetValue<string>());
+            using var response = await server.TokenAsync(id, secret, new Dictionary<string, string> { ["grant_type"] = "client_credentials" });
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+        finally
+        {
+            // Stopping the server flushes the exporter's batch.
+            await server.DisposeAsync();
+        }
+
+        receiver.Stop();
+        await received;
+        var traces = bodies.Where(body => body.Path == "/v1/traces").ToList();
+        Assert.NotEmpty(traces);
+        Assert.All(traces, body => Assert.Equal("application/x-protobuf", body.ContentType));
+        var all = string.Concat(traces.Select(body => Encoding.UTF8.GetString(body.Body)));
+        Assert.Contains("oauth2.client_id", all, StringComparison.Ordinal);
+        Assert.Contains(id, all, StringComparison.Ordinal);
+        Assert.Contains("db.system.name", all, StringComparison.Ordinal);
+        Assert.Contains("Glint", all, StringComparison.Ordinal);
+        Assert.DoesNotContain(secret, all, StringComparison.Ordinal);
+    }
+
+    private static async Task ReceiveAsync(HttpListener receiver, ConcurrentQueue<(string, string?, byte[])> bodies)
+    {
+        while (receiver.IsListening)
+        {
+            HttpListenerContext context;
+            try
+            {
+                context = await receiver.GetContextAsync();
+            }
+            catch (Exception exception) when (exception is HttpListenerException or ObjectDisposedException or InvalidOperationException)
+            {
+                return;
+            }
+
+            using var body = new MemoryStream();
+            await context.Request.InputStream.CopyToAsync(body);
+            bodies.Enqueue((context.Request.Url!.AbsolutePath, context.Request.ContentType, body.ToArray()));
+            context.Response.StatusCode = 200;
+            context.Response.Close();
+        }
+    }
+
+    private sealed class TracedServer(int port) : SqliteServerFixture
+    {
+        protected override IReadOnlyDictionary<string, string?> ExtraSettings => new Dictionary<string, string?>
+        {
+            [ConfigurationKeys.TracingProvider] = "otel",
+            [ConfigurationKeys.TracingOtlpServerUrl] = $"127.0.0.1:{port}",
+            [ConfigurationKeys.TracingOtlpInsecure] = "true",
+        };
+    }
+}
+
+/// <summary>Every log message has an id of its own, so an operator can filter on one and find only that message.</summary>
+public sealed class LogEventIdTests
+{
+    [Fact]
+    public void EveryLogMessage_HasItsOwnExplicitEventId()
+    {
+        var assemblies = new[]
+        {
+            typeof(Glint.Auth.AuthTelemetry), typeof(Glint.Api.ApiTelemetry), typeof(Glint.Login.LoginTelemetry), typeof(Glint.Wallet.WalletTelemetry),
+            typeof(Glint.Callbacks.CallbackTelemetry), typeof(Glint.Data.DatabaseTelemetry), typeof(ServerTelemetry), typeof(Glint.Data.Postgres.PostgresDatabase),
+        }.Select(type => type.Assembly).Distinct();
+        var messages = assemblies
+            .SelectMany(assembly => assembly.GetTypes())
+            .SelectMany(type => type.GetMethods(BindingFlags.Static | BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly))
+            .Select(method => (Method: method.DeclaringType!.FullName + "." + method.Name, Attribute: method.GetCustomAttribute<LoggerMessageAttribute>()))
+            .Where(message => message.Attribute is not null)
+            .ToList();
+
+        Assert.True(messages.Count > 30, $"only {messages.Count} log messages found");
+        Assert.DoesNotContain(messages, message => message.Attribute!.EventId < 0);
+        var shared = messages.GroupBy(message => message.Attribute!.EventId).Where(group => group.Count() > 1)
+            .Select(group => $"{group.Key}: {string.Join(", ", group.Select(message => message.Method))}").ToList();
+        Assert.True(shared.Count == 0, "event ids used twice: " + string.Join("; ", shared));
+    }
+}
