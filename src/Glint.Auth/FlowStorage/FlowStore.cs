@@ -30,32 +30,46 @@ public sealed class FlowStore(GlintDbContext db)
 
     /// <summary>
     /// Redeems a login verifier: inserts the flow's redemption (and the new remembered login session with it, in one
-    /// commit). False when the flow was already redeemed, here or on another node.
+    /// commit). False when the flow was already redeemed, here or on another node: the primary key is the flow's id,
+    /// and of two inserts one does nothing. Written without EF Core's change tracking, which cost more CPU than the
+    /// database's work; the session is inserted only by the statement whose redemption (its version) went in.
     /// </summary>
     public async Task<bool> RedeemLoginAsync(OAuthFlow redemption, LoginSession? rememberedSession, CancellationToken cancellationToken)
     {
-        db.OAuthFlows.Add(redemption);
-        if (rememberedSession is not null)
+        ArgumentNullException.ThrowIfNull(redemption);
+        const string InsertFlow =
+            "INSERT INTO oauth2_flows (\"Id\", \"ClientId\", \"Subject\", \"SessionId\", \"State\", \"ConsentRemembered\", " +
+            "\"AuthorizationId\", \"RequestedAt\", \"Document\", \"Version\") " +
+            "VALUES (@id, @client, @subject, @session, @state, @remembered, @authorization, @requested, @document, @version) " +
+            "ON CONFLICT (\"Id\") DO NOTHING";
+        const string InsertSession =
+            "; INSERT INTO oauth2_login_sessions (\"Id\", \"Subject\", \"AuthenticatedAt\", \"Remember\", \"ExpiresAt\") " +
+            "SELECT @session_id, @session_subject, @authenticated, @remember, @expires " +
+            "WHERE EXISTS (SELECT 1 FROM oauth2_flows WHERE \"Id\" = @id AND \"Version\" = @version)";
+        var flows = db.Model.FindEntityType(typeof(OAuthFlow))!;
+        var sessions = db.Model.FindEntityType(typeof(LoginSession))!;
+        var written = await ExecuteAsync(rememberedSession is null ? InsertFlow : InsertFlow + InsertSession, statements: rememberedSession is null ? 1 : 2, command =>
         {
-            db.LoginSessions.Add(rememberedSession);
-        }
-
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-            return true;
-        }
-        catch (DbUpdateException)
-        {
-            // The primary key is the flow's id: a conflict means another redemption won. Anything else is not ours to hide.
-            db.ChangeTracker.Clear();
-            if (await RedemptionAsync(redemption.Id, cancellationToken) is null)
+            Bind(command, flows, nameof(OAuthFlow.Id), "id", redemption.Id);
+            Bind(command, flows, nameof(OAuthFlow.ClientId), "client", redemption.ClientId);
+            Bind(command, flows, nameof(OAuthFlow.Subject), "subject", redemption.Subject);
+            Bind(command, flows, nameof(OAuthFlow.SessionId), "session", redemption.SessionId);
+            Bind(command, flows, nameof(OAuthFlow.State), "state", redemption.State);
+            Bind(command, flows, nameof(OAuthFlow.ConsentRemembered), "remembered", redemption.ConsentRemembered);
+            Bind(command, flows, nameof(OAuthFlow.AuthorizationId), "authorization", redemption.AuthorizationId);
+            Bind(command, flows, nameof(OAuthFlow.RequestedAt), "requested", redemption.RequestedAt);
+            Bind(command, flows, nameof(OAuthFlow.Document), "document", redemption.Document);
+            Bind(command, flows, nameof(OAuthFlow.Version), "version", redemption.Version);
+            if (rememberedSession is not null)
             {
-                throw;
+                Bind(command, sessions, nameof(LoginSession.Id), "session_id", rememberedSession.Id);
+                Bind(command, sessions, nameof(LoginSession.Subject), "session_subject", rememberedSession.Subject);
+                Bind(command, sessions, nameof(LoginSession.AuthenticatedAt), "authenticated", rememberedSession.AuthenticatedAt);
+                Bind(command, sessions, nameof(LoginSession.Remember), "remember", rememberedSession.Remember);
+                Bind(command, sessions, nameof(LoginSession.ExpiresAt), "expires", rememberedSession.ExpiresAt);
             }
-
-            return false;
-        }
+        }, cancellationToken);
+        return written > 0;
     }
 
     /// <summary>
@@ -68,26 +82,18 @@ public sealed class FlowStore(GlintDbContext db)
     {
         ArgumentNullException.ThrowIfNull(consent);
         ArgumentNullException.ThrowIfNull(authorization);
-        // Written without EF Core's change tracking: the update only applies to the version the login redemption
-        // left, and the insert only follows an update that applied (it looks for the new version). On PostgreSQL the
-        // two statements of one command are one implicit transaction and one round trip; SQLite needs its own.
+        // The update only applies to the version the login redemption left, and the insert only follows an update that
+        // applied (it looks for the new version).
         const string Sql =
             "UPDATE oauth2_flows SET \"Subject\" = @subject, \"State\" = @state, \"ConsentRemembered\" = @remembered, " +
             "\"AuthorizationId\" = @authorization, \"Document\" = @document, \"Version\" = @next WHERE \"Id\" = @id AND \"Version\" = @version; " +
             "INSERT INTO oauth2_authorizations (\"Id\", \"ApplicationId\", \"ConcurrencyToken\", \"CreationDate\", \"Scopes\", \"Status\", \"Subject\", \"Type\") " +
             "SELECT @authorization, @application, @concurrency, @created, @scopes, @status, @subject, @type " +
             "WHERE EXISTS (SELECT 1 FROM oauth2_flows WHERE \"Id\" = @id AND \"Version\" = @next)";
-        var connection = db.Database.GetDbConnection();
-        var ownTransaction = !connection.CanCreateBatch && db.Database.CurrentTransaction is null;
-        await db.Database.OpenConnectionAsync(cancellationToken);
-        try
+        var flows = db.Model.FindEntityType(typeof(OAuthFlow))!;
+        var authorizations = db.Model.FindEntityType(typeof(OAuthAuthorization))!;
+        var written = await ExecuteAsync(Sql, statements: 2, command =>
         {
-            await using var transaction = ownTransaction ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
-            await using var command = connection.CreateCommand();
-            command.CommandText = Sql;
-            command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
-            var flows = db.Model.FindEntityType(typeof(OAuthFlow))!;
-            var authorizations = db.Model.FindEntityType(typeof(OAuthAuthorization))!;
             Bind(command, flows, nameof(OAuthFlow.Id), "id", consent.Id);
             Bind(command, flows, nameof(OAuthFlow.Version), "version", redemptionVersion);
             Bind(command, flows, nameof(OAuthFlow.Version), "next", Guid.NewGuid());
@@ -102,14 +108,35 @@ public sealed class FlowStore(GlintDbContext db)
             Bind(command, authorizations, nameof(OAuthAuthorization.Scopes), "scopes", authorization.Scopes);
             Bind(command, authorizations, nameof(OAuthAuthorization.Status), "status", authorization.Status);
             Bind(command, authorizations, nameof(OAuthAuthorization.Type), "type", authorization.Type);
+        }, cancellationToken);
+        consent.AuthorizationId = authorization.Id;
+        return written > 0;
+    }
+
+    /// <summary>
+    /// Runs a write of one or more statements in one commit, without EF Core's change tracking: the rows written. On
+    /// PostgreSQL the statements of one command are one implicit transaction and one round trip; SQLite needs its own
+    /// transaction when there is more than one.
+    /// </summary>
+    private async Task<int> ExecuteAsync(string sql, int statements, Action<DbCommand> bind, CancellationToken cancellationToken)
+    {
+        var connection = db.Database.GetDbConnection();
+        var ownTransaction = statements > 1 && !connection.CanCreateBatch && db.Database.CurrentTransaction is null;
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await using var transaction = ownTransaction ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
+            await using var command = connection.CreateCommand();
+            command.CommandText = sql;
+            command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+            bind(command);
             var written = await command.ExecuteNonQueryAsync(cancellationToken);
             if (transaction is not null)
             {
                 await transaction.CommitAsync(cancellationToken);
             }
 
-            consent.AuthorizationId = authorization.Id;
-            return written > 0;
+            return written;
         }
         finally
         {
