@@ -4,6 +4,7 @@ using Glint.Login.Challenges;
 using Glint.Login.Codes;
 using Glint.Login.Developers;
 using Glint.Login.Email;
+using Glint.Login.Phones;
 using Glint.Login.Sessions;
 using Glint.Login.Totp;
 using Glint.Login.Web;
@@ -28,6 +29,7 @@ public static class LoginServiceCollectionExtensions
         services.AddHttpClient<ChallengeClient>(client => client.BaseAddress = new Uri(options.AdminApi, "admin/"));
         services.AddScoped<LoginRateLimits>();
         services.AddScoped<EmailLogin>();
+        services.AddScoped<PhoneRegistration>();
         services.AddSingleton<TotpAuthenticator>();
         if (options.SmtpUri is null)
         {
@@ -38,6 +40,7 @@ public static class LoginServiceCollectionExtensions
             services.AddSingleton<IEmailSender, SmtpEmailSender>();
         }
 
+        AddSmsSender(services, options);
         services.AddScoped<Callbacks.Delivery.IEndpointDisabledNotice, EndpointDisabledEmail>();
         services.AddScoped<Developers.AppClients>();
         services.AddScoped<Developers.AppMail>();
@@ -69,6 +72,23 @@ public static class LoginServiceCollectionExtensions
             })
             .AddMvcOptions(mvc => mvc.Filters.Add<PageSecurityFilter>());
         return services;
+    }
+
+    private static void AddSmsSender(IServiceCollection services, LoginOptions options)
+    {
+        if (options.Sms is { } sms)
+        {
+            services.AddSingleton(sms);
+            services.AddHttpClient<ISmsSender, HttpSmsSender>(client => client.Timeout = Timeout.InfiniteTimeSpan);
+        }
+        else if (options.SmtpUri is null)
+        {
+            services.AddScoped<ISmsSender, DevOutbox>();
+        }
+        else
+        {
+            services.AddSingleton<ISmsSender, NoSmsProvider>();
+        }
     }
 
     public static IEndpointRouteBuilder MapGlintLogin(this IEndpointRouteBuilder routes)

@@ -8,6 +8,7 @@ public static class FieldContext
 {
     public const string CallerKey = "glint:caller";
     public const string IdempotencyKeyKey = "glint:idempotency-key";
+    public const string ClientIpKey = "glint:client-ip";
 
     public static Caller Caller(this IResolveFieldContext context)
     {
@@ -25,6 +26,13 @@ public static class FieldContext
     {
         ArgumentNullException.ThrowIfNull(context);
         return context.UserContext.TryGetValue(IdempotencyKeyKey, out var key) ? key as string : null;
+    }
+
+    /// <summary>The address the request came from, which the sign-in limits count against; empty over a websocket.</summary>
+    public static string ClientIp(this IResolveFieldContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return context.UserContext.TryGetValue(ClientIpKey, out var ip) && ip is System.Net.IPAddress address ? address.ToString() : "";
     }
 
     public static T Service<T>(this IResolveFieldContext context) where T : notnull

@@ -196,6 +196,7 @@ public sealed partial class GraphQLEndpoint(GlintSchema schema, DocumentCache do
             {
                 [FieldContext.CallerKey] = Caller.From(http.User),
                 [FieldContext.IdempotencyKeyKey] = idempotencyKey,
+                [FieldContext.ClientIpKey] = http.Connection.RemoteIpAddress,
             },
             UnhandledExceptionDelegate = context =>
             {

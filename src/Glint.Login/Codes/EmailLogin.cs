@@ -7,6 +7,7 @@ using Glint.Data;
 using Glint.Data.Secrets;
 using Glint.Data.Users;
 using Glint.Login.Email;
+using Glint.Login.Phones;
 using Glint.Login.Totp;
 using Glint.Login.Web;
 using Microsoft.EntityFrameworkCore;
@@ -15,12 +16,14 @@ using Microsoft.EntityFrameworkCore.Storage;
 namespace Glint.Login.Codes;
 
 /// <summary>
-/// Email one-time-code login, then TOTP for users who enrolled it. A code is six digits, lives for
-/// <see cref="LoginOptions.CodeLifetime"/>, is stored only as an HMAC bound to its attempt, and dies after a few wrong
-/// guesses; failures also count against the email and the IP address (<see cref="LoginRateLimits"/>).
+/// One-time-code login by email or by text message, then TOTP for users who enrolled it. The address a code goes to is
+/// a lower-cased email or an E.164 phone number (<see cref="E164"/>), and both follow the same rules: a code is six
+/// digits, lives for <see cref="LoginOptions.CodeLifetime"/>, is stored only as an HMAC bound to its attempt, and dies
+/// after a few wrong guesses; codes sent and failures count against the address and the IP address
+/// (<see cref="LoginRateLimits"/>).
 /// </summary>
 public sealed class EmailLogin(
-    GlintDbContext db, LoginRateLimits limits, IEmailSender mail, IUserRegistration registration, TotpAuthenticator totp,
+    GlintDbContext db, LoginRateLimits limits, IEmailSender mail, ISmsSender sms, IUserRegistration registration, TotpAuthenticator totp,
     LoginOptions options, SystemSecret secret, TimeProvider time)
 {
     private readonly byte[] _codeKey = secret.DeriveKey("login-codes");
@@ -34,6 +37,10 @@ public sealed class EmailLogin(
             : null;
     }
 
+    /// <summary>
+    /// Sends a code to <paramref name="email"/>, a normalized email or phone number. <paramref name="challenge"/> is what
+    /// the attempt answers: a login challenge, or another purpose's key; only a check naming the same one can use it.
+    /// </summary>
     public async Task<LoginOutcome> SendCodeAsync(string email, string? challenge, string ip, CancellationToken cancellationToken)
     {
         var code = RandomNumberGenerator.GetInt32(0, 1_000_000).ToString("D6", CultureInfo.InvariantCulture);
@@ -54,7 +61,7 @@ public sealed class EmailLogin(
         {
             if (!await limits.MaySendCodeAsync(email, ip, cancellationToken))
             {
-                return new LoginOutcome.Refused("Too many codes were requested. Please wait an hour before you ask for another.");
+                return LoginOutcome.TooManyCodes;
             }
 
             db.LoginCodes.Add(attempt);
@@ -64,9 +71,16 @@ public sealed class EmailLogin(
 
         try
         {
-            await mail.SendAsync(email, $"Your Glint sign-in code: {code}", CodeMessage(code), cancellationToken);
+            if (E164.IsPhone(email))
+            {
+                await sms.SendAsync(email, TextMessage(code), cancellationToken);
+            }
+            else
+            {
+                await mail.SendAsync(email, $"Your Glint sign-in code: {code}", CodeMessage(code), cancellationToken);
+            }
         }
-        catch (EmailDeliveryException exception)
+        catch (Exception exception) when (exception is EmailDeliveryException or SmsDeliveryException)
         {
             // An undelivered code must not count against the user's limit, nor leave anything behind.
             db.LoginCodes.Remove(attempt);
@@ -84,50 +98,32 @@ public sealed class EmailLogin(
     public async Task<Guid> UserOfAsync(string attemptId, CancellationToken cancellationToken) =>
         await db.LoginCodes.Where(code => code.Id == attemptId && code.UserId != null).Select(code => code.UserId!.Value).SingleAsync(cancellationToken);
 
+    /// <summary>
+    /// The newest attempt for <paramref name="address"/> and purpose, for the APIs that name the address and not the
+    /// attempt (Blink's phone login): only the latest code sent counts.
+    /// </summary>
+    public async Task<string?> LatestAttemptAsync(string address, string? challenge, CancellationToken cancellationToken)
+    {
+        var key = ChallengeKey(challenge);
+        return await db.LoginCodes.Where(code => code.Email == address && code.Challenge == key)
+            .OrderByDescending(code => code.CreatedAt).Select(code => code.Id).FirstOrDefaultAsync(cancellationToken);
+    }
+
     public async Task<LoginOutcome> CheckCodeAsync(string attemptId, string? challenge, string code, string ip, CancellationToken cancellationToken)
     {
-        if (await EmailOfAsync(attemptId, cancellationToken) is not { } email)
+        var (attempt, refusal) = await MatchCodeAsync(attemptId, challenge, code, ip, cancellationToken);
+        if (attempt is null)
         {
-            return LoginOutcome.Invalid;
+            return refusal!;
         }
 
-        LoginCode? attempt;
-        await using (var hold = await limits.HoldAsync(email, ip, cancellationToken))
-        {
-            // Read under the hold: a concurrent guess on this email has either been recorded or not started.
-            attempt = await OpenAttemptAsync(attemptId, challenge, cancellationToken);
-            if (attempt is null || attempt.VerifiedAt is not null)
-            {
-                return LoginOutcome.Invalid;
-            }
-
-            if (!await limits.MayAttemptAsync(attempt.Email, ip, cancellationToken))
-            {
-                return LoginOutcome.RateLimited;
-            }
-
-            if (attempt.FailedAttempts >= options.Limits.FailuresPerCode)
-            {
-                return new LoginOutcome.Refused("This code has had too many wrong tries. Please request a new code.", StartOver: true);
-            }
-
-            var normalized = new string([.. code.Where(char.IsAsciiDigit)]);
-            if (normalized.Length != 6 || !CryptographicOperations.FixedTimeEquals(Hash(attempt.Id, normalized), attempt.CodeHash))
-            {
-                attempt.FailedAttempts++;
-                return await FailAsync(attempt, ip, "That code is not right. Check the email and try again.", hold, cancellationToken);
-            }
-
-            // A right code records nothing against the limits; registering the user is no reason to hold them.
-            await hold.CommitAsync(cancellationToken);
-        }
-
-        var user = await db.Users.SingleOrDefaultAsync(candidate => candidate.Email == attempt.Email, cancellationToken)
-            ?? await registration.RegisterAsync(attempt.Email, cancellationToken)
-            ?? await db.Users.SingleAsync(candidate => candidate.Email == attempt.Email, cancellationToken);
+        var user = await FindUserAsync(attempt.Email, cancellationToken)
+            ?? await RegisterAsync(attempt.Email, cancellationToken)
+            ?? await FindUserAsync(attempt.Email, cancellationToken)
+            ?? throw new InvalidOperationException("A concurrent registration of the address left no user.");
         if (user.Status != UserStatus.Active)
         {
-            return new LoginOutcome.Refused("This account is locked. Please contact support.", StartOver: true);
+            return LoginOutcome.Locked;
         }
 
         var now = time.GetUtcNow();
@@ -143,8 +139,80 @@ public sealed class EmailLogin(
             return LoginOutcome.Invalid;
         }
 
-        return user.TotpSecret is null ? new LoginOutcome.LoggedIn(user, ["email"]) : new LoginOutcome.TotpRequired(attempt.Id);
+        return user.TotpSecret is null ? new LoginOutcome.LoggedIn(user, [Method(attempt.Email)]) : new LoginOutcome.TotpRequired(attempt.Id);
     }
+
+    /// <summary>
+    /// Checks a code that proves the caller receives mail or texts at an address (adding it to an account), under the
+    /// same limits as a login; the attempt is spent when it matches. Nobody is signed in.
+    /// </summary>
+    public async Task<LoginOutcome> ConfirmAddressAsync(string attemptId, string? challenge, string code, string ip, CancellationToken cancellationToken)
+    {
+        var (attempt, refusal) = await MatchCodeAsync(attemptId, challenge, code, ip, cancellationToken);
+        if (attempt is null)
+        {
+            return refusal!;
+        }
+
+        var now = time.GetUtcNow();
+        attempt.VerifiedAt = now;
+        attempt.ConsumedAt = now;
+        return await TrySaveAsync(attempt, cancellationToken) ? new LoginOutcome.AddressConfirmed(attempt.Email) : LoginOutcome.Invalid;
+    }
+
+    /// <summary>
+    /// The open attempt whose code <paramref name="code"/> is, or why not. Wrong codes count against the attempt, the
+    /// address and the IP address; a right one records nothing.
+    /// </summary>
+    private async Task<(LoginCode? Attempt, LoginOutcome.Refused? Refusal)> MatchCodeAsync(
+        string attemptId, string? challenge, string code, string ip, CancellationToken cancellationToken)
+    {
+        if (await EmailOfAsync(attemptId, cancellationToken) is not { } address)
+        {
+            return (null, LoginOutcome.Invalid);
+        }
+
+        await using var hold = await limits.HoldAsync(address, ip, cancellationToken);
+        // Read under the hold: a concurrent guess on this address has either been recorded or not started.
+        var attempt = await OpenAttemptAsync(attemptId, challenge, cancellationToken);
+        if (attempt is null || attempt.VerifiedAt is not null)
+        {
+            return (null, LoginOutcome.Invalid);
+        }
+
+        if (!await limits.MayAttemptAsync(attempt.Email, ip, cancellationToken))
+        {
+            return (null, LoginOutcome.RateLimited);
+        }
+
+        if (attempt.FailedAttempts >= options.Limits.FailuresPerCode)
+        {
+            return (null, LoginOutcome.TooManyWrongCodes);
+        }
+
+        var normalized = new string([.. code.Where(char.IsAsciiDigit)]);
+        if (normalized.Length != 6 || !CryptographicOperations.FixedTimeEquals(Hash(attempt.Id, normalized), attempt.CodeHash))
+        {
+            attempt.FailedAttempts++;
+            var where = E164.IsPhone(attempt.Email) ? "text message" : "email";
+            return (null, await FailAsync(attempt, ip, $"That code is not right. Check the {where} and try again.", hold, cancellationToken));
+        }
+
+        // A right code records nothing against the limits; what follows (registering a user) is no reason to hold them.
+        await hold.CommitAsync(cancellationToken);
+        return (attempt, null);
+    }
+
+    private async Task<User?> FindUserAsync(string address, CancellationToken cancellationToken) => E164.IsPhone(address)
+        ? await db.Users.SingleOrDefaultAsync(candidate => candidate.Phone == address, cancellationToken)
+        : await db.Users.SingleOrDefaultAsync(candidate => candidate.Email == address, cancellationToken);
+
+    private async Task<User?> RegisterAsync(string address, CancellationToken cancellationToken) => E164.IsPhone(address)
+        ? await registration.RegisterPhoneAsync(address, cancellationToken)
+        : await registration.RegisterAsync(address, cancellationToken);
+
+    /// <summary>The RFC 8176 method a code proved: <c>email</c>, or <c>sms</c> for a text message.</summary>
+    private static string Method(string address) => E164.IsPhone(address) ? "sms" : "email";
 
     public async Task<LoginOutcome> CheckTotpAsync(string attemptId, string? challenge, string code, string ip, CancellationToken cancellationToken)
     {
@@ -178,7 +246,7 @@ public sealed class EmailLogin(
         }
 
         await hold.CommitAsync(cancellationToken);
-        return new LoginOutcome.LoggedIn(user, ["email", "totp"]);
+        return new LoginOutcome.LoggedIn(user, [Method(attempt.Email), "totp"]);
     }
 
     /// <summary>
@@ -196,7 +264,7 @@ public sealed class EmailLogin(
     }
 
     /// <summary>Records the failure and ends the hold under which it was counted; a lost race records nothing.</summary>
-    private async Task<LoginOutcome> FailAsync(LoginCode attempt, string ip, string message, IDbContextTransaction hold, CancellationToken cancellationToken)
+    private async Task<LoginOutcome.Refused> FailAsync(LoginCode attempt, string ip, string message, IDbContextTransaction hold, CancellationToken cancellationToken)
     {
         limits.RecordFailure(attempt.Email, ip);
         if (!await TrySaveAsync(attempt, cancellationToken))
@@ -224,6 +292,10 @@ public sealed class EmailLogin(
     }
 
     private byte[] Hash(string attemptId, string code) => HMACSHA256.HashData(_codeKey, Encoding.UTF8.GetBytes(attemptId + ":" + code));
+
+    /// <summary>Short, as a text message should be; the code comes first so that phones can offer to fill it in.</summary>
+    private string TextMessage(string code) =>
+        $"{code} is your Glint sign-in code. It expires in {Lifetimes.InWords(options.CodeLifetime)}. Nobody from Glint will ask you for it.";
 
     private string CodeMessage(string code) =>
         $"""

@@ -14,7 +14,16 @@ public abstract record LoginOutcome
     /// <summary>The user passed every step; the attempt is spent.</summary>
     public sealed record LoggedIn(User User, IReadOnlyList<string> Methods) : LoginOutcome;
 
+    /// <summary>The code proved the address; nobody was signed in (an address being added to an account).</summary>
+    public sealed record AddressConfirmed(string Address) : LoginOutcome;
+
     public sealed record Refused(string Message, bool StartOver = false) : LoginOutcome;
+
+    public static Refused TooManyCodes { get; } = new("Too many codes were requested. Please wait an hour before you ask for another.");
+
+    public static Refused Locked { get; } = new("This account is locked. Please contact support.", StartOver: true);
+
+    public static Refused TooManyWrongCodes { get; } = new("This code has had too many wrong tries. Please request a new code.", StartOver: true);
 
     public static Refused RateLimited { get; } = new("Too many attempts. Please wait a while before you try again.");
 

@@ -1,0 +1,10 @@
+namespace Glint.Api.Scalars;
+
+public sealed class OneTimeAuthCodeType : StringScalarType
+{
+    public OneTimeAuthCodeType()
+    {
+        Name = "OneTimeAuthCode";
+        Description = "An authentication code valid for a single use";
+    }
+}
