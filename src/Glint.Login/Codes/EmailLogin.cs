@@ -99,13 +99,17 @@ public sealed class EmailLogin(
         await db.LoginCodes.Where(code => code.Id == attemptId && code.UserId != null).Select(code => code.UserId!.Value).SingleAsync(cancellationToken);
 
     /// <summary>
-    /// The newest attempt for <paramref name="address"/> and purpose, for the APIs that name the address and not the
-    /// attempt (Blink's phone login): only the latest code sent counts.
+    /// The newest attempt for <paramref name="address"/> and purpose that still takes a code, for the APIs that name
+    /// the address and not the attempt (Blink's phone login); null when none does.
     /// </summary>
     public async Task<string?> LatestAttemptAsync(string address, string? challenge, CancellationToken cancellationToken)
     {
         var key = ChallengeKey(challenge);
-        return await db.LoginCodes.Where(code => code.Email == address && code.Challenge == key)
+        var now = time.GetUtcNow();
+        var failuresPerCode = options.Limits.FailuresPerCode;
+        return await db.LoginCodes
+            .Where(code => code.Email == address && code.Challenge == key && code.VerifiedAt == null && code.ConsumedAt == null
+                && code.ExpiresAt > now && code.FailedAttempts < failuresPerCode)
             .OrderByDescending(code => code.CreatedAt).Select(code => code.Id).FirstOrDefaultAsync(cancellationToken);
     }
 
