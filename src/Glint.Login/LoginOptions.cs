@@ -19,6 +19,12 @@ public sealed class LoginOptions
 
     public string MailFrom { get; init; } = "Glint <no-reply@glint.localhost>";
 
+    /// <summary>
+    /// The SMS provider for phone sign-in codes. Without one, a development setup (no SMTP either) keeps them in the
+    /// dev outbox; any other setup refuses phone sign-in.
+    /// </summary>
+    public Phones.SmsOptions? Sms { get; init; }
+
     public LoginLimits Limits { get; init; } = new();
 
     /// <summary>The developer portal's published scopes and per-developer limits.</summary>

@@ -5,6 +5,7 @@ using Glint.Login.Challenges;
 using Glint.Login.Codes;
 using Glint.Login.Developers;
 using Glint.Login.Email;
+using Glint.Login.Phones;
 using Glint.Login.Sessions;
 using Glint.Login.Totp;
 using Glint.Login.Web;
@@ -30,6 +31,7 @@ public static class LoginServiceCollectionExtensions
         services.AddScoped<LoginRateLimits>();
         services.AddScoped<EmailLogin>();
         services.AddGlintAudit();
+        services.AddScoped<PhoneRegistration>();
         services.AddSingleton<TotpAuthenticator>();
         services.AddSingleton<TotpEnrolments>();
         if (options.SmtpUri is null)
@@ -41,6 +43,7 @@ public static class LoginServiceCollectionExtensions
             services.AddSingleton<IEmailSender, SmtpEmailSender>();
         }
 
+        AddSmsSender(services, options);
         services.AddScoped<Callbacks.Delivery.IEndpointDisabledNotice, EndpointDisabledEmail>();
         services.AddScoped<Developers.AppClients>();
         services.AddScoped<Developers.AppMail>();
@@ -78,6 +81,23 @@ public static class LoginServiceCollectionExtensions
             })
             .AddMvcOptions(mvc => mvc.Filters.Add<PageSecurityFilter>());
         return services;
+    }
+
+    private static void AddSmsSender(IServiceCollection services, LoginOptions options)
+    {
+        if (options.Sms is { } sms)
+        {
+            services.AddSingleton(sms);
+            services.AddHttpClient<ISmsSender, HttpSmsSender>(client => client.Timeout = Timeout.InfiniteTimeSpan);
+        }
+        else if (options.SmtpUri is null)
+        {
+            services.AddScoped<ISmsSender, DevOutbox>();
+        }
+        else
+        {
+            services.AddSingleton<ISmsSender, NoSmsProvider>();
+        }
     }
 
     public static IEndpointRouteBuilder MapGlintLogin(this IEndpointRouteBuilder routes)

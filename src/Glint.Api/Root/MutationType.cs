@@ -48,8 +48,25 @@ public sealed class MutationType : ObjectGraphType
             .ResolveAsync(async context => await CallbackMutations.AddAsync(context)).Requires(ScopeRule.Write);
         Mutation<SuccessPayloadType, CallbackEndpointDeleteInputType>("callbackEndpointDelete", "Deletes one of the account's callback endpoints.")
             .ResolveAsync(async context => await CallbackMutations.DeleteAsync(context)).Requires(ScopeRule.Write);
+        AddPhone();
         AddLightning();
         AddFirstPartyAccount();
+    }
+
+    private void AddPhone()
+    {
+        Mutation<SuccessPayloadType, UserPhoneRegistrationInitiateInputType>("userPhoneRegistrationInitiate",
+            "Sends a code by SMS to add the phone number to the account. First-party sessions only.")
+            .ResolveAsync(async context => await PhoneMutations.RegistrationInitiateAsync(context)).Requires(ScopeRule.Write).FirstPartyOnly();
+        Mutation<UserPhoneRegistrationValidatePayloadType, UserPhoneRegistrationValidateInputType>("userPhoneRegistrationValidate",
+            "Adds the phone number to the account with the code sent to it. First-party sessions only.")
+            .ResolveAsync(async context => await PhoneMutations.RegistrationValidateAsync(context)).Requires(ScopeRule.Write).FirstPartyOnly();
+        Mutation<AuthTokenPayloadType, UserLoginInputType>("userLogin",
+            "Signs in with a phone number and the code sent to it (POST /auth/phone/code); a new number opens an account. Returns a session token.")
+            .ResolveAsync(async context => await PhoneMutations.LoginAsync(context)).Requires(ScopeRule.None);
+        Mutation<UpgradePayloadType, UserLoginUpgradeInputType>("userLoginUpgrade",
+            "Adds a phone number to the account with its code or, when the number already signs in another account and this one holds no funds, returns that account's session token.")
+            .ResolveAsync(async context => await PhoneMutations.LoginUpgradeAsync(context)).Requires(ScopeRule.Write).FirstPartyOnly();
     }
 
     private void AddLightning()

@@ -5,7 +5,7 @@ public sealed class AuthTokenType : StringScalarType
     public AuthTokenType()
     {
         Name = "AuthToken";
-        Description = "An Opaque Bearer token.";
+        Description = "An Opaque Bearer token";
     }
 
     protected override object Parse(string value) => value.Length <= 200 ? value : throw Invalid();

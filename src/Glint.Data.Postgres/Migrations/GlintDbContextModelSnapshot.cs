@@ -958,6 +958,9 @@ namespace Glint.Data.Postgres.Migrations
                     b.HasIndex("Email")
                         .IsUnique();
 
+                    b.HasIndex("Phone")
+                        .IsUnique();
+
                     b.ToTable("users", (string)null);
                 });
 

@@ -945,6 +945,9 @@ namespace Glint.Data.Sqlite.Migrations
                     b.HasIndex("Email")
                         .IsUnique();
 
+                    b.HasIndex("Phone")
+                        .IsUnique();
+
                     b.ToTable("users", (string)null);
                 });
 

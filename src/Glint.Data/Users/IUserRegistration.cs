@@ -8,4 +8,7 @@ public interface IUserRegistration
 {
     /// <summary>The new user, or null when a concurrent login registered the same email first.</summary>
     Task<User?> RegisterAsync(string email, CancellationToken cancellationToken);
+
+    /// <summary>The new user of an E.164 phone number, or null when a concurrent login registered it first.</summary>
+    Task<User?> RegisterPhoneAsync(string phone, CancellationToken cancellationToken);
 }

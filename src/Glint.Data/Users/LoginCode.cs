@@ -1,7 +1,7 @@
 namespace Glint.Data.Users;
 
 /// <summary>
-/// One email one-time code and the login attempt it belongs to. The code itself is never stored, only its HMAC; the
+/// One one-time code, sent by email or text message, and the login attempt it belongs to. The code itself is never stored, only its HMAC; the
 /// row also carries the attempt through its second factor (TOTP) once the code has been verified.
 /// </summary>
 public sealed class LoginCode
@@ -9,12 +9,15 @@ public sealed class LoginCode
     /// <summary>A random, unguessable id: the attempt's handle in the browser.</summary>
     public required string Id { get; set; }
 
-    /// <summary>Lower-cased email the code was sent to.</summary>
+    /// <summary>Where the code was sent: a lower-cased email, or a phone number in E.164 form (it starts with '+').</summary>
     public required string Email { get; set; }
 
     public required byte[] CodeHash { get; set; }
 
-    /// <summary>The SHA-256 (hex) of the login challenge this attempt answers; null for a sign-in to the account pages.</summary>
+    /// <summary>
+    /// The SHA-256 (hex) of what this attempt answers: a login challenge, or another purpose's key (a phone being added
+    /// to an account); null for a sign-in to the account pages or the sign-in API.
+    /// </summary>
     public string? Challenge { get; set; }
 
     public string IpAddress { get; set; } = "";

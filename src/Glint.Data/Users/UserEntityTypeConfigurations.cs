@@ -14,6 +14,7 @@ internal sealed class UserEntityTypeConfiguration : IEntityTypeConfiguration<Use
         builder.Property(user => user.Status).HasMaxLength(16);
         builder.Property(user => user.TotpSecret).HasMaxLength(128);
         builder.HasIndex(user => user.Email).IsUnique();
+        builder.HasIndex(user => user.Phone).IsUnique();
     }
 }
 

@@ -9,6 +9,7 @@ using Glint.Data.Audit;
 using Glint.Data.Secrets;
 using Glint.Data.Users;
 using Glint.Login.Email;
+using Glint.Login.Phones;
 using Glint.Login.Totp;
 using Glint.Login.Web;
 using Microsoft.EntityFrameworkCore;
@@ -17,12 +18,14 @@ using Microsoft.EntityFrameworkCore.Storage;
 namespace Glint.Login.Codes;
 
 /// <summary>
-/// Email one-time-code login, then TOTP for users who enrolled it. A code is six digits, lives for
-/// <see cref="LoginOptions.CodeLifetime"/>, is stored only as an HMAC bound to its attempt, and dies after a few wrong
-/// guesses; failures also count against the email and the IP address (<see cref="LoginRateLimits"/>).
+/// One-time-code login by email or by text message, then TOTP for users who enrolled it. The address a code goes to is
+/// a lower-cased email or an E.164 phone number (<see cref="E164"/>), and both follow the same rules: a code is six
+/// digits, lives for <see cref="LoginOptions.CodeLifetime"/>, is stored only as an HMAC bound to its attempt, and dies
+/// after a few wrong guesses; codes sent and failures count against the address and the IP address
+/// (<see cref="LoginRateLimits"/>).
 /// </summary>
 public sealed class EmailLogin(
-    GlintDbContext db, LoginRateLimits limits, IEmailSender mail, IUserRegistration registration, TotpAuthenticator totp,
+    GlintDbContext db, LoginRateLimits limits, IEmailSender mail, ISmsSender sms, IUserRegistration registration, TotpAuthenticator totp,
     LoginOptions options, SystemSecret secret, AuditTrail audit, TimeProvider time)
 {
     private readonly byte[] _codeKey = secret.DeriveKey("login-codes");
@@ -36,6 +39,10 @@ public sealed class EmailLogin(
             : null;
     }
 
+    /// <summary>
+    /// Sends a sign-in code to <paramref name="email"/>, a normalized email or phone number. <paramref name="challenge"/>
+    /// is what the attempt answers: a login challenge, or another purpose's key; only a check naming the same one can use it.
+    /// </summary>
     public Task<LoginOutcome> SendCodeAsync(string email, string? challenge, string ip, CancellationToken cancellationToken) =>
         SendAsync(email, challenge, ip, code => ($"Your Glint sign-in code: {code}", CodeMessage(code)), cancellationToken);
 
@@ -77,10 +84,17 @@ public sealed class EmailLogin(
 
         try
         {
-            var (subject, body) = message(code);
-            await mail.SendAsync(email, subject, body, cancellationToken);
+            if (E164.IsPhone(email))
+            {
+                await sms.SendAsync(email, TextMessage(code), cancellationToken);
+            }
+            else
+            {
+                var (subject, body) = message(code);
+                await mail.SendAsync(email, subject, body, cancellationToken);
+            }
         }
-        catch (EmailDeliveryException exception)
+        catch (Exception exception) when (exception is EmailDeliveryException or SmsDeliveryException)
         {
             // An undelivered code must not count against the user's limit, nor leave anything behind.
             db.LoginCodes.Remove(attempt);
@@ -98,6 +112,21 @@ public sealed class EmailLogin(
     public async Task<Guid> UserOfAsync(string attemptId, CancellationToken cancellationToken) =>
         await db.LoginCodes.Where(code => code.Id == attemptId && code.UserId != null).Select(code => code.UserId!.Value).SingleAsync(cancellationToken);
 
+    /// <summary>
+    /// The newest attempt for <paramref name="address"/> and purpose that still takes a code, for the APIs that name
+    /// the address and not the attempt (Blink's phone login); null when none does.
+    /// </summary>
+    public async Task<string?> LatestAttemptAsync(string address, string? challenge, CancellationToken cancellationToken)
+    {
+        var key = ChallengeKey(challenge);
+        var now = time.GetUtcNow();
+        var failuresPerCode = options.Limits.FailuresPerCode;
+        return await db.LoginCodes
+            .Where(code => code.Email == address && code.Challenge == key && code.VerifiedAt == null && code.ConsumedAt == null
+                && code.ExpiresAt > now && code.FailedAttempts < failuresPerCode)
+            .OrderByDescending(code => code.CreatedAt).Select(code => code.Id).FirstOrDefaultAsync(cancellationToken);
+    }
+
     public async Task<LoginOutcome> CheckCodeAsync(string attemptId, string? challenge, string code, string ip, CancellationToken cancellationToken)
     {
         var email = await EmailOfAsync(attemptId, cancellationToken);
@@ -114,9 +143,10 @@ public sealed class EmailLogin(
             return refusal!;
         }
 
-        var user = await db.Users.SingleOrDefaultAsync(candidate => candidate.Email == attempt.Email, cancellationToken)
-            ?? await registration.RegisterAsync(attempt.Email, cancellationToken)
-            ?? await db.Users.SingleAsync(candidate => candidate.Email == attempt.Email, cancellationToken);
+        var user = await FindUserAsync(attempt.Email, cancellationToken)
+            ?? await RegisterAsync(attempt.Email, cancellationToken)
+            ?? await FindUserAsync(attempt.Email, cancellationToken)
+            ?? throw new InvalidOperationException("A concurrent registration of the address left no user.");
         if (user.Status != UserStatus.Active)
         {
             return LoginOutcome.Locked;
@@ -135,7 +165,7 @@ public sealed class EmailLogin(
             return LoginOutcome.Invalid;
         }
 
-        return user.TotpSecret is null ? new LoginOutcome.LoggedIn(user, ["email"]) : new LoginOutcome.TotpRequired(attempt.Id);
+        return user.TotpSecret is null ? new LoginOutcome.LoggedIn(user, [Method(attempt.Email)]) : new LoginOutcome.TotpRequired(attempt.Id);
     }
 
     /// <summary>
@@ -145,7 +175,7 @@ public sealed class EmailLogin(
     /// was sent for.
     /// </summary>
     public async Task<LoginOutcome> ConfirmCodeAsync(
-        string attemptId, string purpose, string code, string ip, Func<string, Task<LoginOutcome.Refused?>> apply, CancellationToken cancellationToken)
+        string attemptId, string? purpose, string code, string ip, Func<string, Task<LoginOutcome.Refused?>> apply, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(apply);
         if (await EmailOfAsync(attemptId, cancellationToken) is not { } email)
@@ -169,6 +199,17 @@ public sealed class EmailLogin(
         attempt.ConsumedAt = now;
         return await TrySaveAsync(attempt, cancellationToken) ? new LoginOutcome.Confirmed(attempt.Email) : LoginOutcome.Invalid;
     }
+
+    private async Task<User?> FindUserAsync(string address, CancellationToken cancellationToken) => E164.IsPhone(address)
+        ? await db.Users.SingleOrDefaultAsync(candidate => candidate.Phone == address, cancellationToken)
+        : await db.Users.SingleOrDefaultAsync(candidate => candidate.Email == address, cancellationToken);
+
+    private async Task<User?> RegisterAsync(string address, CancellationToken cancellationToken) => E164.IsPhone(address)
+        ? await registration.RegisterPhoneAsync(address, cancellationToken)
+        : await registration.RegisterAsync(address, cancellationToken);
+
+    /// <summary>The RFC 8176 method a code proved: <c>email</c>, or <c>sms</c> for a text message.</summary>
+    private static string Method(string address) => E164.IsPhone(address) ? "sms" : "email";
 
     public async Task<LoginOutcome> CheckTotpAsync(string attemptId, string? challenge, string code, string ip, CancellationToken cancellationToken)
     {
@@ -205,7 +246,7 @@ public sealed class EmailLogin(
         }
 
         await hold.CommitAsync(cancellationToken);
-        return new LoginOutcome.LoggedIn(user, ["email", "totp"]);
+        return new LoginOutcome.LoggedIn(user, [Method(attempt.Email), "totp"]);
     }
 
     /// <summary>
@@ -229,14 +270,15 @@ public sealed class EmailLogin(
 
         if (attempt.FailedAttempts >= options.Limits.FailuresPerCode)
         {
-            return (null, new LoginOutcome.Refused("This code has had too many wrong tries. Please request a new code.", StartOver: true));
+            return (null, LoginOutcome.TooManyWrongCodes);
         }
 
         var normalized = new string([.. code.Where(char.IsAsciiDigit)]);
         if (normalized.Length != 6 || !CryptographicOperations.FixedTimeEquals(Hash(attempt.Id, normalized), attempt.CodeHash))
         {
             attempt.FailedAttempts++;
-            return (null, await FailAsync(attempt, ip, "That code is not right. Check the email and try again.", hold, cancellationToken));
+            var where = E164.IsPhone(attempt.Email) ? "text message" : "email";
+            return (null, await FailAsync(attempt, ip, $"That code is not right. Check the {where} and try again.", hold, cancellationToken));
         }
 
         // A right code records nothing against the limits; what the caller does next is no reason to hold them.
@@ -268,7 +310,8 @@ public sealed class EmailLogin(
 
         var subject = outcome is LoginOutcome.LoggedIn loggedIn
             ? loggedIn.User.Id
-            : email is null ? null : await db.Users.Where(user => user.Email == email).Select(user => (Guid?)user.Id).FirstOrDefaultAsync(cancellationToken);
+            : email is null ? null : await db.Users.Where(user => E164.IsPhone(email) ? user.Phone == email : user.Email == email)
+                .Select(user => (Guid?)user.Id).FirstOrDefaultAsync(cancellationToken);
         await audit.WriteAsync(db, new AuditRecord(action, AuditActors.Subject)
         {
             Subject = subject?.ToString(),
@@ -321,6 +364,10 @@ public sealed class EmailLogin(
     }
 
     private byte[] Hash(string attemptId, string code) => HMACSHA256.HashData(_codeKey, Encoding.UTF8.GetBytes(attemptId + ":" + code));
+
+    /// <summary>Short, as a text message should be; the code comes first so that phones can offer to fill it in.</summary>
+    private string TextMessage(string code) =>
+        $"{code} is your Glint sign-in code. It expires in {Lifetimes.InWords(options.CodeLifetime)}. Nobody from Glint will ask you for it.";
 
     private string CodeMessage(string code) =>
         $"""

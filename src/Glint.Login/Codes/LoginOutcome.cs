@@ -14,12 +14,14 @@ public abstract record LoginOutcome
     /// <summary>The user passed every step; the attempt is spent.</summary>
     public sealed record LoggedIn(User User, IReadOnlyList<string> Methods) : LoginOutcome;
 
-    /// <summary>A confirmation code was right; its changes are saved and the code is spent.</summary>
-    public sealed record Confirmed(string Email) : LoginOutcome;
+    /// <summary>A confirmation code proved the address (an email or phone being added); its changes are saved and the code is spent. Nobody is signed in.</summary>
+    public sealed record Confirmed(string Address) : LoginOutcome;
 
     public sealed record Refused(string Message, bool StartOver = false) : LoginOutcome;
 
     public static Refused TooManyCodes { get; } = new("Too many codes were requested. Please wait an hour before you ask for another.");
+
+    public static Refused TooManyWrongCodes { get; } = new("This code has had too many wrong tries. Please request a new code.", StartOver: true);
 
     public static Refused RateLimited { get; } = new("Too many attempts. Please wait a while before you try again.");
 

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace Glint.Login.Pages;
 
-/// <summary>The second step: the six-digit code from the email; then TOTP for users who enrolled it.</summary>
+/// <summary>The second step: the six-digit code from the email or text message; then TOTP for users who enrolled it.</summary>
 public sealed class LoginCodeModel(ChallengeClient challenges, EmailLogin login, LoginOptions options) : LoginStepModel(challenges, options)
 {
     [BindProperty(SupportsGet = true)]
@@ -14,6 +14,9 @@ public sealed class LoginCodeModel(ChallengeClient challenges, EmailLogin login,
     public string? Code { get; set; }
 
     public string? SentTo { get; private set; }
+
+    /// <summary>The code went to a phone.</summary>
+    public bool ByText => SentTo is not null && Phones.E164.IsPhone(SentTo);
 
     public async Task<IActionResult> OnGetAsync()
     {

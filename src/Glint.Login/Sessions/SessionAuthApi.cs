@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Glint.Auth.SessionTokens;
 using Glint.Login.Codes;
+using Glint.Login.Phones;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -10,8 +11,10 @@ namespace Glint.Login.Sessions;
 
 /// <summary>
 /// Blink's REST login for first-party apps, which get a session token instead of an OAuth token:
-/// <c>POST /auth/email/code</c>, <c>POST /auth/email/login</c> and <c>POST /auth/totp/validate</c>, with JSON or form
-/// bodies and Blink's status codes. The same email codes, limits and TOTP rules as the login pages.
+/// <c>POST /auth/email/code</c>, <c>/auth/email/login</c>, <c>/auth/phone/code</c>, <c>/auth/phone/login</c> and
+/// <c>/auth/totp/validate</c>, with JSON or form bodies and Blink's status codes. The same codes, limits and TOTP rules
+/// as the login pages. Blink's captcha fields on <c>/auth/phone/code</c> are accepted and ignored: Glint has no captcha,
+/// its per-number and per-address limits stand in.
 /// </summary>
 public static class SessionAuthApi
 {
@@ -20,6 +23,8 @@ public static class SessionAuthApi
         var auth = routes.MapGroup("/auth").DisableAntiforgery();
         auth.MapPost("/email/code", RequestCodeAsync);
         auth.MapPost("/email/login", LoginAsync);
+        auth.MapPost("/phone/code", RequestPhoneCodeAsync);
+        auth.MapPost("/phone/login", PhoneLoginAsync);
         auth.MapPost("/totp/validate", ValidateTotpAsync);
         return routes;
     }
@@ -58,21 +63,80 @@ public static class SessionAuthApi
             return Error(StatusCodes.Status422UnprocessableEntity, "missing input");
         }
 
-        return await login.CheckCodeAsync(attempt, null, code, Ip(http), http.RequestAborted) switch
+        var outcome = await login.CheckCodeAsync(attempt, null, code, Ip(http), http.RequestAborted);
+        return outcome is LoginOutcome.Refused refused
+            ? Refusal(refused)
+            : Results.Json(new { result = await SessionAsync(http, login, sessions, outcome) });
+    }
+
+    private static async Task<IResult> RequestPhoneCodeAsync(HttpContext http, EmailLogin login)
+    {
+        var (body, invalid) = await ReadAsync(http);
+        if (invalid is not null)
         {
-            LoginOutcome.LoggedIn loggedIn => Results.Json(new
-            {
-                result = new { authToken = await sessions.IssueAsync(loggedIn.User.Id, null, http.RequestAborted), totpRequired = false, id = loggedIn.User.Id },
-            }),
-            // Blink's answer: a token that works only once TOTP passes, and no user id yet.
-            LoginOutcome.TotpRequired totp => Results.Json(new
-            {
-                result = new { authToken = await TotpPendingTokenAsync(http, login, sessions, totp), totpRequired = true, id = (Guid?)null },
-            }),
-            LoginOutcome.Refused refused => Refusal(refused),
-            _ => throw new InvalidOperationException("Checking a code has no other outcome."),
+            return invalid;
+        }
+
+        if (body?.GetValueOrDefault("phone") is not { Length: > 0 } input)
+        {
+            return Error(StatusCodes.Status400BadRequest, "missing inputs");
+        }
+
+        if (E164.Normalize(input) is not { } phone)
+        {
+            return Error(StatusCodes.Status400BadRequest, "invalid phone");
+        }
+
+        if (body.GetValueOrDefault("channel") is { Length: > 0 } channel && !channel.Equals("sms", StringComparison.OrdinalIgnoreCase))
+        {
+            return Error(StatusCodes.Status400BadRequest, $"channel must be sms: codes are sent by text message only, not by {channel}");
+        }
+
+        return await login.SendCodeAsync(phone, null, Ip(http), http.RequestAborted) switch
+        {
+            LoginOutcome.CodeSent => Results.Json(new { success = true }),
+            LoginOutcome.Refused refused => Error(StatusCodes.Status400BadRequest, refused.Message),
+            _ => throw new InvalidOperationException("Sending a code has no other outcome."),
         };
     }
+
+    /// <summary>Blink answers the phone login with the session at the top level, not under <c>result</c> as the email login.</summary>
+    private static async Task<IResult> PhoneLoginAsync(HttpContext http, EmailLogin login, SessionTokenStore sessions)
+    {
+        var (body, invalid) = await ReadAsync(http);
+        if (invalid is not null)
+        {
+            return invalid;
+        }
+
+        if (body?.GetValueOrDefault("phone") is not { Length: > 0 } input || body.GetValueOrDefault("code") is not { Length: > 0 } code)
+        {
+            return Error(StatusCodes.Status400BadRequest, "missing inputs");
+        }
+
+        if (E164.Normalize(input) is not { } phone)
+        {
+            return Error(StatusCodes.Status400BadRequest, "invalid phone");
+        }
+
+        var outcome = await login.LatestAttemptAsync(phone, null, http.RequestAborted) is { } attempt
+            ? await login.CheckCodeAsync(attempt, null, code, Ip(http), http.RequestAborted)
+            : LoginOutcome.Invalid;
+        return outcome is LoginOutcome.Refused refused
+            ? Refusal(refused)
+            : Results.Json(await SessionAsync(http, login, sessions, outcome));
+    }
+
+    /// <summary>
+    /// The session a passed code opens. With TOTP enrolled, Blink's answer: a token that works only once TOTP passes,
+    /// and no user id yet.
+    /// </summary>
+    private static async Task<object> SessionAsync(HttpContext http, EmailLogin login, SessionTokenStore sessions, LoginOutcome outcome) => outcome switch
+    {
+        LoginOutcome.LoggedIn loggedIn => new { authToken = await sessions.IssueAsync(loggedIn.User.Id, null, http.RequestAborted), totpRequired = false, id = (Guid?)loggedIn.User.Id },
+        LoginOutcome.TotpRequired totp => new { authToken = await TotpPendingTokenAsync(http, login, sessions, totp), totpRequired = true, id = (Guid?)null },
+        _ => throw new InvalidOperationException("Checking a code has no other outcome."),
+    };
 
     private static async Task<IResult> ValidateTotpAsync(HttpContext http, EmailLogin login, SessionTokenStore sessions)
     {
@@ -120,7 +184,7 @@ public static class SessionAuthApi
     private static string Ip(HttpContext http) => http.Connection.RemoteIpAddress?.ToString() ?? "";
 
     /// <summary>The fields these endpoints read; a control character in one is refused (PostgreSQL cannot even store a NUL).</summary>
-    private static readonly string[] Fields = ["email", "emailLoginId", "code", "totpCode", "authToken"];
+    private static readonly string[] Fields = ["email", "emailLoginId", "code", "totpCode", "authToken", "phone", "channel"];
 
     /// <summary>The body's string fields, from JSON or a form; null when it is neither. Forms were read and checked by the host already.</summary>
     private static async Task<(Dictionary<string, string?>? Fields, IResult? Error)> ReadAsync(HttpContext http)

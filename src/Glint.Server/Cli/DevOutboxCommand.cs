@@ -8,18 +8,18 @@ using Microsoft.EntityFrameworkCore;
 namespace Glint.Server.Cli;
 
 /// <summary>
-/// <c>glint dev outbox</c>: the emails a server without SMTP kept instead of sending, newest first, so a developer
-/// (or a test) can sign in with the code.
+/// <c>glint dev outbox</c>: the emails (and text messages, their subject starting <c>SMS: </c>) a development server
+/// kept instead of sending, newest first, so a developer (or a test) can sign in with the code.
 /// </summary>
 public static partial class DevOutboxCommand
 {
-    private static readonly Option<string?> ToOption = new("--to") { Description = "Only mail to this address" };
+    private static readonly Option<string?> ToOption = new("--to") { Description = "Only messages to this email address or phone number (E.164, like +16505554350)" };
     private static readonly Option<int> LastOption = new("--last") { Description = "How many messages to show (default 10)", DefaultValueFactory = _ => 10 };
     private static readonly Option<bool> JsonOption = new("--json") { Description = "Print JSON: to, subject, body, code and created_at per message" };
 
     public static Command Build(Option<string?> dsn)
     {
-        var outbox = new Command("outbox", "Show the sign-in emails kept by the dev outbox (when no SMTP server is configured)");
+        var outbox = new Command("outbox", "Show the sign-in emails and text messages kept by the dev outbox (when no SMTP server or SMS provider is configured)");
         outbox.Options.Add(dsn);
         outbox.Options.Add(ToOption);
         outbox.Options.Add(LastOption);

@@ -59,6 +59,11 @@ public static class ConfigurationKeys
     public const string GraphQLWebSocketMessageLimit = "api:limits:websocket_message_bytes";
     public const string SmtpUri = "courier:smtp:connection_uri";
     public const string MailFrom = "courier:smtp:from_address";
+    public const string SmsUrl = "courier:sms:url";
+    public const string SmsAccountSid = "courier:sms:account_sid";
+    public const string SmsAuthToken = "courier:sms:auth_token";
+    public const string SmsFrom = "courier:sms:from";
+    public const string SmsMessagingServiceSid = "courier:sms:messaging_service_sid";
     public const string LightningNetwork = "lightning:network";
     public const string TrustedProxies = "serve:trusted_proxies";
     public const string FormBodyLimit = "serve:request_limits:form_body";
@@ -132,6 +137,11 @@ public static class ConfigurationKeys
         [DynamicRegistrationsPerIp] = ["GLINT_OIDC_DYNAMIC_CLIENT_REGISTRATION_REGISTRATIONS_PER_IP"],
         [SmtpUri] = ["COURIER_SMTP_CONNECTION_URI", "GLINT_SMTP_URI"],
         [MailFrom] = ["COURIER_SMTP_FROM_ADDRESS", "GLINT_SMTP_FROM"],
+        [SmsUrl] = ["GLINT_SMS_URL"],
+        [SmsAccountSid] = ["GLINT_SMS_ACCOUNT_SID"],
+        [SmsAuthToken] = ["GLINT_SMS_AUTH_TOKEN"],
+        [SmsFrom] = ["GLINT_SMS_FROM"],
+        [SmsMessagingServiceSid] = ["GLINT_SMS_MESSAGING_SERVICE_SID"],
         [LightningNetwork] = ["GLINT_LIGHTNING_NETWORK"],
         [TrustedProxies] = ["GLINT_TRUSTED_PROXIES"],
         [FormBodyLimit] = ["GLINT_REQUEST_LIMITS_FORM_BODY"],

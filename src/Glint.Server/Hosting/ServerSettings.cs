@@ -5,6 +5,7 @@ using Glint.Auth.Clients;
 using Glint.Data;
 using Glint.Data.Secrets;
 using Glint.Login;
+using Glint.Login.Phones;
 using Glint.Server.Requests;
 
 namespace Glint.Server.Hosting;
@@ -157,6 +158,7 @@ public sealed class ServerSettings
                 CodeLifetime = Duration(config, ConfigurationKeys.LoginCodeTtl, TimeSpan.FromMinutes(15)),
                 SmtpUri = SmtpUri(config),
                 MailFrom = config[ConfigurationKeys.MailFrom] is { Length: > 0 } from ? from : "Glint <no-reply@glint.localhost>",
+                Sms = ReadSms(config),
                 SecureCookies = issuer.Scheme == Uri.UriSchemeHttps,
                 Limits = ReadLoginLimits(config),
                 Developers = ReadDeveloperPortal(config),
@@ -310,6 +312,42 @@ public sealed class ServerSettings
         }
 
         return proxies;
+    }
+
+    /// <summary>The SMS provider, all or nothing: a URL without its account and sender is a mistake to report, not to ignore.</summary>
+    private static SmsOptions? ReadSms(IConfiguration config)
+    {
+        var text = config[ConfigurationKeys.SmsUrl];
+        if (string.IsNullOrEmpty(text))
+        {
+            return null;
+        }
+
+        if (!Uri.TryCreate(text, UriKind.Absolute, out var url) || url.Scheme is not ("https" or "http") || url.Host.Length == 0 || url.UserInfo.Length > 0)
+        {
+            throw new SettingsException("courier.sms.url must be the SMS provider's API base URL, such as https://api.twilio.com/2010-04-01, without credentials in it.");
+        }
+
+        if (url.Scheme == "http" && !IsLoopback(url.Host))
+        {
+            throw new SettingsException("courier.sms.url must use https: its requests carry the provider's credentials (http is allowed on loopback only).");
+        }
+
+        var sid = config[ConfigurationKeys.SmsAccountSid];
+        var token = config[ConfigurationKeys.SmsAuthToken];
+        var from = config[ConfigurationKeys.SmsFrom];
+        var service = config[ConfigurationKeys.SmsMessagingServiceSid];
+        if (string.IsNullOrEmpty(sid) || string.IsNullOrEmpty(token))
+        {
+            throw new SettingsException("courier.sms.url is set, so courier.sms.account_sid and courier.sms.auth_token (GLINT_SMS_ACCOUNT_SID, GLINT_SMS_AUTH_TOKEN) must be too.");
+        }
+
+        if (string.IsNullOrEmpty(from) && string.IsNullOrEmpty(service))
+        {
+            throw new SettingsException("courier.sms.url is set, so courier.sms.from or courier.sms.messaging_service_sid must say who sends the messages.");
+        }
+
+        return new SmsOptions { Url = url, AccountSid = sid, AuthToken = token, From = from, MessagingServiceSid = service };
     }
 
     private static Uri? SmtpUri(IConfiguration config)

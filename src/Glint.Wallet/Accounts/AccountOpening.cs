@@ -26,8 +26,20 @@ public sealed class AccountOpening(GlintDbContext db, TimeProvider time) : IUser
         return opened is null ? null : await db.Users.FindAsync([opened.UserId], cancellationToken);
     }
 
+    /// <summary>A first login by text message opens the account of that phone number (the code proved it).</summary>
+    async Task<User?> IUserRegistration.RegisterPhoneAsync(string phone, CancellationToken cancellationToken)
+    {
+        if (await db.Users.AnyAsync(user => user.Phone == phone, cancellationToken))
+        {
+            return null;
+        }
+
+        var (opened, _) = await OpenAsync(null, null, null, cancellationToken, phone: phone);
+        return opened is null ? null : await db.Users.FindAsync([opened.UserId], cancellationToken);
+    }
+
     public async Task<(OpenedAccount? Account, OpenAccountFailure? Failure)> OpenAsync(
-        Guid? userId, string? email, string? username, CancellationToken cancellationToken, bool emailVerified = false)
+        Guid? userId, string? email, string? username, CancellationToken cancellationToken, bool emailVerified = false, string? phone = null)
     {
         var emailKey = email?.Trim().ToLowerInvariant();
         if (username is not null && !Usernames.IsValid(username))
@@ -46,7 +58,7 @@ public sealed class AccountOpening(GlintDbContext db, TimeProvider time) : IUser
         }
 
         var now = time.GetUtcNow();
-        var user = new User { Id = userId ?? Guid.NewGuid(), Email = emailKey, EmailVerified = emailVerified && emailKey is not null, CreatedAt = now };
+        var user = new User { Id = userId ?? Guid.NewGuid(), Email = emailKey, EmailVerified = emailVerified && emailKey is not null, Phone = phone, CreatedAt = now };
         var account = new WalletAccount
         {
             Id = Guid.NewGuid(),
@@ -66,7 +78,7 @@ public sealed class AccountOpening(GlintDbContext db, TimeProvider time) : IUser
         }
         catch (DbUpdateException)
         {
-            // Someone took the email or username between the checks and the insert: the unique indexes decided.
+            // Someone took the email, phone or username between the checks and the insert: the unique indexes decided.
             db.ChangeTracker.Clear();
             return (null, username is null ? new OpenAccountFailure.EmailTaken() : new OpenAccountFailure.UsernameTaken());
         }

@@ -139,6 +139,24 @@ public sealed class SchemaConformanceTests
     }
 
     [Fact]
+    public void PhoneFields_AreImplemented()
+    {
+        var sdl = GlintSchema.PrintSdl();
+        var ours = Definitions(sdl);
+
+        foreach (var type in (string[])["UserPhoneRegistrationInitiateInput", "UserPhoneRegistrationValidateInput", "UserPhoneRegistrationValidatePayload",
+                     "UserLoginInput", "UserLoginUpgradeInput", "AuthTokenPayload", "UpgradePayload", "OneTimeAuthCode", "AuthToken", "Phone", "PhoneCodeChannelType"])
+        {
+            Assert.Contains(type, ours.Keys);
+        }
+
+        Assert.Contains("userPhoneRegistrationInitiate(input: UserPhoneRegistrationInitiateInput!): SuccessPayload!", sdl, StringComparison.Ordinal);
+        Assert.Contains("userPhoneRegistrationValidate(input: UserPhoneRegistrationValidateInput!): UserPhoneRegistrationValidatePayload!", sdl, StringComparison.Ordinal);
+        Assert.Contains("userLogin(input: UserLoginInput!): AuthTokenPayload!", sdl, StringComparison.Ordinal);
+        Assert.Contains("userLoginUpgrade(input: UserLoginUpgradeInput!): UpgradePayload!", sdl, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void RootFields_EachDeclareAnAccessRule()
     {
         var schema = new GlintSchema();
@@ -148,10 +166,12 @@ public sealed class SchemaConformanceTests
 
         Assert.All(fields, field => Assert.True(AccessRules.RuleOf(field) is not null, $"{field.Name} declares no access rule"));
         // Blink's table: creating and cancelling invoices needs receive (or write), creating one on a recipient's
-        // behalf needs nothing, every other mutation needs write.
+        // behalf and signing in need nothing, every other mutation needs write.
         string[] receive = ["lnInvoiceCreate", "lnUsdInvoiceCreate", "lnNoAmountInvoiceCreate", "lnInvoiceCancel"];
         Assert.All(schema.Mutation.Fields, field => Assert.Equal(
-            receive.Contains(field.Name) ? ScopeRule.Receive : field.Name.EndsWith("OnBehalfOfRecipient", StringComparison.Ordinal) ? ScopeRule.None : ScopeRule.Write,
+            receive.Contains(field.Name) ? ScopeRule.Receive
+            : field.Name.EndsWith("OnBehalfOfRecipient", StringComparison.Ordinal) || field.Name == "userLogin" ? ScopeRule.None
+            : ScopeRule.Write,
             AccessRules.RuleOf(field)));
         Assert.Equal(ScopeRule.None, AccessRules.RuleOf(schema.Query.GetField("lnInvoicePaymentStatusByHash")!));
         Assert.Equal(ScopeRule.Read, AccessRules.RuleOf(schema.Query.GetField("me")!));
@@ -303,4 +323,83 @@ public sealed class SchemaConformanceTests
 
     /// <summary>Blink's schema facts (names and types), kept in the repository as test data.</summary>
     private static string ReferenceSchemaPath(string file) => Path.Combine(AppContext.BaseDirectory, "Api", "TestData", file);
+
+    /// <summary>
+    /// The README's lists of Blink's root fields, each under its heading and count, are exactly what the two schemas
+    /// say: those Glint has, and those it does not (left out on purpose, or not yet), as <c>Type.field</c>.
+    /// </summary>
+    [Fact]
+    public void Readme_ListsWhichOfBlinksRootFieldsGlintHas()
+    {
+        var blink = RootFields(File.ReadAllText(ReferenceSchemaPath("blink-public-schema.graphql")));
+        var ours = RootFields(GlintSchema.PrintSdl());
+        var lists = ReadmeRootFieldLists();
+
+        Assert.Equal(blink.Intersect(ours).Order(StringComparer.Ordinal), lists["Glint has"].Order(StringComparer.Ordinal));
+        Assert.Empty(lists["Left out on purpose"].Intersect(lists["Not in Glint yet"]));
+        Assert.Equal(blink.Except(ours).Order(StringComparer.Ordinal), lists["Left out on purpose"].Concat(lists["Not in Glint yet"]).Order(StringComparer.Ordinal));
+    }
+
+    private static HashSet<string> RootFields(string sdl) =>
+    [
+        .. Parser.Parse(sdl).Definitions.OfType<GraphQLObjectTypeDefinition>()
+            .Where(type => type.Name.StringValue is "Query" or "Mutation" or "Subscription")
+            .SelectMany(type => type.Fields?.Items.Select(field => $"{type.Name.StringValue}.{field.Name.StringValue}") ?? []),
+    ];
+
+    /// <summary>
+    /// The README section's lists: a paragraph starting with the list's name and its count in brackets, then bullets
+    /// <c>- Query:</c>, <c>- Mutation:</c>, <c>- Subscription:</c> naming fields in backticks.
+    /// </summary>
+    private static Dictionary<string, List<string>> ReadmeRootFieldLists()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Glint.slnx")))
+        {
+            directory = directory.Parent;
+        }
+
+        var readme = File.ReadAllText(Path.Combine(directory?.FullName ?? throw new InvalidOperationException("No Glint.slnx above the tests."), "README.md"));
+        var start = readme.IndexOf("### Blink's root fields in Glint", StringComparison.Ordinal);
+        Assert.True(start >= 0, "README.md has no section \"Blink's root fields in Glint\"");
+        var end = readme.IndexOf("\n## ", start, StringComparison.Ordinal);
+        var lists = new Dictionary<string, List<string>>();
+        var counts = new Dictionary<string, int>();
+        List<string>? current = null;
+        string? type = null;
+        var afterBlank = false;
+        foreach (var line in readme[start..end].Split('\n'))
+        {
+            if (System.Text.RegularExpressions.Regex.Match(line, @"^(Glint has|Left out on purpose|Not in Glint yet) \((\d+)\)") is { Success: true } heading)
+            {
+                lists[heading.Groups[1].Value] = current = [];
+                counts[heading.Groups[1].Value] = int.Parse(heading.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture);
+                (type, afterBlank) = (null, false);
+                continue;
+            }
+
+            if (line.Length == 0 || !(line.StartsWith("- ", StringComparison.Ordinal) || line.StartsWith("  ", StringComparison.Ordinal)))
+            {
+                // A new paragraph that is not a list's heading ends the list; a heading's second line does not.
+                current = line.Length > 0 && afterBlank ? null : current;
+                afterBlank = line.Length == 0;
+                continue;
+            }
+
+            afterBlank = false;
+
+            if (System.Text.RegularExpressions.Regex.Match(line, "^- (Query|Mutation|Subscription):") is { Success: true } bullet)
+            {
+                type = bullet.Groups[1].Value;
+            }
+
+            if (current is not null && type is not null)
+            {
+                current.AddRange(System.Text.RegularExpressions.Regex.Matches(line, "`([A-Za-z]+)`").Select(match => $"{type}.{match.Groups[1].Value}"));
+            }
+        }
+
+        Assert.All(counts, count => Assert.True(lists[count.Key].Count == count.Value, $"README says \"{count.Key} ({count.Value})\" and lists {lists[count.Key].Count}"));
+        return lists;
+    }
 }
