@@ -12,13 +12,14 @@ namespace Glint.Data.Postgres.CompiledModel
     public partial class GlintDbContextModel
     {
         private GlintDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("11e2a235-dd42-4bef-b849-3838c7035926"), entityTypeCount: 27)
+            : base(skipDetectChanges: false, modelId: new Guid("ff0dd7d4-6279-4fc9-b591-01572f3d1cd6"), entityTypeCount: 29)
         {
         }
 
         partial void Initialize()
         {
             var apiKey = ApiKeyEntityType.Create(this);
+            var auditEvent = AuditEventEntityType.Create(this);
             var callbackDelivery = CallbackDeliveryEntityType.Create(this);
             var callbackEndpoint = CallbackEndpointEntityType.Create(this);
             var recordedSetting = RecordedSettingEntityType.Create(this);
@@ -38,6 +39,7 @@ namespace Glint.Data.Postgres.CompiledModel
             var outboxMessage = OutboxMessageEntityType.Create(this);
             var sessionToken = SessionTokenEntityType.Create(this);
             var user = UserEntityType.Create(this);
+            var accountContact = AccountContactEntityType.Create(this);
             var journalEntryRecord = JournalEntryRecordEntityType.Create(this);
             var lightningInvoice = LightningInvoiceEntityType.Create(this);
             var lightningNodeKey = LightningNodeKeyEntityType.Create(this);
@@ -53,6 +55,7 @@ namespace Glint.Data.Postgres.CompiledModel
             PostingRecordEntityType.CreateForeignKey1(postingRecord, journalEntryRecord);
 
             ApiKeyEntityType.CreateAnnotations(apiKey);
+            AuditEventEntityType.CreateAnnotations(auditEvent);
             CallbackDeliveryEntityType.CreateAnnotations(callbackDelivery);
             CallbackEndpointEntityType.CreateAnnotations(callbackEndpoint);
             RecordedSettingEntityType.CreateAnnotations(recordedSetting);
@@ -72,6 +75,7 @@ namespace Glint.Data.Postgres.CompiledModel
             OutboxMessageEntityType.CreateAnnotations(outboxMessage);
             SessionTokenEntityType.CreateAnnotations(sessionToken);
             UserEntityType.CreateAnnotations(user);
+            AccountContactEntityType.CreateAnnotations(accountContact);
             JournalEntryRecordEntityType.CreateAnnotations(journalEntryRecord);
             LightningInvoiceEntityType.CreateAnnotations(lightningInvoice);
             LightningNodeKeyEntityType.CreateAnnotations(lightningNodeKey);

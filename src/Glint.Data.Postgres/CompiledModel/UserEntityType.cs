@@ -21,7 +21,7 @@ namespace Glint.Data.Postgres.CompiledModel
                 typeof(User),
                 baseEntityType,
                 propertyCount: 10,
-                unnamedIndexCount: 1,
+                unnamedIndexCount: 2,
                 keyCount: 1);
 
             var id = runtimeEntityType.AddProperty(
@@ -115,6 +115,10 @@ namespace Glint.Data.Postgres.CompiledModel
 
             var index = runtimeEntityType.AddIndex(
                 new[] { email },
+                unique: true);
+
+            var index0 = runtimeEntityType.AddIndex(
+                new[] { phone },
                 unique: true);
 
             return runtimeEntityType;

@@ -20,7 +20,7 @@ namespace Glint.Data.Postgres.CompiledModel
                 "Glint.Data.Wallets.WalletAccount",
                 typeof(WalletAccount),
                 baseEntityType,
-                propertyCount: 9,
+                propertyCount: 11,
                 unnamedIndexCount: 2,
                 keyCount: 1);
 
@@ -50,6 +50,14 @@ namespace Glint.Data.Postgres.CompiledModel
                 sentinel: new Guid("00000000-0000-0000-0000-000000000000"));
             defaultWalletId.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
 
+            var disabledPushCategories = runtimeEntityType.AddProperty(
+                "DisabledPushCategories",
+                typeof(string),
+                propertyInfo: typeof(WalletAccount).GetProperty("DisabledPushCategories", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(WalletAccount).GetField("<DisabledPushCategories>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                maxLength: 256);
+            disabledPushCategories.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+
             var displayCurrency = runtimeEntityType.AddProperty(
                 "DisplayCurrency",
                 typeof(string),
@@ -65,6 +73,14 @@ namespace Glint.Data.Postgres.CompiledModel
                 fieldInfo: typeof(WalletAccount).GetField("<Level>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 sentinel: 0);
             level.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+
+            var pushNotificationsDisabled = runtimeEntityType.AddProperty(
+                "PushNotificationsDisabled",
+                typeof(bool),
+                propertyInfo: typeof(WalletAccount).GetProperty("PushNotificationsDisabled", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(WalletAccount).GetField("<PushNotificationsDisabled>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                sentinel: false);
+            pushNotificationsDisabled.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
 
             var status = runtimeEntityType.AddProperty(
                 "Status",

@@ -11,13 +11,14 @@ namespace Glint.Data.Sqlite.CompiledModel
     public partial class GlintDbContextModel
     {
         private GlintDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("3e2c9ea5-5e61-4b08-a8de-420267374ad7"), entityTypeCount: 27)
+            : base(skipDetectChanges: false, modelId: new Guid("b2bfefb5-14c3-4627-b726-151edddf771b"), entityTypeCount: 29)
         {
         }
 
         partial void Initialize()
         {
             var apiKey = ApiKeyEntityType.Create(this);
+            var auditEvent = AuditEventEntityType.Create(this);
             var callbackDelivery = CallbackDeliveryEntityType.Create(this);
             var callbackEndpoint = CallbackEndpointEntityType.Create(this);
             var recordedSetting = RecordedSettingEntityType.Create(this);
@@ -37,6 +38,7 @@ namespace Glint.Data.Sqlite.CompiledModel
             var outboxMessage = OutboxMessageEntityType.Create(this);
             var sessionToken = SessionTokenEntityType.Create(this);
             var user = UserEntityType.Create(this);
+            var accountContact = AccountContactEntityType.Create(this);
             var journalEntryRecord = JournalEntryRecordEntityType.Create(this);
             var lightningInvoice = LightningInvoiceEntityType.Create(this);
             var lightningNodeKey = LightningNodeKeyEntityType.Create(this);
@@ -52,6 +54,7 @@ namespace Glint.Data.Sqlite.CompiledModel
             PostingRecordEntityType.CreateForeignKey1(postingRecord, journalEntryRecord);
 
             ApiKeyEntityType.CreateAnnotations(apiKey);
+            AuditEventEntityType.CreateAnnotations(auditEvent);
             CallbackDeliveryEntityType.CreateAnnotations(callbackDelivery);
             CallbackEndpointEntityType.CreateAnnotations(callbackEndpoint);
             RecordedSettingEntityType.CreateAnnotations(recordedSetting);
@@ -71,6 +74,7 @@ namespace Glint.Data.Sqlite.CompiledModel
             OutboxMessageEntityType.CreateAnnotations(outboxMessage);
             SessionTokenEntityType.CreateAnnotations(sessionToken);
             UserEntityType.CreateAnnotations(user);
+            AccountContactEntityType.CreateAnnotations(accountContact);
             JournalEntryRecordEntityType.CreateAnnotations(journalEntryRecord);
             LightningInvoiceEntityType.CreateAnnotations(lightningInvoice);
             LightningNodeKeyEntityType.CreateAnnotations(lightningNodeKey);

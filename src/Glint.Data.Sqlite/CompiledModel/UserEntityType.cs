@@ -21,7 +21,7 @@ namespace Glint.Data.Sqlite.CompiledModel
                 typeof(User),
                 baseEntityType,
                 propertyCount: 10,
-                unnamedIndexCount: 1,
+                unnamedIndexCount: 2,
                 keyCount: 1);
 
             var id = runtimeEntityType.AddProperty(
@@ -107,6 +107,10 @@ namespace Glint.Data.Sqlite.CompiledModel
 
             var index = runtimeEntityType.AddIndex(
                 new[] { email },
+                unique: true);
+
+            var index0 = runtimeEntityType.AddIndex(
+                new[] { phone },
                 unique: true);
 
             return runtimeEntityType;

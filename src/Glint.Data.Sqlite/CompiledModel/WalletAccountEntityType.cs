@@ -20,7 +20,7 @@ namespace Glint.Data.Sqlite.CompiledModel
                 "Glint.Data.Wallets.WalletAccount",
                 typeof(WalletAccount),
                 baseEntityType,
-                propertyCount: 9,
+                propertyCount: 11,
                 unnamedIndexCount: 2,
                 keyCount: 1);
 
@@ -48,6 +48,13 @@ namespace Glint.Data.Sqlite.CompiledModel
                 fieldInfo: typeof(WalletAccount).GetField("<DefaultWalletId>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 sentinel: new Guid("00000000-0000-0000-0000-000000000000"));
 
+            var disabledPushCategories = runtimeEntityType.AddProperty(
+                "DisabledPushCategories",
+                typeof(string),
+                propertyInfo: typeof(WalletAccount).GetProperty("DisabledPushCategories", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(WalletAccount).GetField("<DisabledPushCategories>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                maxLength: 256);
+
             var displayCurrency = runtimeEntityType.AddProperty(
                 "DisplayCurrency",
                 typeof(string),
@@ -61,6 +68,13 @@ namespace Glint.Data.Sqlite.CompiledModel
                 propertyInfo: typeof(WalletAccount).GetProperty("Level", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(WalletAccount).GetField("<Level>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 sentinel: 0);
+
+            var pushNotificationsDisabled = runtimeEntityType.AddProperty(
+                "PushNotificationsDisabled",
+                typeof(bool),
+                propertyInfo: typeof(WalletAccount).GetProperty("PushNotificationsDisabled", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(WalletAccount).GetField("<PushNotificationsDisabled>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                sentinel: false);
 
             var status = runtimeEntityType.AddProperty(
                 "Status",
