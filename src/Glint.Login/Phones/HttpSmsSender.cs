@@ -66,9 +66,9 @@ public sealed partial class HttpSmsSender(HttpClient http, SmsOptions options, I
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "The SMS provider {Host} refused a sign-in code message: HTTP {Status}, provider error code {ProviderCode}")]
+    [LoggerMessage(EventId = 4404, Level = LogLevel.Error, Message = "The SMS provider {Host} refused a sign-in code message: HTTP {Status}, provider error code {ProviderCode}")]
     private static partial void LogRefused(ILogger logger, string host, int status, string providerCode);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "The SMS provider {Host} could not be reached: {Error}")]
+    [LoggerMessage(EventId = 4405, Level = LogLevel.Error, Message = "The SMS provider {Host} could not be reached: {Error}")]
     private static partial void LogUnreachable(ILogger logger, string host, string error);
 }
