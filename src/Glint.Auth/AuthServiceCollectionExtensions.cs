@@ -30,7 +30,6 @@ public static class AuthServiceCollectionExtensions
     {
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(settings);
-        services.AddScoped<ClientDirectory>();
         services.AddSingleton<ClientCache>();
         services.AddScoped(provider => (ClientManager)provider.GetRequiredService<OpenIddict.Core.OpenIddictApplicationManager<Client>>());
         services.AddSingleton<TokenWriter>();

@@ -62,7 +62,7 @@ public static class ClientAdminApi
         }
 
         client.ClientId ??= Guid.NewGuid().ToString();
-        var secret = client.IsPublic ? null : client.ClientSecret ?? ClientRecord.GenerateSecret();
+        var secret = client.IsPublic ? null : client.ClientSecret ?? ClientMetadata.GenerateSecret();
         client.CreatedAt = client.UpdatedAt = Now(time);
 
         if (await manager.FindByClientIdAsync(client.ClientId, cancellationToken) is not null)
@@ -71,7 +71,7 @@ public static class ClientAdminApi
         }
 
         var row = new Client();
-        ClientRecord.Write(client, row);
+        client.WriteTo(row);
         try
         {
             await manager.CreateAsync(row, secret, cancellationToken);
@@ -86,14 +86,14 @@ public static class ClientAdminApi
             return new(null, HydraError.InvalidClientMetadata(string.Join(" ", exception.Results.Select(result => result.ErrorMessage))));
         }
 
-        var created = ClientRecord.Read(row);
+        var created = ClientMetadata.Read(row);
         created.ClientSecret = secret;
         return new(created, null);
     }
 
     private static async Task<IResult> GetAsync(string id, OpenIddictApplicationManager<Client> manager, CancellationToken cancellationToken) =>
         await manager.FindByClientIdAsync(id, cancellationToken) is { } row
-            ? Json(ClientRecord.Read(row))
+            ? Json(ClientMetadata.Read(row))
             : HydraError.NotFound();
 
     private static async Task<IResult> ReplaceAsync(string id, HttpContext http, ClientManager manager, TimeProvider time)
@@ -129,7 +129,7 @@ public static class ClientAdminApi
                 return HydraError.InvalidRequest($"The JSON Patch operation on '{denied.Path}' is not allowed: that field cannot be changed.");
             }
 
-            document = ClientRecord.ToNode(ClientRecord.Read(row));
+            document = ClientMetadata.Read(row).ToNode();
             JsonPatch.Apply(document, operations);
         }
         catch (FormatException exception)
@@ -155,7 +155,7 @@ public static class ClientAdminApi
             return error!;
         }
 
-        var client = ClientRecord.Read(row);
+        var client = ClientMetadata.Read(row);
         lifespans.ApplyTo(client);
         return await SaveAsync(http, row, client, manager, time);
     }
@@ -219,10 +219,10 @@ public static class ClientAdminApi
         else if (secret is null && row.ClientSecret is null)
         {
             // A public client became confidential without a secret in the body: it needs one now.
-            secret = ClientRecord.GenerateSecret();
+            secret = ClientMetadata.GenerateSecret();
         }
 
-        ClientRecord.Write(client, row);
+        client.WriteTo(row);
         try
         {
             if (secret is null)
@@ -243,7 +243,7 @@ public static class ClientAdminApi
             return new(null, HydraError.InvalidClientMetadata(string.Join(" ", exception.Results.Select(result => result.ErrorMessage))));
         }
 
-        var saved = ClientRecord.Read(row);
+        var saved = ClientMetadata.Read(row);
         saved.ClientSecret = secret;
         return new(saved, null);
     }

@@ -6,7 +6,7 @@ namespace Glint.Auth.Clients;
 
 /// <summary>
 /// The node's clients, so that a token request does not read the client's row: a snapshot of the row and its parsed
-/// Hydra document per client, bounded in entries and kept no longer than <see cref="AuthSettings.CredentialRevocationBound"/>.
+/// metadata per client, bounded in entries and kept no longer than <see cref="AuthSettings.CredentialRevocationBound"/>.
 /// A client updated or deleted is evicted through <see cref="CredentialRevocations"/>, at once on the node that changed
 /// it and on the other nodes as soon as the news arrives; anything wider revoked retires every entry.
 /// <para>
@@ -19,7 +19,7 @@ public sealed class ClientCache : IDisposable
     /// <summary>Where a lookup started: an eviction after this point keeps its result out of the cache.</summary>
     public readonly record struct Stamp(long Generation, long Evictions);
 
-    private sealed record Entry(Client Row, ClientMetadata Client, long Generation, DateTimeOffset Expires);
+    private sealed record Entry(Client Row, ClientMetadata Metadata, long Generation, DateTimeOffset Expires);
 
     private const int MaxEntries = 10_000;
 
@@ -39,13 +39,13 @@ public sealed class ClientCache : IDisposable
 
     public Stamp Begin() => new(_revocations.Generation, Interlocked.Read(ref _evictions));
 
-    /// <summary>A fresh copy of the client's row and its shared, read-only Hydra document; null when not cached.</summary>
-    public (Client Row, ClientMetadata Client)? Find(string clientId) =>
+    /// <summary>A fresh copy of the client's row and its shared, read-only metadata; null when not cached.</summary>
+    public (Client Row, ClientMetadata Metadata)? Find(string clientId) =>
         _entries.TryGetValue(clientId, out var entry) && entry.Generation == _revocations.Generation && entry.Expires > _time.GetUtcNow()
-            ? (Copy(entry.Row), entry.Client)
+            ? (Copy(entry.Row), entry.Metadata)
             : null;
 
-    public void Add(Client row, ClientMetadata client, Stamp stamp)
+    public void Add(Client row, ClientMetadata metadata, Stamp stamp)
     {
         if (row.ClientId is not { } clientId || stamp != Begin())
         {
@@ -57,7 +57,7 @@ public sealed class ClientCache : IDisposable
             _entries.Clear();
         }
 
-        _entries[clientId] = new Entry(Copy(row), client, stamp.Generation, _time.GetUtcNow() + _bound);
+        _entries[clientId] = new Entry(Copy(row), metadata, stamp.Generation, _time.GetUtcNow() + _bound);
     }
 
     public void Dispose() => _revocations.ClientEvicted -= Evict;

@@ -46,7 +46,7 @@ public static class ClientListApi
 
         http.Response.Headers["X-Total-Count"] = total.ToString(CultureInfo.InvariantCulture);
         http.Response.Headers.Link = LinkHeader(http.Request, pageSize, offset, total);
-        return Results.Json(page.Select(ClientRecord.Read).ToList(), HydraJson.Options, "application/json; charset=utf-8");
+        return Results.Json(page.Select(ClientMetadata.Read).ToList(), HydraJson.Options, "application/json; charset=utf-8");
     }
 
     public static string PageToken(int offset) =>

@@ -38,10 +38,10 @@ public sealed class ClientManager(
     private static readonly byte[] ProcessKey = RandomNumberGenerator.GetBytes(32);
     private static readonly ConcurrentDictionary<string, DateTimeOffset> Verified = new(StringComparer.Ordinal);
 
-    private (Client Row, ClientMetadata Client)? _resolved;
+    private (Client Row, ClientMetadata Metadata)? _resolved;
 
-    /// <summary>The client with its Hydra document, resolved once for the request; null when there is no such client.</summary>
-    public async ValueTask<(Client Row, ClientMetadata Client)?> ResolveAsync(string clientId, CancellationToken cancellationToken = default)
+    /// <summary>The client with its metadata, resolved once for the request; null when there is no such client.</summary>
+    public async ValueTask<(Client Row, ClientMetadata Metadata)?> ResolveAsync(string clientId, CancellationToken cancellationToken = default)
     {
         if (_resolved is { } resolved && string.Equals(resolved.Row.ClientId, clientId, StringComparison.Ordinal))
         {
@@ -56,13 +56,20 @@ public sealed class ClientManager(
                 return null;
             }
 
-            found = (row, ClientRecord.Read(row));
-            clients.Add(row, found.Client, stamp);
+            found = (row, ClientMetadata.Read(row));
+            clients.Add(row, found.Metadata, stamp);
         }
 
         _resolved = found;
         return found;
     }
+
+    /// <summary>
+    /// The client's metadata as resolved once for the request (see <see cref="ResolveAsync"/>), for the token path and
+    /// the challenge documents; null for no client id or no such client. It is shared: read it, never change it.
+    /// </summary>
+    public async ValueTask<ClientMetadata?> FindMetadataAsync(string? clientId, CancellationToken cancellationToken = default) =>
+        string.IsNullOrEmpty(clientId) ? null : (await ResolveAsync(clientId, cancellationToken))?.Metadata;
 
     public override async ValueTask<Client?> FindByClientIdAsync(string identifier, CancellationToken cancellationToken = default)
     {
@@ -119,7 +126,7 @@ public sealed class ClientManager(
     public override async ValueTask<Microsoft.IdentityModel.Tokens.JsonWebKeySet?> GetJsonWebKeySetAsync(Client application, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(application);
-        if (application.ClientId is { } clientId && (await ResolveAsync(clientId, cancellationToken))?.Client.JwksUri is { Length: > 0 } jwksUri)
+        if (application.ClientId is { } clientId && (await ResolveAsync(clientId, cancellationToken))?.Metadata.JwksUri is { Length: > 0 } jwksUri)
         {
             return keySets.Cached(jwksUri) ?? await keySets.GetAsync(jwksUri, cancellationToken);
         }

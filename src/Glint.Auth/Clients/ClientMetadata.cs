@@ -8,7 +8,7 @@ namespace Glint.Auth.Clients;
 /// always written and which are left out when unset follows Hydra too, because the Terraform provider and the SDKs
 /// read them that way (for example <c>jwks</c> must always be an object). Properties are in Hydra's order.
 /// </summary>
-public sealed class ClientMetadata
+public sealed partial class ClientMetadata
 {
     [JsonPropertyName("client_id")] public string? ClientId { get; set; }
     [JsonPropertyName("client_name")] public string? ClientName { get; set; }

@@ -23,7 +23,7 @@ namespace Glint.Auth.Flows;
 public sealed class AuthorizationFlows(
     FlowStore store,
     FlowSealer sealer,
-    ClientDirectory clients,
+    ClientManager clients,
     OpenIddictApplicationManager<Client> applications,
     LoginSessionCookie cookies,
     AuthSettings settings,
@@ -106,7 +106,7 @@ public sealed class AuthorizationFlows(
 
         var (rememberedSession, extendedUntil) = LoginSessionChange(http, flow, now);
 
-        var client = await clients.FindAsync(flow.ClientId, http.RequestAborted);
+        var client = await clients.FindMetadataAsync(flow.ClientId, http.RequestAborted);
         var consentSkip = !document.Prompt.Contains(PromptValues.Consent) &&
             !(client is { IsPublic: true } && !IsWebRedirect(redirectUri)) &&
             await RememberedConsentCoversAsync(flow, document.RequestedScope, now, http.RequestAborted);
@@ -172,7 +172,7 @@ public sealed class AuthorizationFlows(
                 : VerifierUsed(device);
         }
 
-        var client = await clients.FindAsync(flow.ClientId, http.RequestAborted);
+        var client = await clients.FindMetadataAsync(flow.ClientId, http.RequestAborted);
         var application = await applications.FindByClientIdAsync(flow.ClientId, http.RequestAborted);
         if (client is null || application is null)
         {

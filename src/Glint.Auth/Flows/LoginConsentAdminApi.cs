@@ -35,7 +35,7 @@ public static class LoginConsentAdminApi
     /// <summary>The width of the subject columns of flows and sessions.</summary>
     private const int MaxSubjectLength = 400;
 
-    private static async Task<IResult> GetLoginAsync(HttpContext http, FlowStore store, FlowSealer sealer, ClientDirectory clients, AuthSettings settings, TimeProvider time)
+    private static async Task<IResult> GetLoginAsync(HttpContext http, FlowStore store, FlowSealer sealer, ClientManager clients, AuthSettings settings, TimeProvider time)
     {
         var (challenge, flow, error) = await FindAsync(http, store, sealer, FlowPurpose.LoginChallenge, settings, time);
         if (flow is null)
@@ -98,7 +98,7 @@ public static class LoginConsentAdminApi
         return Answer(sealer, flow, FlowPurpose.LoginVerifier, AuthorizationFlows.LoginVerifier);
     }
 
-    private static async Task<IResult> GetConsentAsync(HttpContext http, FlowStore store, FlowSealer sealer, ClientDirectory clients, AuthSettings settings, TimeProvider time)
+    private static async Task<IResult> GetConsentAsync(HttpContext http, FlowStore store, FlowSealer sealer, ClientManager clients, AuthSettings settings, TimeProvider time)
     {
         var (challenge, flow, error) = await FindAsync(http, store, sealer, FlowPurpose.ConsentChallenge, settings, time);
         if (flow is null)
@@ -136,7 +136,7 @@ public static class LoginConsentAdminApi
         return body;
     }
 
-    private static async Task<IResult> AcceptConsentAsync(HttpContext http, FlowStore store, FlowSealer sealer, ClientDirectory clients, AuthSettings settings, TimeProvider time)
+    private static async Task<IResult> AcceptConsentAsync(HttpContext http, FlowStore store, FlowSealer sealer, ClientManager clients, AuthSettings settings, TimeProvider time)
     {
         var (_, flow, error) = await FindAsync(http, store, sealer, FlowPurpose.ConsentChallenge, settings, time);
         if (flow is null)
@@ -150,7 +150,7 @@ public static class LoginConsentAdminApi
             return bodyError!;
         }
 
-        if (WideningRefusal(accept, flow.Document, await clients.FindAsync(flow.ClientId, http.RequestAborted)) is { } refusal)
+        if (WideningRefusal(accept, flow.Document, await clients.FindMetadataAsync(flow.ClientId, http.RequestAborted)) is { } refusal)
         {
             return refusal;
         }
@@ -292,8 +292,8 @@ public static class LoginConsentAdminApi
         return await HydraJsonBody.ReadAsync<T>(http.Request);
     }
 
-    internal static async Task<JsonNode?> ClientNodeAsync(ClientDirectory clients, string clientId, CancellationToken cancellationToken) =>
-        await clients.FindAsync(clientId, cancellationToken) is { } client ? ClientRecord.ToNode(client) : null;
+    internal static async Task<JsonNode?> ClientNodeAsync(ClientManager clients, string clientId, CancellationToken cancellationToken) =>
+        await clients.FindMetadataAsync(clientId, cancellationToken) is { } client ? client.ToNode() : null;
 
     internal static JsonArray Strings(IEnumerable<string> values) => [.. values.Select(value => JsonValue.Create(value))];
 

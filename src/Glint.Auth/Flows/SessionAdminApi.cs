@@ -26,7 +26,7 @@ public static class SessionAdminApi
         return routes;
     }
 
-    private static async Task<IResult> ListConsentsAsync(HttpContext http, FlowStore store, ClientDirectory clients)
+    private static async Task<IResult> ListConsentsAsync(HttpContext http, FlowStore store, ClientManager clients)
     {
         var subject = http.Request.Query["subject"].ToString();
         if (subject.Length == 0)

@@ -19,7 +19,7 @@ public static partial class GlintServerHandlers
         /// checks when it issues the code, after login and consent. Glint checks them up front, so that nobody logs in
         /// for a request that must fail. Every leg of the flow runs these checks again.
         /// </summary>
-        public sealed class ValidateAgainstClient(ClientDirectory clients, AuthSettings settings) : IOpenIddictServerHandler<HandleAuthorizationRequestContext>
+        public sealed class ValidateAgainstClient(ClientManager clients, AuthSettings settings) : IOpenIddictServerHandler<HandleAuthorizationRequestContext>
         {
             public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
                 OpenIddictServerHandlerDescriptor.CreateBuilder<HandleAuthorizationRequestContext>()
@@ -30,7 +30,7 @@ public static partial class GlintServerHandlers
 
             public async ValueTask HandleAsync(HandleAuthorizationRequestContext context)
             {
-                if (await clients.FindAsync(context.Request.ClientId, context.CancellationToken) is not { } client)
+                if (await clients.FindMetadataAsync(context.Request.ClientId, context.CancellationToken) is not { } client)
                 {
                     return;
                 }
@@ -98,7 +98,7 @@ public static partial class GlintServerHandlers
     /// Hydra's token rules: a refresh token only when <c>offline</c> or <c>offline_access</c> was granted and the client
     /// has the <c>refresh_token</c> grant; never a refresh or ID token for <c>client_credentials</c>.
     /// </summary>
-    public sealed class DecideIssuedTokens(ClientDirectory clients) : IOpenIddictServerHandler<ProcessSignInContext>
+    public sealed class DecideIssuedTokens(ClientManager clients) : IOpenIddictServerHandler<ProcessSignInContext>
     {
         public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
             OpenIddictServerHandlerDescriptor.CreateBuilder<ProcessSignInContext>()
@@ -122,7 +122,7 @@ public static partial class GlintServerHandlers
             }
 
             var offline = principal.HasScope("offline") || principal.HasScope(Scopes.OfflineAccess);
-            var client = await clients.FindAsync(context.ClientId, context.CancellationToken);
+            var client = await clients.FindMetadataAsync(context.ClientId, context.CancellationToken);
             var refresh = offline && client?.EffectiveGrantTypes.Contains(GrantTypes.RefreshToken) is true;
             context.GenerateRefreshToken = context.IncludeRefreshToken = refresh;
         }

@@ -40,7 +40,7 @@ public static partial class GlintServerHandlers
         /// as a valid audience besides the issuer, the keys of a <c>jwks_uri</c> client fetched first (OpenIddict reads
         /// them from a synchronous callback), and a refusal answered as <c>invalid_client</c>.
         /// </summary>
-        public sealed class ValidateAssertion(IOpenIddictServerDispatcher dispatcher, ClientDirectory clients, ClientKeySets keySets, AuthSettings settings)
+        public sealed class ValidateAssertion(IOpenIddictServerDispatcher dispatcher, ClientManager clients, ClientKeySets keySets, AuthSettings settings)
             : IOpenIddictServerHandler<ProcessAuthenticationContext>
         {
             public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
@@ -66,7 +66,7 @@ public static partial class GlintServerHandlers
                 }
 
                 var issuer = IssuerOf(context.ClientAssertion);
-                if (await clients.FindAsync(issuer, context.CancellationToken) is { JwksUri: { Length: > 0 } jwksUri })
+                if (await clients.FindMetadataAsync(issuer, context.CancellationToken) is { JwksUri: { Length: > 0 } jwksUri })
                 {
                     await keySets.GetAsync(jwksUri, context.CancellationToken);
                 }
@@ -193,7 +193,7 @@ public static partial class GlintServerHandlers
         /// <c>exp</c> and <c>jti</c> are present, the assertion expires within <see cref="MaxLifetime"/>, and it is
         /// signed with the client's <c>token_endpoint_auth_signing_alg</c> when one is registered.
         /// </summary>
-        public sealed class CheckClaims(ClientDirectory clients, AuthSettings settings, TimeProvider time) : IOpenIddictServerHandler<ProcessAuthenticationContext>
+        public sealed class CheckClaims(ClientManager clients, AuthSettings settings, TimeProvider time) : IOpenIddictServerHandler<ProcessAuthenticationContext>
         {
             public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
                 OpenIddictServerHandlerDescriptor.CreateBuilder<ProcessAuthenticationContext>()
@@ -240,7 +240,7 @@ public static partial class GlintServerHandlers
                     return;
                 }
 
-                if (await clients.FindAsync(issuer, context.CancellationToken) is { TokenEndpointAuthSigningAlg: { Length: > 0 } algorithm } &&
+                if (await clients.FindMetadataAsync(issuer, context.CancellationToken) is { TokenEndpointAuthSigningAlg: { Length: > 0 } algorithm } &&
                     new JsonWebToken(context.ClientAssertion!).Alg != algorithm)
                 {
                     context.Reject(Errors.InvalidClient, $"{Refused}: it must be signed with the client's token_endpoint_auth_signing_alg, {algorithm}.");

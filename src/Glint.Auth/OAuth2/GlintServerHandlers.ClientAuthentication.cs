@@ -13,7 +13,7 @@ public static partial class GlintServerHandlers
     /// a <c>client_secret_basic</c> client sending its secret in the body is refused, and the other way round. The pushed
     /// and device authorization endpoints authenticate clients as the token endpoint does.
     /// </summary>
-    public sealed class EnforceRegisteredAuthMethod(ClientDirectory clients)
+    public sealed class EnforceRegisteredAuthMethod(ClientManager clients)
         : IOpenIddictServerHandler<ValidateTokenRequestContext>, IOpenIddictServerHandler<ValidateRevocationRequestContext>,
           IOpenIddictServerHandler<ValidatePushedAuthorizationRequestContext>, IOpenIddictServerHandler<ValidateDeviceAuthorizationRequestContext>
     {
@@ -61,7 +61,7 @@ public static partial class GlintServerHandlers
         private async ValueTask EnforceAsync(BaseValidatingContext context)
         {
             var request = context.Transaction.Request;
-            if (request is null || await clients.FindAsync(request.ClientId, context.CancellationToken) is not { } client)
+            if (request is null || await clients.FindMetadataAsync(request.ClientId, context.CancellationToken) is not { } client)
             {
                 // Unknown clients are OpenIddict's to refuse, with invalid_client.
                 return;

@@ -85,7 +85,7 @@ public static partial class GlintServerHandlers
         /// A device authorization request is held to the client's registration as a token request is: the client
         /// must have the device_code grant type, and every requested scope must be allowed by its <c>scope</c>.
         /// </summary>
-        public sealed class ValidateAgainstClient(ClientDirectory clients) : IOpenIddictServerHandler<ValidateDeviceAuthorizationRequestContext>
+        public sealed class ValidateAgainstClient(ClientManager clients) : IOpenIddictServerHandler<ValidateDeviceAuthorizationRequestContext>
         {
             public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
                 OpenIddictServerHandlerDescriptor.CreateBuilder<ValidateDeviceAuthorizationRequestContext>()
@@ -97,7 +97,7 @@ public static partial class GlintServerHandlers
             public async ValueTask HandleAsync(ValidateDeviceAuthorizationRequestContext context)
             {
                 ArgumentNullException.ThrowIfNull(context);
-                if (await clients.FindAsync(context.ClientId, context.CancellationToken) is not { } client)
+                if (await clients.FindMetadataAsync(context.ClientId, context.CancellationToken) is not { } client)
                 {
                     context.Reject(Errors.InvalidClient, "The requested OAuth 2.0 Client does not exist.");
                     return;

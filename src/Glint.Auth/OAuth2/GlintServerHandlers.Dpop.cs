@@ -71,7 +71,7 @@ public static partial class GlintServerHandlers
         /// refresh token (so a refused proof spends nothing): the proof itself, its <c>jti</c> once on every node, and
         /// the bindings the client, the code or the refresh token require.
         /// </summary>
-        public sealed class ValidateTokenRequestProof(DpopProofs proofs, ClientDirectory clients, Glint.Data.GlintDbContext db, TimeProvider time)
+        public sealed class ValidateTokenRequestProof(DpopProofs proofs, ClientManager clients, Glint.Data.GlintDbContext db, TimeProvider time)
             : IOpenIddictServerHandler<ValidateTokenRequestContext>
         {
             public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
@@ -145,7 +145,7 @@ public static partial class GlintServerHandlers
                     return;
                 }
 
-                if (proof is null && (await clients.FindAsync(context.ClientId, context.CancellationToken))?.DpopBoundAccessTokens is true)
+                if (proof is null && (await clients.FindMetadataAsync(context.ClientId, context.CancellationToken))?.DpopBoundAccessTokens is true)
                 {
                     context.Reject(DpopProofs.InvalidProof, "This client's tokens must be DPoP-bound (dpop_bound_access_tokens): send a DPoP proof in the DPoP header.");
                 }
@@ -179,7 +179,7 @@ public static partial class GlintServerHandlers
         /// Binds what the token endpoint issues to the proof's key: the access token always, the refresh token of a
         /// public client (RFC 9449 §5: a confidential client's refresh token is bound to its authentication instead).
         /// </summary>
-        public sealed class BindIssuedTokens(ClientDirectory clients) : IOpenIddictServerHandler<ProcessSignInContext>
+        public sealed class BindIssuedTokens(ClientManager clients) : IOpenIddictServerHandler<ProcessSignInContext>
         {
             public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
                 OpenIddictServerHandlerDescriptor.CreateBuilder<ProcessSignInContext>()
@@ -214,7 +214,7 @@ public static partial class GlintServerHandlers
                 if (context.RefreshTokenPrincipal?.Identity is ClaimsIdentity refresh)
                 {
                     context.RefreshTokenPrincipal.RemoveClaims(ConfirmationClaim);
-                    if ((await clients.FindAsync(context.ClientId, context.CancellationToken))?.IsPublic is true)
+                    if ((await clients.FindMetadataAsync(context.ClientId, context.CancellationToken))?.IsPublic is true)
                     {
                         refresh.AddClaim(ConfirmationOf(proof.Thumbprint));
                     }

@@ -15,7 +15,7 @@ public static partial class GlintServerHandlers
         /// requested <c>audience</c> must be registered on the client. A code or refresh token is held to the same
         /// rules with the scopes and audiences it was granted.
         /// </summary>
-        public sealed class ValidateClientGrant(ClientDirectory clients) : IOpenIddictServerHandler<OpenIddictServerEvents.ValidateTokenRequestContext>
+        public sealed class ValidateClientGrant(ClientManager clients) : IOpenIddictServerHandler<OpenIddictServerEvents.ValidateTokenRequestContext>
         {
             public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
                 OpenIddictServerHandlerDescriptor.CreateBuilder<OpenIddictServerEvents.ValidateTokenRequestContext>()
@@ -26,7 +26,7 @@ public static partial class GlintServerHandlers
 
             public async ValueTask HandleAsync(OpenIddictServerEvents.ValidateTokenRequestContext context)
             {
-                if (await clients.FindAsync(context.ClientId, context.CancellationToken) is not { } client)
+                if (await clients.FindMetadataAsync(context.ClientId, context.CancellationToken) is not { } client)
                 {
                     return;
                 }

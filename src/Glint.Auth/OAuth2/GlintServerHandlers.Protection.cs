@@ -15,7 +15,7 @@ public static partial class GlintServerHandlers
         /// Opaque (reference) access tokens unless the client, or the server default, asks for JWTs. A JWT access
         /// token still gets a token entry, so revocation and introspection work for it too.
         /// </summary>
-        public sealed class ChooseAccessTokenFormat(ClientDirectory clients, AuthSettings settings) : IOpenIddictServerHandler<OpenIddictServerEvents.GenerateTokenContext>
+        public sealed class ChooseAccessTokenFormat(ClientManager clients, AuthSettings settings) : IOpenIddictServerHandler<OpenIddictServerEvents.GenerateTokenContext>
         {
             public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
                 OpenIddictServerHandlerDescriptor.CreateBuilder<OpenIddictServerEvents.GenerateTokenContext>()
@@ -31,7 +31,7 @@ public static partial class GlintServerHandlers
                     return;
                 }
 
-                var client = await clients.FindAsync(context.ClientId, context.CancellationToken);
+                var client = await clients.FindMetadataAsync(context.ClientId, context.CancellationToken);
                 var jwt = client?.AccessTokenStrategy switch
                 {
                     "jwt" => true,

@@ -127,7 +127,7 @@ public static partial class GlintServerHandlers
         /// PAR required, for every client (<see cref="AuthSettings.PushedAuthorizationRequestsEnforced"/>) or for one
         /// (its <c>require_pushed_authorization_requests</c>): a flow must start from a <c>request_uri</c>.
         /// </summary>
-        public sealed class RequirePushedRequest(ClientDirectory clients, AuthSettings settings) : IOpenIddictServerHandler<ValidateAuthorizationRequestContext>
+        public sealed class RequirePushedRequest(ClientManager clients, AuthSettings settings) : IOpenIddictServerHandler<ValidateAuthorizationRequestContext>
         {
             public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
                 OpenIddictServerHandlerDescriptor.CreateBuilder<ValidateAuthorizationRequestContext>()
@@ -145,7 +145,7 @@ public static partial class GlintServerHandlers
                 }
 
                 if (settings.PushedAuthorizationRequestsEnforced ||
-                    (await clients.FindAsync(context.ClientId, context.CancellationToken))?.RequirePushedAuthorizationRequests is true)
+                    (await clients.FindMetadataAsync(context.ClientId, context.CancellationToken))?.RequirePushedAuthorizationRequests is true)
                 {
                     context.Reject(Errors.InvalidRequest,
                         "This client must push its authorization requests first (RFC 9126): POST them to /oauth2/par and send only client_id and the request_uri it returns to /oauth2/auth.");
@@ -154,7 +154,7 @@ public static partial class GlintServerHandlers
         }
 
         /// <summary>Hydra's checks of a request against its client (scopes, audience, response type, state, PKCE), answered at push time.</summary>
-        public sealed class ValidateAgainstClient(ClientDirectory clients, AuthSettings settings) : IOpenIddictServerHandler<ValidatePushedAuthorizationRequestContext>
+        public sealed class ValidateAgainstClient(ClientManager clients, AuthSettings settings) : IOpenIddictServerHandler<ValidatePushedAuthorizationRequestContext>
         {
             public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
                 OpenIddictServerHandlerDescriptor.CreateBuilder<ValidatePushedAuthorizationRequestContext>()
@@ -166,7 +166,7 @@ public static partial class GlintServerHandlers
             public async ValueTask HandleAsync(ValidatePushedAuthorizationRequestContext context)
             {
                 ArgumentNullException.ThrowIfNull(context);
-                if (await clients.FindAsync(context.ClientId, context.CancellationToken) is { } client &&
+                if (await clients.FindMetadataAsync(context.ClientId, context.CancellationToken) is { } client &&
                     Authorization.Refusal(client, context.Request, context.RedirectUri ?? context.Request.RedirectUri, settings) is { } refusal)
                 {
                     context.Reject(refusal.Error, refusal.Description);

@@ -30,12 +30,12 @@ public static class TokenApi
         return routes;
     }
 
-    private static async Task<IResult> ExchangeAsync(HttpContext http, ClientDirectory clients)
+    private static async Task<IResult> ExchangeAsync(HttpContext http, ClientManager clients)
     {
         var request = http.GetOpenIddictServerRequest()
             ?? throw new InvalidOperationException("The OpenIddict server request cannot be retrieved.");
 
-        var client = await clients.FindAsync(request.ClientId, http.RequestAborted);
+        var client = await clients.FindMetadataAsync(request.ClientId, http.RequestAborted);
         if (request.IsClientCredentialsGrantType() && client is not null)
         {
             return Results.SignIn(ClientCredentialsPrincipal(request, client), authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);

@@ -113,7 +113,7 @@ public static class LogoutApi
             ? Results.Redirect(new Uri(settings.PublicBase, FallbackPath.TrimStart('/')).AbsoluteUri)
             : Results.SignOut(authenticationSchemes: [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
 
-    private static async Task<IResult> GetAsync(HttpContext http, GlintDbContext db, ClientDirectory clients, AuthSettings settings, TimeProvider time)
+    private static async Task<IResult> GetAsync(HttpContext http, GlintDbContext db, ClientManager clients, AuthSettings settings, TimeProvider time)
     {
         var (logout, error) = await FindAsync(http, db, settings, time);
         if (logout is null)
@@ -121,7 +121,7 @@ public static class LogoutApi
             return error!;
         }
 
-        var client = logout.ClientId is null ? null : await clients.FindAsync(logout.ClientId, http.RequestAborted);
+        var client = logout.ClientId is null ? null : await clients.FindMetadataAsync(logout.ClientId, http.RequestAborted);
         return Results.Json(new JsonObject
         {
             ["challenge"] = logout.Id,
@@ -129,7 +129,7 @@ public static class LogoutApi
             ["sid"] = logout.SessionId,
             ["request_url"] = logout.RequestUrl,
             ["rp_initiated"] = logout.RpInitiated,
-            ["client"] = client is null ? null : ClientRecord.ToNode(client),
+            ["client"] = client is null ? null : client.ToNode(),
         }, HydraJson.Options, "application/json; charset=utf-8");
     }
 

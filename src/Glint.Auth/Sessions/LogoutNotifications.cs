@@ -17,7 +17,7 @@ namespace Glint.Auth.Sessions;
 /// </summary>
 public sealed partial class LogoutNotifications(
     FlowStore flows,
-    ClientDirectory clients,
+    ClientManager clients,
     IOptionsMonitor<OpenIddictServerOptions> server,
     IHttpClientFactory http,
     AuthSettings settings,
@@ -36,7 +36,7 @@ public sealed partial class LogoutNotifications(
         var frontChannel = new List<string>();
         foreach (var clientId in clientIds)
         {
-            if (await clients.FindAsync(clientId, cancellationToken) is not { } client)
+            if (await clients.FindMetadataAsync(clientId, cancellationToken) is not { } client)
             {
                 continue;
             }

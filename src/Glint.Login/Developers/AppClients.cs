@@ -31,7 +31,7 @@ public sealed class AppClients(ClientManager manager, OpenIddictTokenManager<OAu
             return null;
         }
 
-        var client = ClientRecord.Read(row);
+        var client = ClientMetadata.Read(row);
         if (DynamicRegistrations.IsDynamic(app))
         {
             // The registrant wrote the rest of the client; the review decides its callback URLs and scopes only.
@@ -57,7 +57,7 @@ public sealed class AppClients(ClientManager manager, OpenIddictTokenManager<OAu
             return null;
         }
 
-        var client = ClientRecord.Read(row);
+        var client = ClientMetadata.Read(row);
         client.Scope = scope ?? client.Scope;
         client.SkipConsent |= skipConsent;
         row.SuspendedAt = null;
@@ -97,7 +97,7 @@ public sealed class AppClients(ClientManager manager, OpenIddictTokenManager<OAu
             return null;
         }
 
-        var secret = ClientRecord.GenerateSecret();
+        var secret = ClientMetadata.GenerateSecret();
         await manager.RotateSecretAsync(row, secret, overlapUntil, cancellationToken);
         return secret;
     }

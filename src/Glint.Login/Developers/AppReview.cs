@@ -72,7 +72,7 @@ public sealed class AppReview(GlintDbContext db, AppClients clients, AppMail mai
                 app.Scopes = string.Join(' ', options.Developers.Scopes.Where(scopes.Contains));
             }
 
-            var secret = app.AuthMethod == "none" ? null : Auth.Clients.ClientRecord.GenerateSecret();
+            var secret = app.AuthMethod == "none" ? null : Auth.Clients.ClientMetadata.GenerateSecret();
             var created = await clients.CreateAsync(app, secret, skipConsent, cancellationToken);
             if (created.Client is not { } client)
             {

@@ -101,7 +101,7 @@ public sealed class DynamicRegistrations(GlintDbContext db, ClientManager manage
     /// <summary>RFC 7592 read: the client as registered, without its secret.</summary>
     public async Task<IResult> ReadAsync(string clientId, string? token, CancellationToken cancellationToken) =>
         await AuthorizedAsync(clientId, token, cancellationToken) is { } row
-            ? Reply(ClientRecord.Read(row), null, StatusCodes.Status200OK)
+            ? Reply(ClientMetadata.Read(row), null, StatusCodes.Status200OK)
             : Unauthorized();
 
     /// <summary>
@@ -140,7 +140,7 @@ public sealed class DynamicRegistrations(GlintDbContext db, ClientManager manage
                 "The operator rejected this registration" + (app.StatusMessage is { } reason ? $" ({reason})" : "") + ": register a new client instead.");
         }
 
-        var current = ClientRecord.Read(row);
+        var current = ClientMetadata.Read(row);
         KeepOperatorFields(current, client);
         var action = "edited";
         if (app is { Status: DeveloperAppStatus.Approved or DeveloperAppStatus.Suspended })
@@ -339,7 +339,7 @@ public sealed class DynamicRegistrations(GlintDbContext db, ClientManager manage
 
     private IResult Reply(ClientMetadata client, string? token, int status)
     {
-        var body = ClientRecord.ToNode(client).AsObject();
+        var body = client.ToNode().AsObject();
         // Hydra shows a registrant neither the metadata nor a secret it did not just issue.
         body.Remove("metadata");
         if (token is not null)

@@ -6,8 +6,8 @@ using OpenIddict.Abstractions;
 
 namespace Glint.Auth.Clients;
 
-/// <summary>Moves a client between its wire form and its stored row.</summary>
-public static class ClientRecord
+/// <summary>A client's metadata moved to and from its stored row (<see cref="Client"/>).</summary>
+public sealed partial class ClientMetadata
 {
     // Hydra's alphabet for generated secrets (x/secret.go): URL-safe, no padding characters to escape.
     private const string SecretAlphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.~";
@@ -16,8 +16,10 @@ public static class ClientRecord
 
     public static string GenerateSecret() => RandomNumberGenerator.GetString(SecretAlphabet, 26);
 
+    /// <summary>The metadata of a stored client, as the admin API shows it (never its secret).</summary>
     public static ClientMetadata Read(Client row)
     {
+        ArgumentNullException.ThrowIfNull(row);
         var client = JsonSerializer.Deserialize<ClientMetadata>(row.Document, HydraJson.Options) ?? new ClientMetadata();
         client.ClientId = row.ClientId;
         client.CreatedAt = row.CreatedAt;
@@ -33,31 +35,32 @@ public static class ClientRecord
         return client;
     }
 
-    /// <summary>Writes a validated client into <paramref name="row"/>; the secret is left to OpenIddict's manager, which hashes it.</summary>
-    public static void Write(ClientMetadata client, Client row)
+    /// <summary>Writes this validated metadata into <paramref name="row"/>; the secret is left to OpenIddict's manager, which hashes it.</summary>
+    public void WriteTo(Client row)
     {
-        var document = JsonSerializer.SerializeToNode(client, HydraJson.Options)!.AsObject();
+        ArgumentNullException.ThrowIfNull(row);
+        var document = JsonSerializer.SerializeToNode(this, HydraJson.Options)!.AsObject();
         foreach (var name in NotInDocument)
         {
             document.Remove(name);
         }
 
-        row.ClientId = client.ClientId;
+        row.ClientId = ClientId;
         row.Document = document.ToJsonString(HydraJson.Options);
-        row.DisplayName = client.ClientName;
-        row.Owner = client.Owner ?? "";
-        row.ClientType = client.IsPublic ? OpenIddictConstants.ClientTypes.Public : OpenIddictConstants.ClientTypes.Confidential;
+        row.DisplayName = ClientName;
+        row.Owner = Owner ?? "";
+        row.ClientType = IsPublic ? OpenIddictConstants.ClientTypes.Public : OpenIddictConstants.ClientTypes.Confidential;
         row.ApplicationType = OpenIddictConstants.ApplicationTypes.Web;
         row.ConsentType = OpenIddictConstants.ConsentTypes.Explicit;
-        row.RedirectUris = JsonSerializer.Serialize(client.RedirectUris ?? []);
-        row.PostLogoutRedirectUris = JsonSerializer.Serialize(client.PostLogoutRedirectUris ?? []);
-        row.JsonWebKeySet = client.Jwks is { ValueKind: JsonValueKind.Object } jwks && jwks.TryGetProperty("keys", out _)
+        row.RedirectUris = JsonSerializer.Serialize(RedirectUris ?? []);
+        row.PostLogoutRedirectUris = JsonSerializer.Serialize(PostLogoutRedirectUris ?? []);
+        row.JsonWebKeySet = Jwks is { ValueKind: JsonValueKind.Object } jwks && jwks.TryGetProperty("keys", out _)
             ? jwks.GetRawText()
             : null;
-        row.CreatedAt = client.CreatedAt ?? row.CreatedAt;
-        row.UpdatedAt = client.UpdatedAt ?? row.UpdatedAt;
+        row.CreatedAt = CreatedAt ?? row.CreatedAt;
+        row.UpdatedAt = UpdatedAt ?? row.UpdatedAt;
     }
 
-    /// <summary>The client as JSON, for JSON Patch: the stored form, so a patch sees what GET shows.</summary>
-    public static JsonNode ToNode(ClientMetadata client) => JsonSerializer.SerializeToNode(client, HydraJson.Options)!;
+    /// <summary>The metadata as JSON, for JSON Patch and the challenge documents: the stored form, so a patch sees what GET shows.</summary>
+    public JsonNode ToNode() => JsonSerializer.SerializeToNode(this, HydraJson.Options)!;
 }
