@@ -26,7 +26,6 @@ public static class ApiServiceCollectionExtensions
         services.TryAddSingleton<DocumentCache>();
         services.TryAddSingleton<GraphQLEndpoint>();
         services.TryAddSingleton<GraphQLWebSocket>();
-        services.TryAddScoped<AccountSettings>();
         services.TryAddScoped<SignInMethods>();
         services.TryAddScoped<NotificationSettings>();
         services.TryAddScoped<AccountClosure>();

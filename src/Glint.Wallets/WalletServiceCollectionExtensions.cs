@@ -25,6 +25,7 @@ public static class WalletServiceCollectionExtensions
         services.TryAddSingleton<IPriceProvider>(provider => provider.GetRequiredService<CurrentPrice>());
         services.AddScoped<PriceHistory>();
         services.AddScoped<AccountOpening>();
+        services.AddScoped<AccountSettings>();
         services.AddScoped<IUserRegistration>(provider => provider.GetRequiredService<AccountOpening>());
         services.TryAddSingleton<SqliteCommitGroups>();
         services.TryAddSingleton<Callbacks.CallbackOutbox>();

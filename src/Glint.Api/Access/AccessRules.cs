@@ -92,7 +92,7 @@ public static class AccessRules
         }
 
         var isMutation = rule is ScopeRule.Write or ScopeRule.Receive;
-        if (caller.Account is null || (isMutation && caller.Account.Status != "active"))
+        if (caller.Account is null || (isMutation && caller.Account.Status != Data.Wallets.AccountStatus.Active))
         {
             throw ApiErrors.NotAuthorized();
         }

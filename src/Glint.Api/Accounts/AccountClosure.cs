@@ -20,8 +20,6 @@ public sealed class AccountClosure(
     GlintDbContext db, FlowStore flows, OpenIddictTokenManager<OAuthToken> tokens,
     OpenIddictAuthorizationManager<OAuthAuthorization> authorizations, CredentialRevocations revocations, TimeProvider time)
 {
-    public const string ClosedStatus = "closed";
-
     public static readonly ApiError HasBalance = new("INVALID_INPUT",
         "The account cannot be deleted while a wallet has a non-zero balance: send the funds elsewhere, then delete the account.");
 
@@ -37,7 +35,7 @@ public sealed class AccountClosure(
 
             var account = await db.Accounts.SingleAsync(candidate => candidate.Id == accountId, cancellationToken);
             var user = await db.Users.SingleAsync(candidate => candidate.Id == account.UserId, cancellationToken);
-            account.Status = ClosedStatus;
+            account.Status = Data.Wallets.AccountStatus.Closed;
             user.Status = UserStatus.Closed;
             user.Email = null;
             user.EmailVerified = false;

@@ -82,7 +82,7 @@ public sealed class LnurlPayments(
             return Refused($"No user is called {username} at {domains.Domain}.");
         }
 
-        if (recipient.Status != "active")
+        if (recipient.Status != Data.Wallets.AccountStatus.Active)
         {
             return Refused($"{username}@{domains.Domain} cannot receive payments.");
         }

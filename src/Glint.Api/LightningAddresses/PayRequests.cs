@@ -91,7 +91,7 @@ public sealed class PayRequests(WalletQueries queries, InvoiceIssuer issuer, IPr
             return (null, $"No user is called {(Usernames.IsValid(username) ? username : "that")} here.");
         }
 
-        if (account.Status != "active")
+        if (account.Status != Data.Wallets.AccountStatus.Active)
         {
             return (null, "This user cannot receive payments.");
         }

@@ -39,7 +39,7 @@ public static class AccountQueries
         ArgumentNullException.ThrowIfNull(context);
         var caller = context.Caller();
         string[] all = [Caller.ReadScope, Caller.WriteScope, Caller.ReceiveScope];
-        if (context.Account().Status != "active")
+        if (context.Account().Status != Data.Wallets.AccountStatus.Active)
         {
             return new([Caller.ReadScope]);
         }

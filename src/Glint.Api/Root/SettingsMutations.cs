@@ -1,22 +1,29 @@
 using Glint.Api.Access;
-using Glint.Api.Accounts;
+using Glint.Api.Errors;
+using Glint.Api.Prices;
 using Glint.Api.Types;
+using Glint.Wallets.Accounts;
 using Glint.Wallets.Queries;
 using GraphQL;
 
 namespace Glint.Api.Root;
 
-/// <summary>The mutations that change the caller's settings; a refused change comes back in the payload's <c>errors</c>.</summary>
+/// <summary>The mutations that change the caller's settings; a refused change comes back in the payload's <c>errors</c>, worded as Blink's.</summary>
 public static class SettingsMutations
 {
+    public static readonly ApiError UsernameImmutable = new("USERNAME_ERROR", "username is immutable");
+    public static readonly ApiError UsernameNotAvailable = new("USERNAME_ERROR", "username not available");
+    public static readonly ApiError InvalidWallet = new("INVALID_INPUT", "Invalid walletId for account.");
+    public static readonly ApiError InvalidCurrency = new("INVALID_INPUT", "Invalid currency.");
+
     public static async Task<UserUpdateUsernamePayloadType.Source> UsernameAsync(IResolveFieldContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var (account, error) = await context.Service<AccountSettings>()
+        var (account, refusal) = await context.Service<AccountSettings>()
             .SetUsernameAsync(context.Account().Id, context.GetArgument<string>("input"), context.CancellationToken);
-        if (error is not null)
+        if (refusal is { } refused)
         {
-            return new([error], null);
+            return new([Error(refused)], null);
         }
 
         context.Caller().Account = account;
@@ -34,18 +41,32 @@ public static class SettingsMutations
     public static async Task<AccountUpdateDefaultWalletIdPayloadType.Source> DefaultWalletAsync(IResolveFieldContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var (account, error) = await context.Service<AccountSettings>()
+        var (account, refusal) = await context.Service<AccountSettings>()
             .SetDefaultWalletAsync(context.Account().Id, context.GetArgument<Guid>("input"), context.CancellationToken);
         context.Caller().Account = account ?? context.Account();
-        return new(error is null ? [] : [error], account);
+        return new(refusal is { } refused ? [Error(refused)] : [], account);
     }
 
     public static async Task<AccountUpdateDisplayCurrencyPayloadType.Source> DisplayCurrencyAsync(IResolveFieldContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var (account, error) = await context.Service<AccountSettings>()
-            .SetDisplayCurrencyAsync(context.Account().Id, context.GetArgument<string>("input"), context.CancellationToken);
-        context.Caller().Account = account ?? context.Account();
-        return new(error is null ? [] : [error], account);
+        var currency = context.GetArgument<string>("input");
+        if (CurrencyInfo.Find(currency) is null)
+        {
+            context.Caller().Account = context.Account();
+            return new([InvalidCurrency], null);
+        }
+
+        var account = await context.Service<AccountSettings>().SetDisplayCurrencyAsync(context.Account().Id, currency, context.CancellationToken);
+        context.Caller().Account = account;
+        return new([], account);
     }
+
+    private static ApiError Error(AccountSettingRefusal refusal) => refusal switch
+    {
+        AccountSettingRefusal.UsernameAlreadySet => UsernameImmutable,
+        AccountSettingRefusal.UsernameTaken => UsernameNotAvailable,
+        AccountSettingRefusal.NotTheAccountsWallet => InvalidWallet,
+        _ => throw new ArgumentOutOfRangeException(nameof(refusal), refusal, "Not a refusal of an account setting."),
+    };
 }

@@ -18,7 +18,7 @@ public sealed class WalletAccount
 
     public int Level { get; set; } = 1;
 
-    public string Status { get; set; } = "active";
+    public string Status { get; set; } = AccountStatus.Active;
 
     /// <summary>Blink's <c>notificationSettings.push.enabled</c>, stored inverted so that a new account starts with it on.</summary>
     public bool PushNotificationsDisabled { get; set; }
@@ -29,20 +29,11 @@ public sealed class WalletAccount
     public DateTimeOffset CreatedAt { get; set; }
 }
 
-/// <summary>
-/// A wallet in one currency. <see cref="Balance"/> is materialised from the postings in the same transaction that
-/// appends them, and only ever changed by a conditional update that cannot take it below zero.
-/// </summary>
-public sealed class Wallet
+/// <summary>An account's <see cref="WalletAccount.Status"/>. Only an active account pays, receives or changes anything.</summary>
+public static class AccountStatus
 {
-    public Guid Id { get; set; }
+    public const string Active = "active";
 
-    public Guid AccountId { get; set; }
-
-    /// <summary>BTC (amounts in sats) or USD (amounts in cents).</summary>
-    public required string Currency { get; set; }
-
-    public long Balance { get; set; }
-
-    public DateTimeOffset CreatedAt { get; set; }
+    /// <summary>Deleted by its user (<c>accountDelete</c>): its journal stays, and its username stays taken.</summary>
+    public const string Closed = "closed";
 }

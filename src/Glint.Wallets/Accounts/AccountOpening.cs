@@ -52,7 +52,7 @@ public sealed class AccountOpening(GlintDbContext db, TimeProvider time) : IUser
             return (null, new OpenAccountFailure.EmailTaken());
         }
 
-        if (username is not null && await db.Accounts.AnyAsync(account => account.UsernameKey == Usernames.Key(username), cancellationToken))
+        if (username is not null && await Usernames.IsTakenAsync(db, username, cancellationToken))
         {
             return (null, new OpenAccountFailure.UsernameTaken());
         }
@@ -67,8 +67,8 @@ public sealed class AccountOpening(GlintDbContext db, TimeProvider time) : IUser
             UsernameKey = username is null ? null : Usernames.Key(username),
             CreatedAt = now,
         };
-        var btc = new Data.Wallets.Wallet { Id = Guid.NewGuid(), AccountId = account.Id, Currency = "BTC", CreatedAt = now };
-        var usd = new Data.Wallets.Wallet { Id = Guid.NewGuid(), AccountId = account.Id, Currency = "USD", CreatedAt = now };
+        var btc = new Wallet { Id = Guid.NewGuid(), AccountId = account.Id, Currency = "BTC", CreatedAt = now };
+        var usd = new Wallet { Id = Guid.NewGuid(), AccountId = account.Id, Currency = "USD", CreatedAt = now };
         account.DefaultWalletId = btc.Id;
 
         db.AddRange(user, account, btc, usd);

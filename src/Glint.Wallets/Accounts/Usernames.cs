@@ -1,4 +1,6 @@
 using System.Text.RegularExpressions;
+using Glint.Data;
+using Microsoft.EntityFrameworkCore;
 
 namespace Glint.Wallets.Accounts;
 
@@ -11,6 +13,14 @@ public static partial class Usernames
     public static bool IsValid(string? username) => username is not null && Pattern().IsMatch(username);
 
     public static string Key(string username) => username.ToLowerInvariant();
+
+    /// <summary>Whether an account has the username already, in any case. The unique index on the key has the last word.</summary>
+    public static Task<bool> IsTakenAsync(GlintDbContext db, string username, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var key = Key(username);
+        return db.Accounts.AnyAsync(account => account.UsernameKey == key, cancellationToken);
+    }
 
     [GeneratedRegex("^(?!(1|3|bc1|lnbc1))[0-9a-z_]{3,50}$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex Pattern();

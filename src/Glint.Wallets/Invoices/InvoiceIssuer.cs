@@ -39,7 +39,7 @@ public sealed class InvoiceIssuer(GlintDbContext db, LightningNode node, IPriceP
         }
 
         var recipientStatus = await db.Accounts.AsNoTracking().Where(a => a.Id == wallet.AccountId).Select(a => a.Status).SingleAsync(cancellationToken);
-        if (recipientStatus != "active")
+        if (recipientStatus != AccountStatus.Active)
         {
             return (null, PaymentError.AccountInactive);
         }

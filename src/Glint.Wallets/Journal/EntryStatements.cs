@@ -219,13 +219,12 @@ internal sealed class EntryStatements
 
     // The payer's account (the entry's initiator) and the receiver's, one row only while the payer's account is active.
     private const string PayerSql =
-        "accounts p JOIN accounts r ON r.\"Id\" = @receiver WHERE p.\"Id\" = @initiator AND p.\"UserId\" = @user AND p.\"Status\" = @active";
+        $"accounts p JOIN accounts r ON r.\"Id\" = @receiver WHERE p.\"Id\" = @initiator AND p.\"UserId\" = @user AND p.\"Status\" = '{Data.Wallets.AccountStatus.Active}'";
 
     private static void AddPayerValues(List<SqlValue> values, PayerCheck payer)
     {
         values.Add(new("user", payer.UserId, ValueKind.Id));
         values.Add(new("receiver", payer.ReceiverAccountId, ValueKind.Id));
-        values.Add(new("active", PayerCheck.ActiveStatus, ValueKind.Text));
     }
 
     private const string ClaimSql =

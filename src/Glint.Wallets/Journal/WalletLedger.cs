@@ -42,10 +42,7 @@ public sealed record InvoiceClaim(string PaymentHash);
 /// while its initiator is the account of <paramref name="UserId"/> and active, and its details get the payer's and
 /// the receiver's (<paramref name="ReceiverAccountId"/>) usernames as the accounts hold them at the write.
 /// </summary>
-public sealed record PayerCheck(Guid UserId, Guid ReceiverAccountId)
-{
-    public const string ActiveStatus = "active";
-}
+public sealed record PayerCheck(Guid UserId, Guid ReceiverAccountId);
 
 /// <summary>
 /// The ledger in the database, the production <see cref="ILedgerStore"/>. An append is one transaction written without

@@ -48,7 +48,7 @@ public sealed class PaymentService(
         CancellationToken cancellationToken)
     {
         var payer = await db.Accounts.AsNoTracking().FirstOrDefaultAsync(account => account.Id == payerAccountId, cancellationToken);
-        return await PayAsync(payerAccountId, payer?.Username, payer?.Status == "active", walletId, recipientWalletId, amount, sendingCurrency,
+        return await PayAsync(payerAccountId, payer?.Username, payer?.Status == AccountStatus.Active, walletId, recipientWalletId, amount, sendingCurrency,
             memo, idempotencyKey, lnurl: null, cancellationToken);
     }
 
