@@ -1,5 +1,6 @@
 using Glint.Api.Access;
 using Glint.Api.ApiKeys;
+using Glint.Api.Scalars;
 using Glint.Api.Types;
 using Glint.Api.Validation;
 using Glint.Wallets.Invoices;
@@ -19,12 +20,8 @@ public sealed class MutationType : ObjectGraphType
     public MutationType()
     {
         Name = "Mutation";
-        Mutation<PaymentSendPayloadType, IntraLedgerPaymentSendInputType>("intraLedgerPaymentSend",
-            "Pays another wallet of this server from a BTC wallet, in sats. Returns the payment's status.")
-            .ResolveAsync(async context => await PaymentMutations.SendAsync(context, Ledger.Currency.Btc)).RequiresCheckedByWrite(ScopeRule.Write);
-        Mutation<PaymentSendPayloadType, IntraLedgerUsdPaymentSendInputType>("intraLedgerUsdPaymentSend",
-            "Pays another wallet of this server from a USD wallet, in cents. Returns the payment's status.")
-            .ResolveAsync(async context => await PaymentMutations.SendAsync(context, Ledger.Currency.Usd)).RequiresCheckedByWrite(ScopeRule.Write);
+        IntraLedgerPaymentSend<SatAmountType>("intraLedgerPaymentSend", Ledger.Currency.Btc);
+        IntraLedgerPaymentSend<CentAmountType>("intraLedgerUsdPaymentSend", Ledger.Currency.Usd);
         Mutation<UserUpdateUsernamePayloadType, UserUpdateUsernameInputType>("userUpdateUsername", "Sets the username, once.")
             .DeprecationReason("Kept for Blink's apps: a username is set once and never updated.")
             .ResolveAsync(async context => await SettingsMutations.UsernameAsync(context)).Requires(ScopeRule.Write);
@@ -71,40 +68,28 @@ public sealed class MutationType : ObjectGraphType
 
     private void AddLightning()
     {
-        Mutation<LnInvoicePayloadType, LnInvoiceCreateInputType>("lnInvoiceCreate",
-            "Returns a lightning invoice for an associated wallet. When invoice is paid the value will be credited to a BTC wallet. Expires after 'expiresIn' or 24 hours.")
-            .ResolveAsync(async context => await InvoiceMutations.CreateAsync(context, InvoiceKind.Btc, onBehalfOfRecipient: false)).Requires(ScopeRule.Receive);
-        Mutation<LnInvoicePayloadType, LnUsdInvoiceCreateInputType>("lnUsdInvoiceCreate",
-            "Returns a lightning invoice denominated in satoshis for an associated wallet. When invoice is paid the equivalent value at invoice creation will be credited to a USD wallet. Expires after 'expiresIn' or 5 minutes (short expiry time because there is a negative gamma effect on the account).")
-            .ResolveAsync(async context => await InvoiceMutations.CreateAsync(context, InvoiceKind.Usd, onBehalfOfRecipient: false)).Requires(ScopeRule.Receive);
-        Mutation<LnNoAmountInvoicePayloadType, LnNoAmountInvoiceCreateInputType>("lnNoAmountInvoiceCreate",
-            "Returns a lightning invoice for an associated wallet. Can be used to receive any supported currency value (currently USD or BTC). Expires after 'expiresIn' or 24 hours for BTC invoices or 5 minutes for USD invoices.")
-            .ResolveAsync(async context => await InvoiceMutations.CreateAsync(context, InvoiceKind.NoAmount, onBehalfOfRecipient: false)).Requires(ScopeRule.Receive);
+        InvoiceCreate<LnInvoicePayloadType, LnInvoiceCreateInputType>("lnInvoiceCreate", InvoiceKind.Btc, onBehalfOfRecipient: false);
+        InvoiceCreate<LnInvoicePayloadType, LnUsdInvoiceCreateInputType>("lnUsdInvoiceCreate", InvoiceKind.Usd, onBehalfOfRecipient: false);
+        InvoiceCreate<LnNoAmountInvoicePayloadType, LnNoAmountInvoiceCreateInputType>("lnNoAmountInvoiceCreate", InvoiceKind.NoAmount, onBehalfOfRecipient: false);
         Mutation<SuccessPayloadType, LnInvoiceCancelInputType>("lnInvoiceCancel", "Cancel an unpaid lightning invoice for an associated wallet.")
             .ResolveAsync(async context => await InvoiceMutations.CancelAsync(context)).Requires(ScopeRule.Receive);
 
-        Mutation<LnInvoicePayloadType, LnInvoiceCreateOnBehalfOfRecipientInputType>("lnInvoiceCreateOnBehalfOfRecipient",
-            "Returns a lightning invoice for an associated wallet. When invoice is paid the value will be credited to a BTC wallet. Expires after 'expiresIn' or 24 hours.")
-            .ResolveAsync(async context => await InvoiceMutations.CreateAsync(context, InvoiceKind.Btc, onBehalfOfRecipient: true)).Requires(ScopeRule.None);
-        Mutation<LnInvoicePayloadType, LnUsdInvoiceCreateOnBehalfOfRecipientInputType>("lnUsdInvoiceCreateOnBehalfOfRecipient",
-            "Returns a lightning invoice denominated in satoshis for an associated wallet. When invoice is paid the equivalent value at invoice creation will be credited to a USD wallet. Expires after 'expiresIn' or 5 minutes (short expiry time because there is a negative gamma effect on the account).")
-            .ResolveAsync(async context => await InvoiceMutations.CreateAsync(context, InvoiceKind.Usd, onBehalfOfRecipient: true)).Requires(ScopeRule.None);
-        Mutation<LnNoAmountInvoicePayloadType, LnNoAmountInvoiceCreateOnBehalfOfRecipientInputType>("lnNoAmountInvoiceCreateOnBehalfOfRecipient",
-            "Returns a lightning invoice for an associated wallet. Can be used to receive any supported currency value (currently USD or BTC). Expires after 'expiresIn' or 24 hours for BTC invoices or 5 minutes for USD invoices.")
-            .ResolveAsync(async context => await InvoiceMutations.CreateAsync(context, InvoiceKind.NoAmount, onBehalfOfRecipient: true)).Requires(ScopeRule.None);
+        InvoiceCreate<LnInvoicePayloadType, LnInvoiceCreateOnBehalfOfRecipientInputType>("lnInvoiceCreateOnBehalfOfRecipient", InvoiceKind.Btc, onBehalfOfRecipient: true);
+        InvoiceCreate<LnInvoicePayloadType, LnUsdInvoiceCreateOnBehalfOfRecipientInputType>("lnUsdInvoiceCreateOnBehalfOfRecipient", InvoiceKind.Usd, onBehalfOfRecipient: true);
+        InvoiceCreate<LnNoAmountInvoicePayloadType, LnNoAmountInvoiceCreateOnBehalfOfRecipientInputType>("lnNoAmountInvoiceCreateOnBehalfOfRecipient", InvoiceKind.NoAmount, onBehalfOfRecipient: true);
 
         Mutation<SatAmountPayloadType, LnInvoiceFeeProbeInputType>("lnInvoiceFeeProbe", "The routing fee to pay the invoice: zero for an invoice this server issued.")
             .ResolveAsync(async context => await InvoiceMutations.ProbeAsync(context, amountCurrency: null)).Requires(ScopeRule.Write);
         Mutation<SatAmountPayloadType, LnNoAmountInvoiceFeeProbeInputType>("lnNoAmountInvoiceFeeProbe", "The routing fee to pay the invoice without amount: zero for an invoice this server issued.")
             .ResolveAsync(async context => await InvoiceMutations.ProbeAsync(context, Ledger.Currency.Btc)).Requires(ScopeRule.Write);
         Mutation<PaymentSendPayloadType, LnInvoicePaymentInputType>("lnInvoicePaymentSend",
-            "Pay a lightning invoice using a balance from a wallet which is owned by the account of the current user. Provided wallet can be USD or BTC and must have sufficient balance to cover amount in lightning invoice. Returns payment status (success, failed, pending, already_paid).")
+                InvoicePaymentDescription("Provided wallet can be USD or BTC and must have sufficient balance to cover amount in lightning invoice."))
             .ResolveAsync(async context => await InvoiceMutations.PayAsync(context, amountCurrency: null)).Requires(ScopeRule.Write);
         Mutation<PaymentSendPayloadType, LnNoAmountInvoicePaymentInputType>("lnNoAmountInvoicePaymentSend",
-            "Pay a lightning invoice using a balance from a wallet which is owned by the account of the current user. Provided wallet must be BTC and must have sufficient balance to cover amount specified in mutation request. Returns payment status (success, failed, pending, already_paid).")
+                InvoicePaymentDescription("Provided wallet must be BTC and must have sufficient balance to cover amount specified in mutation request."))
             .ResolveAsync(async context => await InvoiceMutations.PayAsync(context, Ledger.Currency.Btc)).Requires(ScopeRule.Write);
         Mutation<PaymentSendPayloadType, LnNoAmountUsdInvoicePaymentInputType>("lnNoAmountUsdInvoicePaymentSend",
-            "Pay a lightning invoice using a balance from a wallet which is owned by the account of the current user. Provided wallet must be USD and have sufficient balance to cover amount specified in mutation request. Returns payment status (success, failed, pending, already_paid).")
+                InvoicePaymentDescription("Provided wallet must be USD and have sufficient balance to cover amount specified in mutation request."))
             .ResolveAsync(async context => await InvoiceMutations.PayAsync(context, Ledger.Currency.Usd)).Requires(ScopeRule.Write);
         Mutation<PaymentSendPayloadType, LnAddressPaymentSendInputType>("lnAddressPaymentSend", "Sends a payment to a lightning address.")
             .ResolveAsync(async context => await LnurlMutations.SendAsync(context, "lnAddress")).Requires(ScopeRule.Write);
@@ -148,6 +133,38 @@ public sealed class MutationType : ObjectGraphType
             .DeprecationReason("will be moved to AccountContact")
             .ResolveAsync(async context => await AccountMutations.ContactAliasAsync(context)).Requires(ScopeRule.Write).FirstPartyOnly();
     }
+
+    /// <summary>Blink's two intra-ledger payments, one per wallet currency, with one input type and one description.</summary>
+    private void IntraLedgerPaymentSend<TAmount>(string name, Ledger.Currency currency)
+        where TAmount : IntegerScalarType
+    {
+        var (wallet, unit) = currency == Ledger.Currency.Usd ? ("USD", "cents") : ("BTC", "sats");
+        Mutation<PaymentSendPayloadType, IntraLedgerPaymentSendInputType<TAmount>>(name,
+                $"Pays another wallet of this server from a {wallet} wallet, in {unit}. Returns the payment's status.")
+            .ResolveAsync(async context => await PaymentMutations.SendAsync(context, currency)).RequiresCheckedByWrite(ScopeRule.Write);
+    }
+
+    /// <summary>
+    /// An invoice-creating mutation. The one on behalf of a recipient makes the same invoice, with Blink's same
+    /// description, for a wallet the caller names, and needs no credentials.
+    /// </summary>
+    private void InvoiceCreate<TPayload, TInput>(string name, InvoiceKind kind, bool onBehalfOfRecipient)
+        where TPayload : IGraphType
+        where TInput : IGraphType
+    {
+        var description = kind switch
+        {
+            InvoiceKind.Btc => "Returns a lightning invoice for an associated wallet. When invoice is paid the value will be credited to a BTC wallet. Expires after 'expiresIn' or 24 hours.",
+            InvoiceKind.Usd => "Returns a lightning invoice denominated in satoshis for an associated wallet. When invoice is paid the equivalent value at invoice creation will be credited to a USD wallet. Expires after 'expiresIn' or 5 minutes (short expiry time because there is a negative gamma effect on the account).",
+            _ => "Returns a lightning invoice for an associated wallet. Can be used to receive any supported currency value (currently USD or BTC). Expires after 'expiresIn' or 24 hours for BTC invoices or 5 minutes for USD invoices.",
+        };
+        Mutation<TPayload, TInput>(name, description)
+            .ResolveAsync(async context => await InvoiceMutations.CreateAsync(context, kind, onBehalfOfRecipient))
+            .Requires(onBehalfOfRecipient ? ScopeRule.None : ScopeRule.Receive);
+    }
+
+    private static string InvoicePaymentDescription(string wallet) =>
+        $"Pay a lightning invoice using a balance from a wallet which is owned by the account of the current user. {wallet} Returns payment status (success, failed, pending, already_paid).";
 
     private FieldBuilder<object?, object> Mutation<TPayload>(string name, string? description)
         where TPayload : IGraphType
