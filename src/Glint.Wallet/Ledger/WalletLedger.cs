@@ -175,7 +175,11 @@ public sealed partial class WalletLedger(
         {
             // Prepared once per connection and statement shape; preparing again is free.
             await batch.PrepareAsync(cancellationToken);
-            await batch.ExecuteNonQueryAsync(cancellationToken);
+            using (DatabaseTelemetry.Time(batch))
+            {
+                await batch.ExecuteNonQueryAsync(cancellationToken);
+            }
+
             queued.Value = deliveries.RecordsAffected > 0;
             return new AppendResult(AppendStatus.Appended, entry.Id);
         }
@@ -275,6 +279,7 @@ public sealed partial class WalletLedger(
         DbConnection connection, DbTransaction transaction, EntryStatements statements, CancellationToken cancellationToken)
     {
         await using var command = Command(connection, transaction, statements.PayerUsernames());
+        using var timing = DatabaseTelemetry.Time(command);
         await using var reader = await command.ExecuteReaderAsync(CommandBehavior.SingleRow, cancellationToken);
         return await reader.ReadAsync(cancellationToken)
             ? (reader.IsDBNull(0) ? null : reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1))
@@ -307,12 +312,14 @@ public sealed partial class WalletLedger(
     private async Task<int> ExecuteAsync(DbConnection connection, DbTransaction? transaction, SqlStatement statement, CancellationToken cancellationToken)
     {
         await using var command = Command(connection, transaction, statement);
+        using var timing = DatabaseTelemetry.Time(command);
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private async Task<object?> ScalarAsync(DbConnection connection, DbTransaction? transaction, SqlStatement statement, CancellationToken cancellationToken)
     {
         await using var command = Command(connection, transaction, statement);
+        using var timing = DatabaseTelemetry.Time(command);
         return await command.ExecuteScalarAsync(cancellationToken);
     }
 
