@@ -88,8 +88,11 @@ public sealed class DatabaseTelemetry : DbCommandInterceptor
             }
         }
 
-        return new CommandTiming(command, requests ?? []);
+        return new CommandTiming(command, requests ?? NoRequests);
     }
+
+    /// <summary>A group commit's waiting requests when no trace records them: its histogram point only.</summary>
+    private static readonly List<ActivityContext> NoRequests = [];
 
     /// <summary>A command's timing under way; see <see cref="Time(DbCommand)"/>.</summary>
     public readonly struct CommandTiming : IDisposable, IEquatable<CommandTiming>
