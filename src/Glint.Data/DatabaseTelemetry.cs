@@ -99,14 +99,12 @@ public sealed class DatabaseTelemetry : DbCommandInterceptor
     {
         private readonly object? _command;
         private readonly List<ActivityContext>? _requests;
-        private readonly DateTimeOffset _startTime;
         private readonly long _started;
 
         internal CommandTiming(object command, List<ActivityContext>? requests)
         {
             _command = command;
             _requests = requests;
-            _startTime = DateTimeOffset.UtcNow;
             _started = Stopwatch.GetTimestamp();
         }
 
@@ -118,6 +116,8 @@ public sealed class DatabaseTelemetry : DbCommandInterceptor
             }
 
             var duration = Stopwatch.GetElapsedTime(_started);
+            // The wall clock is read only for a span, which is rarer than the histogram's point.
+            var startTime = Source.HasListeners() ? DateTimeOffset.UtcNow - duration : default;
             var (connection, text) = _command switch
             {
                 DbBatch batch => (batch.Connection, FirstText(batch)),
@@ -129,14 +129,14 @@ public sealed class DatabaseTelemetry : DbCommandInterceptor
             var system = connection?.GetType().Namespace?.StartsWith("Npgsql", StringComparison.Ordinal) is true ? Postgres : Sqlite;
             if (_requests is null)
             {
-                Record(system, text, _command as DbBatch, _startTime, duration, failed: false, parent: null);
+                Record(system, text, _command as DbBatch, startTime, duration, failed: false, parent: null);
                 return;
             }
 
             CommandDuration.Record(duration.TotalSeconds, system, new("db.operation.name", Operation(text)));
             foreach (var request in _requests)
             {
-                Trace(system, text, null, _startTime, duration, failed: false, request);
+                Trace(system, text, null, startTime, duration, failed: false, request);
             }
         }
 
