@@ -36,7 +36,7 @@ public sealed class AppClients(
     /// <summary>Creates the client with the app's approved values; a confidential client gets <paramref name="secret"/>.</summary>
     public async Task<ClientWrite> CreateAsync(DeveloperApp app, string? secret, bool skipConsent, ClientChangeBy by, CancellationToken cancellationToken)
     {
-        var client = new HydraClient { ClientSecret = secret, SkipConsent = skipConsent };
+        var client = new ClientMetadata { ClientSecret = secret, SkipConsent = skipConsent };
         Describe(app, client);
         var created = await ClientAdminApi.CreateClientAsync(client, manager, time, cancellationToken);
         if (created.Client?.ClientId is { } clientId)
@@ -171,7 +171,7 @@ public sealed class AppClients(
         return saved;
     }
 
-    private static void Describe(DeveloperApp app, HydraClient client)
+    private static void Describe(DeveloperApp app, ClientMetadata client)
     {
         var scopes = app.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         var offline = scopes.Any(scope => scope is "offline" or "offline_access");

@@ -2,7 +2,7 @@ using Glint.Data;
 using Glint.Ledger;
 using Glint.Server.Tests.Api;
 using Glint.Server.Tests.Infrastructure;
-using Glint.Wallet.Payments;
+using Glint.Wallets.Payments;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
