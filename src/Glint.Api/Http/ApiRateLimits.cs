@@ -38,9 +38,9 @@ public static class ApiRateLimits
     {
         services.AddOptions<ApiRateLimitOptions>().BindConfiguration(ApiRateLimitOptions.Section);
         services.AddRateLimiter(_ => { });
-        services.AddOptions<RateLimiterOptions>().Configure<IOptions<ApiRateLimitOptions>>((limiter, limits) =>
+        services.AddOptions<RateLimiterOptions>().Configure<IOptions<ApiRateLimitOptions>, TimeProvider>((limiter, limits, time) =>
         {
-            limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(http => Partition(http, limits.Value));
+            limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(http => Partition(http, limits.Value, time));
             limiter.OnRejected = RejectAsync;
         });
         return services;
@@ -49,7 +49,7 @@ public static class ApiRateLimits
     /// <summary>Runs after the credentials are known, so each request counts against the credential that made it.</summary>
     public static IApplicationBuilder UseApiRateLimits(this IApplicationBuilder app) => app.UseRateLimiter();
 
-    private static RateLimitPartition<string> Partition(HttpContext http, ApiRateLimitOptions limits)
+    private static RateLimitPartition<string> Partition(HttpContext http, ApiRateLimitOptions limits, TimeProvider time)
     {
         // The Lightning address endpoints issue invoices without credentials, as lnInvoiceCreateOnBehalfOfRecipient
         // does, so they count against the same anonymous budget per address.
@@ -66,13 +66,7 @@ public static class ApiRateLimits
             "session" => ("session:" + user.FindFirstValue("glint_session"), limits.PerSession),
             _ => ("ip:" + http.Connection.RemoteIpAddress, limits.PerIp),
         };
-        return RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions
-        {
-            PermitLimit = permits,
-            Window = limits.Window,
-            QueueLimit = 0,
-            AutoReplenishment = true,
-        });
+        return RateLimitPartition.Get(key, _ => new ClockedFixedWindow(permits, limits.Window, time));
     }
 
     private static async ValueTask RejectAsync(OnRejectedContext context, CancellationToken cancellationToken)

@@ -73,9 +73,7 @@ public static class PhoneMutations
 
         var login = context.Service<EmailLogin>();
         var sessions = context.Service<SessionTokenStore>();
-        var outcome = await login.LatestAttemptAsync(phone, null, context.CancellationToken) is { } attempt
-            ? await login.CheckCodeAsync(attempt, null, input.Code, context.RemoteAddress() ?? "", context.CancellationToken)
-            : LoginOutcome.Invalid;
+        var outcome = await login.CheckLatestCodeAsync(phone, null, input.Code, context.RemoteAddress() ?? "", context.CancellationToken);
         switch (outcome)
         {
             case LoginOutcome.LoggedIn loggedIn:

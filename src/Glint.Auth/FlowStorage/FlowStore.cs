@@ -130,7 +130,12 @@ public sealed class FlowStore(GlintDbContext db)
             command.CommandText = sql;
             command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
             bind(command);
-            var written = await command.ExecuteNonQueryAsync(cancellationToken);
+            int written;
+            using (DatabaseTelemetry.Time(command))
+            {
+                written = await command.ExecuteNonQueryAsync(cancellationToken);
+            }
+
             if (transaction is not null)
             {
                 await transaction.CommitAsync(cancellationToken);
@@ -283,6 +288,7 @@ public sealed class FlowStore(GlintDbContext db)
                 command.Parameters.Add(parameter);
             }
 
+            using var timing = DatabaseTelemetry.Time(command);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             return await read(reader);
         }

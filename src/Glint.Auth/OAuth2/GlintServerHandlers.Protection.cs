@@ -112,8 +112,8 @@ public static partial class GlintServerHandlers
         /// ID tokens and JWT access tokens leave the server, so they carry only public claims, with the configured
         /// issuer verbatim. OpenIddict would copy its private <c>oi_*</c> claims (token and consent ids, presenters,
         /// dates) into them, which relying parties then pass on as user claims. A JWT access token's <c>jti</c> is its
-        /// token entry's id, which <see cref="FindJwtAccessTokenEntry"/> reads back so revocation still reaches it.
-        /// Everything else follows OpenIddict's own JWT format.
+        /// token entry's id, which <see cref="FindJwtAccessTokenEntry"/> reads back so revocation still reaches it. An
+        /// ID token's <c>amr</c> is always an array. Everything else follows OpenIddict's own JWT format.
         /// </summary>
         public sealed class IssueJwtWithoutEngineClaims(AuthSettings settings) : IOpenIddictServerHandler<OpenIddictServerEvents.GenerateTokenContext>
         {
@@ -151,6 +151,12 @@ public static partial class GlintServerHandlers
                     }
 
                     claims[Claims.JwtId] = context.Principal.GetTokenId() ?? Guid.NewGuid().ToString();
+                }
+                else if (context.Principal.GetClaims(Claims.AuthenticationMethodReference) is { Length: > 0 } amr)
+                {
+                    // OpenID Connect Core §2: amr is an array, even of one method. One claim alone would be written as
+                    // a string, and a refresh token read back holds even an array claim as separate strings.
+                    claims[Claims.AuthenticationMethodReference] = amr.ToArray();
                 }
 
                 context.Token = context.SecurityTokenHandler.CreateToken(new SecurityTokenDescriptor

@@ -137,6 +137,7 @@ public sealed partial class TokenWriter : IAsyncDisposable
             }
 
             command.CommandText = sql.ToString();
+            using var timing = DatabaseTelemetry.Time(command, rows, static pending => pending.Request);
             await command.ExecuteNonQueryAsync();
         }
         finally
@@ -157,6 +158,9 @@ public sealed partial class TokenWriter : IAsyncDisposable
     private sealed class Pending(TokenEntry row)
     {
         public TokenEntry Row { get; } = row;
+
+        /// <summary>The request's span, for the commit's span in its trace.</summary>
+        public System.Diagnostics.Activity? Request { get; } = DatabaseTelemetry.TracedRequest;
 
         public TaskCompletionSource Committed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }

@@ -69,6 +69,7 @@ public sealed class TokenManager(
             Bind(command, tokens, nameof(OAuthToken.ConcurrencyToken), "next", concurrency);
             Bind(command, tokens, nameof(OAuthToken.Id), "id", id);
             Bind(command, tokens, nameof(OAuthToken.ConcurrencyToken), "current", current);
+            using var timing = DatabaseTelemetry.Time(command);
             written = await command.ExecuteNonQueryAsync(cancellationToken);
         }
         finally

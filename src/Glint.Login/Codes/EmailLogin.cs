@@ -127,6 +127,23 @@ public sealed class EmailLogin(
             .OrderByDescending(code => code.CreatedAt).Select(code => code.Id).FirstOrDefaultAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// Checks <paramref name="code"/> against the newest attempt for <paramref name="address"/> that still takes one,
+    /// for the APIs that name the address and not the attempt (Blink's phone login). With none open, the refusal is
+    /// audited for the address's user as a check of an unknown attempt is, so a phone sign-in leaves the same rows as
+    /// an email one.
+    /// </summary>
+    public async Task<LoginOutcome> CheckLatestCodeAsync(string address, string? challenge, string code, string ip, CancellationToken cancellationToken)
+    {
+        if (await LatestAttemptAsync(address, challenge, cancellationToken) is { } attempt)
+        {
+            return await CheckCodeAsync(attempt, challenge, code, ip, cancellationToken);
+        }
+
+        await RecordAsync(LoginOutcome.Invalid, address, "code", ip, cancellationToken);
+        return LoginOutcome.Invalid;
+    }
+
     public async Task<LoginOutcome> CheckCodeAsync(string attemptId, string? challenge, string code, string ip, CancellationToken cancellationToken)
     {
         var email = await EmailOfAsync(attemptId, cancellationToken);

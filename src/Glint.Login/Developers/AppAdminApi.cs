@@ -67,7 +67,7 @@ public static class AppAdminApi
 
     private static Task<IResult> ApproveAsync(string id, HttpContext http, AppReview review) =>
         DecideAsync(id, http, (appId, body) => review.ApproveAsync(appId,
-            body.Scope?.Split(' ', StringSplitOptions.RemoveEmptyEntries), body.SkipConsent, http.RequestAborted));
+            body.Scope?.Split(' ', StringSplitOptions.RemoveEmptyEntries), body.SkipConsent, RemoteAddress(http), http.RequestAborted));
 
     private static Task<IResult> RequestChangesAsync(string id, HttpContext http, AppReview review) =>
         DecideAsync(id, http, (appId, body) => review.RequestChangesAsync(appId, body.Message, http.RequestAborted));
@@ -76,10 +76,12 @@ public static class AppAdminApi
         DecideAsync(id, http, (appId, body) => review.RejectAsync(appId, body.Reason, http.RequestAborted));
 
     private static Task<IResult> SuspendAsync(string id, HttpContext http, AppReview review) =>
-        DecideAsync(id, http, (appId, body) => review.SuspendAsync(appId, body.Reason, http.RequestAborted));
+        DecideAsync(id, http, (appId, body) => review.SuspendAsync(appId, body.Reason, RemoteAddress(http), http.RequestAborted));
 
     private static Task<IResult> ResumeAsync(string id, HttpContext http, AppReview review) =>
-        DecideAsync(id, http, (appId, _) => review.ResumeAsync(appId, http.RequestAborted));
+        DecideAsync(id, http, (appId, _) => review.ResumeAsync(appId, RemoteAddress(http), http.RequestAborted));
+
+    private static string? RemoteAddress(HttpContext http) => http.Connection.RemoteIpAddress?.ToString();
 
     private static async Task<IResult> DecideAsync(string id, HttpContext http, Func<Guid, DecisionBody, Task<AppResult>> decide)
     {

@@ -1,30 +1,67 @@
 using System.Text.Json;
+using Glint.Auth.Audit;
 using Glint.Auth.Clients;
+using Glint.Data;
+using Glint.Data.Audit;
 using Glint.Data.Developers;
 using Glint.Data.OAuth;
 using OpenIddict.Core;
 
 namespace Glint.Login.Developers;
 
+/// <summary>Who changes an app's client, and from where: what its audit event names.</summary>
+public sealed record ClientChangeBy(string ActorKind, string? Subject, string? RemoteAddress)
+{
+    /// <summary>The operator, deciding on the admin port.</summary>
+    public static ClientChangeBy Admin(string? remoteAddress) => new(AuditActors.Admin, null, remoteAddress);
+
+    /// <summary>The developer who owns the app, in the portal.</summary>
+    public static ClientChangeBy Developer(string subject, string? remoteAddress) => new(AuditActors.Subject, subject, remoteAddress);
+
+    /// <summary>A self-registered client, acting with its registration access token.</summary>
+    public static ClientChangeBy Registrant(string? remoteAddress) => new(AuditActors.Client, null, remoteAddress);
+}
+
 /// <summary>
 /// The OAuth client of an approved app. It is written through the client admin API's own code path, so it is a client
 /// like any other (<c>glint list clients</c>, the Hydra SDK, Terraform), with <c>owner</c> the developer's subject and
-/// the app's id in <c>metadata</c>.
+/// the app's id in <c>metadata</c>. Every change is audited as the admin API's are (client created, updated, deleted,
+/// secret rotated), naming who made it and from where, in the same unit of work as the change.
 /// </summary>
-public sealed class AppClients(ClientManager manager, OpenIddictTokenManager<OAuthToken> tokens, TimeProvider time)
+public sealed class AppClients(
+    GlintDbContext db, ClientManager manager, OpenIddictTokenManager<OAuthToken> tokens, AuditTrail audit, TimeProvider time)
 {
     public const string MetadataKey = "glint_app_id";
 
     /// <summary>Creates the client with the app's approved values; a confidential client gets <paramref name="secret"/>.</summary>
-    public Task<ClientWrite> CreateAsync(DeveloperApp app, string? secret, bool skipConsent, CancellationToken cancellationToken)
+    public async Task<ClientWrite> CreateAsync(DeveloperApp app, string? secret, bool skipConsent, ClientChangeBy by, CancellationToken cancellationToken)
     {
         var client = new ClientMetadata { ClientSecret = secret, SkipConsent = skipConsent };
         Describe(app, client);
-        return ClientAdminApi.CreateClientAsync(client, manager, time, cancellationToken);
+        var created = await ClientAdminApi.CreateClientAsync(client, manager, time, cancellationToken);
+        if (created.Client?.ClientId is { } clientId)
+        {
+            await AuditAsync(AuditActions.ClientCreated, clientId, by, null, cancellationToken);
+        }
+
+        return created;
+    }
+
+    /// <summary>Audits a change of the client <paramref name="clientId"/> made by <paramref name="by"/>.</summary>
+    public Task AuditAsync(string action, string clientId, ClientChangeBy by, string? target, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(by);
+        return audit.WriteAsync(db, new AuditRecord(action, by.ActorKind)
+        {
+            Subject = by.Subject,
+            ClientId = clientId,
+            Target = target,
+            RemoteAddress = by.RemoteAddress,
+        }, cancellationToken);
     }
 
     /// <summary>Writes the app's current approved values over its client, keeping what the operator set (skip consent, lifespans, …).</summary>
-    public async Task<ClientWrite?> UpdateAsync(DeveloperApp app, CancellationToken cancellationToken)
+    public async Task<ClientWrite?> UpdateAsync(DeveloperApp app, ClientChangeBy by, CancellationToken cancellationToken)
     {
         if (app.ClientId is null || await manager.FindForChangeAsync(app.ClientId, cancellationToken) is not { } row)
         {
@@ -43,14 +80,14 @@ public sealed class AppClients(ClientManager manager, OpenIddictTokenManager<OAu
             Describe(app, client);
         }
 
-        return await ClientAdminApi.SaveClientAsync(row, client, manager, time, cancellationToken);
+        return await SavedAsync(await ClientAdminApi.SaveClientAsync(row, client, manager, time, cancellationToken), by, "edited", cancellationToken);
     }
 
     /// <summary>
     /// Lets a self-registered client, held since its registration, get tokens; <paramref name="scope"/>, when given,
     /// is what the operator grants instead of what it registered.
     /// </summary>
-    public async Task<ClientWrite?> ReleaseAsync(DeveloperApp app, string? scope, bool skipConsent, CancellationToken cancellationToken)
+    public async Task<ClientWrite?> ReleaseAsync(DeveloperApp app, string? scope, bool skipConsent, ClientChangeBy by, CancellationToken cancellationToken)
     {
         if (app.ClientId is null || await manager.FindForChangeAsync(app.ClientId, cancellationToken) is not { } row)
         {
@@ -61,11 +98,11 @@ public sealed class AppClients(ClientManager manager, OpenIddictTokenManager<OAu
         client.Scope = scope ?? client.Scope;
         client.SkipConsent |= skipConsent;
         row.SuspendedAt = null;
-        return await ClientAdminApi.SaveClientAsync(row, client, manager, time, cancellationToken);
+        return await SavedAsync(await ClientAdminApi.SaveClientAsync(row, client, manager, time, cancellationToken), by, "approved", cancellationToken);
     }
 
     /// <summary>Suspends or resumes the client. Suspending revokes every token it holds at once; the token path refuses it new ones.</summary>
-    public async Task SetSuspendedAsync(string clientId, bool suspended, CancellationToken cancellationToken)
+    public async Task SetSuspendedAsync(string clientId, bool suspended, ClientChangeBy by, CancellationToken cancellationToken)
     {
         if (await manager.FindForChangeAsync(clientId, cancellationToken) is not { } row)
         {
@@ -78,19 +115,22 @@ public sealed class AppClients(ClientManager manager, OpenIddictTokenManager<OAu
         {
             await tokens.RevokeByApplicationIdAsync(id, cancellationToken);
         }
+
+        await AuditAsync(AuditActions.ClientUpdated, clientId, by, suspended ? "suspended" : "resumed", cancellationToken);
     }
 
     /// <summary>Deletes the client; its consents and tokens go with it (OpenIddict's store), and cached ones are retired.</summary>
-    public async Task DeleteAsync(string clientId, CancellationToken cancellationToken)
+    public async Task DeleteAsync(string clientId, ClientChangeBy by, CancellationToken cancellationToken)
     {
         if (await manager.FindForChangeAsync(clientId, cancellationToken) is { } row)
         {
             await manager.DeleteAsync(row, cancellationToken);
+            await AuditAsync(AuditActions.ClientDeleted, clientId, by, null, cancellationToken);
         }
     }
 
     /// <summary>Issues a new secret; the current one keeps working until <paramref name="overlapUntil"/>. Null when the client is gone or public.</summary>
-    public async Task<string?> RotateSecretAsync(string clientId, DateTimeOffset overlapUntil, CancellationToken cancellationToken)
+    public async Task<string?> RotateSecretAsync(string clientId, DateTimeOffset overlapUntil, ClientChangeBy by, CancellationToken cancellationToken)
     {
         if (await manager.FindForChangeAsync(clientId, cancellationToken) is not { ClientSecret: not null } row)
         {
@@ -99,17 +139,19 @@ public sealed class AppClients(ClientManager manager, OpenIddictTokenManager<OAu
 
         var secret = ClientMetadata.GenerateSecret();
         await manager.RotateSecretAsync(row, secret, overlapUntil, cancellationToken);
+        await AuditAsync(AuditActions.ClientSecretRotated, clientId, by, null, cancellationToken);
         return secret;
     }
 
     /// <summary>Ends a rotation's overlap now: only the newest secret works from here on.</summary>
-    public async Task EndOverlapAsync(string clientId, CancellationToken cancellationToken)
+    public async Task EndOverlapAsync(string clientId, ClientChangeBy by, CancellationToken cancellationToken)
     {
         if (await manager.FindForChangeAsync(clientId, cancellationToken) is { PreviousSecret: not null } row)
         {
             row.PreviousSecret = null;
             row.PreviousSecretExpiresAt = null;
             await manager.UpdateAsync(row, cancellationToken);
+            await AuditAsync(AuditActions.ClientUpdated, clientId, by, "overlap_ended", cancellationToken);
         }
     }
 
@@ -118,6 +160,16 @@ public sealed class AppClients(ClientManager manager, OpenIddictTokenManager<OAu
         await manager.FindForChangeAsync(clientId, cancellationToken) is { PreviousSecret: not null, PreviousSecretExpiresAt: { } until } && until > time.GetUtcNow()
             ? until
             : null;
+
+    private async Task<ClientWrite> SavedAsync(ClientWrite saved, ClientChangeBy by, string change, CancellationToken cancellationToken)
+    {
+        if (saved.Client?.ClientId is { } clientId)
+        {
+            await AuditAsync(AuditActions.ClientUpdated, clientId, by, change, cancellationToken);
+        }
+
+        return saved;
+    }
 
     private static void Describe(DeveloperApp app, ClientMetadata client)
     {

@@ -45,7 +45,7 @@ public sealed class AppReview(GlintDbContext db, AppClients clients, AppMail mai
     /// pending changes (applying them to its client). <paramref name="scopes"/>, when given, is what the operator
     /// grants instead of what was asked for.
     /// </summary>
-    public async Task<AppResult> ApproveAsync(Guid id, IReadOnlyList<string>? scopes, bool skipConsent, CancellationToken cancellationToken)
+    public async Task<AppResult> ApproveAsync(Guid id, IReadOnlyList<string>? scopes, bool skipConsent, string? remoteAddress, CancellationToken cancellationToken)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         if (await db.DeveloperApps.FirstOrDefaultAsync(app => app.Id == id, cancellationToken) is not { } app)
@@ -73,7 +73,7 @@ public sealed class AppReview(GlintDbContext db, AppClients clients, AppMail mai
             }
 
             var secret = app.AuthMethod == "none" ? null : Auth.Clients.ClientMetadata.GenerateSecret();
-            var created = await clients.CreateAsync(app, secret, skipConsent, cancellationToken);
+            var created = await clients.CreateAsync(app, secret, skipConsent, ClientChangeBy.Admin(remoteAddress), cancellationToken);
             if (created.Client is not { } client)
             {
                 return new AppFailure(AppFailureKind.Invalid, "The app's client could not be created.", created.Error);
@@ -91,7 +91,8 @@ public sealed class AppReview(GlintDbContext db, AppClients clients, AppMail mai
                 app.Scopes = string.Join(' ', grantable.Where(scopes.Contains));
             }
 
-            if (await clients.ReleaseAsync(app, scopes is { Count: > 0 } ? app.Scopes : null, skipConsent, cancellationToken) is { Client: null } failed)
+            if (await clients.ReleaseAsync(app, scopes is { Count: > 0 } ? app.Scopes : null, skipConsent, ClientChangeBy.Admin(remoteAddress), cancellationToken)
+                is { Client: null } failed)
             {
                 return new AppFailure(AppFailureKind.Invalid, "The app's client could not be updated.", failed.Error);
             }
@@ -103,7 +104,7 @@ public sealed class AppReview(GlintDbContext db, AppClients clients, AppMail mai
             app.RedirectUris = app.PendingRedirectUris ?? app.RedirectUris;
             app.Scopes = scopes is { Count: > 0 } ? string.Join(' ', options.Developers.Scopes.Where(scopes.Contains)) : app.PendingScopes ?? app.Scopes;
             app.PendingRedirectUris = app.PendingScopes = null;
-            if (await clients.UpdateAsync(app, cancellationToken) is { Client: null } failed)
+            if (await clients.UpdateAsync(app, ClientChangeBy.Admin(remoteAddress), cancellationToken) is { Client: null } failed)
             {
                 return new AppFailure(AppFailureKind.Invalid, "The app's client could not be updated.", failed.Error);
             }
@@ -119,17 +120,18 @@ public sealed class AppReview(GlintDbContext db, AppClients clients, AppMail mai
     public Task<AppResult> RejectAsync(Guid id, string? reason, CancellationToken cancellationToken) =>
         SendBackAsync(id, DeveloperAppStatus.Rejected, "rejected", "reason", reason, cancellationToken);
 
-    public async Task<AppResult> SuspendAsync(Guid id, string? reason, CancellationToken cancellationToken)
+    public async Task<AppResult> SuspendAsync(Guid id, string? reason, string? remoteAddress, CancellationToken cancellationToken)
     {
         if (reason?.Length > MaxMessageLength)
         {
             return new AppFailure(AppFailureKind.Invalid, $"Field reason: at most {MaxMessageLength} characters.");
         }
 
-        return await SetSuspendedAsync(id, true, reason?.Trim(), cancellationToken);
+        return await SetSuspendedAsync(id, true, reason?.Trim(), remoteAddress, cancellationToken);
     }
 
-    public Task<AppResult> ResumeAsync(Guid id, CancellationToken cancellationToken) => SetSuspendedAsync(id, false, null, cancellationToken);
+    public Task<AppResult> ResumeAsync(Guid id, string? remoteAddress, CancellationToken cancellationToken) =>
+        SetSuspendedAsync(id, false, null, remoteAddress, cancellationToken);
 
     /// <summary>The key id a secret awaiting its showing is sealed under: bound to its app, so it cannot be moved to another.</summary>
     public static string SecretKeyId(Guid appId) => "app-secret:" + appId.ToString("D");
@@ -167,7 +169,7 @@ public sealed class AppReview(GlintDbContext db, AppClients clients, AppMail mai
         return await DecideAsync(app, transaction, decision, message, cancellationToken);
     }
 
-    private async Task<AppResult> SetSuspendedAsync(Guid id, bool suspend, string? reason, CancellationToken cancellationToken)
+    private async Task<AppResult> SetSuspendedAsync(Guid id, bool suspend, string? reason, string? remoteAddress, CancellationToken cancellationToken)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         if (await db.DeveloperApps.FirstOrDefaultAsync(app => app.Id == id, cancellationToken) is not { } app)
@@ -187,7 +189,7 @@ public sealed class AppReview(GlintDbContext db, AppClients clients, AppMail mai
             return raced;
         }
 
-        await clients.SetSuspendedAsync(app.ClientId!, suspend, cancellationToken);
+        await clients.SetSuspendedAsync(app.ClientId!, suspend, ClientChangeBy.Admin(remoteAddress), cancellationToken);
         app.Status = suspend ? DeveloperAppStatus.Suspended : DeveloperAppStatus.Approved;
         app.StatusMessage = suspend ? reason : null;
         return await DecideAsync(app, transaction, suspend ? "suspended" : "resumed", reason, cancellationToken);

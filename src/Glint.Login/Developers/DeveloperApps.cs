@@ -98,7 +98,8 @@ public sealed class DeveloperApps(GlintDbContext db, AppClients clients, KeySeal
     }
 
     /// <summary>A new secret, shown once to the caller; the current one keeps working for <paramref name="overlap"/>.</summary>
-    public async Task<(string? Secret, DateTimeOffset Until, AppFailure? Failure)> RotateAsync(string subject, Guid id, TimeSpan overlap, CancellationToken cancellationToken)
+    public async Task<(string? Secret, DateTimeOffset Until, AppFailure? Failure)> RotateAsync(
+        string subject, Guid id, TimeSpan overlap, string? remoteAddress, CancellationToken cancellationToken)
     {
         if (overlap < TimeSpan.Zero || overlap > DeveloperPortalOptions.MaxOverlap)
         {
@@ -118,20 +119,20 @@ public sealed class DeveloperApps(GlintDbContext db, AppClients clients, KeySeal
         var until = time.GetUtcNow() + overlap;
         // Taken or not, a secret still waiting to be shown is superseded by this one.
         app.SealedSecret = null;
-        var secret = await clients.RotateSecretAsync(app.ClientId!, until, cancellationToken);
+        var secret = await clients.RotateSecretAsync(app.ClientId!, until, ClientChangeBy.Developer(subject, remoteAddress), cancellationToken);
         Record(app, subject, "secret_rotated", $"The previous secret works until {until:yyyy-MM-dd HH:mm} UTC.");
         await db.SaveChangesAsync(cancellationToken);
         return (secret, until, null);
     }
 
-    public async Task<AppFailure?> EndOverlapAsync(string subject, Guid id, CancellationToken cancellationToken)
+    public async Task<AppFailure?> EndOverlapAsync(string subject, Guid id, string? remoteAddress, CancellationToken cancellationToken)
     {
         if (await ApprovedAsync(subject, id, cancellationToken) is not { } app)
         {
             return await WhyNotAsync(subject, id, "end its overlap", cancellationToken);
         }
 
-        await clients.EndOverlapAsync(app.ClientId!, cancellationToken);
+        await clients.EndOverlapAsync(app.ClientId!, ClientChangeBy.Developer(subject, remoteAddress), cancellationToken);
         Record(app, subject, "overlap_ended", null);
         await db.SaveChangesAsync(cancellationToken);
         return null;
@@ -145,7 +146,7 @@ public sealed class DeveloperApps(GlintDbContext db, AppClients clients, KeySeal
     /// After, name, logo and URLs apply at once; callback URLs or scopes beyond the approved ones wait for review, and
     /// the client keeps its approved values until then. The client type cannot change once approved.
     /// </summary>
-    public async Task<AppResult> EditAsync(string subject, Guid id, AppForm form, CancellationToken cancellationToken)
+    public async Task<AppResult> EditAsync(string subject, Guid id, AppForm form, string? remoteAddress, CancellationToken cancellationToken)
     {
         var (valid, error) = AppRules.Validate(form, PublishedScopes);
         if (valid is null)
@@ -206,7 +207,7 @@ public sealed class DeveloperApps(GlintDbContext db, AppClients clients, KeySeal
                 app.PendingRedirectUris = app.PendingScopes = null;
             }
 
-            if (await clients.UpdateAsync(app, cancellationToken) is { Client: null } failed)
+            if (await clients.UpdateAsync(app, ClientChangeBy.Developer(subject, remoteAddress), cancellationToken) is { Client: null } failed)
             {
                 return new AppFailure(AppFailureKind.Invalid, "The app's client could not be updated.", failed.Error);
             }
@@ -219,7 +220,7 @@ public sealed class DeveloperApps(GlintDbContext db, AppClients clients, KeySeal
     }
 
     /// <summary>Deletes the app and its client, with every token and consent of it. The history stays for the operator.</summary>
-    public async Task<AppFailure?> DeleteAsync(string subject, Guid id, CancellationToken cancellationToken)
+    public async Task<AppFailure?> DeleteAsync(string subject, Guid id, string? remoteAddress, CancellationToken cancellationToken)
     {
         if (await db.DeveloperApps.FirstOrDefaultAsync(app => app.Id == id && app.Subject == subject, cancellationToken) is not { } app)
         {
@@ -228,7 +229,7 @@ public sealed class DeveloperApps(GlintDbContext db, AppClients clients, KeySeal
 
         if (app.ClientId is { } clientId)
         {
-            await clients.DeleteAsync(clientId, cancellationToken);
+            await clients.DeleteAsync(clientId, ClientChangeBy.Developer(subject, remoteAddress), cancellationToken);
         }
 
         db.DeveloperApps.Remove(app);

@@ -38,7 +38,7 @@ public static class DynamicRegistrationApi
         }
 
         var (client, error) = await HydraJsonBody.ReadAsync<ClientMetadata>(http.Request);
-        return client is null ? error! : await registrations.RegisterAsync(client, http.RequestAborted);
+        return client is null ? error! : await registrations.RegisterAsync(client, RemoteAddress(http), http.RequestAborted);
     }
 
     private static async Task<IResult> ReadAsync(string id, HttpContext http, LoginOptions options, DynamicRegistrations registrations) =>
@@ -53,16 +53,18 @@ public static class DynamicRegistrationApi
 
         NoStore(http);
         var (client, error) = await HydraJsonBody.ReadAsync<ClientMetadata>(http.Request);
-        return client is null ? error! : await registrations.UpdateAsync(id, Token(http), client, http.RequestAborted);
+        return client is null ? error! : await registrations.UpdateAsync(id, Token(http), client, RemoteAddress(http), http.RequestAborted);
     }
 
     private static async Task<IResult> DeleteAsync(string id, HttpContext http, LoginOptions options, DynamicRegistrations registrations) =>
-        Disabled(options) ?? await registrations.DeleteAsync(id, Token(http), http.RequestAborted);
+        Disabled(options) ?? await registrations.DeleteAsync(id, Token(http), RemoteAddress(http), http.RequestAborted);
 
     private static IResult? Disabled(LoginOptions options) =>
         options.Developers.DynamicRegistration.Enabled
             ? null
             : HydraError.Result(StatusCodes.Status404NotFound, "The requested resource could not be found", "Dynamic registration is not enabled.");
+
+    private static string? RemoteAddress(HttpContext http) => http.Connection.RemoteIpAddress?.ToString();
 
     private static string? Token(HttpContext http) => RegistrationAccessToken.FromHeader(http.Request.Headers.Authorization.ToString());
 

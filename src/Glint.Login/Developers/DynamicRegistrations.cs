@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Glint.Auth;
 using Glint.Auth.Clients;
 using Glint.Data;
+using Glint.Data.Audit;
 using Glint.Data.Developers;
 using Glint.Data.OAuth;
 using Microsoft.AspNetCore.Http;
@@ -47,7 +48,7 @@ public sealed class DynamicRegistrations(GlintDbContext db, ClientManager manage
     public string ConfigurationUri(string clientId) => new Uri(auth.PublicBase, "oauth2/register/" + Uri.EscapeDataString(clientId)).AbsoluteUri;
 
     /// <summary>Registers the client; the reply carries its secret (if any) and the registration access token, once.</summary>
-    public async Task<IResult> RegisterAsync(ClientMetadata client, CancellationToken cancellationToken)
+    public async Task<IResult> RegisterAsync(ClientMetadata client, string? remoteAddress, CancellationToken cancellationToken)
     {
         if ((Refusal(client, creating: true) ?? Check(client)) is { } refused)
         {
@@ -94,6 +95,7 @@ public sealed class DynamicRegistrations(GlintDbContext db, ClientManager manage
         }
 
         await db.SaveChangesAsync(cancellationToken);
+        await clients.AuditAsync(AuditActions.ClientCreated, registered.ClientId!, ClientChangeBy.Registrant(remoteAddress), null, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return Reply(registered, token, StatusCodes.Status201Created);
     }
@@ -109,7 +111,7 @@ public sealed class DynamicRegistrations(GlintDbContext db, ClientManager manage
     /// as Hydra does. Once approved, callback URLs or scopes beyond the approved ones wait for the operator's review,
     /// and the client keeps its approved ones until then, as an edit in the portal does.
     /// </summary>
-    public async Task<IResult> UpdateAsync(string clientId, string? token, ClientMetadata client, CancellationToken cancellationToken)
+    public async Task<IResult> UpdateAsync(string clientId, string? token, ClientMetadata client, string? remoteAddress, CancellationToken cancellationToken)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         if (await AuthorizedAsync(clientId, token, cancellationToken) is not { } row)
@@ -182,12 +184,13 @@ public sealed class DynamicRegistrations(GlintDbContext db, ClientManager manage
             await db.SaveChangesAsync(cancellationToken);
         }
 
+        await clients.AuditAsync(AuditActions.ClientUpdated, clientId, ClientChangeBy.Registrant(remoteAddress), action, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return Reply(updated, newToken, StatusCodes.Status200OK);
     }
 
     /// <summary>RFC 7592 delete: the client goes, with every token and consent of it, and its app with it.</summary>
-    public async Task<IResult> DeleteAsync(string clientId, string? token, CancellationToken cancellationToken)
+    public async Task<IResult> DeleteAsync(string clientId, string? token, string? remoteAddress, CancellationToken cancellationToken)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         if (await AuthorizedAsync(clientId, token, cancellationToken) is null)
@@ -195,7 +198,7 @@ public sealed class DynamicRegistrations(GlintDbContext db, ClientManager manage
             return Unauthorized();
         }
 
-        await clients.DeleteAsync(clientId, cancellationToken);
+        await clients.DeleteAsync(clientId, ClientChangeBy.Registrant(remoteAddress), cancellationToken);
         if (await db.DeveloperApps.FirstOrDefaultAsync(entry => entry.ClientId == clientId, cancellationToken) is { } app)
         {
             db.DeveloperApps.Remove(app);

@@ -119,9 +119,7 @@ public static class SessionAuthApi
             return Error(StatusCodes.Status400BadRequest, "invalid phone");
         }
 
-        var outcome = await login.LatestAttemptAsync(phone, null, http.RequestAborted) is { } attempt
-            ? await login.CheckCodeAsync(attempt, null, code, Ip(http), http.RequestAborted)
-            : LoginOutcome.Invalid;
+        var outcome = await login.CheckLatestCodeAsync(phone, null, code, Ip(http), http.RequestAborted);
         return outcome is LoginOutcome.Refused refused
             ? Refusal(refused)
             : Results.Json(await SessionAsync(http, login, sessions, outcome));

@@ -87,15 +87,20 @@ public sealed class InvoicePayments(
             return InvoicePaymentOutcome.Failed(PaymentService.Map(built.Failure));
         }
 
-        var usernames = await db.Accounts.AsNoTracking()
+        var accounts = await db.Accounts.AsNoTracking()
             .Where(a => a.Id == payer!.AccountId || a.Id == receiver.AccountId)
-            .ToDictionaryAsync(a => a.Id, a => a.Username, cancellationToken);
+            .ToDictionaryAsync(a => a.Id, a => (a.Username, a.Status), cancellationToken);
+        if (accounts.GetValueOrDefault(receiver.AccountId).Status != Data.Wallets.AccountStatus.Active)
+        {
+            // The invoice was issued while its account was active; an account closed or locked since receives nothing.
+            return InvoicePaymentOutcome.Failed(PaymentError.RecipientInactive);
+        }
         var details = new EntryDetails
         {
             PayerWalletId = payer!.Id,
-            PayerUsername = usernames.GetValueOrDefault(payer.AccountId),
+            PayerUsername = accounts.GetValueOrDefault(payer.AccountId).Username,
             ReceiverWalletId = receiver.Id,
-            ReceiverUsername = usernames.GetValueOrDefault(receiver.AccountId),
+            ReceiverUsername = accounts.GetValueOrDefault(receiver.AccountId).Username,
             CentsPerBitcoin = quote.Price.CentsPerBitcoin,
             PaymentHash = invoice.PaymentHash,
             PaymentRequest = invoice.PaymentRequest,

@@ -25,7 +25,7 @@ internal sealed record SqlStatement(string Text, IReadOnlyList<SqlValue> Values)
 /// every refusal is an error that rolls the whole batch back: the key's unique index, the wallets' non-negative CHECK,
 /// the posting's currency read from its wallet (NULL, so NOT NULL fails, when the wallet does not hold that currency
 /// or does not exist), and the entry missing because its condition did not hold (an invoice claim, or the payer's
-/// account no longer active: the postings' foreign key). On
+/// or the receiver's account no longer active: the postings' foreign key). On
 /// SQLite, where a statement is a call rather than a round trip, each step checks its own result inside one immediate
 /// transaction instead.
 /// </summary>
@@ -56,7 +56,7 @@ internal sealed class EntryStatements
 
     /// <summary>
     /// Inserts the entry. On PostgreSQL (<paramref name="withCondition"/>) with a claim, only when the claim holds (a
-    /// data-modifying CTE); with a payer's check, only while the payer's account is active, its details completed with
+    /// data-modifying CTE); with a payer's check, only while the payer's and the receiver's accounts are active, its details completed with
     /// both accounts' usernames as they are then. On SQLite the caller has checked, and gives the completed
     /// <paramref name="details"/>.
     /// </summary>
@@ -207,7 +207,7 @@ internal sealed class EntryStatements
         [new("wallet", posting.Account.WalletId, ValueKind.Id), new("currency", CurrencyCodes.Of(posting.Amount.Currency), ValueKind.Text)]);
 
     /// <summary>
-    /// SQLite: both accounts' usernames, as one row only while the payer's account is the user's and active (read in
+    /// SQLite: both accounts' usernames, as one row only while the payer's account is the user's and both are active (read in
     /// the write's transaction, under the writer lock, so it still holds when the entry commits).
     /// </summary>
     public SqlStatement PayerUsernames()
@@ -217,9 +217,10 @@ internal sealed class EntryStatements
         return new SqlStatement($"SELECT p.\"Username\", r.\"Username\" FROM {PayerSql}", values);
     }
 
-    // The payer's account (the entry's initiator) and the receiver's, one row only while the payer's account is active.
+    // The payer's account (the entry's initiator) and the receiver's, one row only while both accounts are active.
     private const string PayerSql =
-        $"accounts p JOIN accounts r ON r.\"Id\" = @receiver WHERE p.\"Id\" = @initiator AND p.\"UserId\" = @user AND p.\"Status\" = '{Data.Wallets.AccountStatus.Active}'";
+        $"accounts p JOIN accounts r ON r.\"Id\" = @receiver AND r.\"Status\" = '{Data.Wallets.AccountStatus.Active}' " +
+        $"WHERE p.\"Id\" = @initiator AND p.\"UserId\" = @user AND p.\"Status\" = '{Data.Wallets.AccountStatus.Active}'";
 
     private static void AddPayerValues(List<SqlValue> values, PayerCheck payer)
     {

@@ -1,4 +1,6 @@
 using System.Data.Common;
+using System.Diagnostics;
+using Glint.Data;
 using System.Threading.Channels;
 
 namespace Glint.Wallets.Journal;
@@ -178,8 +180,17 @@ public sealed class SqliteCommitGroups : IAsyncDisposable, IDisposable
             }
         }
 
+        /// <summary>The caller's span: the writer runs the append under it, so its database spans are in the caller's trace.</summary>
+        private readonly Activity? _request = DatabaseTelemetry.TracedRequest;
+
         public override async Task<bool> RunAsync(DbConnection connection, DbTransaction transaction)
         {
+            if (_request is not null)
+            {
+                // Only for this append: an async method's change to the current span does not outlive it.
+                Activity.Current = _request;
+            }
+
             try
             {
                 _value = await work(connection, transaction, cancellationToken);

@@ -28,7 +28,7 @@ public enum AppendStatus
     /// <summary>The claim that had to hold with the entry (an invoice still unpaid) did not: nothing moved.</summary>
     ClaimRefused,
 
-    /// <summary>The payer's account is not active (or not the user's): nothing moved.</summary>
+    /// <summary>The payer's account is not active (or not the user's), or the receiver's is not active: nothing moved.</summary>
     PayerRefused,
 }
 
@@ -39,8 +39,9 @@ public sealed record InvoiceClaim(string PaymentHash);
 
 /// <summary>
 /// A payment's check of its payer, made by the write itself instead of a read before it: the entry is written only
-/// while its initiator is the account of <paramref name="UserId"/> and active, and its details get the payer's and
-/// the receiver's (<paramref name="ReceiverAccountId"/>) usernames as the accounts hold them at the write.
+/// while its initiator is the account of <paramref name="UserId"/> and active and the receiver's account
+/// (<paramref name="ReceiverAccountId"/>) is active too, and its details get both accounts' usernames as they hold
+/// them at the write.
 /// </summary>
 public sealed record PayerCheck(Guid UserId, Guid ReceiverAccountId);
 
@@ -171,7 +172,11 @@ public sealed partial class WalletLedger(
         {
             // Prepared once per connection and statement shape; preparing again is free.
             await batch.PrepareAsync(cancellationToken);
-            await batch.ExecuteNonQueryAsync(cancellationToken);
+            using (DatabaseTelemetry.Time(batch))
+            {
+                await batch.ExecuteNonQueryAsync(cancellationToken);
+            }
+
             queued.Value = deliveries.RecordsAffected > 0;
             return new AppendResult(AppendStatus.Appended, entry.Id);
         }
@@ -266,11 +271,12 @@ public sealed partial class WalletLedger(
         return new AppendResult(AppendStatus.Appended, entry.Id);
     }
 
-    /// <summary>Both usernames, or null when the payer's account is not the user's or not active.</summary>
+    /// <summary>Both usernames, or null when the payer's account is not the user's or either account is not active.</summary>
     private async Task<(string? Payer, string? Receiver)?> PayerUsernamesAsync(
         DbConnection connection, DbTransaction transaction, EntryStatements statements, CancellationToken cancellationToken)
     {
         await using var command = Command(connection, transaction, statements.PayerUsernames());
+        using var timing = DatabaseTelemetry.Time(command);
         await using var reader = await command.ExecuteReaderAsync(CommandBehavior.SingleRow, cancellationToken);
         return await reader.ReadAsync(cancellationToken)
             ? (reader.IsDBNull(0) ? null : reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1))
@@ -303,12 +309,14 @@ public sealed partial class WalletLedger(
     private async Task<int> ExecuteAsync(DbConnection connection, DbTransaction? transaction, SqlStatement statement, CancellationToken cancellationToken)
     {
         await using var command = Command(connection, transaction, statement);
+        using var timing = DatabaseTelemetry.Time(command);
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private async Task<object?> ScalarAsync(DbConnection connection, DbTransaction? transaction, SqlStatement statement, CancellationToken cancellationToken)
     {
         await using var command = Command(connection, transaction, statement);
+        using var timing = DatabaseTelemetry.Time(command);
         return await command.ExecuteScalarAsync(cancellationToken);
     }
 

@@ -25,17 +25,19 @@ public sealed record PaymentOutcome(PaymentStatus Status, PaymentError? Error, G
 public sealed class PaymentService(
     GlintDbContext db, ILedgerStore ledger, WalletLedger writer, WalletOwnership ownership, IPriceProvider prices, TimeProvider time)
 {
-    private sealed record Party(Guid WalletId, Guid AccountId, string Currency, string? Username);
+    /// <summary>A wallet in a payment; <paramref name="Active"/> says whether its account is active.</summary>
+    private sealed record Party(Guid WalletId, Guid AccountId, string Currency, string? Username, bool Active);
 
     /// <summary>
-    /// Both wallets in one query, with the recipient's username; the payer's account is the caller's, read before.
+    /// Both wallets in one query, with the recipient's username and whether each account is active; the payer's
+    /// account is the caller's, read before.
     /// (Not an EF compiled query: one is bound to the first model it runs with, and tests run both providers.)
     /// </summary>
     private IAsyncEnumerable<Party> Parties(Guid walletId, Guid recipientWalletId) => db.Wallets
         .Where(wallet => wallet.Id == walletId || wallet.Id == recipientWalletId)
-        .Select(wallet => new Party(wallet.Id, wallet.AccountId, wallet.Currency, wallet.Id == recipientWalletId
-            ? db.Accounts.Where(account => account.Id == wallet.AccountId).Select(account => account.Username).FirstOrDefault()
-            : null))
+        .Join(db.Accounts, wallet => wallet.AccountId, account => account.Id, (wallet, account) => new Party(
+            wallet.Id, wallet.AccountId, wallet.Currency, wallet.Id == recipientWalletId ? account.Username : null,
+            account.Status == Data.Wallets.AccountStatus.Active))
         .AsAsyncEnumerable();
 
     /// <summary>
@@ -68,7 +70,7 @@ public sealed class PaymentService(
 
     /// <summary>
     /// The payment of the user <paramref name="userId"/> in its one write, when this node already knows the user's
-    /// account and both wallets (<see cref="WalletOwnership"/>): the account's status and both usernames are checked
+    /// account and both wallets (<see cref="WalletOwnership"/>): both accounts' statuses and both usernames are checked
     /// and read by the write itself (<see cref="PayerCheck"/>), so there is no read before it. Null when it cannot
     /// decide that way: something is not known yet, or anything refused the payment (nothing was written then). The
     /// caller then reads the account and pays through <see cref="PayAsync(WalletAccount, Guid, Guid, long, Currency, string?, string?, CancellationToken)"/>,
@@ -85,8 +87,9 @@ public sealed class PaymentService(
             return null;
         }
 
-        var payer = new Party(walletId, payerWallet.AccountId, payerWallet.Currency, null);
-        var receiver = new Party(recipientWalletId, receiverWallet.AccountId, receiverWallet.Currency, null);
+        // Both accounts' statuses are the write's to check (PayerCheck).
+        var payer = new Party(walletId, payerWallet.AccountId, payerWallet.Currency, null, Active: true);
+        var receiver = new Party(recipientWalletId, receiverWallet.AccountId, receiverWallet.Currency, null, Active: true);
         var quote = await prices.GetPriceAsync(cancellationToken);
         var header = new EntryHeader(Guid.NewGuid(), time.GetUtcNow(), idempotencyKey, memo);
         var built = Movements.Payment(header, Account(payer), Account(receiver), new Money(amount, sendingCurrency), quote.Price);
@@ -170,6 +173,11 @@ public sealed class PaymentService(
         if (!payerActive)
         {
             return PaymentOutcome.Failed(PaymentError.AccountInactive);
+        }
+
+        if (!receiver.Active)
+        {
+            return PaymentOutcome.Failed(PaymentError.RecipientInactive);
         }
 
         var quote = await prices.GetPriceAsync(cancellationToken);

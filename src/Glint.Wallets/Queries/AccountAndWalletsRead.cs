@@ -116,6 +116,7 @@ internal sealed class AccountAndWalletsRead
 
     private async Task<WalletAccount?> ReadAsync(DbCommand command, Guid userId, List<Data.Wallets.Wallet> wallets, CancellationToken cancellationToken)
     {
+        using var timing = DatabaseTelemetry.Time(command);
         await using var reader = await command.ExecuteReaderAsync(CommandBehavior.SingleResult, cancellationToken);
         WalletAccount? account = null;
         while (await reader.ReadAsync(cancellationToken))

@@ -1,22 +1,35 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Glint.Server.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Glint.Server.Tests.Api;
 
-/// <summary>A server whose API allows three requests per two-second window to each credential, behind a proxy on loopback.</summary>
-public sealed class SqliteRateLimitedServer : SqliteServerFixture
+/// <summary>
+/// A server whose API allows three requests per two-second window to each credential, behind a proxy on loopback, on
+/// a clock the test moves.
+/// </summary>
+public sealed class SqliteRateLimitedServer : SqliteServerFixture, IClockedServer
 {
+    public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
+
     protected override IReadOnlyDictionary<string, string?> ExtraSettings => RateLimitTests<SqliteRateLimitedServer>.Limits;
+
+    protected override void ReplaceServices(IServiceCollection services) => ClockedServer.Use(services, Clock);
 }
 
-public sealed class PostgresRateLimitedServer : PostgresServerFixture
+public sealed class PostgresRateLimitedServer : PostgresServerFixture, IClockedServer
 {
+    public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
+
     protected override IReadOnlyDictionary<string, string?> ExtraSettings => RateLimitTests<PostgresRateLimitedServer>.Limits;
+
+    protected override void ReplaceServices(IServiceCollection services) => ClockedServer.Use(services, Clock);
 }
 
 /// <summary>Per-credential limits on <c>/graphql</c>: over the limit is a 429 with Retry-After, and it recovers after the window.</summary>
-public abstract class RateLimitTests<TServer>(TServer server) : IClassFixture<TServer> where TServer : GlintServerFixture
+public abstract class RateLimitTests<TServer>(TServer server) : IClassFixture<TServer> where TServer : GlintServerFixture, IClockedServer
 {
     public static readonly IReadOnlyDictionary<string, string?> Limits = new Dictionary<string, string?>
     {
@@ -62,7 +75,8 @@ public abstract class RateLimitTests<TServer>(TServer server) : IClassFixture<TS
                 Assert.Equal(HttpStatusCode.OK, other.StatusCode);
             }
 
-            await Task.Delay(retryAfter.Value + TimeSpan.FromMilliseconds(200), TestContext.Current.CancellationToken);
+            // Retry-After is whole seconds, rounded up: once it has passed, the next window has begun.
+            server.Clock.Advance(retryAfter.Value);
         }
 
         using var recovered = await server.PostGraphQLWithAsync("X-API-KEY", first, Me);

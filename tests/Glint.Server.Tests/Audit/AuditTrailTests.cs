@@ -10,6 +10,7 @@ using Glint.Login;
 using Glint.Server.Hosting;
 using Glint.Server.Maintenance;
 using Glint.Server.Tests.Cli;
+using Glint.Server.Tests.Developers;
 using Glint.Server.Tests.Flows;
 using Glint.Server.Tests.Infrastructure;
 using Glint.Server.Tests.Login;
@@ -171,6 +172,52 @@ public abstract class AuditTrailTests<TServer>(TServer server) : IClassFixture<T
     }
 
     [Fact]
+    public async Task PhoneSignIns_AreAuditedAsEmailOnes_EvenWithNoCodeOpen()
+    {
+        server.Clock.Advance(TimeSpan.FromHours(7));
+        var phone = "+336" + Random.Shared.Next(10_000_000, 20_000_000).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        async Task<string> SendCodeAsync()
+        {
+            server.Clock.Advance(TimeSpan.FromSeconds(1));
+            using var sent = await server.Public.PostAsync("/auth/phone/code",
+                new StringContent($$"""{"phone":"{{phone}}","channel":"SMS"}""", Encoding.UTF8, "application/json"));
+            Assert.Equal(HttpStatusCode.OK, sent.StatusCode);
+            await using var scope = server.Services.CreateAsyncScope();
+            var message = await scope.ServiceProvider.GetRequiredService<GlintDbContext>().Outbox.Where(kept => kept.To == phone).OrderByDescending(kept => kept.Id).FirstAsync();
+            return System.Text.RegularExpressions.Regex.Match(message.Body, "[0-9]{6}").Value;
+        }
+
+        async Task<HttpStatusCode> LoginAsync(string code)
+        {
+            using var login = await server.Public.PostAsync("/auth/phone/login",
+                new StringContent($$"""{"phone":"{{phone}}","code":"{{code}}"}""", Encoding.UTF8, "application/json"));
+            return login.StatusCode;
+        }
+
+        var first = await SendCodeAsync();
+        Assert.Equal(HttpStatusCode.OK, await LoginAsync(first));
+        Assert.NotEqual(HttpStatusCode.OK, await LoginAsync(first));
+        var second = await SendCodeAsync();
+        Assert.NotEqual(HttpStatusCode.OK, await LoginAsync(LoginRules.Wrong(second)));
+        Guid userId;
+        await using (var scope = server.Services.CreateAsyncScope())
+        {
+            userId = await scope.ServiceProvider.GetRequiredService<GlintDbContext>().Users.Where(user => user.Phone == phone).Select(user => user.Id).SingleAsync();
+        }
+
+        var events = await AuditAsync("subject=" + userId);
+
+        Assert.Equal(["login.failed", "login.failed", "login.succeeded"], events.Select(entry => Text(entry!, "action")));
+        Assert.Equal(["wrong_code", "attempt_invalid", ""], events.Select(entry => Text(entry!, "reason")));
+        Assert.All(events, entry =>
+        {
+            Assert.Equal("subject", Text(entry!, "actor"));
+            Assert.Equal(Loopback, Text(entry!, "remote_address"));
+        });
+        Assert.DoesNotContain(phone, events.ToJsonString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ApiKeys_CreatedAndRevoked_AreAuditedWithoutTheKey()
     {
         var userId = await NewUserAsync();
@@ -325,3 +372,74 @@ public sealed class PostgresAuditRetentionTests(PostgresClockedServer server) : 
 public sealed class SqliteAuditTrailTests(SqliteClockedServer server) : AuditTrailTests<SqliteClockedServer>(server);
 
 public sealed class PostgresAuditTrailTests(PostgresClockedServer server) : AuditTrailTests<PostgresClockedServer>(server);
+
+/// <summary>
+/// The clients of developer apps and of dynamic registration are audited as the admin API's are: created, updated,
+/// secret rotated and deleted, each naming who (the operator, the developer or the registrant) and from where.
+/// </summary>
+public abstract class AppClientAuditTests<TServer>(TServer server) : IClassFixture<TServer> where TServer : Developers.RegistrationServerFixture
+{
+    private async Task<JsonArray> ClientEventsAsync(string clientId)
+    {
+        using var response = await server.Admin.GetAsync("/admin/audit?client=" + Uri.EscapeDataString(clientId));
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"GET /admin/audit: {(int)response.StatusCode} {text}");
+        return JsonNode.Parse(text)!.AsArray();
+    }
+
+    private static string Text(JsonNode? node, string field) => node?[field]?.GetValue<string>() ?? "";
+
+    [Fact]
+    public async Task ADeveloperAppsClient_IsAuditedAsCreatedByTheOperator_AndRotatedAndDeletedByTheDeveloper()
+    {
+        using var developer = await Developers.Developer.SignInAsync(server);
+        var id = Developers.Developer.AppId(await developer.RegisterAsync());
+        var (approved, app) = await Developers.AppAdminCalls.DecideAsync(server, id.ToString("D"), "approve");
+        Assert.Equal(HttpStatusCode.OK, approved);
+        var clientId = app!["client_id"]!.GetValue<string>();
+        Assert.Equal(HttpStatusCode.OK, (await Developers.AppAdminCalls.DecideAsync(server, id.ToString("D"), "suspend", new { reason = "a check" })).Status);
+        Assert.Equal(HttpStatusCode.OK, (await Developers.AppAdminCalls.DecideAsync(server, id.ToString("D"), "resume")).Status);
+        var page = await developer.AppPageAsync(id);
+        var (rotated, _) = await developer.Pages.SubmitAsync(page, $"/developers/apps/{id:D}?handler=Rotate", [new("OverlapHours", "24")]);
+        var secret = rotated!.Text("client-secret")!;
+        await developer.Pages.SubmitAsync(rotated, $"/developers/apps/{id:D}?handler=Delete", []);
+
+        var events = await ClientEventsAsync(clientId);
+
+        Assert.Equal(["client.deleted", "client.secret_rotated", "client.updated", "client.updated", "client.created"], events.Select(entry => Text(entry, "action")));
+        Assert.Equal(["subject", "subject", "admin", "admin", "admin"], events.Select(entry => Text(entry, "actor")));
+        Assert.Equal(["resumed", "suspended"], events.Skip(2).Take(2).Select(entry => Text(entry, "target")));
+        Assert.All(events.Take(2), entry => Assert.Equal(developer.Subject, Text(entry, "subject")));
+        Assert.All(events, entry => Assert.Equal("127.0.0.1", Text(entry, "remote_address")));
+        Assert.DoesNotContain(secret, events.ToJsonString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ASelfRegisteredClient_IsAuditedAsCreatedUpdatedAndDeletedByItsRegistrant()
+    {
+        var (created, client) = await server.RegisterAsync(Developers.RegistrationCalls.Registration());
+        Assert.Equal(HttpStatusCode.Created, created);
+        var clientId = client!["client_id"]!.GetValue<string>();
+        var path = "/oauth2/register/" + Uri.EscapeDataString(clientId);
+        var (updated, changed) = await Developers.RegistrationCalls.SendAsync(server, HttpMethod.Put, path, client["registration_access_token"]!.GetValue<string>(),
+            System.Text.Json.JsonSerializer.Serialize(Developers.RegistrationCalls.Registration(scope: "read")));
+        Assert.Equal(HttpStatusCode.OK, updated);
+        var (deleted, _) = await Developers.RegistrationCalls.SendAsync(server, HttpMethod.Delete, path, changed!["registration_access_token"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.NoContent, deleted);
+
+        var events = await ClientEventsAsync(clientId);
+
+        Assert.Equal(["client.deleted", "client.updated", "client.created"], events.Select(entry => Text(entry, "action")));
+        Assert.All(events, entry =>
+        {
+            Assert.Equal("client", Text(entry, "actor"));
+            Assert.Equal(clientId, Text(entry, "client_id"));
+            Assert.Equal("127.0.0.1", Text(entry, "remote_address"));
+        });
+        Assert.DoesNotContain(client["registration_access_token"]!.GetValue<string>(), events.ToJsonString(), StringComparison.Ordinal);
+    }
+}
+
+public sealed class SqliteAppClientAuditTests(Developers.SqliteRegistrationServerFixture server) : AppClientAuditTests<Developers.SqliteRegistrationServerFixture>(server);
+
+public sealed class PostgresAppClientAuditTests(Developers.PostgresRegistrationServerFixture server) : AppClientAuditTests<Developers.PostgresRegistrationServerFixture>(server);

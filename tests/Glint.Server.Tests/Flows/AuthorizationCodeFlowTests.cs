@@ -120,6 +120,27 @@ public abstract class AuthorizationCodeFlowTests<TServer>(TServer server) : ICla
     }
 
     [Fact]
+    public async Task IdToken_WithOneAuthenticationMethod_HasAmrAsAnArray_AlsoAfterRefresh()
+    {
+        var client = await server.CreateCodeClientAsync();
+        var verifier = Pkce.NewVerifier();
+        using var browser = new BrowserSession(server);
+        var run = await browser.RunAsync(BrowserSession.Query(client, "openid offline", verifier),
+            new { subject = NewSubject(), amr = new[] { "email" } }, new { grant_scope = new[] { "openid", "offline" } }, verifier);
+
+        var first = await server.TokensAsync(client, run);
+        using var refreshResponse = await server.RefreshAsync(client, first["refresh_token"]!.GetValue<string>());
+        var refreshed = await OkJsonAsync(refreshResponse, "refresh");
+        using var userinfoResponse = await server.UserinfoAsync(refreshed["access_token"]!.GetValue<string>());
+        var userinfo = await OkJsonAsync(userinfoResponse, "userinfo");
+
+        // OpenID Connect Core §2: amr is a JSON array, even of one method.
+        Assert.Equal("[\"email\"]", JwtPayload(first["id_token"]!.GetValue<string>())["amr"]!.ToJsonString());
+        Assert.Equal("[\"email\"]", JwtPayload(refreshed["id_token"]!.GetValue<string>())["amr"]!.ToJsonString());
+        Assert.Equal("[\"email\"]", userinfo["amr"]!.ToJsonString());
+    }
+
+    [Fact]
     public async Task CodeFlow_ConsentSessionAccessToken_IsIntrospectionExt()
     {
         var client = await server.CreateCodeClientAsync();

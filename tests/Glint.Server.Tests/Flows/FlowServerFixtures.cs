@@ -27,13 +27,24 @@ public sealed class PostgresShortChallengeServer : PostgresServerFixture, IClock
     protected override void ReplaceServices(IServiceCollection services) => ClockedServer.Use(services, Clock);
 }
 
-/// <summary>Strict refresh token rotation: no grace window, so any reuse is a replay (Hydra v2.2.0's behaviour).</summary>
-public sealed class SqliteStrictRefreshServer : SqliteServerFixture
+/// <summary>
+/// Strict refresh token rotation: no grace window, so any reuse is a replay (Hydra v2.2.0's behaviour); on a clock the
+/// test moves, so that a reuse comes after the rotation rather than in the same instant.
+/// </summary>
+public sealed class SqliteStrictRefreshServer : SqliteServerFixture, IClockedServer
 {
+    public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
+
     protected override IReadOnlyDictionary<string, string?> ExtraSettings => new Dictionary<string, string?> { [ConfigurationKeys.RefreshReuseLeeway] = "0s" };
+
+    protected override void ReplaceServices(IServiceCollection services) => ClockedServer.Use(services, Clock);
 }
 
-public sealed class PostgresStrictRefreshServer : PostgresServerFixture
+public sealed class PostgresStrictRefreshServer : PostgresServerFixture, IClockedServer
 {
+    public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
+
     protected override IReadOnlyDictionary<string, string?> ExtraSettings => new Dictionary<string, string?> { [ConfigurationKeys.RefreshReuseLeeway] = "0s" };
+
+    protected override void ReplaceServices(IServiceCollection services) => ClockedServer.Use(services, Clock);
 }

@@ -165,12 +165,53 @@ public abstract class TelemetryTests<TServer>(TServer server) : IClassFixture<TS
         Assert.Equal("client_credentials", request.GetTagItem("oauth2.grant_type"));
         var trace = stopped.Where(span => span.TraceId == request.TraceId).ToList();
         Assert.Contains(trace, span => span.Source.Name == "Glint.Database" && span.ParentSpanId == request.SpanId && span.GetTagItem("db.query.text") is string);
+        // The token's row, written by the node's group commit on another task, is in the request's trace too.
+        Assert.Contains(trace, span => span.Source.Name == "Glint.Database" && span.ParentSpanId == request.SpanId
+            && span.GetTagItem("db.operation.name") as string == "INSERT" && QueryText(span).Contains("\"oauth2_tokens\"", StringComparison.Ordinal));
         Assert.DoesNotContain(trace.SelectMany(span => span.TagObjects), tag => tag.Value?.ToString() is { } value
             && (value.Contains(secret, StringComparison.Ordinal) || value.Contains(token, StringComparison.Ordinal)));
         var payment = await EndedAsync(span => span.GetTagItem("graphql.operation.name") as string == "TelemetrySend");
         Assert.Contains(stopped, child => child.ParentSpanId == payment.SpanId && child.GetTagItem("db.query.text") is string);
+        // The ledger's own statements (a batch on PostgreSQL, a commit group's savepoint on SQLite) are in the payment's trace.
+        Assert.Contains(stopped, span => span.Source.Name == "Glint.Database" && span.TraceId == payment.TraceId
+            && QueryText(span).Contains("INSERT INTO ledger_entries", StringComparison.Ordinal));
+        Assert.Contains(stopped, span => span.Source.Name == "Glint.Database" && span.TraceId == payment.TraceId
+            && QueryText(span).Contains("UPDATE wallets", StringComparison.Ordinal));
         Assert.DoesNotContain(stopped.Where(span => span.TraceId == payment.TraceId).SelectMany(span => span.TagObjects),
             tag => tag.Value?.ToString() is { } value && value.Contains(alice.Token, StringComparison.Ordinal));
+    }
+
+    private static string QueryText(Activity span) => span.GetTagItem("db.query.text") as string ?? "";
+
+    [Fact]
+    public async Task Spans_TheApiReadOfTheCallersAccount_IsADatabaseSpanOfTheRequest()
+    {
+        var stopped = new ConcurrentQueue<Activity>();
+        using var ended = new SemaphoreSlim(0);
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name is "Microsoft.AspNetCore" or "Glint.Database",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = span =>
+            {
+                stopped.Enqueue(span);
+                ended.Release();
+            },
+        };
+        ActivitySource.AddActivityListener(listener);
+        var user = await server.NewUserAsync();
+
+        var me = await server.DataAsync(user.Token, "query TelemetryMe { me { defaultAccount { id } } }", operationName: "TelemetryMe");
+
+        Assert.NotNull(me["me"]!["defaultAccount"]!["id"]);
+        while (!stopped.Any(span => span.GetTagItem("graphql.operation.name") as string == "TelemetryMe"))
+        {
+            Assert.True(await ended.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken), "the span never ended");
+        }
+
+        var request = Assert.Single(stopped, span => span.GetTagItem("graphql.operation.name") as string == "TelemetryMe");
+        Assert.Contains(stopped, span => span.Source.Name == "Glint.Database" && span.TraceId == request.TraceId
+            && span.GetTagItem("db.operation.name") as string == "SELECT" && QueryText(span).Contains("LEFT JOIN", StringComparison.Ordinal));
     }
 }
 

@@ -27,7 +27,7 @@ public sealed class ReviewAppsModel(AppReview review) : PageModel
 
     public async Task<IActionResult> OnPostApproveAsync()
     {
-        var result = await review.ApproveAsync(AppId, null, skipConsent: false, HttpContext.RequestAborted);
+        var result = await review.ApproveAsync(AppId, null, skipConsent: false, HttpContext.Connection.RemoteIpAddress?.ToString(), HttpContext.RequestAborted);
         Report(result, "approved");
         return await ShowAsync();
     }

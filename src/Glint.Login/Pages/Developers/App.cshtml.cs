@@ -47,7 +47,7 @@ public sealed class AppModel(DeveloperApps apps, GlintDbContext db, TimeProvider
         }
 
         var overlap = TimeSpan.FromHours(OverlapHours ?? (int)DeveloperPortalOptions.DefaultOverlap.TotalHours);
-        var (secret, until, failure) = await Apps.RotateAsync(Subject!, Id, overlap, HttpContext.RequestAborted);
+        var (secret, until, failure) = await Apps.RotateAsync(Subject!, Id, overlap, RemoteAddress, HttpContext.RequestAborted);
         if (failure is not null)
         {
             Error = failure.Message;
@@ -68,7 +68,7 @@ public sealed class AppModel(DeveloperApps apps, GlintDbContext db, TimeProvider
             return SignIn();
         }
 
-        if (await Apps.EndOverlapAsync(Subject!, Id, HttpContext.RequestAborted) is { } failure)
+        if (await Apps.EndOverlapAsync(Subject!, Id, RemoteAddress, HttpContext.RequestAborted) is { } failure)
         {
             Error = failure.Message;
             return await ShowAsync();
@@ -84,7 +84,7 @@ public sealed class AppModel(DeveloperApps apps, GlintDbContext db, TimeProvider
             return SignIn();
         }
 
-        if (await Apps.DeleteAsync(Subject!, Id, HttpContext.RequestAborted) is { } failure)
+        if (await Apps.DeleteAsync(Subject!, Id, RemoteAddress, HttpContext.RequestAborted) is { } failure)
         {
             Error = failure.Message;
             return await ShowAsync();

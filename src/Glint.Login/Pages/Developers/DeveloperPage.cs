@@ -13,6 +13,9 @@ public abstract class DeveloperPage(DeveloperApps apps) : PageModel
     /// <summary>The developer's subject (their user id), or null when nobody is signed in.</summary>
     protected string? Subject { get; private set; }
 
+    /// <summary>Where the developer's request came from, for the audit events of their app's client.</summary>
+    protected string? RemoteAddress => HttpContext.Connection.RemoteIpAddress?.ToString();
+
     public IReadOnlyList<string> PublishedScopes => Apps.PublishedScopes;
 
     [BindProperty] public string? Name { get; set; }

@@ -35,7 +35,7 @@ public sealed class EditModel(DeveloperApps apps) : DeveloperPage(apps)
             return SignIn();
         }
 
-        var result = await Apps.EditAsync(Subject!, Id, Form, HttpContext.RequestAborted);
+        var result = await Apps.EditAsync(Subject!, Id, Form, RemoteAddress, HttpContext.RequestAborted);
         if (result.App is { } app)
         {
             return LocalRedirect($"/developers/apps/{app.Id:D}");
