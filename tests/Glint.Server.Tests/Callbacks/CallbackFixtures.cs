@@ -42,10 +42,15 @@ public sealed class PostgresCallbackServerFixture : CallbackServerFixture
     protected override async Task DropDatabaseAsync() => await (_database?.DisposeAsync() ?? ValueTask.CompletedTask);
 }
 
-/// <summary>A node on a database that outlives it (for restarts), with the clock a test gives it.</summary>
-public sealed class CallbackNode(string dsn, FakeTimeProvider clock) : GlintServerFixture
+/// <summary>
+/// A node on a database that outlives it (for restarts), with the clock a test gives it, and the issuer it gives when
+/// the node must accept another node's tokens.
+/// </summary>
+public sealed class CallbackNode(string dsn, FakeTimeProvider clock, string? issuer = null) : GlintServerFixture
 {
-    protected override IReadOnlyDictionary<string, string?> ExtraSettings => CallbackServerFixture.LoopbackReceivers;
+    protected override IReadOnlyDictionary<string, string?> ExtraSettings => issuer is null
+        ? CallbackServerFixture.LoopbackReceivers
+        : new Dictionary<string, string?>(CallbackServerFixture.LoopbackReceivers) { [ConfigurationKeys.Issuer] = issuer };
 
     protected override Task<string> CreateDatabaseAsync() => Task.FromResult(dsn);
 
