@@ -43,14 +43,14 @@ public sealed class PostgresCallbackServerFixture : CallbackServerFixture
 }
 
 /// <summary>
-/// A node on a database that outlives it (for restarts), with the clock a test gives it, and the issuer it gives when
-/// the node must accept another node's tokens.
+/// A node on a database that outlives it (for restarts), with the clock a test gives it, and any settings it adds
+/// (another node's issuer, so that node's tokens hold here; a retry schedule).
 /// </summary>
-public sealed class CallbackNode(string dsn, FakeTimeProvider clock, string? issuer = null) : GlintServerFixture
+public sealed class CallbackNode(string dsn, FakeTimeProvider clock, IReadOnlyDictionary<string, string?>? settings = null) : GlintServerFixture
 {
-    protected override IReadOnlyDictionary<string, string?> ExtraSettings => issuer is null
+    protected override IReadOnlyDictionary<string, string?> ExtraSettings => settings is null
         ? CallbackServerFixture.LoopbackReceivers
-        : new Dictionary<string, string?>(CallbackServerFixture.LoopbackReceivers) { [ConfigurationKeys.Issuer] = issuer };
+        : CallbackServerFixture.LoopbackReceivers.Concat(settings).ToDictionary();
 
     protected override Task<string> CreateDatabaseAsync() => Task.FromResult(dsn);
 

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Glint.Callbacks.Delivery;
 using Glint.Data;
 using Glint.Data.Callbacks;
+using Glint.Server.Hosting;
 using Glint.Server.Tests.Api;
 using Glint.Server.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -126,7 +127,8 @@ public abstract class CallbackLifecycleTests(DatabaseKind kind)
 
         receiver.Hang = false;
         // Started once the killed node's claims have lapsed.
-        var restarted = new CallbackNode(database.Dsn, new FakeTimeProvider(DateTimeOffset.UtcNow + RetrySchedule.ClaimLease + TimeSpan.FromSeconds(1)), issuer);
+        var restarted = new CallbackNode(database.Dsn, new FakeTimeProvider(DateTimeOffset.UtcNow + RetrySchedule.ClaimLease + TimeSpan.FromSeconds(1)),
+            new Dictionary<string, string?> { [ConfigurationKeys.Issuer] = issuer });
         await restarted.InitializeAsync();
         try
         {
