@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Glint.Callbacks.Delivery;
+using Glint.Callbacks.Endpoints;
 using Glint.Data;
 using Glint.Data.Callbacks;
 using Glint.Server.Hosting;
@@ -16,7 +17,7 @@ namespace Glint.Server.Tests.Callbacks;
 /// Deliveries across a node's life, each test on a database and nodes of its own: a node stopped in the middle of an
 /// attempt (the receiver has the request, the node never hears the answer) leaves the delivery claimed in the database,
 /// and a node started later delivers it once the claim lapses; so does a node killed with deliveries in flight and
-/// others not yet tried; an endpoint failing for five days is disabled.
+/// others not yet tried; an endpoint failing for five days is disabled, and enabled again by a resend.
 /// </summary>
 public abstract class CallbackLifecycleTests(DatabaseKind kind)
 {
@@ -194,7 +195,19 @@ public abstract class CallbackLifecycleTests(DatabaseKind kind)
             await CallbackCalls.WaitUntilAsync(async () => await MailsToAsync(node, email) > 0);
             // A disabled endpoint gets no new deliveries.
             await node.CreditAsync(payee.BtcWalletId, 30);
-            Assert.Single(await node.DeliveriesAsync(endpoint));
+            var failed = Assert.Single(await node.DeliveriesAsync(endpoint));
+
+            // Resending a delivery from the portal, as the email says, enables the endpoint again and tries it anew.
+            await using (var scope = node.Services.CreateAsyncScope())
+            {
+                Assert.True(await scope.ServiceProvider.GetRequiredService<CallbackEndpointStore>().ResendAsync(payee.AccountId, failed.Id, CancellationToken.None));
+            }
+
+            Assert.Null(await DisabledAtAsync(node, endpoint));
+            await CallbackCalls.WaitUntilAsync(async () => (await node.DeliveriesAsync(endpoint))[0] is { Attempts: 1, Status: CallbackDelivery.Pending } row &&
+                row.NextAttemptAt - row.LastAttemptAt < RetrySchedule.ClaimLease);
+            await node.CreditAsync(payee.BtcWalletId, 40);
+            Assert.Equal(2, (await node.DeliveriesAsync(endpoint)).Count);
         }
         finally
         {
