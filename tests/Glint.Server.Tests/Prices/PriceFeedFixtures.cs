@@ -1,7 +1,7 @@
 using Glint.Server.Hosting;
 using Glint.Server.Tests.Hosting;
 using Glint.Server.Tests.Infrastructure;
-using Glint.Wallet.Prices;
+using Glint.Wallets.Prices;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
