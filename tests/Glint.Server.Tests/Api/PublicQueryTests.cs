@@ -54,6 +54,19 @@ public abstract class PublicQueryTests<TServer>(TServer server) : IClassFixture<
         Assert.True(Guid.TryParse(estimate["id"].Str(), out _));
     }
 
+    [Theory]
+    [InlineData("-1", "USD", "Invalid value for amount.")]
+    [InlineData("1e30", "USD", "Invalid value for amount.")]
+    [InlineData("10", "EUR", "Invalid currency.")]
+    public async Task CurrencyConversionEstimation_OfABadAmountOrCurrency_IsInvalidInput(string amount, string currency, string message)
+    {
+        var body = await server.GraphQLAsync(null, $$"""query { currencyConversionEstimation(amount: {{amount}}, currency: "{{currency}}") { btcSatAmount } }""");
+
+        var error = SingleError(body);
+        Assert.Equal("INVALID_INPUT", error["code"].Str());
+        Assert.Equal(message, error["message"].Str());
+    }
+
     [Fact]
     public async Task UserDefaultWalletId_FindsTheDefaultWallet()
     {

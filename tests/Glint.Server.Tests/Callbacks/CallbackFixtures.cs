@@ -42,10 +42,15 @@ public sealed class PostgresCallbackServerFixture : CallbackServerFixture
     protected override async Task DropDatabaseAsync() => await (_database?.DisposeAsync() ?? ValueTask.CompletedTask);
 }
 
-/// <summary>A node on a database that outlives it (for restarts), with the clock a test gives it.</summary>
-public sealed class CallbackNode(string dsn, FakeTimeProvider clock) : GlintServerFixture
+/// <summary>
+/// A node on a database that outlives it (for restarts), with the clock a test gives it, and any settings it adds
+/// (another node's issuer, so that node's tokens hold here; a retry schedule).
+/// </summary>
+public sealed class CallbackNode(string dsn, FakeTimeProvider clock, IReadOnlyDictionary<string, string?>? settings = null) : GlintServerFixture
 {
-    protected override IReadOnlyDictionary<string, string?> ExtraSettings => CallbackServerFixture.LoopbackReceivers;
+    protected override IReadOnlyDictionary<string, string?> ExtraSettings => settings is null
+        ? CallbackServerFixture.LoopbackReceivers
+        : CallbackServerFixture.LoopbackReceivers.Concat(settings).ToDictionary();
 
     protected override Task<string> CreateDatabaseAsync() => Task.FromResult(dsn);
 

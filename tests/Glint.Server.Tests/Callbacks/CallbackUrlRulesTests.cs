@@ -1,9 +1,16 @@
+using Glint.Data;
+using Glint.Data.Callbacks;
 using Glint.Server.Tests.Api;
 using Glint.Server.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Glint.Server.Tests.Callbacks;
 
-/// <summary>With the defaults (no plain http, no private targets), URLs that could reach the server's own network are refused.</summary>
+/// <summary>
+/// With the defaults (no plain http, no private targets), URLs that could reach the server's own network are refused,
+/// when added and again at delivery, against the address connected to.
+/// </summary>
 public abstract class CallbackUrlRulesTests<TServer>(TServer server) : IClassFixture<TServer> where TServer : GlintServerFixture
 {
     [Theory]
@@ -54,6 +61,29 @@ public abstract class CallbackUrlRulesTests<TServer>(TServer server) : IClassFix
         var id = await server.AddAcceptedEndpointAsync(user.Token, "https://93.184.215.14/hook");
 
         Assert.Equal(id.ToString("D"), Assert.Single(await server.EndpointsAsync(user.Token)).Id);
+    }
+
+    [Fact]
+    public async Task An_endpoint_whose_host_now_leads_to_this_machine_is_never_called()
+    {
+        await using var receiver = await CallbackReceiver.StartAsync();
+        var payer = await server.NewUserAsync(sats: 1_000);
+        var payee = await server.NewUserAsync();
+        var endpoint = await server.AddAcceptedEndpointAsync(payee.Token, "https://93.184.215.14/hook");
+        // What a changed DNS answer does: the stored endpoint now leads to a service on the server's own machine.
+        await using (var scope = server.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<GlintDbContext>().CallbackEndpoints.Where(row => row.Id == endpoint)
+                .ExecuteUpdateAsync(set => set.SetProperty(row => row.Url, receiver.Url("rebound").Replace("127.0.0.1", "localhost", StringComparison.Ordinal)));
+        }
+
+        Assert.Equal("SUCCESS", (await server.PayAsync(payer, payee.BtcWalletId, 100))["status"].Str());
+
+        // The attempt is recorded as failed without an answer, and retried later; the receiver never heard of it.
+        await CallbackCalls.WaitUntilAsync(async () => await server.DeliveriesAsync(endpoint) is [{ Attempts: 1, Status: CallbackDelivery.Pending } delivery] &&
+            delivery.NextAttemptAt - delivery.LastAttemptAt < TimeSpan.FromSeconds(30));
+        Assert.Null((await server.DeliveriesAsync(endpoint))[0].LastStatusCode);
+        Assert.Equal(0, receiver.Count);
     }
 }
 

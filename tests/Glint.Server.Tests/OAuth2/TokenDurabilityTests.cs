@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using Glint.Server.Hosting;
 using Glint.Server.Tests.Infrastructure;
@@ -18,20 +17,15 @@ public abstract class TokenDurabilityTests(Glint.Data.DatabaseKind kind)
     {
         var cancellationToken = TestContext.Current.CancellationToken;
         await using var database = await TestDatabase.CreateAsync(kind);
-        var publicPort = Cli.GlintCli.FreePort();
-        var adminPort = Cli.GlintCli.FreePort();
-        var issuer = $"http://127.0.0.1:{publicPort}";
 
         string token;
-        using (var crashing = StartGlint(database.Dsn, publicPort, adminPort, issuer))
+        string issuer;
+        using (var crashing = await GlintProcess.StartAsync(database.Dsn, cancellationToken: cancellationToken))
         {
+            issuer = crashing.Issuer;
             try
             {
-                using var admin = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{adminPort}") };
-                using var publicClient = new HttpClient { BaseAddress = new Uri(issuer) };
-                await WaitUntilReadyAsync(admin, crashing, cancellationToken);
-
-                using var created = await admin.PostAsync("/admin/clients", HydraClientCalls.Json(new Dictionary<string, object?>
+                using var created = await crashing.Admin.PostAsync("/admin/clients", HydraClientCalls.Json(new Dictionary<string, object?>
                 {
                     ["grant_types"] = new[] { "client_credentials" },
                     ["scope"] = "read",
@@ -46,7 +40,7 @@ public abstract class TokenDurabilityTests(Glint.Data.DatabaseKind kind)
                 };
                 request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(
                     $"{Uri.EscapeDataString(client["client_id"]!.GetValue<string>())}:{Uri.EscapeDataString(client["client_secret"]!.GetValue<string>())}")));
-                using var issued = await publicClient.SendAsync(request, cancellationToken);
+                using var issued = await crashing.Public.SendAsync(request, cancellationToken);
                 var body = await issued.ReadJsonAsync();
                 Assert.True(issued.StatusCode == HttpStatusCode.OK, body.ToJsonString());
                 token = body["access_token"]!.GetValue<string>();
@@ -54,8 +48,7 @@ public abstract class TokenDurabilityTests(Glint.Data.DatabaseKind kind)
             finally
             {
                 // Right after the answer, without any shutdown: what was acknowledged must already be on the disk.
-                crashing.Kill(entireProcessTree: true);
-                await crashing.WaitForExitAsync(cancellationToken);
+                await crashing.KillAsync(cancellationToken);
             }
         }
 
@@ -63,59 +56,6 @@ public abstract class TokenDurabilityTests(Glint.Data.DatabaseKind kind)
         await restarted.InitializeAsync();
         var introspection = await restarted.IntrospectAsync(token);
         Assert.True(introspection["active"]!.GetValue<bool>(), introspection.ToJsonString());
-    }
-
-    private static Process StartGlint(string dsn, int publicPort, int adminPort, string issuer)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.GetTempPath() };
-        foreach (var argument in (string[])[Path.Combine(AppContext.BaseDirectory, "glint.dll"), "--dsn", dsn,
-            "--public-port", publicPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "--admin-port", adminPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "--issuer", issuer])
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        // Only the settings of this start count, never the machine's.
-        foreach (var (_, names) in ConfigurationKeys.EnvironmentVariables)
-        {
-            foreach (var name in names)
-            {
-                start.Environment.Remove(name);
-            }
-        }
-
-        start.Environment["SECRETS_SYSTEM"] = GlintServerFixture.Secret;
-        var process = Process.Start(start)!;
-        // Drained so that a chatty log never blocks the server on a full pipe.
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
-
-    private static async Task WaitUntilReadyAsync(HttpClient admin, Process process, CancellationToken cancellationToken)
-    {
-        // Polls until the node answers (starting a process takes a moment); it gives up when the process ends.
-        while (!process.HasExited)
-        {
-            try
-            {
-                using var ready = await admin.GetAsync("/health/ready", cancellationToken);
-                if (ready.StatusCode == HttpStatusCode.OK)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-
-            await Task.Delay(50, cancellationToken);
-        }
-
-        Assert.Fail($"glint exited with {process.ExitCode} before it was ready");
     }
 }
 

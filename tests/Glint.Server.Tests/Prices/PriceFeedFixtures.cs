@@ -1,14 +1,16 @@
 using Glint.Server.Hosting;
+using Glint.Server.Tests.Hosting;
 using Glint.Server.Tests.Infrastructure;
 using Glint.Wallets.Prices;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Glint.Server.Tests.Prices;
 
 /// <summary>
 /// A server whose price source is <see cref="Feed"/> (polled every minute of <see cref="Clock"/>, a fake clock the
-/// tests move), read at <c>data.amount</c> as a well-known exchange's spot price answer holds it.
+/// tests move), read at <c>data.amount</c> as a well-known exchange's spot price answer holds it; every log record is kept.
 /// </summary>
 public abstract class PriceFeedServerFixture : GlintServerFixture, IAsyncLifetime
 {
@@ -18,6 +20,8 @@ public abstract class PriceFeedServerFixture : GlintServerFixture, IAsyncLifetim
 
     public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
 
+    public RecordingLoggerProvider Logs { get; } = new();
+
     protected override IReadOnlyDictionary<string, string?> ExtraSettings => new Dictionary<string, string?>
     {
         [ConfigurationKeys.PriceSource] = "feed",
@@ -26,7 +30,11 @@ public abstract class PriceFeedServerFixture : GlintServerFixture, IAsyncLifetim
         [ConfigurationKeys.PriceFeedInterval] = "1m",
     };
 
-    protected override void ReplaceServices(IServiceCollection services) => ClockedServer.Use(services, Clock);
+    protected override void ReplaceServices(IServiceCollection services)
+    {
+        ClockedServer.Use(services, Clock);
+        services.AddSingleton<ILoggerProvider>(Logs);
+    }
 
     public new async ValueTask InitializeAsync()
     {
@@ -38,6 +46,7 @@ public abstract class PriceFeedServerFixture : GlintServerFixture, IAsyncLifetim
     {
         await base.DisposeAsync();
         await Feed.DisposeAsync();
+        Logs.Dispose();
         GC.SuppressFinalize(this);
     }
 

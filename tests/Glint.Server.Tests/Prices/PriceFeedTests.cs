@@ -7,12 +7,13 @@ using Glint.Server.Tests.Lightning;
 using Glint.Wallets.Prices;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Glint.Server.Tests.Prices;
 
 /// <summary>
 /// The price from a feed on loopback: the queries and both subscriptions follow it, a failing or nonsensical feed keeps
-/// the last good price and says so in <c>/health/ready</c> without failing it, and every good price is a point of the
+/// the last good price and says so in the log and in <c>/health/ready</c> without failing it, and every good price is a point of the
 /// history that <c>btcPriceList</c> thins to Blink's counts.
 /// </summary>
 public abstract class PriceFeedTests<TServer>(TServer server) : IClassFixture<TServer> where TServer : PriceFeedServerFixture
@@ -110,6 +111,11 @@ public abstract class PriceFeedTests<TServer>(TServer server) : IClassFixture<TS
         // Neither the feed's credentials nor its API key are ever shown.
         Assert.DoesNotContain(PriceFeed.Password, text, StringComparison.Ordinal);
         Assert.DoesNotContain("feed-api-key", text, StringComparison.Ordinal);
+        // The log says so too, with the price kept, and with neither of them either.
+        var logged = server.Logs.Records.Where(record => record.EventId == 8001 && record.Message.Contains(reason, StringComparison.Ordinal)).ToList();
+        Assert.Contains(logged, record => record.Level == LogLevel.Warning && record.Message.Contains("64000.00", StringComparison.Ordinal));
+        Assert.All(logged, record => Assert.DoesNotContain(PriceFeed.Password, record.Message, StringComparison.Ordinal));
+        Assert.All(logged, record => Assert.DoesNotContain("feed-api-key", record.Message, StringComparison.Ordinal));
 
         await SetPriceAsync(64_000m);
         using var recovered = await server.Admin.GetAsync("/health/ready", TestContext.Current.CancellationToken);
