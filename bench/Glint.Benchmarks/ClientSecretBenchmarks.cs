@@ -18,8 +18,8 @@ public class ClientSecretBenchmarks
     private ScratchDatabase _database = null!;
     private ServiceProvider _services = null!;
     private AsyncServiceScope _scope;
-    private OpenIddictApplicationManager<OAuthClient> _manager = null!;
-    private OAuthClient _client = null!;
+    private OpenIddictApplicationManager<Client> _manager = null!;
+    private Client _client = null!;
 
     [GlobalSetup]
     public async Task Setup()
@@ -27,8 +27,8 @@ public class ClientSecretBenchmarks
         _database = new ScratchDatabase();
         _services = OpenIddictServices.Build(_database);
         _scope = _services.CreateAsyncScope();
-        _manager = _scope.ServiceProvider.GetRequiredService<OpenIddictApplicationManager<OAuthClient>>();
-        _client = (OAuthClient)await _manager.CreateAsync(new OpenIddictApplicationDescriptor
+        _manager = _scope.ServiceProvider.GetRequiredService<OpenIddictApplicationManager<Client>>();
+        _client = (Client)await _manager.CreateAsync(new OpenIddictApplicationDescriptor
         {
             ClientId = "bench-client",
             ClientSecret = Secret,

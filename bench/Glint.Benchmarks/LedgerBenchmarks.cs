@@ -2,10 +2,10 @@ using BenchmarkDotNet.Attributes;
 using Glint.Data;
 using Glint.Ledger;
 using Glint.Ledger.Storage;
-using Glint.Wallet;
-using Glint.Wallet.Accounts;
-using Glint.Wallet.Ledger;
-using Glint.Wallet.Payments;
+using Glint.Wallets;
+using Glint.Wallets.Accounts;
+using Glint.Wallets.Journal;
+using Glint.Wallets.Payments;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Glint.Benchmarks;

@@ -32,7 +32,7 @@ public static class AuthServiceCollectionExtensions
         services.AddSingleton(settings);
         services.AddScoped<ClientDirectory>();
         services.AddSingleton<ClientCache>();
-        services.AddScoped(provider => (ClientManager)provider.GetRequiredService<OpenIddict.Core.OpenIddictApplicationManager<OAuthClient>>());
+        services.AddScoped(provider => (ClientManager)provider.GetRequiredService<OpenIddict.Core.OpenIddictApplicationManager<Client>>());
         services.AddSingleton<TokenWriter>();
         services.AddScoped<AuthorizationFlows>();
         services.AddScoped<FlowStorage.FlowStore>();
@@ -71,8 +71,8 @@ public static class AuthServiceCollectionExtensions
             {
                 core.UseEntityFrameworkCore()
                     .UseDbContext<GlintDbContext>()
-                    .ReplaceDefaultEntities<OAuthClient, OAuthAuthorization, OAuthScope, OAuthToken, string>();
-                core.ReplaceApplicationManager<OAuthClient, ClientManager>();
+                    .ReplaceDefaultEntities<Client, OAuthAuthorization, OAuthScope, OAuthToken, string>();
+                core.ReplaceApplicationManager<Client, ClientManager>();
                 core.ReplaceTokenManager<OAuthToken, TokenManager>();
                 core.ReplaceAuthorizationManager<OAuthAuthorization, AuthorizationManager>();
             })

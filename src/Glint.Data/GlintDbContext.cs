@@ -18,7 +18,7 @@ namespace Glint.Data;
 /// </summary>
 public sealed class GlintDbContext(DbContextOptions<GlintDbContext> options) : DbContext(options), IDataProtectionKeyContext
 {
-    public DbSet<OAuthClient> OAuthClients => Set<OAuthClient>();
+    public DbSet<Client> Clients => Set<Client>();
 
     public DbSet<OAuthToken> OAuthTokens => Set<OAuthToken>();
 
@@ -94,7 +94,7 @@ public sealed class GlintDbContext(DbContextOptions<GlintDbContext> options) : D
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         base.OnModelCreating(modelBuilder);
-        modelBuilder.UseOpenIddict<OAuthClient, OAuthAuthorization, OAuthScope, OAuthToken, string>();
+        modelBuilder.UseOpenIddict<Client, OAuthAuthorization, OAuthScope, OAuthToken, string>();
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(GlintDbContext).Assembly);
         modelBuilder.Entity<DataProtectionKey>().ToTable("data_protection_keys");
     }

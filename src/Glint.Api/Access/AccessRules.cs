@@ -1,5 +1,5 @@
 using Glint.Api.Errors;
-using Glint.Wallet.Queries;
+using Glint.Wallets.Queries;
 using GraphQL;
 using GraphQL.Builders;
 using GraphQL.Resolvers;

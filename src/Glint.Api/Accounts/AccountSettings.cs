@@ -3,7 +3,7 @@ using Glint.Api.Prices;
 using Glint.Data;
 using Glint.Data.Users;
 using Glint.Data.Wallets;
-using Glint.Wallet.Accounts;
+using Glint.Wallets.Accounts;
 using Microsoft.EntityFrameworkCore;
 
 namespace Glint.Api.Accounts;

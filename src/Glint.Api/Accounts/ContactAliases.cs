@@ -1,7 +1,7 @@
 using Glint.Api.Errors;
 using Glint.Data;
 using Glint.Data.Wallets;
-using Glint.Wallet.Accounts;
+using Glint.Wallets.Accounts;
 using Microsoft.EntityFrameworkCore;
 
 namespace Glint.Api.Accounts;

@@ -1,4 +1,4 @@
-using Glint.Wallet.Payments;
+using Glint.Wallets.Payments;
 
 namespace Glint.Api.Errors;
 

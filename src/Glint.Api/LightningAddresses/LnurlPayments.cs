@@ -1,10 +1,10 @@
 using System.Text.Json;
 using Glint.Lightning.Bolt11;
-using Glint.Wallet.Invoices;
-using Glint.Wallet.Ledger;
-using Glint.Wallet.Lightning;
-using Glint.Wallet.Payments;
-using Glint.Wallet.Queries;
+using Glint.Wallets.Invoices;
+using Glint.Wallets.Journal;
+using Glint.Wallets.Lightning;
+using Glint.Wallets.Payments;
+using Glint.Wallets.Queries;
 
 namespace Glint.Api.LightningAddresses;
 

@@ -1,11 +1,11 @@
 using System.Globalization;
 using Glint.Auth;
 using Glint.Ledger;
-using Glint.Wallet.Accounts;
-using Glint.Wallet.Invoices;
-using Glint.Wallet.Ledger;
-using Glint.Wallet.Prices;
-using Glint.Wallet.Queries;
+using Glint.Wallets.Accounts;
+using Glint.Wallets.Invoices;
+using Glint.Wallets.Journal;
+using Glint.Wallets.Prices;
+using Glint.Wallets.Queries;
 
 namespace Glint.Api.LightningAddresses;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using Glint.Ledger;
-using Glint.Wallet.Ledger;
+using Glint.Wallets.Journal;
 
 namespace Glint.Api.Prices;
 

@@ -3,8 +3,8 @@ using Glint.Api.Access;
 using Glint.Api.Errors;
 using Glint.Api.Types;
 using Glint.Data.Users;
-using Glint.Wallet.Accounts;
-using Glint.Wallet.Queries;
+using Glint.Wallets.Accounts;
+using Glint.Wallets.Queries;
 using GraphQL;
 
 namespace Glint.Api.Root;

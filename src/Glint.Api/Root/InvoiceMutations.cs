@@ -2,8 +2,8 @@ using Glint.Api.Access;
 using Glint.Api.Errors;
 using Glint.Api.Types;
 using Glint.Ledger;
-using Glint.Wallet.Invoices;
-using Glint.Wallet.Payments;
+using Glint.Wallets.Invoices;
+using Glint.Wallets.Payments;
 using GraphQL;
 
 namespace Glint.Api.Root;

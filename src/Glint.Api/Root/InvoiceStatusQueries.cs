@@ -3,7 +3,7 @@ using Glint.Api.Errors;
 using Glint.Api.Scalars;
 using Glint.Api.Types;
 using Glint.Data.Wallets;
-using Glint.Wallet.Invoices;
+using Glint.Wallets.Invoices;
 using GraphQL;
 
 namespace Glint.Api.Root;

@@ -2,7 +2,7 @@ using Glint.Api.Access;
 using Glint.Api.ApiKeys;
 using Glint.Api.Types;
 using Glint.Api.Validation;
-using Glint.Wallet.Invoices;
+using Glint.Wallets.Invoices;
 using GraphQL;
 using GraphQL.Builders;
 using GraphQL.Types;

@@ -2,7 +2,7 @@ using Glint.Api.Access;
 using Glint.Api.Errors;
 using Glint.Api.Types;
 using Glint.Ledger;
-using Glint.Wallet.Payments;
+using Glint.Wallets.Payments;
 using GraphQL;
 
 namespace Glint.Api.Root;

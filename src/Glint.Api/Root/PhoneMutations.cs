@@ -4,7 +4,7 @@ using Glint.Api.Types;
 using Glint.Auth.SessionTokens;
 using Glint.Login.Codes;
 using Glint.Login.Phones;
-using Glint.Wallet.Queries;
+using Glint.Wallets.Queries;
 using GraphQL;
 
 namespace Glint.Api.Root;

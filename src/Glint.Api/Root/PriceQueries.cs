@@ -3,7 +3,7 @@ using Glint.Api.Errors;
 using Glint.Api.Prices;
 using Glint.Api.Types;
 using Glint.Ledger;
-using Glint.Wallet.Prices;
+using Glint.Wallets.Prices;
 using GraphQL;
 
 namespace Glint.Api.Root;

@@ -1,7 +1,7 @@
 using Glint.Api.Access;
 using Glint.Api.Accounts;
 using Glint.Api.Types;
-using Glint.Wallet.Queries;
+using Glint.Wallets.Queries;
 using GraphQL;
 
 namespace Glint.Api.Root;

@@ -19,7 +19,7 @@ public static class SignInMutations
             .InitiateEmailAsync(userId, context.GetArgument<string>("input"), context.RemoteAddress() ?? "", context.CancellationToken);
         return error is not null
             ? new([error], null, null)
-            : new([], registrationId, await context.Service<Wallet.Queries.WalletQueries>().FindUserAsync(userId, context.CancellationToken));
+            : new([], registrationId, await context.Service<Wallets.Queries.WalletQueries>().FindUserAsync(userId, context.CancellationToken));
     }
 
     public static async Task<MePayload> EmailValidateAsync(IResolveFieldContext context)

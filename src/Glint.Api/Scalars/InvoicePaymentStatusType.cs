@@ -13,5 +13,5 @@ public sealed class InvoicePaymentStatusType : EnumerationGraphType
         Add("PENDING", "PENDING");
     }
 
-    public static string Of(string status) => status == Wallet.Invoices.InvoiceStatuses.Cancelled ? "EXPIRED" : status;
+    public static string Of(string status) => status == Wallets.Invoices.InvoiceStatuses.Cancelled ? "EXPIRED" : status;
 }

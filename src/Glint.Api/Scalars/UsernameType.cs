@@ -1,4 +1,4 @@
-using Glint.Wallet.Accounts;
+using Glint.Wallets.Accounts;
 
 namespace Glint.Api.Scalars;
 

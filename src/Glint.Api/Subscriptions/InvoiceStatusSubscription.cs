@@ -1,8 +1,8 @@
 using Glint.Api.Errors;
 using Glint.Api.Root;
 using Glint.Api.Types;
-using Glint.Wallet.Events;
-using Glint.Wallet.Invoices;
+using Glint.Wallets.Events;
+using Glint.Wallets.Invoices;
 using GraphQL;
 using Microsoft.Extensions.DependencyInjection;
 

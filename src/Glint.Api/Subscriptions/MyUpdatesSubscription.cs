@@ -1,9 +1,9 @@
 using Glint.Api.Access;
 using Glint.Api.Errors;
 using Glint.Api.Types;
-using Glint.Wallet.Events;
-using Glint.Wallet.Invoices;
-using Glint.Wallet.Queries;
+using Glint.Wallets.Events;
+using Glint.Wallets.Invoices;
+using Glint.Wallets.Queries;
 using GraphQL;
 
 namespace Glint.Api.Subscriptions;

@@ -2,7 +2,7 @@ using Glint.Api.Access;
 using Glint.Api.Errors;
 using Glint.Api.Prices;
 using Glint.Api.Types;
-using Glint.Wallet.Prices;
+using Glint.Wallets.Prices;
 using GraphQL;
 
 namespace Glint.Api.Subscriptions;

@@ -1,5 +1,5 @@
 using Glint.Api.Types;
-using Glint.Wallet.Events;
+using Glint.Wallets.Events;
 using GraphQL;
 using GraphQL.Types;
 

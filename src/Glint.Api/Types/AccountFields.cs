@@ -7,9 +7,9 @@ using Glint.Api.Validation;
 using Glint.Auth;
 using Glint.Callbacks.Endpoints;
 using Glint.Data.Wallets;
-using Glint.Wallet.Invoices;
-using Glint.Wallet.Prices;
-using Glint.Wallet.Queries;
+using Glint.Wallets.Invoices;
+using Glint.Wallets.Prices;
+using Glint.Wallets.Queries;
 using GraphQL;
 using GraphQL.Types;
 

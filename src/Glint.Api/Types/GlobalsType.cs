@@ -1,7 +1,7 @@
 using Glint.Api.Access;
 using Glint.Api.LightningAddresses;
 using Glint.Api.Scalars;
-using Glint.Wallet.Lightning;
+using Glint.Wallets.Lightning;
 using GraphQL.Types;
 
 namespace Glint.Api.Types;

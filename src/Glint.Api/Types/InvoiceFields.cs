@@ -1,7 +1,7 @@
 using Glint.Api.Access;
 using Glint.Api.Scalars;
 using Glint.Data.Wallets;
-using Glint.Wallet.Invoices;
+using Glint.Wallets.Invoices;
 using GraphQL.Types;
 
 namespace Glint.Api.Types;

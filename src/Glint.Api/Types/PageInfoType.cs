@@ -1,6 +1,6 @@
 using System.Globalization;
-using Glint.Wallet.Invoices;
-using Glint.Wallet.Queries;
+using Glint.Wallets.Invoices;
+using Glint.Wallets.Queries;
 using GraphQL.Types;
 
 namespace Glint.Api.Types;

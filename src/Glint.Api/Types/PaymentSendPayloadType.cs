@@ -1,7 +1,7 @@
 using Glint.Api.Access;
 using Glint.Api.Errors;
 using Glint.Api.Scalars;
-using Glint.Wallet.Queries;
+using Glint.Wallets.Queries;
 using GraphQL.Types;
 
 namespace Glint.Api.Types;

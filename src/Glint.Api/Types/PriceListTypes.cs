@@ -1,6 +1,6 @@
 using Glint.Api.Prices;
 using Glint.Api.Scalars;
-using Glint.Wallet.Prices;
+using Glint.Wallets.Prices;
 using GraphQL.Types;
 
 namespace Glint.Api.Types;

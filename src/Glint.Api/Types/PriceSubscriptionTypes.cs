@@ -1,7 +1,7 @@
 using Glint.Api.Errors;
 using Glint.Api.Prices;
 using Glint.Api.Scalars;
-using Glint.Wallet.Prices;
+using Glint.Wallets.Prices;
 using GraphQL.Types;
 
 namespace Glint.Api.Types;

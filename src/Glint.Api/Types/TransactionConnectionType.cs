@@ -1,4 +1,4 @@
-using Glint.Wallet.Queries;
+using Glint.Wallets.Queries;
 using GraphQL.Types;
 
 namespace Glint.Api.Types;

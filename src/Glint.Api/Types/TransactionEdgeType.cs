@@ -1,5 +1,5 @@
 using System.Globalization;
-using Glint.Wallet.Queries;
+using Glint.Wallets.Queries;
 using GraphQL.Types;
 
 namespace Glint.Api.Types;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Glint.Api.Prices;
 using Glint.Api.Scalars;
-using Glint.Wallet.Queries;
+using Glint.Wallets.Queries;
 using GraphQL.Types;
 
 namespace Glint.Api.Types;

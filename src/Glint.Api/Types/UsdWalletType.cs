@@ -1,4 +1,4 @@
-using Glint.Wallet.Ledger;
+using Glint.Wallets.Journal;
 using GraphQL.Types;
 
 namespace Glint.Api.Types;

@@ -3,7 +3,7 @@ using Glint.Api.Access;
 using Glint.Api.Scalars;
 using Glint.Data.Users;
 using Glint.Data.Wallets;
-using Glint.Wallet.Queries;
+using Glint.Wallets.Queries;
 using GraphQL;
 using GraphQL.Types;
 

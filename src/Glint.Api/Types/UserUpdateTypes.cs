@@ -2,7 +2,7 @@ using Glint.Api.Errors;
 using Glint.Api.Prices;
 using Glint.Api.Scalars;
 using Glint.Data.Users;
-using Glint.Wallet.Queries;
+using Glint.Wallets.Queries;
 using GraphQL.Types;
 
 namespace Glint.Api.Types;

@@ -4,8 +4,8 @@ using Glint.Api.Errors;
 using Glint.Api.Scalars;
 using Glint.Api.Validation;
 using Glint.Data.Wallets;
-using Glint.Wallet.Invoices;
-using Glint.Wallet.Queries;
+using Glint.Wallets.Invoices;
+using Glint.Wallets.Queries;
 using GraphQL;
 using GraphQL.Types;
 

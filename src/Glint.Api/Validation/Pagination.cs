@@ -1,6 +1,6 @@
 using System.Globalization;
 using Glint.Api.Errors;
-using Glint.Wallet.Queries;
+using Glint.Wallets.Queries;
 using GraphQL;
 
 namespace Glint.Api.Validation;

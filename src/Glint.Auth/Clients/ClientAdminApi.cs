@@ -29,9 +29,9 @@ public static class ClientAdminApi
         return routes;
     }
 
-    private static async Task<IResult> CreateAsync(HttpContext http, OpenIddictApplicationManager<OAuthClient> manager, TimeProvider time)
+    private static async Task<IResult> CreateAsync(HttpContext http, OpenIddictApplicationManager<Client> manager, TimeProvider time)
     {
-        var (client, error) = await HydraJsonBody.ReadAsync<HydraClient>(http.Request);
+        var (client, error) = await HydraJsonBody.ReadAsync<ClientMetadata>(http.Request);
         if (client is null)
         {
             return error!;
@@ -52,7 +52,7 @@ public static class ClientAdminApi
     /// approvals too). The result carries the secret, given or generated, once.
     /// </summary>
     public static async Task<ClientWrite> CreateClientAsync(
-        HydraClient client, OpenIddictApplicationManager<OAuthClient> manager, TimeProvider time, CancellationToken cancellationToken)
+        ClientMetadata client, OpenIddictApplicationManager<Client> manager, TimeProvider time, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(manager);
@@ -70,7 +70,7 @@ public static class ClientAdminApi
             return new(null, HydraError.Conflict());
         }
 
-        var row = new OAuthClient();
+        var row = new Client();
         ClientRecord.Write(client, row);
         try
         {
@@ -91,7 +91,7 @@ public static class ClientAdminApi
         return new(created, null);
     }
 
-    private static async Task<IResult> GetAsync(string id, OpenIddictApplicationManager<OAuthClient> manager, CancellationToken cancellationToken) =>
+    private static async Task<IResult> GetAsync(string id, OpenIddictApplicationManager<Client> manager, CancellationToken cancellationToken) =>
         await manager.FindByClientIdAsync(id, cancellationToken) is { } row
             ? Json(ClientRecord.Read(row))
             : HydraError.NotFound();
@@ -103,7 +103,7 @@ public static class ClientAdminApi
             return HydraError.NotFound();
         }
 
-        var (client, error) = await HydraJsonBody.ReadAsync<HydraClient>(http.Request);
+        var (client, error) = await HydraJsonBody.ReadAsync<ClientMetadata>(http.Request);
         return client is null ? error! : await SaveAsync(http, row, client, manager, time);
     }
 
@@ -138,7 +138,7 @@ public static class ClientAdminApi
             return HydraError.Malformed("Unable to apply the JSON Patch: " + exception.Message);
         }
 
-        var (patched, invalid) = HydraJsonBody.Convert<HydraClient>(document);
+        var (patched, invalid) = HydraJsonBody.Convert<ClientMetadata>(document);
         return patched is null ? invalid! : await SaveAsync(http, row, patched, manager, time);
     }
 
@@ -177,7 +177,7 @@ public static class ClientAdminApi
     /// one and is returned once; no secret keeps the stored one (the Terraform provider re-sends it on every update).
     /// </summary>
     private static async Task<IResult> SaveAsync(
-        HttpContext http, OAuthClient row, HydraClient client, OpenIddictApplicationManager<OAuthClient> manager, TimeProvider time)
+        HttpContext http, Client row, ClientMetadata client, OpenIddictApplicationManager<Client> manager, TimeProvider time)
     {
         var written = await SaveClientAsync(row, client, manager, time, http.RequestAborted);
         if (written.Client is not { } saved)
@@ -196,7 +196,7 @@ public static class ClientAdminApi
 
     /// <summary>Validates <paramref name="client"/> and stores it over <paramref name="row"/>, as PUT does for every caller.</summary>
     public static async Task<ClientWrite> SaveClientAsync(
-        OAuthClient row, HydraClient client, OpenIddictApplicationManager<OAuthClient> manager, TimeProvider time, CancellationToken cancellationToken)
+        Client row, ClientMetadata client, OpenIddictApplicationManager<Client> manager, TimeProvider time, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(row);
         ArgumentNullException.ThrowIfNull(client);
@@ -258,9 +258,9 @@ public static class ClientAdminApi
         return new DateTimeOffset(now.Ticks - now.Ticks % TimeSpan.TicksPerSecond, TimeSpan.Zero);
     }
 
-    public static IResult Json(HydraClient client, int status = StatusCodes.Status200OK) =>
+    public static IResult Json(ClientMetadata client, int status = StatusCodes.Status200OK) =>
         Results.Json(client, HydraJson.Options, "application/json; charset=utf-8", status);
 }
 
 /// <summary>A client as stored by a create or a save (its secret set only when one was issued), or Hydra's error for the request.</summary>
-public readonly record struct ClientWrite(HydraClient? Client, IResult? Error);
+public readonly record struct ClientWrite(ClientMetadata? Client, IResult? Error);

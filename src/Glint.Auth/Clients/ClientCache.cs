@@ -19,7 +19,7 @@ public sealed class ClientCache : IDisposable
     /// <summary>Where a lookup started: an eviction after this point keeps its result out of the cache.</summary>
     public readonly record struct Stamp(long Generation, long Evictions);
 
-    private sealed record Entry(OAuthClient Row, HydraClient Client, long Generation, DateTimeOffset Expires);
+    private sealed record Entry(Client Row, ClientMetadata Client, long Generation, DateTimeOffset Expires);
 
     private const int MaxEntries = 10_000;
 
@@ -40,12 +40,12 @@ public sealed class ClientCache : IDisposable
     public Stamp Begin() => new(_revocations.Generation, Interlocked.Read(ref _evictions));
 
     /// <summary>A fresh copy of the client's row and its shared, read-only Hydra document; null when not cached.</summary>
-    public (OAuthClient Row, HydraClient Client)? Find(string clientId) =>
+    public (Client Row, ClientMetadata Client)? Find(string clientId) =>
         _entries.TryGetValue(clientId, out var entry) && entry.Generation == _revocations.Generation && entry.Expires > _time.GetUtcNow()
             ? (Copy(entry.Row), entry.Client)
             : null;
 
-    public void Add(OAuthClient row, HydraClient client, Stamp stamp)
+    public void Add(Client row, ClientMetadata client, Stamp stamp)
     {
         if (row.ClientId is not { } clientId || stamp != Begin())
         {
@@ -69,7 +69,7 @@ public sealed class ClientCache : IDisposable
     }
 
     /// <summary>The row's columns; the navigations (its consents and tokens) are never loaded on this path.</summary>
-    private static OAuthClient Copy(OAuthClient row) => new()
+    private static Client Copy(Client row) => new()
     {
         Id = row.Id,
         ApplicationType = row.ApplicationType,

@@ -6,6 +6,6 @@ namespace Glint.Auth.Clients;
 /// </summary>
 public sealed class ClientDirectory(ClientManager manager)
 {
-    public async ValueTask<HydraClient?> FindAsync(string? clientId, CancellationToken cancellationToken) =>
+    public async ValueTask<ClientMetadata?> FindAsync(string? clientId, CancellationToken cancellationToken) =>
         string.IsNullOrEmpty(clientId) ? null : (await manager.ResolveAsync(clientId, cancellationToken))?.Client;
 }

@@ -19,7 +19,7 @@ public sealed class ClientLifespans
     [JsonPropertyName("device_authorization_grant_id_token_lifespan")] public string? DeviceAuthorizationGrantIdTokenLifespan { get; set; }
     [JsonPropertyName("device_authorization_grant_refresh_token_lifespan")] public string? DeviceAuthorizationGrantRefreshTokenLifespan { get; set; }
 
-    public void ApplyTo(HydraClient client)
+    public void ApplyTo(ClientMetadata client)
     {
         client.AuthorizationCodeGrantAccessTokenLifespan = AuthorizationCodeGrantAccessTokenLifespan;
         client.AuthorizationCodeGrantIdTokenLifespan = AuthorizationCodeGrantIdTokenLifespan;

@@ -28,7 +28,7 @@ public static class ClientLimits
     public static readonly TimeSpan MaxLifespan = TimeSpan.FromDays(3650);
 
     /// <summary>Returns Hydra's <c>invalid_client_metadata</c> error for the first bound <paramref name="client"/> breaks, or null.</summary>
-    public static IResult? Check(HydraClient client)
+    public static IResult? Check(ClientMetadata client)
     {
         var problem = Text("client_id", client.ClientId, IdLength)
             ?? Text("client_name", client.ClientName, TextLength)

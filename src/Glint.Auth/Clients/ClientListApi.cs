@@ -30,7 +30,7 @@ public static class ClientListApi
             return HydraError.Malformed("The page_token is not a valid pagination token.");
         }
 
-        var clients = db.OAuthClients.AsNoTracking();
+        var clients = db.Clients.AsNoTracking();
         if (query["client_name"].ToString() is { Length: > 0 } name)
         {
             clients = clients.Where(client => client.DisplayName == name);

@@ -23,25 +23,25 @@ namespace Glint.Auth.Clients;
 /// Callers that change a client read it with <see cref="FindForChangeAsync"/>, from the database, not a snapshot.
 /// </summary>
 public sealed class ClientManager(
-    IOpenIddictApplicationCache<OAuthClient> cache,
-    ILogger<OpenIddictApplicationManager<OAuthClient>> logger,
+    IOpenIddictApplicationCache<Client> cache,
+    ILogger<OpenIddictApplicationManager<Client>> logger,
     IOptionsMonitor<OpenIddictCoreOptions> options,
-    IOpenIddictApplicationStore<OAuthClient> store,
+    IOpenIddictApplicationStore<Client> store,
     TimeProvider time,
     Revocation.CredentialRevocations revocations,
     ClientCache clients,
     ClientKeySets keySets)
-    : OpenIddictApplicationManager<OAuthClient>(cache, logger, options, store)
+    : OpenIddictApplicationManager<Client>(cache, logger, options, store)
 {
     private static readonly TimeSpan Remember = TimeSpan.FromMinutes(5);
     private const int MaxEntries = 10_000;
     private static readonly byte[] ProcessKey = RandomNumberGenerator.GetBytes(32);
     private static readonly ConcurrentDictionary<string, DateTimeOffset> Verified = new(StringComparer.Ordinal);
 
-    private (OAuthClient Row, HydraClient Client)? _resolved;
+    private (Client Row, ClientMetadata Client)? _resolved;
 
     /// <summary>The client with its Hydra document, resolved once for the request; null when there is no such client.</summary>
-    public async ValueTask<(OAuthClient Row, HydraClient Client)?> ResolveAsync(string clientId, CancellationToken cancellationToken = default)
+    public async ValueTask<(Client Row, ClientMetadata Client)?> ResolveAsync(string clientId, CancellationToken cancellationToken = default)
     {
         if (_resolved is { } resolved && string.Equals(resolved.Row.ClientId, clientId, StringComparison.Ordinal))
         {
@@ -64,17 +64,17 @@ public sealed class ClientManager(
         return found;
     }
 
-    public override async ValueTask<OAuthClient?> FindByClientIdAsync(string identifier, CancellationToken cancellationToken = default)
+    public override async ValueTask<Client?> FindByClientIdAsync(string identifier, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(identifier);
         return (await ResolveAsync(identifier, cancellationToken))?.Row;
     }
 
     /// <summary>The client's row as stored now, tracked for an update or a delete.</summary>
-    public ValueTask<OAuthClient?> FindForChangeAsync(string clientId, CancellationToken cancellationToken = default) =>
+    public ValueTask<Client?> FindForChangeAsync(string clientId, CancellationToken cancellationToken = default) =>
         base.FindByClientIdAsync(clientId, cancellationToken);
 
-    public override async ValueTask UpdateAsync(OAuthClient application, CancellationToken cancellationToken = default)
+    public override async ValueTask UpdateAsync(Client application, CancellationToken cancellationToken = default)
     {
         try
         {
@@ -88,7 +88,7 @@ public sealed class ClientManager(
     }
 
     /// <summary>Deleting a client deletes its consents and tokens with it; cached tokens must go too.</summary>
-    public override async ValueTask DeleteAsync(OAuthClient application, CancellationToken cancellationToken = default)
+    public override async ValueTask DeleteAsync(Client application, CancellationToken cancellationToken = default)
     {
         try
         {
@@ -102,7 +102,7 @@ public sealed class ClientManager(
         revocations.Revoked();
     }
 
-    private void Changed(OAuthClient application)
+    private void Changed(Client application)
     {
         _resolved = null;
         if (application.ClientId is { } clientId)
@@ -116,7 +116,7 @@ public sealed class ClientManager(
     /// published at its <c>jwks_uri</c>, which <see cref="OAuth2.GlintServerHandlers.ClientAssertions"/> has fetched
     /// before OpenIddict asks (OpenIddict asks from a synchronous callback).
     /// </summary>
-    public override async ValueTask<Microsoft.IdentityModel.Tokens.JsonWebKeySet?> GetJsonWebKeySetAsync(OAuthClient application, CancellationToken cancellationToken = default)
+    public override async ValueTask<Microsoft.IdentityModel.Tokens.JsonWebKeySet?> GetJsonWebKeySetAsync(Client application, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(application);
         if (application.ClientId is { } clientId && (await ResolveAsync(clientId, cancellationToken))?.Client.JwksUri is { Length: > 0 } jwksUri)
@@ -131,7 +131,7 @@ public sealed class ClientManager(
     /// The current secret, or during a rotation's overlap the previous one too. The previous hash is tried only after the
     /// current one failed, so a client that has moved on pays nothing for the overlap.
     /// </summary>
-    public override async ValueTask<bool> ValidateClientSecretAsync(OAuthClient application, string secret, CancellationToken cancellationToken = default)
+    public override async ValueTask<bool> ValidateClientSecretAsync(Client application, string secret, CancellationToken cancellationToken = default)
     {
         if (await base.ValidateClientSecretAsync(application, secret, cancellationToken))
         {
@@ -143,7 +143,7 @@ public sealed class ClientManager(
     }
 
     /// <summary>Starts a rotation: <paramref name="newSecret"/> replaces the current secret, which keeps working until <paramref name="overlapUntil"/>.</summary>
-    public async ValueTask RotateSecretAsync(OAuthClient application, string newSecret, DateTimeOffset overlapUntil, CancellationToken cancellationToken = default)
+    public async ValueTask RotateSecretAsync(Client application, string newSecret, DateTimeOffset overlapUntil, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(application);
         application.PreviousSecret = application.ClientSecret;
@@ -179,7 +179,7 @@ public sealed class ClientManager(
     /// loopback IP (<c>http://127.0.0.1</c>, <c>http://[::1]</c>) matches its registered URI whatever the port, as long
     /// as the path and query are the same. Host names such as <c>localhost</c> still match exactly.
     /// </summary>
-    public override async ValueTask<bool> ValidateRedirectUriAsync(OAuthClient application, string uri, CancellationToken cancellationToken = default)
+    public override async ValueTask<bool> ValidateRedirectUriAsync(Client application, string uri, CancellationToken cancellationToken = default)
     {
         if (await base.ValidateRedirectUriAsync(application, uri, cancellationToken))
         {

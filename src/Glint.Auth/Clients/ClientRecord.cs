@@ -16,9 +16,9 @@ public static class ClientRecord
 
     public static string GenerateSecret() => RandomNumberGenerator.GetString(SecretAlphabet, 26);
 
-    public static HydraClient Read(OAuthClient row)
+    public static ClientMetadata Read(Client row)
     {
-        var client = JsonSerializer.Deserialize<HydraClient>(row.Document, HydraJson.Options) ?? new HydraClient();
+        var client = JsonSerializer.Deserialize<ClientMetadata>(row.Document, HydraJson.Options) ?? new ClientMetadata();
         client.ClientId = row.ClientId;
         client.CreatedAt = row.CreatedAt;
         client.UpdatedAt = row.UpdatedAt;
@@ -34,7 +34,7 @@ public static class ClientRecord
     }
 
     /// <summary>Writes a validated client into <paramref name="row"/>; the secret is left to OpenIddict's manager, which hashes it.</summary>
-    public static void Write(HydraClient client, OAuthClient row)
+    public static void Write(ClientMetadata client, Client row)
     {
         var document = JsonSerializer.SerializeToNode(client, HydraJson.Options)!.AsObject();
         foreach (var name in NotInDocument)
@@ -59,5 +59,5 @@ public static class ClientRecord
     }
 
     /// <summary>The client as JSON, for JSON Patch: the stored form, so a patch sees what GET shows.</summary>
-    public static JsonNode ToNode(HydraClient client) => JsonSerializer.SerializeToNode(client, HydraJson.Options)!;
+    public static JsonNode ToNode(ClientMetadata client) => JsonSerializer.SerializeToNode(client, HydraJson.Options)!;
 }

@@ -11,10 +11,10 @@ public static class ClientValidator
 {
     public const string DefaultScope = "offline_access offline openid";
 
-    private static readonly string[] AuthMethods = ["client_secret_basic", "client_secret_post", "private_key_jwt", HydraClient.AuthMethodNone];
+    private static readonly string[] AuthMethods = ["client_secret_basic", "client_secret_post", "private_key_jwt", ClientMetadata.AuthMethodNone];
 
     /// <summary>Validates <paramref name="client"/> in place; returns the error to send, or null when the client is valid.</summary>
-    public static IResult? Validate(HydraClient client)
+    public static IResult? Validate(ClientMetadata client)
     {
         if (client.Jwks is { ValueKind: not (JsonValueKind.Object or JsonValueKind.Null or JsonValueKind.Undefined) })
         {
@@ -185,7 +185,7 @@ public static class ClientValidator
     }
 
     /// <summary>Empty strings mean "not set", as the hydra CLI sends every field.</summary>
-    private static void Normalize(HydraClient client)
+    private static void Normalize(ClientMetadata client)
     {
         client.ClientId = NullIfEmpty(client.ClientId);
         client.ClientSecret = NullIfEmpty(client.ClientSecret);
@@ -222,7 +222,7 @@ public static class ClientValidator
 
     private static readonly JsonElement EmptyObject = JsonDocument.Parse("{}").RootElement.Clone();
 
-    private static IResult? NormalizeLifespans(HydraClient client)
+    private static IResult? NormalizeLifespans(ClientMetadata client)
     {
         IResult? error = null;
         string? Canonical(string? value, string name)

@@ -24,7 +24,7 @@ public sealed class AuthorizationFlows(
     FlowStore store,
     FlowSealer sealer,
     ClientDirectory clients,
-    OpenIddictApplicationManager<OAuthClient> applications,
+    OpenIddictApplicationManager<Client> applications,
     LoginSessionCookie cookies,
     AuthSettings settings,
     TimeProvider time)
@@ -236,7 +236,7 @@ public sealed class AuthorizationFlows(
     };
 
     /// <summary>What the code, and the tokens exchanged for it, say: the consent's grant and the login's facts.</summary>
-    private static ClaimsPrincipal GrantedPrincipal(Flow flow, FlowDocument document, HydraClient client, bool deviceGrant)
+    private static ClaimsPrincipal GrantedPrincipal(Flow flow, FlowDocument document, ClientMetadata client, bool deviceGrant)
     {
         var consent = document.Consent!;
         var login = document.Login;

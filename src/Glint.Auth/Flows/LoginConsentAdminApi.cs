@@ -175,7 +175,7 @@ public static class LoginConsentAdminApi
     /// a grant would hide the consent app's bug, and the user would be told one thing while the token says another.
     /// Consent apps that grant from <c>requested_scope</c> (Hydra's reference app, Blink's, Glint's own) never see it.
     /// </summary>
-    private static IResult? WideningRefusal(AcceptConsentRequest accept, FlowDocument document, HydraClient? client)
+    private static IResult? WideningRefusal(AcceptConsentRequest accept, FlowDocument document, ClientMetadata? client)
     {
         if ((accept.GrantScope ?? []).FirstOrDefault(scope => !document.RequestedScope.Contains(scope, StringComparer.Ordinal)) is { } unrequested)
         {

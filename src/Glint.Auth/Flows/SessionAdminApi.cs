@@ -123,7 +123,7 @@ public static class SessionAdminApi
     }
 
     private static async Task<IResult> RevokeClientTokensAsync(
-        HttpContext http, OpenIddictApplicationManager<OAuthClient> applications, OpenIddictTokenManager<OAuthToken> tokens)
+        HttpContext http, OpenIddictApplicationManager<Client> applications, OpenIddictTokenManager<OAuthToken> tokens)
     {
         var clientId = http.Request.Query["client_id"].ToString();
         if (clientId.Length == 0)

@@ -9,13 +9,13 @@ namespace Glint.Auth.OAuth2;
 /// </summary>
 public static class ClientGrant
 {
-    public static string? FirstDisallowedScope(HydraClient client, IEnumerable<string> scopes)
+    public static string? FirstDisallowedScope(ClientMetadata client, IEnumerable<string> scopes)
     {
         var allowed = ScopeStrategy.Split(client.Scope);
         return scopes.FirstOrDefault(scope => !ScopeStrategy.Allows(allowed, scope));
     }
 
-    public static string? FirstDisallowedAudience(HydraClient client, IEnumerable<string> audiences) =>
+    public static string? FirstDisallowedAudience(ClientMetadata client, IEnumerable<string> audiences) =>
         audiences.FirstOrDefault(audience => client.Audience?.Contains(audience, StringComparer.Ordinal) is not true);
 
     /// <summary>Hydra's <c>invalid_scope</c> description.</summary>

@@ -48,7 +48,7 @@ public static partial class GlintServerHandlers
             transaction?.GetProperty<ValidateAuthorizationRequestContext>(typeof(ValidateAuthorizationRequestContext).FullName!)?.RedirectUri;
 
         /// <summary>The first of Hydra's checks the request fails, as an error and its description; null when it passes them all.</summary>
-        internal static (string Error, string Description)? Refusal(HydraClient client, OpenIddictRequest request, string? redirectUri, AuthSettings settings)
+        internal static (string Error, string Description)? Refusal(ClientMetadata client, OpenIddictRequest request, string? redirectUri, AuthSettings settings)
         {
             if (client.Suspended)
             {

@@ -76,7 +76,7 @@ public static partial class GlintServerHandlers
             var usedBasic = context.Transaction.GetHttpRequest()?.Headers.Authorization.ToString()
                 .StartsWith("Basic ", StringComparison.OrdinalIgnoreCase) is true;
             var used = !string.IsNullOrEmpty(request.ClientAssertion) ? "private_key_jwt"
-                : string.IsNullOrEmpty(request.ClientSecret) ? HydraClient.AuthMethodNone
+                : string.IsNullOrEmpty(request.ClientSecret) ? ClientMetadata.AuthMethodNone
                 : usedBasic ? "client_secret_basic"
                 : "client_secret_post";
 

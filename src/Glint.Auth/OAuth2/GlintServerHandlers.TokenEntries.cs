@@ -27,7 +27,7 @@ public static partial class GlintServerHandlers
         private const string PendingWrites = ".glint:pending_token_writes";
 
         /// <summary>Replaces OpenIddict's <c>CreateTokenEntry</c>: the same entry, in memory.</summary>
-        public sealed class CreateEntry(OpenIddictApplicationManager<OAuthClient> applications) : IOpenIddictServerHandler<GenerateTokenContext>
+        public sealed class CreateEntry(OpenIddictApplicationManager<Client> applications) : IOpenIddictServerHandler<GenerateTokenContext>
         {
             public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
                 OpenIddictServerHandlerDescriptor.CreateBuilder<GenerateTokenContext>()

@@ -68,7 +68,7 @@ public static class TokenApi
     }
 
     /// <summary>Hydra's client_credentials token: the subject is the client, scope and audience exactly as requested.</summary>
-    private static ClaimsPrincipal ClientCredentialsPrincipal(OpenIddictRequest request, HydraClient client)
+    private static ClaimsPrincipal ClientCredentialsPrincipal(OpenIddictRequest request, ClientMetadata client)
     {
         var identity = new ClaimsIdentity(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme, Claims.Name, Claims.Role);
         identity.SetClaim(Claims.Subject, client.ClientId);
@@ -111,7 +111,7 @@ public static class TokenApi
         }
     }
 
-    private static void ApplyRefreshLifespans(ClaimsPrincipal principal, HydraClient client)
+    private static void ApplyRefreshLifespans(ClaimsPrincipal principal, ClientMetadata client)
     {
         if (client.RefreshTokenGrantAccessTokenLifespan is { } access && GoDuration.TryParse(access, out var accessLifetime))
         {

@@ -1,5 +1,5 @@
 using System.Threading.Channels;
-using Glint.Wallet.Callbacks;
+using Glint.Wallets.Callbacks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

@@ -4,9 +4,9 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Glint.Data.Callbacks;
 using Glint.Ledger;
-using Glint.Wallet.Ledger;
-using Glint.Wallet.Lightning;
-using Glint.Wallet.Queries;
+using Glint.Wallets.Journal;
+using Glint.Wallets.Lightning;
+using Glint.Wallets.Queries;
 
 namespace Glint.Callbacks.Delivery;
 

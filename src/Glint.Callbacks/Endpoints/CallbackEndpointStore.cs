@@ -1,6 +1,6 @@
 using Glint.Data;
 using Glint.Data.Callbacks;
-using Glint.Wallet.Callbacks;
+using Glint.Wallets.Callbacks;
 using Glint.Data.Secrets;
 using Microsoft.EntityFrameworkCore;
 

@@ -28,7 +28,7 @@ namespace Glint.Data.Postgres.CompiledModel
             var loginSession = LoginSessionEntityType.Create(this);
             var logoutRequest = LogoutRequestEntityType.Create(this);
             var oAuthAuthorization = OAuthAuthorizationEntityType.Create(this);
-            var oAuthClient = OAuthClientEntityType.Create(this);
+            var oAuthClient = ClientEntityType.Create(this);
             var oAuthFlow = OAuthFlowEntityType.Create(this);
             var oAuthScope = OAuthScopeEntityType.Create(this);
             var oAuthToken = OAuthTokenEntityType.Create(this);
@@ -64,7 +64,7 @@ namespace Glint.Data.Postgres.CompiledModel
             LoginSessionEntityType.CreateAnnotations(loginSession);
             LogoutRequestEntityType.CreateAnnotations(logoutRequest);
             OAuthAuthorizationEntityType.CreateAnnotations(oAuthAuthorization);
-            OAuthClientEntityType.CreateAnnotations(oAuthClient);
+            ClientEntityType.CreateAnnotations(oAuthClient);
             OAuthFlowEntityType.CreateAnnotations(oAuthFlow);
             OAuthScopeEntityType.CreateAnnotations(oAuthScope);
             OAuthTokenEntityType.CreateAnnotations(oAuthToken);

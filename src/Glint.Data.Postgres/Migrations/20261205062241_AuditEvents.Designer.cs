@@ -479,7 +479,7 @@ namespace Glint.Data.Postgres.Migrations
                     b.ToTable("oauth2_authorizations", (string)null);
                 });
 
-            modelBuilder.Entity("Glint.Data.OAuth.OAuthClient", b =>
+            modelBuilder.Entity("Glint.Data.OAuth.Client", b =>
                 {
                     b.Property<string>("Id")
                         .ValueGeneratedOnAdd()
@@ -1251,7 +1251,7 @@ namespace Glint.Data.Postgres.Migrations
 
             modelBuilder.Entity("Glint.Data.OAuth.OAuthAuthorization", b =>
                 {
-                    b.HasOne("Glint.Data.OAuth.OAuthClient", "Application")
+                    b.HasOne("Glint.Data.OAuth.Client", "Application")
                         .WithMany("Authorizations")
                         .HasForeignKey("ApplicationId");
 
@@ -1260,7 +1260,7 @@ namespace Glint.Data.Postgres.Migrations
 
             modelBuilder.Entity("Glint.Data.OAuth.OAuthToken", b =>
                 {
-                    b.HasOne("Glint.Data.OAuth.OAuthClient", "Application")
+                    b.HasOne("Glint.Data.OAuth.Client", "Application")
                         .WithMany("Tokens")
                         .HasForeignKey("ApplicationId");
 
@@ -1287,7 +1287,7 @@ namespace Glint.Data.Postgres.Migrations
                     b.Navigation("Tokens");
                 });
 
-            modelBuilder.Entity("Glint.Data.OAuth.OAuthClient", b =>
+            modelBuilder.Entity("Glint.Data.OAuth.Client", b =>
                 {
                     b.Navigation("Authorizations");
 

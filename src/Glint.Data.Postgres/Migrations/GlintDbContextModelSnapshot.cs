@@ -476,7 +476,7 @@ namespace Glint.Data.Postgres.Migrations
                     b.ToTable("oauth2_authorizations", (string)null);
                 });
 
-            modelBuilder.Entity("Glint.Data.OAuth.OAuthClient", b =>
+            modelBuilder.Entity("Glint.Data.OAuth.Client", b =>
                 {
                     b.Property<string>("Id")
                         .ValueGeneratedOnAdd()
@@ -1277,7 +1277,7 @@ namespace Glint.Data.Postgres.Migrations
 
             modelBuilder.Entity("Glint.Data.OAuth.OAuthAuthorization", b =>
                 {
-                    b.HasOne("Glint.Data.OAuth.OAuthClient", "Application")
+                    b.HasOne("Glint.Data.OAuth.Client", "Application")
                         .WithMany("Authorizations")
                         .HasForeignKey("ApplicationId");
 
@@ -1286,7 +1286,7 @@ namespace Glint.Data.Postgres.Migrations
 
             modelBuilder.Entity("Glint.Data.OAuth.OAuthToken", b =>
                 {
-                    b.HasOne("Glint.Data.OAuth.OAuthClient", "Application")
+                    b.HasOne("Glint.Data.OAuth.Client", "Application")
                         .WithMany("Tokens")
                         .HasForeignKey("ApplicationId");
 
@@ -1313,7 +1313,7 @@ namespace Glint.Data.Postgres.Migrations
                     b.Navigation("Tokens");
                 });
 
-            modelBuilder.Entity("Glint.Data.OAuth.OAuthClient", b =>
+            modelBuilder.Entity("Glint.Data.OAuth.Client", b =>
                 {
                     b.Navigation("Authorizations");
 

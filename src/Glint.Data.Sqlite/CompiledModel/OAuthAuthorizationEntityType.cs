@@ -30,8 +30,8 @@ namespace Glint.Data.Sqlite.CompiledModel
             var id = runtimeEntityType.AddProperty(
                 "Id",
                 typeof(string),
-                propertyInfo: typeof(OpenIddictEntityFrameworkCoreAuthorization<string, OAuthClient, OAuthToken>).GetProperty("Id", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                fieldInfo: typeof(OpenIddictEntityFrameworkCoreAuthorization<string, OAuthClient, OAuthToken>).GetField("<Id>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                propertyInfo: typeof(OpenIddictEntityFrameworkCoreAuthorization<string, Client, OAuthToken>).GetProperty("Id", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(OpenIddictEntityFrameworkCoreAuthorization<string, Client, OAuthToken>).GetField("<Id>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 valueGenerated: ValueGenerated.OnAdd,
                 afterSaveBehavior: PropertySaveBehavior.Throw);
 
@@ -43,8 +43,8 @@ namespace Glint.Data.Sqlite.CompiledModel
             var concurrencyToken = runtimeEntityType.AddProperty(
                 "ConcurrencyToken",
                 typeof(string),
-                propertyInfo: typeof(OpenIddictEntityFrameworkCoreAuthorization<string, OAuthClient, OAuthToken>).GetProperty("ConcurrencyToken", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                fieldInfo: typeof(OpenIddictEntityFrameworkCoreAuthorization<string, OAuthClient, OAuthToken>).GetField("<ConcurrencyToken>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                propertyInfo: typeof(OpenIddictEntityFrameworkCoreAuthorization<string, Client, OAuthToken>).GetProperty("ConcurrencyToken", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(OpenIddictEntityFrameworkCoreAuthorization<string, Client, OAuthToken>).GetField("<ConcurrencyToken>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 nullable: true,
                 concurrencyToken: true,
                 maxLength: 50);
@@ -52,45 +52,45 @@ namespace Glint.Data.Sqlite.CompiledModel
             var creationDate = runtimeEntityType.AddProperty(
                 "CreationDate",
                 typeof(DateTime?),
-                propertyInfo: typeof(OpenIddictEntityFrameworkCoreAuthorization<string, OAuthClient, OAuthToken>).GetProperty("CreationDate", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                fieldInfo: typeof(OpenIddictEntityFrameworkCoreAuthorization<string, OAuthClient, OAuthToken>).GetField("<CreationDate>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                propertyInfo: typeof(OpenIddictEntityFrameworkCoreAuthorization<string, Client, OAuthToken>).GetProperty("CreationDate", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(OpenIddictEntityFrameworkCoreAuthorization<string, Client, OAuthToken>).GetField("<CreationDate>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 nullable: true);
 
             var properties = runtimeEntityType.AddProperty(
                 "Properties",
                 typeof(string),
-                propertyInfo: typeof(OpenIddictEntityFrameworkCoreAuthorization<string, OAuthClient, OAuthToken>).GetProperty("Properties", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                fieldInfo: typeof(OpenIddictEntityFrameworkCoreAuthorization<string, OAuthClient, OAuthToken>).GetField("<Properties>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                propertyInfo: typeof(OpenIddictEntityFrameworkCoreAuthorization<string, Client, OAuthToken>).GetProperty("Properties", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(OpenIddictEntityFrameworkCoreAuthorization<string, Client, OAuthToken>).GetField("<Properties>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 nullable: true);
 
             var scopes = runtimeEntityType.AddProperty(
                 "Scopes",
                 typeof(string),
-                propertyInfo: typeof(OpenIddictEntityFrameworkCoreAuthorization<string, OAuthClient, OAuthToken>).GetProperty("Scopes", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                fieldInfo: typeof(OpenIddictEntityFrameworkCoreAuthorization<string, OAuthClient, OAuthToken>).GetField("<Scopes>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                propertyInfo: typeof(OpenIddictEntityFrameworkCoreAuthorization<string, Client, OAuthToken>).GetProperty("Scopes", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(OpenIddictEntityFrameworkCoreAuthorization<string, Client, OAuthToken>).GetField("<Scopes>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 nullable: true);
 
             var status = runtimeEntityType.AddProperty(
                 "Status",
                 typeof(string),
-                propertyInfo: typeof(OpenIddictEntityFrameworkCoreAuthorization<string, OAuthClient, OAuthToken>).GetProperty("Status", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                fieldInfo: typeof(OpenIddictEntityFrameworkCoreAuthorization<string, OAuthClient, OAuthToken>).GetField("<Status>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                propertyInfo: typeof(OpenIddictEntityFrameworkCoreAuthorization<string, Client, OAuthToken>).GetProperty("Status", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(OpenIddictEntityFrameworkCoreAuthorization<string, Client, OAuthToken>).GetField("<Status>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 nullable: true,
                 maxLength: 50);
 
             var subject = runtimeEntityType.AddProperty(
                 "Subject",
                 typeof(string),
-                propertyInfo: typeof(OpenIddictEntityFrameworkCoreAuthorization<string, OAuthClient, OAuthToken>).GetProperty("Subject", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                fieldInfo: typeof(OpenIddictEntityFrameworkCoreAuthorization<string, OAuthClient, OAuthToken>).GetField("<Subject>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                propertyInfo: typeof(OpenIddictEntityFrameworkCoreAuthorization<string, Client, OAuthToken>).GetProperty("Subject", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(OpenIddictEntityFrameworkCoreAuthorization<string, Client, OAuthToken>).GetField("<Subject>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 nullable: true,
                 maxLength: 400);
 
             var type = runtimeEntityType.AddProperty(
                 "Type",
                 typeof(string),
-                propertyInfo: typeof(OpenIddictEntityFrameworkCoreAuthorization<string, OAuthClient, OAuthToken>).GetProperty("Type", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                fieldInfo: typeof(OpenIddictEntityFrameworkCoreAuthorization<string, OAuthClient, OAuthToken>).GetField("<Type>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                propertyInfo: typeof(OpenIddictEntityFrameworkCoreAuthorization<string, Client, OAuthToken>).GetProperty("Type", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(OpenIddictEntityFrameworkCoreAuthorization<string, Client, OAuthToken>).GetField("<Type>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 nullable: true,
                 maxLength: 50);
 
@@ -113,9 +113,9 @@ namespace Glint.Data.Sqlite.CompiledModel
             var application = declaringEntityType.AddNavigation("Application",
                 runtimeForeignKey,
                 onDependent: true,
-                typeof(OAuthClient),
-                propertyInfo: typeof(OpenIddictEntityFrameworkCoreAuthorization<string, OAuthClient, OAuthToken>).GetProperty("Application", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                fieldInfo: typeof(OpenIddictEntityFrameworkCoreAuthorization<string, OAuthClient, OAuthToken>).GetField("<Application>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly));
+                typeof(Client),
+                propertyInfo: typeof(OpenIddictEntityFrameworkCoreAuthorization<string, Client, OAuthToken>).GetProperty("Application", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(OpenIddictEntityFrameworkCoreAuthorization<string, Client, OAuthToken>).GetField("<Application>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly));
 
             var authorizations = principalEntityType.AddNavigation("Authorizations",
                 runtimeForeignKey,

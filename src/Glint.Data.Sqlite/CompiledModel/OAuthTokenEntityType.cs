@@ -30,8 +30,8 @@ namespace Glint.Data.Sqlite.CompiledModel
             var id = runtimeEntityType.AddProperty(
                 "Id",
                 typeof(string),
-                propertyInfo: typeof(OpenIddictEntityFrameworkCoreToken<string, OAuthClient, OAuthAuthorization>).GetProperty("Id", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                fieldInfo: typeof(OpenIddictEntityFrameworkCoreToken<string, OAuthClient, OAuthAuthorization>).GetField("<Id>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                propertyInfo: typeof(OpenIddictEntityFrameworkCoreToken<string, Client, OAuthAuthorization>).GetProperty("Id", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(OpenIddictEntityFrameworkCoreToken<string, Client, OAuthAuthorization>).GetField("<Id>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 valueGenerated: ValueGenerated.OnAdd,
                 afterSaveBehavior: PropertySaveBehavior.Throw);
 
@@ -48,8 +48,8 @@ namespace Glint.Data.Sqlite.CompiledModel
             var concurrencyToken = runtimeEntityType.AddProperty(
                 "ConcurrencyToken",
                 typeof(string),
-                propertyInfo: typeof(OpenIddictEntityFrameworkCoreToken<string, OAuthClient, OAuthAuthorization>).GetProperty("ConcurrencyToken", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                fieldInfo: typeof(OpenIddictEntityFrameworkCoreToken<string, OAuthClient, OAuthAuthorization>).GetField("<ConcurrencyToken>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                propertyInfo: typeof(OpenIddictEntityFrameworkCoreToken<string, Client, OAuthAuthorization>).GetProperty("ConcurrencyToken", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(OpenIddictEntityFrameworkCoreToken<string, Client, OAuthAuthorization>).GetField("<ConcurrencyToken>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 nullable: true,
                 concurrencyToken: true,
                 maxLength: 50);
@@ -57,67 +57,67 @@ namespace Glint.Data.Sqlite.CompiledModel
             var creationDate = runtimeEntityType.AddProperty(
                 "CreationDate",
                 typeof(DateTime?),
-                propertyInfo: typeof(OpenIddictEntityFrameworkCoreToken<string, OAuthClient, OAuthAuthorization>).GetProperty("CreationDate", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                fieldInfo: typeof(OpenIddictEntityFrameworkCoreToken<string, OAuthClient, OAuthAuthorization>).GetField("<CreationDate>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                propertyInfo: typeof(OpenIddictEntityFrameworkCoreToken<string, Client, OAuthAuthorization>).GetProperty("CreationDate", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(OpenIddictEntityFrameworkCoreToken<string, Client, OAuthAuthorization>).GetField("<CreationDate>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 nullable: true);
 
             var expirationDate = runtimeEntityType.AddProperty(
                 "ExpirationDate",
                 typeof(DateTime?),
-                propertyInfo: typeof(OpenIddictEntityFrameworkCoreToken<string, OAuthClient, OAuthAuthorization>).GetProperty("ExpirationDate", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                fieldInfo: typeof(OpenIddictEntityFrameworkCoreToken<string, OAuthClient, OAuthAuthorization>).GetField("<ExpirationDate>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                propertyInfo: typeof(OpenIddictEntityFrameworkCoreToken<string, Client, OAuthAuthorization>).GetProperty("ExpirationDate", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(OpenIddictEntityFrameworkCoreToken<string, Client, OAuthAuthorization>).GetField("<ExpirationDate>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 nullable: true);
 
             var payload = runtimeEntityType.AddProperty(
                 "Payload",
                 typeof(string),
-                propertyInfo: typeof(OpenIddictEntityFrameworkCoreToken<string, OAuthClient, OAuthAuthorization>).GetProperty("Payload", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                fieldInfo: typeof(OpenIddictEntityFrameworkCoreToken<string, OAuthClient, OAuthAuthorization>).GetField("<Payload>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                propertyInfo: typeof(OpenIddictEntityFrameworkCoreToken<string, Client, OAuthAuthorization>).GetProperty("Payload", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(OpenIddictEntityFrameworkCoreToken<string, Client, OAuthAuthorization>).GetField("<Payload>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 nullable: true);
 
             var properties = runtimeEntityType.AddProperty(
                 "Properties",
                 typeof(string),
-                propertyInfo: typeof(OpenIddictEntityFrameworkCoreToken<string, OAuthClient, OAuthAuthorization>).GetProperty("Properties", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                fieldInfo: typeof(OpenIddictEntityFrameworkCoreToken<string, OAuthClient, OAuthAuthorization>).GetField("<Properties>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                propertyInfo: typeof(OpenIddictEntityFrameworkCoreToken<string, Client, OAuthAuthorization>).GetProperty("Properties", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(OpenIddictEntityFrameworkCoreToken<string, Client, OAuthAuthorization>).GetField("<Properties>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 nullable: true);
 
             var redemptionDate = runtimeEntityType.AddProperty(
                 "RedemptionDate",
                 typeof(DateTime?),
-                propertyInfo: typeof(OpenIddictEntityFrameworkCoreToken<string, OAuthClient, OAuthAuthorization>).GetProperty("RedemptionDate", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                fieldInfo: typeof(OpenIddictEntityFrameworkCoreToken<string, OAuthClient, OAuthAuthorization>).GetField("<RedemptionDate>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                propertyInfo: typeof(OpenIddictEntityFrameworkCoreToken<string, Client, OAuthAuthorization>).GetProperty("RedemptionDate", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(OpenIddictEntityFrameworkCoreToken<string, Client, OAuthAuthorization>).GetField("<RedemptionDate>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 nullable: true);
 
             var referenceId = runtimeEntityType.AddProperty(
                 "ReferenceId",
                 typeof(string),
-                propertyInfo: typeof(OpenIddictEntityFrameworkCoreToken<string, OAuthClient, OAuthAuthorization>).GetProperty("ReferenceId", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                fieldInfo: typeof(OpenIddictEntityFrameworkCoreToken<string, OAuthClient, OAuthAuthorization>).GetField("<ReferenceId>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                propertyInfo: typeof(OpenIddictEntityFrameworkCoreToken<string, Client, OAuthAuthorization>).GetProperty("ReferenceId", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(OpenIddictEntityFrameworkCoreToken<string, Client, OAuthAuthorization>).GetField("<ReferenceId>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 nullable: true,
                 maxLength: 100);
 
             var status = runtimeEntityType.AddProperty(
                 "Status",
                 typeof(string),
-                propertyInfo: typeof(OpenIddictEntityFrameworkCoreToken<string, OAuthClient, OAuthAuthorization>).GetProperty("Status", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                fieldInfo: typeof(OpenIddictEntityFrameworkCoreToken<string, OAuthClient, OAuthAuthorization>).GetField("<Status>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                propertyInfo: typeof(OpenIddictEntityFrameworkCoreToken<string, Client, OAuthAuthorization>).GetProperty("Status", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(OpenIddictEntityFrameworkCoreToken<string, Client, OAuthAuthorization>).GetField("<Status>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 nullable: true,
                 maxLength: 50);
 
             var subject = runtimeEntityType.AddProperty(
                 "Subject",
                 typeof(string),
-                propertyInfo: typeof(OpenIddictEntityFrameworkCoreToken<string, OAuthClient, OAuthAuthorization>).GetProperty("Subject", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                fieldInfo: typeof(OpenIddictEntityFrameworkCoreToken<string, OAuthClient, OAuthAuthorization>).GetField("<Subject>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                propertyInfo: typeof(OpenIddictEntityFrameworkCoreToken<string, Client, OAuthAuthorization>).GetProperty("Subject", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(OpenIddictEntityFrameworkCoreToken<string, Client, OAuthAuthorization>).GetField("<Subject>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 nullable: true,
                 maxLength: 400);
 
             var type = runtimeEntityType.AddProperty(
                 "Type",
                 typeof(string),
-                propertyInfo: typeof(OpenIddictEntityFrameworkCoreToken<string, OAuthClient, OAuthAuthorization>).GetProperty("Type", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                fieldInfo: typeof(OpenIddictEntityFrameworkCoreToken<string, OAuthClient, OAuthAuthorization>).GetField("<Type>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                propertyInfo: typeof(OpenIddictEntityFrameworkCoreToken<string, Client, OAuthAuthorization>).GetProperty("Type", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(OpenIddictEntityFrameworkCoreToken<string, Client, OAuthAuthorization>).GetField("<Type>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 nullable: true,
                 maxLength: 150);
 
@@ -147,9 +147,9 @@ namespace Glint.Data.Sqlite.CompiledModel
             var application = declaringEntityType.AddNavigation("Application",
                 runtimeForeignKey,
                 onDependent: true,
-                typeof(OAuthClient),
-                propertyInfo: typeof(OpenIddictEntityFrameworkCoreToken<string, OAuthClient, OAuthAuthorization>).GetProperty("Application", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                fieldInfo: typeof(OpenIddictEntityFrameworkCoreToken<string, OAuthClient, OAuthAuthorization>).GetField("<Application>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly));
+                typeof(Client),
+                propertyInfo: typeof(OpenIddictEntityFrameworkCoreToken<string, Client, OAuthAuthorization>).GetProperty("Application", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(OpenIddictEntityFrameworkCoreToken<string, Client, OAuthAuthorization>).GetField("<Application>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly));
 
             var tokens = principalEntityType.AddNavigation("Tokens",
                 runtimeForeignKey,
@@ -171,15 +171,15 @@ namespace Glint.Data.Sqlite.CompiledModel
                 runtimeForeignKey,
                 onDependent: true,
                 typeof(OAuthAuthorization),
-                propertyInfo: typeof(OpenIddictEntityFrameworkCoreToken<string, OAuthClient, OAuthAuthorization>).GetProperty("Authorization", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                fieldInfo: typeof(OpenIddictEntityFrameworkCoreToken<string, OAuthClient, OAuthAuthorization>).GetField("<Authorization>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly));
+                propertyInfo: typeof(OpenIddictEntityFrameworkCoreToken<string, Client, OAuthAuthorization>).GetProperty("Authorization", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(OpenIddictEntityFrameworkCoreToken<string, Client, OAuthAuthorization>).GetField("<Authorization>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly));
 
             var tokens = principalEntityType.AddNavigation("Tokens",
                 runtimeForeignKey,
                 onDependent: false,
                 typeof(ICollection<OAuthToken>),
-                propertyInfo: typeof(OpenIddictEntityFrameworkCoreAuthorization<string, OAuthClient, OAuthToken>).GetProperty("Tokens", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                fieldInfo: typeof(OpenIddictEntityFrameworkCoreAuthorization<string, OAuthClient, OAuthToken>).GetField("<Tokens>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly));
+                propertyInfo: typeof(OpenIddictEntityFrameworkCoreAuthorization<string, Client, OAuthToken>).GetProperty("Tokens", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(OpenIddictEntityFrameworkCoreAuthorization<string, Client, OAuthToken>).GetField("<Tokens>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly));
 
             return runtimeForeignKey;
         }

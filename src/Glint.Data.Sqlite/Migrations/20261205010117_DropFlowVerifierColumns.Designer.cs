@@ -203,7 +203,7 @@ namespace Glint.Data.Sqlite.Migrations
                     b.ToTable("oauth2_authorizations", (string)null);
                 });
 
-            modelBuilder.Entity("Glint.Data.OAuth.OAuthClient", b =>
+            modelBuilder.Entity("Glint.Data.OAuth.Client", b =>
                 {
                     b.Property<string>("Id")
                         .ValueGeneratedOnAdd()
@@ -934,7 +934,7 @@ namespace Glint.Data.Sqlite.Migrations
 
             modelBuilder.Entity("Glint.Data.OAuth.OAuthAuthorization", b =>
                 {
-                    b.HasOne("Glint.Data.OAuth.OAuthClient", "Application")
+                    b.HasOne("Glint.Data.OAuth.Client", "Application")
                         .WithMany("Authorizations")
                         .HasForeignKey("ApplicationId");
 
@@ -943,7 +943,7 @@ namespace Glint.Data.Sqlite.Migrations
 
             modelBuilder.Entity("Glint.Data.OAuth.OAuthToken", b =>
                 {
-                    b.HasOne("Glint.Data.OAuth.OAuthClient", "Application")
+                    b.HasOne("Glint.Data.OAuth.Client", "Application")
                         .WithMany("Tokens")
                         .HasForeignKey("ApplicationId");
 
@@ -970,7 +970,7 @@ namespace Glint.Data.Sqlite.Migrations
                     b.Navigation("Tokens");
                 });
 
-            modelBuilder.Entity("Glint.Data.OAuth.OAuthClient", b =>
+            modelBuilder.Entity("Glint.Data.OAuth.Client", b =>
                 {
                     b.Navigation("Authorizations");
 

@@ -3,9 +3,9 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace Glint.Data.OAuth;
 
-internal sealed class OAuthClientEntityTypeConfiguration : IEntityTypeConfiguration<OAuthClient>
+internal sealed class ClientEntityTypeConfiguration : IEntityTypeConfiguration<Client>
 {
-    public void Configure(EntityTypeBuilder<OAuthClient> builder)
+    public void Configure(EntityTypeBuilder<Client> builder)
     {
         builder.ToTable("oauth2_clients");
         builder.Property(client => client.Document).IsRequired();

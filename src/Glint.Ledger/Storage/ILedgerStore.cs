@@ -1,7 +1,7 @@
 namespace Glint.Ledger.Storage;
 
 /// <summary>
-/// Where the ledger lives: the seam the wallet's database writer (<c>Glint.Wallet.Ledger.WalletLedger</c>, on SQLite
+/// Where the ledger lives: the seam the wallet's database writer (<c>Glint.Wallets.Journal.WalletLedger</c>, on SQLite
 /// and PostgreSQL) implements and payments go through. It is shaped by what the wallet does (pay, show a balance), not
 /// by tables. Every implementation keeps these promises under any concurrency, across processes sharing one database:
 /// <list type="bullet">

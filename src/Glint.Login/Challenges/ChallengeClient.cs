@@ -14,8 +14,8 @@ public sealed class ChallengeClient(HttpClient http)
 {
     public const string HttpClientName = "glint-admin";
 
-    public Task<LoginRequest> GetLoginAsync(string challenge, CancellationToken cancellationToken) =>
-        GetAsync<LoginRequest>("oauth2/auth/requests/login", "login_challenge", challenge, cancellationToken);
+    public Task<LoginRequestInfo> GetLoginAsync(string challenge, CancellationToken cancellationToken) =>
+        GetAsync<LoginRequestInfo>("oauth2/auth/requests/login", "login_challenge", challenge, cancellationToken);
 
     public Task<string> AcceptLoginAsync(string challenge, string subject, bool remember, TimeSpan rememberFor, IReadOnlyList<string> methods, CancellationToken cancellationToken) =>
         PutAsync("oauth2/auth/requests/login/accept", "login_challenge", challenge, new JsonObject
@@ -29,8 +29,8 @@ public sealed class ChallengeClient(HttpClient http)
     public Task<string> RejectLoginAsync(string challenge, CancellationToken cancellationToken) =>
         PutAsync("oauth2/auth/requests/login/reject", "login_challenge", challenge, Denied("The user cancelled the sign-in."), cancellationToken);
 
-    public Task<ConsentRequest> GetConsentAsync(string challenge, CancellationToken cancellationToken) =>
-        GetAsync<ConsentRequest>("oauth2/auth/requests/consent", "consent_challenge", challenge, cancellationToken);
+    public Task<ConsentRequestInfo> GetConsentAsync(string challenge, CancellationToken cancellationToken) =>
+        GetAsync<ConsentRequestInfo>("oauth2/auth/requests/consent", "consent_challenge", challenge, cancellationToken);
 
     public Task<string> AcceptConsentAsync(
         string challenge, IEnumerable<string> scopes, IEnumerable<string> audience, bool remember, TimeSpan rememberFor, JsonObject? idTokenClaims,
@@ -47,8 +47,8 @@ public sealed class ChallengeClient(HttpClient http)
     public Task<string> RejectConsentAsync(string challenge, string description, CancellationToken cancellationToken) =>
         PutAsync("oauth2/auth/requests/consent/reject", "consent_challenge", challenge, Denied(description), cancellationToken);
 
-    public Task<LogoutRequest> GetLogoutAsync(string challenge, CancellationToken cancellationToken) =>
-        GetAsync<LogoutRequest>("oauth2/auth/requests/logout", "logout_challenge", challenge, cancellationToken);
+    public Task<LogoutRequestInfo> GetLogoutAsync(string challenge, CancellationToken cancellationToken) =>
+        GetAsync<LogoutRequestInfo>("oauth2/auth/requests/logout", "logout_challenge", challenge, cancellationToken);
 
     public Task<string> AcceptLogoutAsync(string challenge, CancellationToken cancellationToken) =>
         PutAsync("oauth2/auth/requests/logout/accept", "logout_challenge", challenge, null, cancellationToken);

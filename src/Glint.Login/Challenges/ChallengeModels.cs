@@ -23,7 +23,7 @@ public sealed class ChallengeClientInfo
 }
 
 /// <summary>Hydra's <c>oAuth2LoginRequest</c>.</summary>
-public sealed class LoginRequest
+public sealed class LoginRequestInfo
 {
     [JsonPropertyName("challenge")] public string Challenge { get; set; } = "";
 
@@ -35,7 +35,7 @@ public sealed class LoginRequest
 }
 
 /// <summary>Hydra's <c>oAuth2ConsentRequest</c>.</summary>
-public sealed class ConsentRequest
+public sealed class ConsentRequestInfo
 {
     [JsonPropertyName("challenge")] public string Challenge { get; set; } = "";
 
@@ -51,7 +51,7 @@ public sealed class ConsentRequest
 }
 
 /// <summary>Hydra's <c>oAuth2LogoutRequest</c>.</summary>
-public sealed class LogoutRequest
+public sealed class LogoutRequestInfo
 {
     [JsonPropertyName("challenge")] public string Challenge { get; set; } = "";
 
@@ -69,5 +69,5 @@ public sealed class ConsentSession
 
     [JsonPropertyName("remember")] public bool Remember { get; set; }
 
-    [JsonPropertyName("consent_request")] public ConsentRequest? ConsentRequest { get; set; }
+    [JsonPropertyName("consent_request")] public ConsentRequestInfo? ConsentRequest { get; set; }
 }

@@ -18,7 +18,7 @@ public sealed class AppClients(ClientManager manager, OpenIddictTokenManager<OAu
     /// <summary>Creates the client with the app's approved values; a confidential client gets <paramref name="secret"/>.</summary>
     public Task<ClientWrite> CreateAsync(DeveloperApp app, string? secret, bool skipConsent, CancellationToken cancellationToken)
     {
-        var client = new HydraClient { ClientSecret = secret, SkipConsent = skipConsent };
+        var client = new ClientMetadata { ClientSecret = secret, SkipConsent = skipConsent };
         Describe(app, client);
         return ClientAdminApi.CreateClientAsync(client, manager, time, cancellationToken);
     }
@@ -119,7 +119,7 @@ public sealed class AppClients(ClientManager manager, OpenIddictTokenManager<OAu
             ? until
             : null;
 
-    private static void Describe(DeveloperApp app, HydraClient client)
+    private static void Describe(DeveloperApp app, ClientMetadata client)
     {
         var scopes = app.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         var offline = scopes.Any(scope => scope is "offline" or "offline_access");

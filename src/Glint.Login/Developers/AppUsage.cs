@@ -14,7 +14,7 @@ public sealed record AppUsage(int ConnectedUsers, int TokensLastDay, int TokensL
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(time);
-        if (clientId is null || await db.OAuthClients.Where(client => client.ClientId == clientId).Select(client => client.Id).FirstOrDefaultAsync(cancellationToken) is not { } id)
+        if (clientId is null || await db.Clients.Where(client => client.ClientId == clientId).Select(client => client.Id).FirstOrDefaultAsync(cancellationToken) is not { } id)
         {
             return null;
         }

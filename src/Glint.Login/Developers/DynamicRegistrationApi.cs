@@ -37,7 +37,7 @@ public static class DynamicRegistrationApi
                 $"This address has made {options.Developers.DynamicRegistration.RegistrationsPerIp} registrations in the last hour, the most allowed: try again later.");
         }
 
-        var (client, error) = await HydraJsonBody.ReadAsync<HydraClient>(http.Request);
+        var (client, error) = await HydraJsonBody.ReadAsync<ClientMetadata>(http.Request);
         return client is null ? error! : await registrations.RegisterAsync(client, http.RequestAborted);
     }
 
@@ -52,7 +52,7 @@ public static class DynamicRegistrationApi
         }
 
         NoStore(http);
-        var (client, error) = await HydraJsonBody.ReadAsync<HydraClient>(http.Request);
+        var (client, error) = await HydraJsonBody.ReadAsync<ClientMetadata>(http.Request);
         return client is null ? error! : await registrations.UpdateAsync(id, Token(http), client, http.RequestAborted);
     }
 

@@ -47,7 +47,7 @@ public sealed class DynamicRegistrations(GlintDbContext db, ClientManager manage
     public string ConfigurationUri(string clientId) => new Uri(auth.PublicBase, "oauth2/register/" + Uri.EscapeDataString(clientId)).AbsoluteUri;
 
     /// <summary>Registers the client; the reply carries its secret (if any) and the registration access token, once.</summary>
-    public async Task<IResult> RegisterAsync(HydraClient client, CancellationToken cancellationToken)
+    public async Task<IResult> RegisterAsync(ClientMetadata client, CancellationToken cancellationToken)
     {
         if ((Refusal(client, creating: true) ?? Check(client)) is { } refused)
         {
@@ -109,7 +109,7 @@ public sealed class DynamicRegistrations(GlintDbContext db, ClientManager manage
     /// as Hydra does. Once approved, callback URLs or scopes beyond the approved ones wait for the operator's review,
     /// and the client keeps its approved ones until then, as an edit in the portal does.
     /// </summary>
-    public async Task<IResult> UpdateAsync(string clientId, string? token, HydraClient client, CancellationToken cancellationToken)
+    public async Task<IResult> UpdateAsync(string clientId, string? token, ClientMetadata client, CancellationToken cancellationToken)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         if (await AuthorizedAsync(clientId, token, cancellationToken) is not { } row)
@@ -211,7 +211,7 @@ public sealed class DynamicRegistrations(GlintDbContext db, ClientManager manage
     /// Hydra's refusals for what only the server or the operator may set, in Hydra's words; Glint adds the token
     /// lifespans, which are the operator's too.
     /// </summary>
-    private static IResult? Refusal(HydraClient client, bool creating)
+    private static IResult? Refusal(ClientMetadata client, bool creating)
     {
         if (creating && !string.IsNullOrEmpty(client.ClientSecret))
         {
@@ -249,7 +249,7 @@ public sealed class DynamicRegistrations(GlintDbContext db, ClientManager manage
     }
 
     /// <summary>The portal's rules, applied to what a registrant sends: published scopes, https callback URLs (http on loopback), an https logo.</summary>
-    private IResult? Check(HydraClient client)
+    private IResult? Check(ClientMetadata client)
     {
         var scopes = (client.Scope ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries).Distinct(StringComparer.Ordinal).ToList();
         if (scopes.Count == 0)
@@ -301,7 +301,7 @@ public sealed class DynamicRegistrations(GlintDbContext db, ClientManager manage
     }
 
     /// <summary>An update keeps what the operator set: the app link in metadata, skip consent, the token strategy and lifespans.</summary>
-    private static void KeepOperatorFields(HydraClient current, HydraClient client)
+    private static void KeepOperatorFields(ClientMetadata current, ClientMetadata client)
     {
         client.Metadata = current.Metadata;
         client.SkipConsent = current.SkipConsent;
@@ -312,7 +312,7 @@ public sealed class DynamicRegistrations(GlintDbContext db, ClientManager manage
     }
 
     /// <summary>The app shows the client as the operator reviews it; callback URLs and scopes only while they are not yet approved.</summary>
-    private static void Mirror(DeveloperApp app, HydraClient client, bool withGrants)
+    private static void Mirror(DeveloperApp app, ClientMetadata client, bool withGrants)
     {
         app.Name = client.ClientName is { Length: > 0 } name ? name : "Client " + client.ClientId;
         app.HomepageUrl = NullIfEmpty(client.ClientUri);
@@ -330,14 +330,14 @@ public sealed class DynamicRegistrations(GlintDbContext db, ClientManager manage
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
-    private async Task<OAuthClient?> AuthorizedAsync(string clientId, string? token, CancellationToken cancellationToken)
+    private async Task<Client?> AuthorizedAsync(string clientId, string? token, CancellationToken cancellationToken)
     {
         var row = await manager.FindForChangeAsync(clientId, cancellationToken);
         // An unknown client and a wrong token get the same answer, so the endpoint tells nothing about which ids exist.
         return row is not null && RegistrationAccessToken.Matches(row, token) ? row : null;
     }
 
-    private IResult Reply(HydraClient client, string? token, int status)
+    private IResult Reply(ClientMetadata client, string? token, int status)
     {
         var body = ClientRecord.ToNode(client).AsObject();
         // Hydra shows a registrant neither the metadata nor a secret it did not just issue.

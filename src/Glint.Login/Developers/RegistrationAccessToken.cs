@@ -17,7 +17,7 @@ public static class RegistrationAccessToken
     private const string Property = "glint_registration_token_sha256";
 
     /// <summary>A new token, stored (hashed) in <paramref name="row"/> in place of any previous one.</summary>
-    public static string Issue(OAuthClient row)
+    public static string Issue(Client row)
     {
         ArgumentNullException.ThrowIfNull(row);
         var token = WebEncoders.Base64UrlEncode(RandomNumberGenerator.GetBytes(32));
@@ -28,7 +28,7 @@ public static class RegistrationAccessToken
     }
 
     /// <summary>Whether <paramref name="token"/> is the one last issued for <paramref name="row"/>.</summary>
-    public static bool Matches(OAuthClient row, string? token)
+    public static bool Matches(Client row, string? token)
     {
         ArgumentNullException.ThrowIfNull(row);
         if (string.IsNullOrEmpty(token) || Properties(row)[Property]?.GetValue<string>() is not { } stored)
@@ -47,7 +47,7 @@ public static class RegistrationAccessToken
 
     private static string Hash(string token) => WebEncoders.Base64UrlEncode(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
 
-    private static JsonObject Properties(OAuthClient row)
+    private static JsonObject Properties(Client row)
     {
         try
         {

@@ -26,7 +26,7 @@ public sealed class ConsentModel(ChallengeClient challenges, GlintDbContext db, 
     [BindProperty]
     public string? Action { get; set; }
 
-    public ConsentRequest Consent { get; private set; } = new();
+    public ConsentRequestInfo Consent { get; private set; } = new();
 
     public ChallengeClientInfo Client => Consent.Client ?? new ChallengeClientInfo();
 
@@ -59,7 +59,7 @@ public sealed class ConsentModel(ChallengeClient challenges, GlintDbContext db, 
         return await AcceptAsync(granted, Remember);
     }
 
-    private async Task<ConsentRequest> LoadAsync() =>
+    private async Task<ConsentRequestInfo> LoadAsync() =>
         ConsentChallenge is null
             ? throw new ChallengeException(ChallengeProblem.Missing)
             : await challenges.GetConsentAsync(ConsentChallenge, HttpContext.RequestAborted);

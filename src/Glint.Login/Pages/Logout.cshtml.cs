@@ -36,7 +36,7 @@ public sealed class LogoutModel(ChallengeClient challenges) : PageModel
         return Redirect(redirect);
     }
 
-    private async Task<LogoutRequest> LoadAsync() =>
+    private async Task<LogoutRequestInfo> LoadAsync() =>
         LogoutChallenge is null
             ? throw new ChallengeException(ChallengeProblem.Missing)
             : await challenges.GetLogoutAsync(LogoutChallenge, HttpContext.RequestAborted);

@@ -1,6 +1,6 @@
 using Glint.Data;
 using Glint.Server.Hosting;
-using Glint.Wallet;
+using Glint.Wallets;
 
 namespace Glint.Server.Cli;
 

@@ -2,9 +2,9 @@ using System.CommandLine;
 using System.Text.Json;
 using Glint.Data;
 using Glint.Server.Hosting;
-using Glint.Wallet.Accounts;
-using Glint.Wallet.Ledger;
-using Glint.Wallet.Payments;
+using Glint.Wallets.Accounts;
+using Glint.Wallets.Journal;
+using Glint.Wallets.Payments;
 
 namespace Glint.Server.Cli;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Glint.Data;
 using Glint.Server.Hosting;
-using Glint.Wallet.Prices;
+using Glint.Wallets.Prices;
 
 namespace Glint.Server.Health;
 

@@ -55,7 +55,7 @@ public sealed class ServerSettings
     /// The HTTP JSON price feed this node polls (<c>prices.source = feed</c>); null with the fixed price
     /// (<c>prices.source = fixed</c>, the default). <see cref="Price"/> is then the price until the feed first answers.
     /// </summary>
-    public Wallet.Prices.PriceFeedOptions? PriceFeed { get; init; }
+    public Wallets.Prices.PriceFeedOptions? PriceFeed { get; init; }
 
     /// <summary>How long delivered and failed callback deliveries are kept before the janitor deletes them (<c>webhooks.delivery_retention</c>).</summary>
     public TimeSpan CallbackDeliveryRetention { get; init; } = TimeSpan.FromDays(30);
@@ -414,7 +414,7 @@ public sealed class ServerSettings
             : throw new SettingsException($"price.btc_usd must be a price in US dollars per bitcoin such as 97000.50, not '{text}'.");
     }
 
-    private static Wallet.Prices.PriceFeedOptions? ReadPriceFeed(IConfiguration config)
+    private static Wallets.Prices.PriceFeedOptions? ReadPriceFeed(IConfiguration config)
     {
         var source = (config[ConfigurationKeys.PriceSource] ?? "fixed").ToLowerInvariant();
         if (source == "fixed")
@@ -434,7 +434,7 @@ public sealed class ServerSettings
             throw new SettingsException("prices.feed.url must be an absolute http(s) URL such as https://api.example.com/v1/btc-usd when prices.source is 'feed'.");
         }
 
-        if (!Wallet.Prices.FeedJsonPath.TryParse(config[ConfigurationKeys.PriceFeedJsonPath], out var path))
+        if (!Wallets.Prices.FeedJsonPath.TryParse(config[ConfigurationKeys.PriceFeedJsonPath], out var path))
         {
             throw new SettingsException(
                 $"prices.feed.json_path must say where the answer holds the BTC/USD price, such as data.amount or $.prices[0].usd, not '{config[ConfigurationKeys.PriceFeedJsonPath]}'.");
@@ -442,7 +442,7 @@ public sealed class ServerSettings
 
         var interval = Duration(config, ConfigurationKeys.PriceFeedInterval, TimeSpan.FromMinutes(1));
         return interval >= TimeSpan.FromSeconds(1)
-            ? new Wallet.Prices.PriceFeedOptions(url, path, interval)
+            ? new Wallets.Prices.PriceFeedOptions(url, path, interval)
             : throw new SettingsException("prices.feed.interval must be at least 1s.");
     }
 

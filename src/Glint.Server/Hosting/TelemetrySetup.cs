@@ -5,7 +5,7 @@ using Glint.Auth.Audit;
 using Glint.Callbacks;
 using Glint.Data;
 using Glint.Login;
-using Glint.Wallet;
+using Glint.Wallets;
 using OpenTelemetry.Exporter;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;

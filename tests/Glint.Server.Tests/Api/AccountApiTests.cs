@@ -8,7 +8,7 @@ using Glint.Server.Hosting;
 using Glint.Server.Tests.Flows;
 using Glint.Server.Tests.Infrastructure;
 using Glint.Server.Tests.Login;
-using Glint.Wallet.Accounts;
+using Glint.Wallets.Accounts;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;

@@ -6,8 +6,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Glint.Server.Tests.Flows;
 using Glint.Server.Tests.Infrastructure;
-using Glint.Wallet.Accounts;
-using Glint.Wallet.Payments;
+using Glint.Wallets.Accounts;
+using Glint.Wallets.Payments;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Glint.Server.Tests.Api;

@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using Glint.Server.Tests.Flows;
 using Glint.Server.Tests.Infrastructure;
-using Glint.Wallet.Accounts;
+using Glint.Wallets.Accounts;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Glint.Server.Tests.Api;

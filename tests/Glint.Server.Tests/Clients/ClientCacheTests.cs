@@ -77,7 +77,7 @@ public abstract class ClientCacheTests<TServer>(TServer server) : IClassFixture<
         {
             var db = scope.ServiceProvider.GetRequiredService<GlintDbContext>();
             await db.OAuthTokens.Where(token => token.Subject == id).ExecuteDeleteAsync(TestContext.Current.CancellationToken);
-            Assert.Equal(1, await db.OAuthClients.Where(client => client.ClientId == id).ExecuteDeleteAsync(TestContext.Current.CancellationToken));
+            Assert.Equal(1, await db.Clients.Where(client => client.ClientId == id).ExecuteDeleteAsync(TestContext.Current.CancellationToken));
         }
 
         using var response = await server.TokenAsync(id, secret, new Dictionary<string, string> { ["grant_type"] = "client_credentials", ["scope"] = "read" });

@@ -5,7 +5,7 @@ using Glint.Lightning.Bolt11;
 using Glint.Server.Cli;
 using Glint.Server.Hosting;
 using Glint.Server.Tests.Infrastructure;
-using Glint.Wallet.Lightning;
+using Glint.Wallets.Lightning;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -133,7 +133,7 @@ public sealed class KeysAndStorageTests : IAsyncLifetime
         var client = await server.CreateClientAsync(new { client_secret = "a-very-recognisable-secret", grant_types = new[] { "client_credentials" } });
 
         await using var db = Database.Open(DatabaseDsn.Parse(Dsn));
-        var row = await db.OAuthClients.SingleAsync(c => c.ClientId == client["client_id"]!.GetValue<string>(), TestContext.Current.CancellationToken);
+        var row = await db.Clients.SingleAsync(c => c.ClientId == client["client_id"]!.GetValue<string>(), TestContext.Current.CancellationToken);
         Assert.NotNull(row.ClientSecret);
         Assert.DoesNotContain("a-very-recognisable-secret", row.ClientSecret, StringComparison.Ordinal);
         Assert.DoesNotContain("a-very-recognisable-secret", row.Document, StringComparison.Ordinal);
@@ -164,7 +164,7 @@ public sealed class KeysAndStorageTests : IAsyncLifetime
         Assert.Equal(0, exit);
         await using var db = Database.Open(DatabaseDsn.Parse(Dsn));
         Assert.Empty(await db.Database.GetPendingMigrationsAsync(TestContext.Current.CancellationToken));
-        Assert.Equal(0, await db.OAuthClients.CountAsync(TestContext.Current.CancellationToken));
+        Assert.Equal(0, await db.Clients.CountAsync(TestContext.Current.CancellationToken));
     }
 
     [Fact]

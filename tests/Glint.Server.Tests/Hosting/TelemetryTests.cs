@@ -10,7 +10,7 @@ using Glint.Server.Hosting;
 using Glint.Server.Tests.Api;
 using Glint.Server.Tests.Infrastructure;
 using Glint.Server.Tests.Wallets;
-using Glint.Wallet.Payments;
+using Glint.Wallets.Payments;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -283,7 +283,7 @@ public sealed class LogEventIdTests
     {
         var assemblies = new[]
         {
-            typeof(Glint.Auth.AuthTelemetry), typeof(Glint.Api.ApiTelemetry), typeof(Glint.Login.LoginTelemetry), typeof(Glint.Wallet.WalletTelemetry),
+            typeof(Glint.Auth.AuthTelemetry), typeof(Glint.Api.ApiTelemetry), typeof(Glint.Login.LoginTelemetry), typeof(Glint.Wallets.WalletTelemetry),
             typeof(Glint.Callbacks.CallbackTelemetry), typeof(Glint.Data.DatabaseTelemetry), typeof(ServerTelemetry), typeof(Glint.Data.Postgres.PostgresDatabase),
         }.Select(type => type.Assembly).Distinct();
         var messages = assemblies

@@ -2,8 +2,8 @@ using Glint.Data.Notifications;
 using Glint.Ledger;
 using Glint.Ledger.Storage;
 using Glint.Server.Tests.Infrastructure;
-using Glint.Wallet.Accounts;
-using Glint.Wallet.Ledger;
+using Glint.Wallets.Accounts;
+using Glint.Wallets.Journal;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Glint.Server.Tests.Ledger;

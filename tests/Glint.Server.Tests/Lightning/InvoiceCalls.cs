@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using Glint.Data;
 using Glint.Server.Tests.Api;
 using Glint.Server.Tests.Infrastructure;
-using Glint.Wallet.Ledger;
+using Glint.Wallets.Journal;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 

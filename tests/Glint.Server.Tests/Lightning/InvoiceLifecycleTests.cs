@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using Glint.Lightning.Bolt11;
 using Glint.Server.Tests.Api;
 using Glint.Server.Tests.Infrastructure;
-using Glint.Wallet.Lightning;
+using Glint.Wallets.Lightning;
 using Microsoft.Extensions.DependencyInjection;
 using NBitcoin;
 

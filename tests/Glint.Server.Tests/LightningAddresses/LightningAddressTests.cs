@@ -6,7 +6,7 @@ using Glint.Lightning.Bolt11;
 using Glint.Server.Tests.Api;
 using Glint.Server.Tests.Infrastructure;
 using Glint.Server.Tests.Lightning;
-using Glint.Wallet.Ledger;
+using Glint.Wallets.Journal;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 

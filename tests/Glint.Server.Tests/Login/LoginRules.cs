@@ -6,7 +6,7 @@ using Glint.Login.Codes;
 using Glint.Login.Email;
 using Glint.Server.Hosting;
 using Glint.Server.Tests.Infrastructure;
-using Glint.Wallet;
+using Glint.Wallets;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;

@@ -4,7 +4,7 @@ using Glint.Auth.OAuth2.Dpop;
 using Glint.Server.Hosting;
 using Glint.Server.Tests.Flows;
 using Glint.Server.Tests.Infrastructure;
-using Glint.Wallet.Accounts;
+using Glint.Wallets.Accounts;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Microsoft.IdentityModel.Tokens;

@@ -1,6 +1,6 @@
 using Glint.Server.Hosting;
 using Glint.Server.Tests.Infrastructure;
-using Glint.Wallet.Prices;
+using Glint.Wallets.Prices;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 

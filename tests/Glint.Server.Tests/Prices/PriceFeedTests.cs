@@ -4,7 +4,7 @@ using Glint.Data;
 using Glint.Server.Hosting;
 using Glint.Server.Tests.Api;
 using Glint.Server.Tests.Lightning;
-using Glint.Wallet.Prices;
+using Glint.Wallets.Prices;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Glint.Server.Hosting;
-using Glint.Wallet.Prices;
+using Glint.Wallets.Prices;
 
 namespace Glint.Server.Tests.Prices;
 

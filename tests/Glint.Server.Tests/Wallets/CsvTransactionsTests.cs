@@ -6,7 +6,7 @@ using Glint.Server.Tests.Api;
 using Glint.Server.Tests.Callbacks;
 using Glint.Server.Tests.Infrastructure;
 using Glint.Server.Tests.Login;
-using Glint.Wallet.Queries;
+using Glint.Wallets.Queries;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Glint.Server.Tests.Wallets;

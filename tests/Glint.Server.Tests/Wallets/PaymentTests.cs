@@ -1,8 +1,8 @@
 using Glint.Data;
 using Glint.Ledger;
 using Glint.Server.Tests.Infrastructure;
-using Glint.Wallet.Ledger;
-using Glint.Wallet.Payments;
+using Glint.Wallets.Journal;
+using Glint.Wallets.Payments;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -131,7 +131,7 @@ public abstract class PaymentTests<TServer>(TServer server) : IClassFixture<TSer
     public async Task RandomPaymentsAndCredits_KeepEveryInvariant()
     {
         await using var wallets = await WalletDatabase.OpenAsync(server, price: "87654.32");
-        var accounts = new List<Glint.Wallet.Accounts.OpenedAccount>();
+        var accounts = new List<Glint.Wallets.Accounts.OpenedAccount>();
         for (var i = 0; i < 5; i++)
         {
             accounts.Add(await wallets.OpenAccountAsync(sats: 20_000, cents: 2_000));

@@ -2,8 +2,8 @@ using System.Collections;
 using Glint.Server.Cli;
 using Glint.Server.Hosting;
 using Glint.Server.Tests.Infrastructure;
-using Glint.Wallet.Accounts;
-using Glint.Wallet.Payments;
+using Glint.Wallets.Accounts;
+using Glint.Wallets.Payments;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Glint.Server.Tests.Wallets;

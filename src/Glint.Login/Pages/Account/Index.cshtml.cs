@@ -1,7 +1,7 @@
 using Glint.Data;
 using Glint.Login.Challenges;
 using Glint.Login.Web;
-using Glint.Wallet.Queries;
+using Glint.Wallets.Queries;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;

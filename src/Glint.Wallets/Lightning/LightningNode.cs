@@ -1,0 +1,77 @@
+using System.Security.Cryptography;
+using Glint.Data;
+using Glint.Data.Secrets;
+using Glint.Data.Wallets;
+using Glint.Lightning.Bolt11;
+using Microsoft.EntityFrameworkCore;
+using NBitcoin;
+
+namespace Glint.Wallets.Lightning;
+
+/// <summary>
+/// Glint's Lightning identity: the node key that signs every invoice, and the network invoices are for. Every node
+/// of a deployment opens the same key from the database, so an invoice created on one node is paid on another.
+/// </summary>
+public sealed class LightningNode : IDisposable
+{
+    private LightningNode(Key key, Bolt11Network network, TimeProvider time)
+    {
+        Key = key;
+        NodeId = key.PubKey.ToHex();
+        Network = network;
+        Decoder = new Bolt11Decoder(network, time);
+    }
+
+    public Key Key { get; }
+
+    /// <summary>The node's public key, hex: the payee of every invoice Glint issues.</summary>
+    public string NodeId { get; }
+
+    public Bolt11Network Network { get; }
+
+    public Bolt11Decoder Decoder { get; }
+
+    /// <summary>Opens the node key, creating it on the very first start; a node that loses the race to create it reads the winner's.</summary>
+    public static async Task<LightningNode> LoadOrCreateAsync(
+        GlintDbContext db, KeySealer sealer, Bolt11Network network, TimeProvider time, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(sealer);
+        var row = await db.LightningNodeKeys.AsNoTracking().SingleOrDefaultAsync(key => key.Id == LightningNodeKey.CurrentId, cancellationToken);
+        if (row is null)
+        {
+            using var fresh = new Key();
+            db.LightningNodeKeys.Add(new LightningNodeKey
+            {
+                Id = LightningNodeKey.CurrentId,
+                SealedPrivateKey = sealer.Seal(fresh.ToBytes(), AssociatedData),
+                CreatedAt = time.GetUtcNow(),
+            });
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+            }
+            catch (DbUpdateException)
+            {
+                db.ChangeTracker.Clear();
+            }
+
+            row = await db.LightningNodeKeys.AsNoTracking().SingleAsync(key => key.Id == LightningNodeKey.CurrentId, cancellationToken);
+        }
+
+        try
+        {
+            return new LightningNode(new Key(sealer.Unseal(row.SealedPrivateKey, AssociatedData)), network, time);
+        }
+        catch (CryptographicException exception)
+        {
+            throw new StartupRefusedException(
+                "The Lightning node key cannot be opened with the configured system secret: start Glint with the secret (SECRETS_SYSTEM) it was created with.", exception);
+        }
+    }
+
+    public void Dispose() => Key.Dispose();
+
+    /// <summary>Binds the sealed key to its purpose, so it cannot be swapped with a signing key's row.</summary>
+    private const string AssociatedData = "lightning-node-key:" + LightningNodeKey.CurrentId;
+}

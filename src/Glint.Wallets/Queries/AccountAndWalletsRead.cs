@@ -1,0 +1,153 @@
+using System.Data;
+using System.Data.Common;
+using System.Runtime.CompilerServices;
+using Glint.Data;
+using Glint.Data.Wallets;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace Glint.Wallets.Queries;
+
+/// <summary>
+/// The caller's account and its wallets, the read behind almost every API query, as one plain command on the
+/// context's connection. Through EF Core (even compiled) this read cost more than the rest of a GraphQL <c>me</c>:
+/// opening the connection through EF (on SQLite, registering EF's SQL functions on every open and a pragma through
+/// the interceptor), a delegate compiled at run time for every row shaper, and the reader's wrappers. The table and
+/// column names, the parameter's type and the stored form of each value (SQLite keeps timestamps as numbers) come from
+/// the EF model, so the two cannot drift apart. The statement is parsed and planned once per connection, not per
+/// request: on SQLite it runs on one of the <see cref="HeldReadConnections"/>, on PostgreSQL it is prepared (Npgsql
+/// keeps prepared statements across pooled reuse of a physical connection).
+/// </summary>
+internal sealed class AccountAndWalletsRead
+{
+    private const string SqliteProvider = "Microsoft.EntityFrameworkCore.Sqlite";
+    private const string PostgresProvider = "Npgsql.EntityFrameworkCore.PostgreSQL";
+
+    private static readonly ConditionalWeakTable<IModel, AccountAndWalletsRead> ByModel = new();
+
+    private readonly string _sql;
+    private readonly RelationalTypeMapping _userIdMapping;
+    private readonly ValueConverter? _accountCreatedAt;
+    private readonly ValueConverter? _walletCreatedAt;
+
+    private AccountAndWalletsRead(IModel model)
+    {
+        var accounts = model.FindEntityType(typeof(WalletAccount)) ?? throw new InvalidOperationException("The model has no accounts.");
+        var wallets = model.FindEntityType(typeof(Data.Wallets.Wallet)) ?? throw new InvalidOperationException("The model has no wallets.");
+        var accountTable = StoreObjectIdentifier.Table(accounts.GetTableName()!, accounts.GetSchema());
+        var walletTable = StoreObjectIdentifier.Table(wallets.GetTableName()!, wallets.GetSchema());
+        string A(string property) => "a.\"" + accounts.FindProperty(property)!.GetColumnName(accountTable) + "\"";
+        string W(string property) => "w.\"" + wallets.FindProperty(property)!.GetColumnName(walletTable) + "\"";
+
+        _sql =
+            $"SELECT {A(nameof(WalletAccount.Id))}, {A(nameof(WalletAccount.Username))}, {A(nameof(WalletAccount.UsernameKey))}, " +
+            $"{A(nameof(WalletAccount.DefaultWalletId))}, {A(nameof(WalletAccount.DisplayCurrency))}, {A(nameof(WalletAccount.Level))}, " +
+            $"{A(nameof(WalletAccount.Status))}, {A(nameof(WalletAccount.CreatedAt))}, " +
+            $"{W(nameof(Data.Wallets.Wallet.Id))}, {W(nameof(Data.Wallets.Wallet.Currency))}, {W(nameof(Data.Wallets.Wallet.Balance))}, " +
+            $"{W(nameof(Data.Wallets.Wallet.CreatedAt))} " +
+            $"FROM \"{accountTable.Name}\" AS a LEFT JOIN \"{walletTable.Name}\" AS w ON {W(nameof(Data.Wallets.Wallet.AccountId))} = {A(nameof(WalletAccount.Id))} " +
+            $"WHERE {A(nameof(WalletAccount.UserId))} = @user_id";
+        _userIdMapping = (RelationalTypeMapping)accounts.FindProperty(nameof(WalletAccount.UserId))!.GetTypeMapping();
+        _accountCreatedAt = accounts.FindProperty(nameof(WalletAccount.CreatedAt))!.GetTypeMapping().Converter;
+        _walletCreatedAt = wallets.FindProperty(nameof(Data.Wallets.Wallet.CreatedAt))!.GetTypeMapping().Converter;
+    }
+
+    public static AccountAndWalletsRead For(IModel model) => ByModel.GetValue(model, static model => new AccountAndWalletsRead(model));
+
+    /// <summary>The account (null when the user has none) and its wallets in the order the database returned them.</summary>
+    public async Task<WalletAccount?> ReadAsync(
+        GlintDbContext db, HeldReadConnections held, Guid userId, List<Data.Wallets.Wallet> wallets, CancellationToken cancellationToken)
+    {
+        var connection = db.Database.GetDbConnection();
+        if (db.Database.ProviderName == SqliteProvider && db.Database.CurrentTransaction is null &&
+            await held.RentAsync(connection, Prepare, cancellationToken) is { } rented)
+        {
+            var clean = false;
+            try
+            {
+                rented.Command.Parameters[0].Value = _userIdMapping.Converter?.ConvertToProvider(userId) ?? userId;
+                var account = await ReadAsync(rented.Command, userId, wallets, cancellationToken);
+                clean = true;
+                return account;
+            }
+            finally
+            {
+                await held.ReturnAsync(rented, clean);
+            }
+        }
+
+        // Opened here only when EF has not opened it (a query's context has not): then it is closed here too.
+        var opened = connection.State != ConnectionState.Open;
+        if (opened)
+        {
+            await connection.OpenAsync(cancellationToken);
+        }
+
+        try
+        {
+            await using var command = Prepare(connection);
+            command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+            command.Parameters[0].Value = _userIdMapping.Converter?.ConvertToProvider(userId) ?? userId;
+            if (db.Database.ProviderName == PostgresProvider)
+            {
+                await command.PrepareAsync(cancellationToken);
+            }
+
+            return await ReadAsync(command, userId, wallets, cancellationToken);
+        }
+        finally
+        {
+            if (opened)
+            {
+                await connection.CloseAsync();
+            }
+        }
+    }
+
+    private DbCommand Prepare(DbConnection connection)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = _sql;
+        command.Parameters.Add(_userIdMapping.CreateParameter(command, "user_id", Guid.Empty, nullable: false));
+        return command;
+    }
+
+    private async Task<WalletAccount?> ReadAsync(DbCommand command, Guid userId, List<Data.Wallets.Wallet> wallets, CancellationToken cancellationToken)
+    {
+        await using var reader = await command.ExecuteReaderAsync(CommandBehavior.SingleResult, cancellationToken);
+        WalletAccount? account = null;
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            account ??= new WalletAccount
+            {
+                Id = reader.GetGuid(0),
+                UserId = userId,
+                Username = reader.IsDBNull(1) ? null : reader.GetString(1),
+                UsernameKey = reader.IsDBNull(2) ? null : reader.GetString(2),
+                DefaultWalletId = reader.GetGuid(3),
+                DisplayCurrency = reader.GetString(4),
+                Level = reader.GetInt32(5),
+                Status = reader.GetString(6),
+                CreatedAt = ReadTimestamp(reader, 7, _accountCreatedAt),
+            };
+            if (!reader.IsDBNull(8))
+            {
+                wallets.Add(new Data.Wallets.Wallet
+                {
+                    Id = reader.GetGuid(8),
+                    AccountId = account.Id,
+                    Currency = reader.GetString(9),
+                    Balance = reader.GetInt64(10),
+                    CreatedAt = ReadTimestamp(reader, 11, _walletCreatedAt),
+                });
+            }
+        }
+
+        return account;
+    }
+
+    private static DateTimeOffset ReadTimestamp(DbDataReader reader, int ordinal, ValueConverter? converter) =>
+        converter is null ? reader.GetFieldValue<DateTimeOffset>(ordinal) : (DateTimeOffset)converter.ConvertFromProvider(reader.GetValue(ordinal))!;
+}
