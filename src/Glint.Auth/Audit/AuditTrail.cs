@@ -1,13 +1,15 @@
 using Glint.Data;
+using Glint.Data.Audit;
 using Microsoft.Extensions.Logging;
 
 namespace Glint.Auth.Audit;
 
 /// <summary>
 /// Writes audit events to the log (event ids 4300–4399) and to <c>audit_events</c>. Admin, login, consent and API key
-/// events are written with the request that causes them (<see cref="WriteAsync"/>); an issued, refused or revoked
-/// token is queued for <see cref="AuditBatchWriter"/> (<see cref="Enqueue"/>), so the token endpoint keeps its one
-/// group-committed write per token.
+/// events are written with the request that causes them (<see cref="WriteAsync"/>); an issued token's event is
+/// committed by <see cref="OAuth2.TokenWriter"/> with the token's own row (<see cref="RowFor"/>), so the token endpoint
+/// keeps its one group-committed write per token; a refused or revoked token is queued for
+/// <see cref="AuditBatchWriter"/> (<see cref="Enqueue"/>).
 /// </summary>
 public sealed partial class AuditTrail(AuditBatchWriter batch, TimeProvider time, ILogger<AuditTrail> logger)
 {
@@ -18,6 +20,18 @@ public sealed partial class AuditTrail(AuditBatchWriter batch, TimeProvider time
         db.AuditEvents.Add(record.ToRow(time.GetUtcNow()));
         await db.SaveChangesAsync(cancellationToken);
         Log(record);
+    }
+
+    /// <summary>
+    /// The event's row, for a caller that stores it in a write of its own (the token writer, in the same commit as the
+    /// token); the log line is written at once.
+    /// </summary>
+    internal AuditEvent RowFor(AuditRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var row = record.ToRow(time.GetUtcNow());
+        Log(record);
+        return row;
     }
 
     /// <summary>
@@ -33,7 +47,7 @@ public sealed partial class AuditTrail(AuditBatchWriter batch, TimeProvider time
 
     private void Log(AuditRecord record)
     {
-        if (record.Action == Data.Audit.AuditActions.TokenIssued)
+        if (record.Action == AuditActions.TokenIssued)
         {
             // One per token: at Debug, so the default level adds no log line to the token endpoint.
             LogTokenIssued(logger, record.ActorKind, record.Subject, record.ClientId, record.Target, record.RemoteAddress);

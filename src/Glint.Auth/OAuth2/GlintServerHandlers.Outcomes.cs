@@ -13,12 +13,29 @@ public static partial class GlintServerHandlers
 {
     /// <summary>
     /// Counts and audits what the token and revocation endpoints decided, once per request, at the end: an issued
-    /// token after its entry is committed, a refusal as its error response goes out, a revocation once done. The audit
-    /// row is queued (<see cref="AuditTrail.Enqueue"/>), never written on the request's path, and the request's span
-    /// gets the grant and client, never a token or secret.
+    /// token after its entry is committed, a refusal as its error response goes out, a revocation once done. An issued
+    /// token's audit row is committed with the response's first token entry (<see cref="TokenEntries.WriteEntry"/>),
+    /// other rows are queued (<see cref="AuditTrail.Enqueue"/>): no audit write of its own on the request's path. The
+    /// request's span gets the grant and client, never a token or secret.
     /// </summary>
     public static class Outcomes
     {
+        /// <summary>Set once the response's <c>token.issued</c> row rides with its token entries.</summary>
+        internal const string IssuedAuditWritten = ".glint:issued_audit_written";
+
+        /// <summary>The <c>token.issued</c> event of a token response.</summary>
+        internal static AuditRecord Issued(OpenIddictServerTransaction transaction, string? subject)
+        {
+            var client = transaction.Request?.ClientId;
+            return new AuditRecord(AuditActions.TokenIssued, subject == client ? AuditActors.Client : AuditActors.Subject)
+            {
+                Subject = subject == client ? null : subject,
+                ClientId = client,
+                Target = transaction.Request?.GrantType,
+                RemoteAddress = RemoteAddress(transaction),
+            };
+        }
+
         public sealed class RecordIssuedTokens(AuditTrail audit) : IOpenIddictServerHandler<ProcessSignInContext>
         {
             public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
@@ -40,14 +57,12 @@ public static partial class GlintServerHandlers
                 var client = context.Request.ClientId;
                 AuthTelemetry.TokensIssued.Add(1, new("grant_type", grant), new("client_id", client));
                 TagRequest(grant, client);
-                var subject = context.Principal?.GetClaim(Claims.Subject);
-                audit.Enqueue(new AuditRecord(AuditActions.TokenIssued, subject == client ? AuditActors.Client : AuditActors.Subject)
+                if (context.Transaction.GetProperty<object>(IssuedAuditWritten) is null)
                 {
-                    Subject = subject == client ? null : subject,
-                    ClientId = client,
-                    Target = grant,
-                    RemoteAddress = RemoteAddress(context.Transaction),
-                });
+                    // A response without a stored token entry: its event has not been written with one.
+                    audit.Enqueue(Issued(context.Transaction, context.Principal?.GetClaim(Claims.Subject)));
+                }
+
                 return ValueTask.CompletedTask;
             }
         }

@@ -1,5 +1,7 @@
 using System.Security.Cryptography;
+using Glint.Auth.Audit;
 using Glint.Auth.Revocation;
+using Glint.Data.Audit;
 using Glint.Data.OAuth;
 using Microsoft.Extensions.Logging;
 using Microsoft.IdentityModel.Tokens;
@@ -73,9 +75,10 @@ public static partial class GlintServerHandlers
         /// Replaces OpenIddict's <c>AttachTokenPayload</c>: the payload and the reference go into the entry before it
         /// is written, not in a second write; then the entry is queued. A reference is 256 random bits, base64url (a
         /// user code: <see cref="DeviceCodes.NewUserCode"/>), and the entry keeps only its hash, as OpenIddict's token
-        /// manager does.
+        /// manager does. The first entry of a token response carries the response's <c>token.issued</c> audit row, which
+        /// the writer commits with it (see <see cref="Outcomes"/>).
         /// </summary>
-        public sealed class WriteEntry(TokenWriter writer) : IOpenIddictServerHandler<GenerateTokenContext>
+        public sealed class WriteEntry(TokenWriter writer, AuditTrail audit) : IOpenIddictServerHandler<GenerateTokenContext>
         {
             public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
                 OpenIddictServerHandlerDescriptor.CreateBuilder<GenerateTokenContext>()
@@ -109,13 +112,19 @@ public static partial class GlintServerHandlers
                 }
 
                 var pending = context.Transaction.GetProperty<List<Task>>(PendingWrites);
+                AuditEvent? issued = null;
                 if (pending is null)
                 {
                     pending = [];
                     context.Transaction.SetProperty(PendingWrites, pending);
+                    if (context.EndpointType == OpenIddictServerEndpointType.Token)
+                    {
+                        issued = audit.RowFor(Outcomes.Issued(context.Transaction, context.Principal.GetClaim(Claims.Subject)));
+                        context.Transaction.SetProperty(Outcomes.IssuedAuditWritten, issued);
+                    }
                 }
 
-                pending.Add(writer.WriteAsync(entry, context.CancellationToken));
+                pending.Add(writer.WriteAsync(entry, issued, context.CancellationToken));
                 return ValueTask.CompletedTask;
             }
         }

@@ -2,7 +2,10 @@ using System.Data.Common;
 using System.Text;
 using System.Threading.Channels;
 using Glint.Data;
+using Glint.Data.Audit;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -14,6 +17,11 @@ namespace Glint.Auth.OAuth2;
 /// and each request is answered only once its own rows are committed. Under load a commit carries as many tokens as
 /// arrived while the previous one was on the disk, so tokens per second grow with concurrency instead of queueing
 /// behind one commit each.
+/// <para>
+/// A token response's <c>token.issued</c> audit row travels with its first entry and is inserted in the same
+/// transaction as the batch's token rows, so the audit trail adds no write of its own to the token endpoint and no
+/// second writer competes for SQLite's write lock.
+/// </para>
 /// <para>
 /// Should the batch fail (a client or consent deleted meanwhile breaks its foreign key), its rows are written again
 /// one by one, so only the requests whose own row cannot be stored fail. The queue is bounded: when it is full,
@@ -44,10 +52,13 @@ public sealed partial class TokenWriter : IAsyncDisposable
         _writing = Task.Run(RunAsync);
     }
 
-    /// <summary>Queues <paramref name="row"/>; the task completes once the row is committed, or fails if it cannot be.</summary>
-    public async Task WriteAsync(TokenEntry row, CancellationToken cancellationToken)
+    /// <summary>
+    /// Queues <paramref name="row"/>, and the audit event <paramref name="audit"/> to commit with it; the task completes
+    /// once both are committed, or fails if they cannot be.
+    /// </summary>
+    public async Task WriteAsync(TokenEntry row, AuditEvent? audit, CancellationToken cancellationToken)
     {
-        var pending = new Pending(row);
+        var pending = new Pending(row, audit);
         await _queue.Writer.WriteAsync(pending, cancellationToken);
         await pending.Committed.Task;
     }
@@ -106,7 +117,10 @@ public sealed partial class TokenWriter : IAsyncDisposable
         }
     }
 
-    /// <summary>One multi-row INSERT: a single statement is its own transaction on both databases, so one commit.</summary>
+    /// <summary>
+    /// One multi-row INSERT, a single statement and so its own transaction on both databases: one commit. With audit
+    /// rows, their multi-row INSERT joins it in one transaction, still one commit.
+    /// </summary>
     private async Task InsertAsync(IReadOnlyList<Pending> rows)
     {
         await using var scope = _scopes.CreateAsyncScope();
@@ -114,8 +128,10 @@ public sealed partial class TokenWriter : IAsyncDisposable
         await db.Database.OpenConnectionAsync();
         try
         {
-            await using var command = db.Database.GetDbConnection().CreateCommand();
+            var connection = db.Database.GetDbConnection();
+            await using var command = connection.CreateCommand();
             var sql = new StringBuilder(Columns, Columns.Length + rows.Count * 96);
+            var audits = 0;
             for (var i = 0; i < rows.Count; i++)
             {
                 var row = rows[i].Row;
@@ -134,15 +150,54 @@ public sealed partial class TokenWriter : IAsyncDisposable
                 Add(command, sql, i, 11, row.Subject);
                 Add(command, sql, i, 12, row.Type);
                 sql.Append(')');
+                audits += rows[i].Audit is null ? 0 : 1;
             }
 
+            if (audits == 0)
+            {
+                command.CommandText = sql.ToString();
+                using var single = DatabaseTelemetry.Time(command, rows, static pending => pending.Request);
+                await command.ExecuteNonQueryAsync();
+                return;
+            }
+
+            AppendAuditRows(command, sql, AuditTable.Of(db), rows);
             command.CommandText = sql.ToString();
+            await using var transaction = await connection.BeginTransactionAsync();
+            command.Transaction = transaction;
             using var timing = DatabaseTelemetry.Time(command, rows, static pending => pending.Request);
             await command.ExecuteNonQueryAsync();
+            await transaction.CommitAsync();
         }
         finally
         {
             await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    /// <summary>The audit rows' INSERT, after the token rows' statement, each value bound as EF Core stores its column.</summary>
+    private static void AppendAuditRows(DbCommand command, StringBuilder sql, AuditTable table, IReadOnlyList<Pending> rows)
+    {
+        sql.Append("; ").Append(table.Insert);
+        var first = true;
+        for (var i = 0; i < rows.Count; i++)
+        {
+            if (rows[i].Audit is not { } audit)
+            {
+                continue;
+            }
+
+            sql.Append(first ? "(" : ", (");
+            first = false;
+            object?[] values = [audit.Id, audit.At, audit.ActorKind, audit.Action, audit.Subject, audit.ClientId, audit.Target, audit.Reason, audit.RemoteAddress];
+            for (var column = 0; column < values.Length; column++)
+            {
+                var name = $"@a{i}_{column}";
+                command.Parameters.Add(table.Mappings[column].CreateParameter(command, name, values[column], nullable: true));
+                sql.Append(column == 0 ? "" : ", ").Append(name);
+            }
+
+            sql.Append(')');
         }
     }
 
@@ -155,12 +210,40 @@ public sealed partial class TokenWriter : IAsyncDisposable
         sql.Append(first ? "" : ", ").Append(parameter.ParameterName);
     }
 
-    private sealed class Pending(TokenEntry row)
+    /// <summary><c>audit_events</c> as the model maps it: the INSERT's head and each column's type mapping, in order.</summary>
+    private sealed record AuditTable(IModel Model, string Insert, RelationalTypeMapping[] Mappings)
+    {
+        private static readonly string[] Properties =
+        [
+            nameof(AuditEvent.Id), nameof(AuditEvent.At), nameof(AuditEvent.ActorKind), nameof(AuditEvent.Action), nameof(AuditEvent.Subject),
+            nameof(AuditEvent.ClientId), nameof(AuditEvent.Target), nameof(AuditEvent.Reason), nameof(AuditEvent.RemoteAddress),
+        ];
+
+        private static AuditTable? _known;
+
+        public static AuditTable Of(GlintDbContext db)
+        {
+            // One model a process, but each provider has its own mappings (the tests run both in one process).
+            if (_known is { } known && ReferenceEquals(known.Model, db.Model))
+            {
+                return known;
+            }
+
+            var entity = db.Model.FindEntityType(typeof(AuditEvent))!;
+            var columns = Properties.Select(name => entity.FindProperty(name)!).ToArray();
+            var insert = $"INSERT INTO \"{entity.GetTableName()}\" ({string.Join(", ", columns.Select(column => $"\"{column.GetColumnName()}\""))}) VALUES ";
+            return _known = new AuditTable(db.Model, insert, [.. columns.Select(column => column.GetRelationalTypeMapping())]);
+        }
+    }
+
+    private sealed class Pending(TokenEntry row, AuditEvent? audit)
     {
         public TokenEntry Row { get; } = row;
 
         /// <summary>The request's span, for the commit's span in its trace.</summary>
         public System.Diagnostics.Activity? Request { get; } = DatabaseTelemetry.TracedRequest;
+
+        public AuditEvent? Audit { get; } = audit;
 
         public TaskCompletionSource Committed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }

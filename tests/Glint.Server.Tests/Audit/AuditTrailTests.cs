@@ -117,6 +117,24 @@ public abstract class AuditTrailTests<TServer>(TServer server) : IClassFixture<T
     }
 
     [Fact]
+    public async Task TokenIssued_IsStoredWithTheToken_BeforeTheResponse()
+    {
+        var (id, secret) = await CreateMachineClientAsync();
+        using var issued = await server.TokenAsync(id, secret, new Dictionary<string, string> { ["grant_type"] = "client_credentials", ["scope"] = "read" });
+        Assert.Equal(HttpStatusCode.OK, issued.StatusCode);
+
+        // Read straight from the table, with nothing flushed: the token writer committed the row with the token's.
+        await using var scope = server.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<GlintDbContext>();
+        var rows = await db.AuditEvents.AsNoTracking().Where(row => row.ClientId == id && row.Action == "token.issued").ToListAsync(TestContext.Current.CancellationToken);
+        var row = Assert.Single(rows);
+        Assert.Equal("client", row.ActorKind);
+        Assert.Null(row.Subject);
+        Assert.Equal("client_credentials", row.Target);
+        Assert.Equal(Loopback, row.RemoteAddress);
+    }
+
+    [Fact]
     public async Task ConsentGranted_AndRevoked_NameTheSubjectAndClient()
     {
         var client = await server.CreateCodeClientAsync();
