@@ -12,7 +12,7 @@
 #   bench/run.sh            the load benchmarks
 #   bench/run.sh --micro    the BenchmarkDotNet micro-benchmarks (bench/Glint.Benchmarks) instead
 #
-# Settings (environment): BENCH_DURATION (10s), BENCH_CONNECTIONS (32), BENCH_WARMUP (2s; 0 for none),
+# Settings (environment): BENCH_DURATION (10s), BENCH_CONNECTIONS (32), BENCH_WARMUP (15s; 0 for none),
 # BENCH_USERS (64), BENCH_PAIRS (32), BENCH_READY_RUNS (5), BENCH_DATABASES ("sqlite postgres"),
 # BENCH_SCENARIOS (all; or some of "token-opaque token-jwt introspect discovery ceiling graphql-me-oauth2
 # graphql-me-apikey flows payments rss ledger-verify ready", to measure only those while developing).
@@ -26,7 +26,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 DURATION=${BENCH_DURATION:-10s}
 CONNECTIONS=${BENCH_CONNECTIONS:-32}
 THREADS=2
-WARMUP=${BENCH_WARMUP:-2s}
+WARMUP=${BENCH_WARMUP:-15s}
 USERS=${BENCH_USERS:-64}
 PAIRS=${BENCH_PAIRS:-32}
 READY_RUNS=${BENCH_READY_RUNS:-5}
