@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Buffers.Text;
 using System.IO.Compression;
@@ -130,37 +131,46 @@ public sealed class FlowSealer
         }
 
         // Past this point the value is one this server sealed; what fails now is a bug, not an attack, but still no flow.
-        var json = Inflate(plaintext);
-        try
-        {
-            var flow = json is null ? null : JsonSerializer.Deserialize<Flow>(json, HydraJson.Options);
-            return flow is not null && flow.Fits(purpose) ? flow : null;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
+        return Read(plaintext, purpose);
     }
 
-    private static byte[]? Inflate(byte[] compressed)
+    /// <summary>
+    /// Inflates and reads the flow. The inflation buffer is rented, not allocated: every step of every flow opens a
+    /// sealed value, and a fresh 64 KiB array for each showed in the code flow's CPU profile. The part of it that held
+    /// the flow is cleared before it goes back to the pool.
+    /// </summary>
+    private static Flow? Read(byte[] compressed, FlowPurpose purpose)
     {
-        using var deflate = new DeflateStream(new MemoryStream(compressed), CompressionMode.Decompress);
-        var json = new byte[MaxJsonSize + 1];
+        var json = ArrayPool<byte>.Shared.Rent(MaxJsonSize + 1);
         var length = 0;
         try
         {
-            int read;
-            while (length < json.Length && (read = deflate.Read(json, length, json.Length - length)) > 0)
+            using (var deflate = new DeflateStream(new MemoryStream(compressed), CompressionMode.Decompress))
             {
-                length += read;
+                int read;
+                while (length <= MaxJsonSize && (read = deflate.Read(json, length, MaxJsonSize + 1 - length)) > 0)
+                {
+                    length += read;
+                }
             }
+
+            if (length > MaxJsonSize)
+            {
+                return null;
+            }
+
+            var flow = JsonSerializer.Deserialize<Flow>(json.AsSpan(0, length), HydraJson.Options);
+            return flow is not null && flow.Fits(purpose) ? flow : null;
         }
-        catch (InvalidDataException)
+        catch (Exception exception) when (exception is InvalidDataException or JsonException)
         {
             return null;
         }
-
-        return length > MaxJsonSize ? null : json[..length];
+        finally
+        {
+            json.AsSpan(0, Math.Min(length, json.Length)).Clear();
+            ArrayPool<byte>.Shared.Return(json);
+        }
     }
 
     private static byte[] AssociatedData(uint keyId, FlowPurpose purpose)
