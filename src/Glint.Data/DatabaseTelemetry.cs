@@ -118,15 +118,16 @@ public sealed class DatabaseTelemetry : DbCommandInterceptor
             var duration = Stopwatch.GetElapsedTime(_started);
             // The wall clock is read only for a span, which is rarer than the histogram's point.
             var startTime = Source.HasListeners() ? DateTimeOffset.UtcNow - duration : default;
-            var (connection, text) = _command switch
+            var text = _command switch
             {
-                DbBatch batch => (batch.Connection, FirstText(batch)),
-                DbCommand command => (command.Connection, command.CommandText),
-                _ => (null, ""),
+                DbBatch batch => FirstText(batch),
+                DbCommand command => command.CommandText,
+                _ => "",
             };
 
-            // Npgsql's types live in its own namespace; every other connection Glint opens is SQLite's.
-            var system = connection?.GetType().Namespace?.StartsWith("Npgsql", StringComparison.Ordinal) is true ? Postgres : Sqlite;
+            // Npgsql's types live in its own namespace; every other command Glint runs is SQLite's. (By the command's
+            // type, not its connection's: a command of a data source has no connection to ask.)
+            var system = _command.GetType().Namespace?.StartsWith("Npgsql", StringComparison.Ordinal) is true ? Postgres : Sqlite;
             if (_requests is null)
             {
                 Record(system, text, _command as DbBatch, startTime, duration, failed: false, parent: null);

@@ -70,6 +70,7 @@ public static class GlintHost
             // Wallet events and credential revocations reach every node through LISTEN/NOTIFY.
             builder.Services.AddSingleton<INotificationChannel>(provider => new PostgresNotificationChannel(
                 PostgresDatabase.ConnectionString(settings.Dsn), provider.GetRequiredService<ILogger<PostgresNotificationChannel>>()));
+            builder.Services.AddSingleton(_ => PostgresDatabase.MultiplexedReads(settings.Dsn));
         }
 
         builder.Services.AddGlintAuth(settings.Auth, keys, secret);

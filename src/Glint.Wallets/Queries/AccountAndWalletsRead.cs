@@ -17,7 +17,9 @@ namespace Glint.Wallets.Queries;
 /// the interceptor), a delegate compiled at run time for every row shaper, and the reader's wrappers. The table and
 /// column names, the parameter's type and the stored form of each value (SQLite keeps timestamps as numbers) come from
 /// the EF model, so the two cannot drift apart. The statement is parsed and planned once per connection, not per
-/// request: on SQLite it runs on one of the <see cref="HeldReadConnections"/>, on PostgreSQL it is prepared (Npgsql
+/// request: on SQLite it runs on one of the <see cref="HeldReadConnections"/>; on PostgreSQL it goes through the
+/// node's <see cref="MultiplexedReads"/>, where the reads of concurrent requests share the socket writes and reads and
+/// the statement is prepared automatically, or, inside a transaction, on the transaction's connection, prepared (Npgsql
 /// keeps prepared statements across pooled reuse of a physical connection).
 /// </summary>
 internal sealed class AccountAndWalletsRead
@@ -58,8 +60,17 @@ internal sealed class AccountAndWalletsRead
 
     /// <summary>The account (null when the user has none) and its wallets in the order the database returned them.</summary>
     public async Task<WalletAccount?> ReadAsync(
-        GlintDbContext db, HeldReadConnections held, Guid userId, List<Data.Wallets.Wallet> wallets, CancellationToken cancellationToken)
+        GlintDbContext db, HeldReadConnections held, MultiplexedReads? multiplexed, Guid userId, List<Data.Wallets.Wallet> wallets,
+        CancellationToken cancellationToken)
     {
+        if (multiplexed is not null && db.Database.CurrentTransaction is null)
+        {
+            await using var multiplexedCommand = multiplexed.Source.CreateCommand(_sql);
+            multiplexedCommand.Parameters.Add(_userIdMapping.CreateParameter(
+                multiplexedCommand, "user_id", _userIdMapping.Converter?.ConvertToProvider(userId) ?? userId, nullable: false));
+            return await ReadAsync(multiplexedCommand, userId, wallets, cancellationToken);
+        }
+
         var connection = db.Database.GetDbConnection();
         if (db.Database.ProviderName == SqliteProvider && db.Database.CurrentTransaction is null &&
             await held.RentAsync(connection, Prepare, cancellationToken) is { } rented)

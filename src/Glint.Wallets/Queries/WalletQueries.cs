@@ -24,7 +24,7 @@ public sealed record WalletTransaction(
 public sealed record TransactionPage(IReadOnlyList<WalletTransaction> Items, bool HasNextPage, bool HasPreviousPage);
 
 /// <summary>The read side of wallets for the API: users, accounts, wallets and transaction history.</summary>
-public sealed class WalletQueries(GlintDbContext db, HeldReadConnections held)
+public sealed class WalletQueries(GlintDbContext db, HeldReadConnections held, MultiplexedReads? multiplexed = null)
 {
     /// <summary>At most this many transactions per page (Blink's bound).</summary>
     public const int MaxPageSize = 100;
@@ -45,7 +45,7 @@ public sealed class WalletQueries(GlintDbContext db, HeldReadConnections held)
         Guid userId, CancellationToken cancellationToken)
     {
         var wallets = new List<Data.Wallets.Wallet>(2);
-        var account = await AccountAndWalletsRead.For(db.Model).ReadAsync(db, held, userId, wallets, cancellationToken);
+        var account = await AccountAndWalletsRead.For(db.Model).ReadAsync(db, held, multiplexed, userId, wallets, cancellationToken);
         return account is null ? null : (account, BtcFirst(wallets));
     }
 

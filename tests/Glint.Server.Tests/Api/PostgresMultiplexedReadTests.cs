@@ -1,0 +1,132 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Glint.Data;
+using Glint.Data.Postgres;
+using Glint.Server.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using static Glint.Server.Tests.Api.ApiCalls;
+
+namespace Glint.Server.Tests.Api;
+
+/// <summary>
+/// On PostgreSQL the account read behind <c>me</c> goes through the node's multiplexed data source, where the reads of
+/// concurrent requests share connections and socket writes: each request must still get its own rows, see what was
+/// committed before it, and an outage of the database must be a GraphQL error from which reads come back by themselves.
+/// A database of its own, because the outage is made by closing it to connections.
+/// </summary>
+public sealed class PostgresMultiplexedReadTests : IAsyncLifetime
+{
+    private const string Balances = "query { me { defaultAccount { id wallets { id walletCurrency balance } } } }";
+
+    private TestDatabase _database = null!;
+    private GlintNode _node = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        _database = await TestDatabase.CreateAsync(DatabaseKind.Postgres);
+        _node = new GlintNode(_database.Dsn);
+        await _node.InitializeAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _node.DisposeAsync();
+        await ExecuteAsync($"ALTER DATABASE {DatabaseName} ALLOW_CONNECTIONS true");
+        await _database.DisposeAsync();
+    }
+
+    [Fact]
+    public void TheNode_ReadsThroughAMultiplexedDataSource()
+    {
+        var reads = _node.Services.GetService<MultiplexedReads>();
+
+        Assert.NotNull(reads);
+        Assert.Contains("Multiplexing=True", reads.Source.ConnectionString, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task ConcurrentReads_EachGetTheirOwnAccount()
+    {
+        var users = new ApiUser[6];
+        for (var i = 0; i < users.Length; i++)
+        {
+            users[i] = await _node.NewUserAsync(sats: 1_000 + i);
+        }
+
+        var reads = Enumerable.Range(0, 96).Select(async n =>
+        {
+            var user = users[n % users.Length];
+            return (User: user, Data: await _node.DataAsync(user.Token, Balances));
+        });
+
+        foreach (var (user, data) in await Task.WhenAll(reads))
+        {
+            var account = data["me"]!["defaultAccount"]!;
+            Assert.Equal(user.AccountId.ToString("D"), account["id"].Str());
+            var btc = account["wallets"]!.AsArray().Single(wallet => wallet!["walletCurrency"].Str() == "BTC")!;
+            Assert.Equal(user.BtcWalletId.ToString("D"), btc["id"].Str());
+            Assert.Equal(1_000 + Array.IndexOf(users, user), btc["balance"].Number());
+        }
+    }
+
+    [Fact]
+    public async Task ConcurrentReads_SeeEachPaymentCommittedBeforeThem()
+    {
+        var payer = await _node.NewUserAsync(sats: 1_000);
+        var payee = await _node.NewUserAsync();
+
+        for (var paid = 1; paid <= 5; paid++)
+        {
+            var sent = await _node.DataAsync(payer.Token, BlinkOperations.IntraLedgerBtcPaymentSend,
+                new { input = new { walletId = payer.BtcWalletId, recipientWalletId = payee.BtcWalletId, amount = 10 } });
+            Assert.Equal("SUCCESS", sent["intraLedgerPaymentSend"]!["status"].Str());
+
+            var reads = await Task.WhenAll(Enumerable.Range(0, 8).Select(n => _node.DataAsync(n % 2 == 0 ? payer.Token : payee.Token, Balances)));
+            for (var n = 0; n < reads.Length; n++)
+            {
+                var expected = n % 2 == 0 ? 1_000 - (10 * paid) : 10 * paid;
+                Assert.Equal(expected, BtcBalance(reads[n]));
+            }
+        }
+    }
+
+    [Fact]
+    public async Task AnUnreachableDatabase_IsAGraphQLError_AndReadsComeBackAfterIt()
+    {
+        var user = await _node.NewUserAsync(sats: 42);
+        Assert.Equal(42, BtcBalance(await _node.DataAsync(user.Token, Balances)));
+
+        // Closed to new connections, and every open one ended: the multiplexed connections break under the node.
+        await ExecuteAsync($"ALTER DATABASE {DatabaseName} ALLOW_CONNECTIONS false");
+        await ExecuteAsync($"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{DatabaseName}'");
+        string outage;
+        using (var response = await _node.PostGraphQLAsync(user.Token, Balances))
+        {
+            outage = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"graphql: {(int)response.StatusCode} {outage}");
+        }
+
+        await ExecuteAsync($"ALTER DATABASE {DatabaseName} ALLOW_CONNECTIONS true");
+        var after = await _node.DataAsync(user.Token, Balances);
+
+        var body = JsonNode.Parse(outage)!.AsObject();
+        Assert.Null(body["data"]!["me"]);
+        Assert.NotEmpty(SingleError(body)["message"].Str());
+        Assert.DoesNotContain("Npgsql", outage, StringComparison.Ordinal);
+        Assert.DoesNotContain("Exception", outage, StringComparison.Ordinal);
+        Assert.Equal(42, BtcBalance(after));
+    }
+
+    private string DatabaseName => new Uri(_database.Dsn).AbsolutePath.TrimStart('/');
+
+    private static long BtcBalance(JsonObject data) =>
+        data["me"]!["defaultAccount"]!["wallets"]!.AsArray().Single(wallet => wallet!["walletCurrency"].Str() == "BTC")!["balance"].Number();
+
+    private static async Task ExecuteAsync(string sql)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(PostgresDatabase.ConnectionString(DatabaseDsn.Parse(PostgresServerFixture.ServerDsn)));
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+}
