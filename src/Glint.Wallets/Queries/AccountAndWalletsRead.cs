@@ -30,6 +30,10 @@ internal sealed class AccountAndWalletsRead
     private static readonly ConditionalWeakTable<IModel, AccountAndWalletsRead> ByModel = new();
 
     private readonly string _sql;
+
+    // The same with PostgreSQL's own positional parameter: Npgsql then sends the text as it is, where a named
+    // parameter has it parse and rewrite the statement on every execution.
+    private readonly string _positionalSql;
     private readonly RelationalTypeMapping _userIdMapping;
     private readonly ValueConverter? _accountCreatedAt;
     private readonly ValueConverter? _walletCreatedAt;
@@ -51,6 +55,7 @@ internal sealed class AccountAndWalletsRead
             $"{W(nameof(Data.Wallets.Wallet.CreatedAt))} " +
             $"FROM \"{accountTable.Name}\" AS a LEFT JOIN \"{walletTable.Name}\" AS w ON {W(nameof(Data.Wallets.Wallet.AccountId))} = {A(nameof(WalletAccount.Id))} " +
             $"WHERE {A(nameof(WalletAccount.UserId))} = @user_id";
+        _positionalSql = _sql.Replace("@user_id", "$1", StringComparison.Ordinal);
         _userIdMapping = (RelationalTypeMapping)accounts.FindProperty(nameof(WalletAccount.UserId))!.GetTypeMapping();
         _accountCreatedAt = accounts.FindProperty(nameof(WalletAccount.CreatedAt))!.GetTypeMapping().Converter;
         _walletCreatedAt = wallets.FindProperty(nameof(Data.Wallets.Wallet.CreatedAt))!.GetTypeMapping().Converter;
@@ -65,9 +70,9 @@ internal sealed class AccountAndWalletsRead
     {
         if (multiplexed is not null && db.Database.CurrentTransaction is null)
         {
-            await using var multiplexedCommand = multiplexed.Source.CreateCommand(_sql);
+            await using var multiplexedCommand = multiplexed.Source.CreateCommand(_positionalSql);
             multiplexedCommand.Parameters.Add(_userIdMapping.CreateParameter(
-                multiplexedCommand, "user_id", _userIdMapping.Converter?.ConvertToProvider(userId) ?? userId, nullable: false));
+                multiplexedCommand, "", _userIdMapping.Converter?.ConvertToProvider(userId) ?? userId, nullable: false));
             return await ReadAsync(multiplexedCommand, userId, wallets, cancellationToken);
         }
 
