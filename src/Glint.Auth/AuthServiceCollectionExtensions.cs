@@ -74,6 +74,8 @@ public static class AuthServiceCollectionExtensions
                 core.ReplaceApplicationManager<Client, ClientManager>();
                 core.ReplaceTokenManager<OAuthToken, TokenManager>();
                 core.ReplaceAuthorizationManager<OAuthAuthorization, AuthorizationManager>();
+                core.ReplaceTokenStore<OAuthToken, TokenStore>(ServiceLifetime.Scoped);
+                core.ReplaceAuthorizationStore<OAuthAuthorization, AuthorizationStore>(ServiceLifetime.Scoped);
             })
             .AddServer(server =>
             {
