@@ -43,12 +43,14 @@ public sealed partial class TokenWriter : IAsyncDisposable
     private readonly Channel<Pending> _queue = Channel.CreateBounded<Pending>(
         new BoundedChannelOptions(QueueCapacity) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true });
     private readonly IServiceScopeFactory _scopes;
+    private readonly WriteTurns _turns;
     private readonly ILogger _logger;
     private readonly Task _writing;
 
-    public TokenWriter(IServiceScopeFactory scopes, ILogger<TokenWriter> logger)
+    public TokenWriter(IServiceScopeFactory scopes, WriteTurns turns, ILogger<TokenWriter> logger)
     {
         _scopes = scopes;
+        _turns = turns;
         _logger = logger;
         _writing = Task.Run(RunAsync);
     }
@@ -139,6 +141,7 @@ public sealed partial class TokenWriter : IAsyncDisposable
     {
         await using var scope = _scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<GlintDbContext>();
+        using var turn = await _turns.TakeAsync(db, CancellationToken.None);
         await db.Database.OpenConnectionAsync();
         try
         {
