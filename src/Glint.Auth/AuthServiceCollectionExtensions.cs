@@ -32,6 +32,7 @@ public static class AuthServiceCollectionExtensions
         services.AddSingleton(settings);
         services.AddSingleton<ClientCache>();
         services.AddScoped(provider => (ClientManager)provider.GetRequiredService<OpenIddict.Core.OpenIddictApplicationManager<Client>>());
+        services.AddSingleton<WriteTurns>();
         services.AddSingleton<TokenWriter>();
         services.AddScoped<AuthorizationFlows>();
         services.AddScoped<FlowStorage.FlowStore>();
@@ -74,6 +75,8 @@ public static class AuthServiceCollectionExtensions
                 core.ReplaceApplicationManager<Client, ClientManager>();
                 core.ReplaceTokenManager<OAuthToken, TokenManager>();
                 core.ReplaceAuthorizationManager<OAuthAuthorization, AuthorizationManager>();
+                core.ReplaceTokenStore<OAuthToken, TokenStore>(ServiceLifetime.Scoped);
+                core.ReplaceAuthorizationStore<OAuthAuthorization, AuthorizationStore>(ServiceLifetime.Scoped);
             })
             .AddServer(server =>
             {

@@ -1,4 +1,3 @@
-using Glint.Data;
 using Glint.Data.Audit;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -9,7 +8,7 @@ namespace Glint.Auth.Audit;
 
 /// <summary>
 /// Audits every admin API call that changes state (POST, PUT, PATCH, DELETE under <c>/admin</c>, introspection
-/// aside) and succeeded. The event is written as the response starts, so the caller never sees an answer whose
+/// aside) and succeeded. The event is committed as the response starts, so the caller never sees an answer whose
 /// audit row is not there. Known routes get their own action (client created, consent revoked, …); a handler that
 /// knows more (who consented, whether a secret was replaced) says so with <see cref="Note"/>; any other route is
 /// <c>admin.call</c> with the method and route as its target.
@@ -50,8 +49,10 @@ public sealed partial class AdminCallAudit(RequestDelegate next, ILogger<AdminCa
         record = record with { RemoteAddress = http.Connection.RemoteIpAddress?.ToString() };
         try
         {
+            // Committed with the token rows in flight (group commit), not in a transaction of its own: under load the
+            // login and consent answers of many flows share one commit.
             var audit = http.RequestServices.GetRequiredService<AuditTrail>();
-            await audit.WriteAsync(http.RequestServices.GetRequiredService<GlintDbContext>(), record, http.RequestAborted);
+            await http.RequestServices.GetRequiredService<OAuth2.TokenWriter>().WriteAsync(audit.RowFor(record), http.RequestAborted);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {

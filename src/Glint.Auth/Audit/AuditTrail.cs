@@ -5,11 +5,11 @@ using Microsoft.Extensions.Logging;
 namespace Glint.Auth.Audit;
 
 /// <summary>
-/// Writes audit events to the log (event ids 4300–4399) and to <c>audit_events</c>. Admin, login, consent and API key
-/// events are written with the request that causes them (<see cref="WriteAsync"/>); an issued token's event is
-/// committed by <see cref="OAuth2.TokenWriter"/> with the token's own row (<see cref="RowFor"/>), so the token endpoint
-/// keeps its one group-committed write per token; a refused or revoked token is queued for
-/// <see cref="AuditBatchWriter"/> (<see cref="Enqueue"/>).
+/// Writes audit events to the log (event ids 4300–4399) and to <c>audit_events</c>. Login and API key events are
+/// written with the request that causes them (<see cref="WriteAsync"/>); an admin call's event (a login or consent
+/// answer among them) and an issued token's are committed by <see cref="OAuth2.TokenWriter"/> before the answer, with
+/// the token rows in flight (<see cref="RowFor"/>), so neither costs a commit of its own; a refused or revoked token's
+/// is queued for <see cref="AuditBatchWriter"/> (<see cref="Enqueue"/>).
 /// </summary>
 public sealed partial class AuditTrail(AuditBatchWriter batch, TimeProvider time, ILogger<AuditTrail> logger)
 {

@@ -15,7 +15,9 @@ namespace Glint.Auth.FlowStorage;
 /// verifier redeems once on any node), the given consent on that row with the OpenIddict authorization its tokens
 /// hang from, and the remembered login sessions.
 /// </summary>
-public sealed class FlowStore(GlintDbContext db)
+/// <remarks>The redemptions wait for the node's turn at SQLite's write lock (<see cref="OAuth2.WriteTurns"/>); a store
+/// that only reads and deletes (the janitor's) is made without one.</remarks>
+public sealed class FlowStore(GlintDbContext db, OAuth2.WriteTurns? turns = null)
 {
     /// <summary>The foreign key OpenIddict's model gives an authorization's client.</summary>
     private const string ApplicationKey = "ApplicationId";
@@ -122,6 +124,7 @@ public sealed class FlowStore(GlintDbContext db)
     {
         var connection = db.Database.GetDbConnection();
         var ownTransaction = statements > 1 && !connection.CanCreateBatch && db.Database.CurrentTransaction is null;
+        using var turn = turns is null ? null : await turns.TakeAsync(db, cancellationToken);
         await db.Database.OpenConnectionAsync(cancellationToken);
         try
         {

@@ -20,7 +20,8 @@ namespace Glint.Auth.OAuth2;
 /// <para>
 /// A token response's <c>token.issued</c> audit row travels with its first entry and is inserted in the same
 /// transaction as the batch's token rows, so the audit trail adds no write of its own to the token endpoint and no
-/// second writer competes for SQLite's write lock.
+/// second writer competes for SQLite's write lock. An admin call's audit event joins the batches the same way, alone
+/// (<see cref="WriteAsync(AuditEvent, CancellationToken)"/>), so a login or consent answer adds no commit of its own.
 /// </para>
 /// <para>
 /// Should the batch fail (a client or consent deleted meanwhile breaks its foreign key), its rows are written again
@@ -42,12 +43,14 @@ public sealed partial class TokenWriter : IAsyncDisposable
     private readonly Channel<Pending> _queue = Channel.CreateBounded<Pending>(
         new BoundedChannelOptions(QueueCapacity) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true });
     private readonly IServiceScopeFactory _scopes;
+    private readonly WriteTurns _turns;
     private readonly ILogger _logger;
     private readonly Task _writing;
 
-    public TokenWriter(IServiceScopeFactory scopes, ILogger<TokenWriter> logger)
+    public TokenWriter(IServiceScopeFactory scopes, WriteTurns turns, ILogger<TokenWriter> logger)
     {
         _scopes = scopes;
+        _turns = turns;
         _logger = logger;
         _writing = Task.Run(RunAsync);
     }
@@ -58,7 +61,20 @@ public sealed partial class TokenWriter : IAsyncDisposable
     /// </summary>
     public async Task WriteAsync(TokenEntry row, AuditEvent? audit, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(row);
         var pending = new Pending(row, audit);
+        await _queue.Writer.WriteAsync(pending, cancellationToken);
+        await pending.Committed.Task;
+    }
+
+    /// <summary>
+    /// Queues an audit event of its own (an admin call's), committed with the token rows in flight: the task completes
+    /// once it is committed, or fails if it cannot be. A login or consent answer then costs no commit of its own.
+    /// </summary>
+    public async Task WriteAsync(AuditEvent audit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(audit);
+        var pending = new Pending(null, audit);
         await _queue.Writer.WriteAsync(pending, cancellationToken);
         await pending.Committed.Task;
     }
@@ -125,17 +141,24 @@ public sealed partial class TokenWriter : IAsyncDisposable
     {
         await using var scope = _scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<GlintDbContext>();
+        using var turn = await _turns.TakeAsync(db, CancellationToken.None);
         await db.Database.OpenConnectionAsync();
         try
         {
             var connection = db.Database.GetDbConnection();
             await using var command = connection.CreateCommand();
-            var sql = new StringBuilder(Columns, Columns.Length + rows.Count * 96);
+            var sql = new StringBuilder(Columns.Length + rows.Count * 96);
             var audits = 0;
+            var tokens = 0;
             for (var i = 0; i < rows.Count; i++)
             {
-                var row = rows[i].Row;
-                sql.Append(i == 0 ? "(" : ", (");
+                audits += rows[i].Audit is null ? 0 : 1;
+                if (rows[i].Row is not { } row)
+                {
+                    continue;
+                }
+
+                sql.Append(tokens++ == 0 ? Columns + "(" : ", (");
                 Add(command, sql, i, 0, row.Id, first: true);
                 Add(command, sql, i, 1, row.ApplicationId);
                 Add(command, sql, i, 2, row.AuthorizationId);
@@ -150,7 +173,6 @@ public sealed partial class TokenWriter : IAsyncDisposable
                 Add(command, sql, i, 11, row.Subject);
                 Add(command, sql, i, 12, row.Type);
                 sql.Append(')');
-                audits += rows[i].Audit is null ? 0 : 1;
             }
 
             if (audits == 0)
@@ -161,8 +183,16 @@ public sealed partial class TokenWriter : IAsyncDisposable
                 return;
             }
 
-            AppendAuditRows(command, sql, AuditTable.Of(db), rows);
+            AppendAuditRows(command, sql, AuditTable.Of(db), rows, alone: tokens == 0);
             command.CommandText = sql.ToString();
+            if (tokens == 0)
+            {
+                // One statement: its own transaction, one commit.
+                using var alone = DatabaseTelemetry.Time(command, rows, static pending => pending.Request);
+                await command.ExecuteNonQueryAsync();
+                return;
+            }
+
             await using var transaction = await connection.BeginTransactionAsync();
             command.Transaction = transaction;
             using var timing = DatabaseTelemetry.Time(command, rows, static pending => pending.Request);
@@ -176,9 +206,9 @@ public sealed partial class TokenWriter : IAsyncDisposable
     }
 
     /// <summary>The audit rows' INSERT, after the token rows' statement, each value bound as EF Core stores its column.</summary>
-    private static void AppendAuditRows(DbCommand command, StringBuilder sql, AuditTable table, IReadOnlyList<Pending> rows)
+    private static void AppendAuditRows(DbCommand command, StringBuilder sql, AuditTable table, IReadOnlyList<Pending> rows, bool alone)
     {
-        sql.Append("; ").Append(table.Insert);
+        sql.Append(alone ? "" : "; ").Append(table.Insert);
         var first = true;
         for (var i = 0; i < rows.Count; i++)
         {
@@ -236,9 +266,10 @@ public sealed partial class TokenWriter : IAsyncDisposable
         }
     }
 
-    private sealed class Pending(TokenEntry row, AuditEvent? audit)
+    /// <summary>A token row with the audit event that goes with it, or an audit event alone (<see cref="Row"/> null).</summary>
+    private sealed class Pending(TokenEntry? row, AuditEvent? audit)
     {
-        public TokenEntry Row { get; } = row;
+        public TokenEntry? Row { get; } = row;
 
         /// <summary>The request's span, for the commit's span in its trace.</summary>
         public System.Diagnostics.Activity? Request { get; } = DatabaseTelemetry.TracedRequest;

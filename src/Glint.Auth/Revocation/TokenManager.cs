@@ -26,7 +26,8 @@ public sealed class TokenManager(
     IOptionsMonitor<OpenIddictCoreOptions> options,
     IOpenIddictTokenStore<OAuthToken> store,
     CredentialRevocations revocations,
-    GlintDbContext db)
+    GlintDbContext db,
+    OAuth2.WriteTurns turns)
     : OpenIddictTokenManager<OAuthToken>(cache, logger, options, store)
 {
     /// <summary>How a token's reference is stored and looked up: its SHA-256, base64 (OpenIddict's default form).</summary>
@@ -57,24 +58,10 @@ public sealed class TokenManager(
             "UPDATE oauth2_tokens SET \"Status\" = @status, \"RedemptionDate\" = @redeemed, \"ConcurrencyToken\" = @next " +
             "WHERE \"Id\" = @id AND \"ConcurrencyToken\" = @current";
         var tokens = db.Model.FindEntityType(typeof(OAuthToken))!;
-        await db.Database.OpenConnectionAsync(cancellationToken);
         int written;
-        try
+        using (await turns.TakeAsync(db, cancellationToken))
         {
-            await using var command = db.Database.GetDbConnection().CreateCommand();
-            command.CommandText = Sql;
-            command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
-            Bind(command, tokens, nameof(OAuthToken.Status), "status", Statuses.Redeemed);
-            Bind(command, tokens, nameof(OAuthToken.RedemptionDate), "redeemed", redeemedAt);
-            Bind(command, tokens, nameof(OAuthToken.ConcurrencyToken), "next", concurrency);
-            Bind(command, tokens, nameof(OAuthToken.Id), "id", id);
-            Bind(command, tokens, nameof(OAuthToken.ConcurrencyToken), "current", current);
-            using var timing = DatabaseTelemetry.Time(command);
-            written = await command.ExecuteNonQueryAsync(cancellationToken);
-        }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
+            written = await RedeemAsync(Sql, tokens, redeemedAt, concurrency, id, current, cancellationToken);
         }
 
         if (written == 0)
@@ -101,6 +88,31 @@ public sealed class TokenManager(
         }
 
         return true;
+    }
+
+    /// <summary>The redemption's UPDATE on the request's connection: the rows it changed, 0 or 1.</summary>
+    private async Task<int> RedeemAsync(
+        string sql, Microsoft.EntityFrameworkCore.Metadata.IEntityType tokens, DateTime redeemedAt, string concurrency, string id, string current,
+        CancellationToken cancellationToken)
+    {
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await using var command = db.Database.GetDbConnection().CreateCommand();
+            command.CommandText = sql;
+            command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+            Bind(command, tokens, nameof(OAuthToken.Status), "status", Statuses.Redeemed);
+            Bind(command, tokens, nameof(OAuthToken.RedemptionDate), "redeemed", redeemedAt);
+            Bind(command, tokens, nameof(OAuthToken.ConcurrencyToken), "next", concurrency);
+            Bind(command, tokens, nameof(OAuthToken.Id), "id", id);
+            Bind(command, tokens, nameof(OAuthToken.ConcurrencyToken), "current", current);
+            using var timing = DatabaseTelemetry.Time(command);
+            return await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
     }
 
     /// <summary>Binds a value as EF Core stores the column, converter included (SQLite keeps times in its own form).</summary>

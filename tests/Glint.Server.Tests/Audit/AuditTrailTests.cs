@@ -135,6 +135,62 @@ public abstract class AuditTrailTests<TServer>(TServer server) : IClassFixture<T
     }
 
     [Fact]
+    public async Task LoginAndConsentAnswers_AreStoredBeforeTheAnswer()
+    {
+        var client = await server.CreateCodeClientAsync();
+        var subject = FlowCalls.NewSubject();
+        await using var scope = server.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<GlintDbContext>();
+        Task<int> LoginAnswersAsync() => db.AuditEvents.CountAsync(
+            row => row.Action == "admin.call" && row.Target == "PUT /admin/oauth2/auth/requests/login/accept", TestContext.Current.CancellationToken);
+        var loginAnswers = await LoginAnswersAsync();
+
+        using var browser = new BrowserSession(server);
+        var loginChallenge = await browser.StartAsync(BrowserSession.Query(client, "read", Pkce.NewVerifier()));
+        var afterLogin = await server.AcceptLoginAsync(loginChallenge, new { subject });
+        // Read straight from the table, with nothing flushed: each answer went out after its row was committed.
+        Assert.Equal(loginAnswers + 1, await LoginAnswersAsync());
+
+        var consentChallenge = await browser.FollowToConsentAsync(afterLogin);
+        await server.AcceptConsentAsync(consentChallenge, new { grant_scope = new[] { "read" } });
+        var granted = await db.AuditEvents.AsNoTracking()
+            .Where(row => row.Subject == subject && row.Action == "consent.granted").ToListAsync(TestContext.Current.CancellationToken);
+        var row = Assert.Single(granted);
+        Assert.Equal(client.Id, row.ClientId);
+        Assert.Equal(Loopback, row.RemoteAddress);
+    }
+
+    [Fact]
+    public async Task AdminCalls_AndTokens_CommittedTogether_AreAllStoredBeforeTheirAnswers()
+    {
+        var (id, secret) = await CreateMachineClientAsync();
+        var others = new List<string>();
+        for (var index = 0; index < 8; index++)
+        {
+            others.Add((await CreateMachineClientAsync()).Id);
+        }
+
+        // Concurrent, so that admin calls' rows and token rows share the token writer's commits.
+        var tokens = Enumerable.Range(0, 8).Select(async _ =>
+        {
+            using var issued = await server.TokenAsync(id, secret, new Dictionary<string, string> { ["grant_type"] = "client_credentials", ["scope"] = "read" });
+            Assert.Equal(HttpStatusCode.OK, issued.StatusCode);
+        });
+        var changes = others.Select(async other =>
+        {
+            using var changed = await server.Admin.PutAsync($"/admin/clients/{other}/lifespans",
+                HydraClientCalls.Json(new { client_credentials_grant_access_token_lifespan = "5m" }));
+            Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
+        });
+        await Task.WhenAll(tokens.Concat(changes));
+
+        await using var scope = server.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<GlintDbContext>();
+        Assert.Equal(8, await db.AuditEvents.CountAsync(row => row.ClientId == id && row.Action == "token.issued", TestContext.Current.CancellationToken));
+        Assert.Equal(8, await db.AuditEvents.CountAsync(row => others.Contains(row.ClientId!) && row.Action == "client.updated", TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
     public async Task ConsentGranted_AndRevoked_NameTheSubjectAndClient()
     {
         var client = await server.CreateCodeClientAsync();
