@@ -359,7 +359,7 @@ bench_glint() {
   run_wrk graphql-me-apikey glint "$db" "$GLINT_PUBLIC/graphql" POST "$ME_QUERY" \
     "Content-Type: application/json"$'\n'"X-API-KEY: $(jq -r .api_key "$seed")"
   run_driver flows "$db" "$CONNECTIONS workers, $DURATION" flows --public "$GLINT_PUBLIC" --admin "$GLINT_ADMIN" --seed "$seed" \
-    --workers "$CONNECTIONS" --duration "$DURATION" --warmup "$WARMUP"
+    --workers "$CONNECTIONS" --duration "$DURATION"
   run_driver payments "$db" "$PAIRS pairs (1 worker each), $DURATION" payments --public "$GLINT_PUBLIC" --seed "$seed" \
     --pairs "$PAIRS" --duration "$DURATION"
 

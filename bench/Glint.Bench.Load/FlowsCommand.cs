@@ -17,17 +17,8 @@ public static class FlowsCommand
             client["client_id"]!.GetValue<string>(), client["client_secret"]!.GetValue<string>(), client["redirect_uri"]!.GetValue<string>()));
         var next = 0;
         var workers = args.Count("workers", 32);
-        Task Iteration(int worker, CancellationToken cancellationToken) =>
-            flow.RunAsync(users[(Interlocked.Increment(ref next) & int.MaxValue) % users.Length], ["read", "write"], cancellationToken);
-
-        // The same warm-up as wrk's scenarios: otherwise the figure measures the tiered compiler on the authorize,
-        // login and consent legs, which no other scenario has run.
-        if (args.Duration("warmup", TimeSpan.Zero) is { Ticks: > 0 } warmup)
-        {
-            await LoadRun.RunAsync(workers, warmup, Iteration);
-        }
-
-        var measurement = await LoadRun.RunAsync(workers, args.Duration("duration", TimeSpan.FromSeconds(10)), Iteration);
+        var measurement = await LoadRun.RunAsync(workers, args.Duration("duration", TimeSpan.FromSeconds(10)), (_, cancellationToken) =>
+            flow.RunAsync(users[(Interlocked.Increment(ref next) & int.MaxValue) % users.Length], ["read", "write"], cancellationToken));
         Console.WriteLine(JsonSerializer.Serialize(measurement));
         Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"flows: {workers} workers, {measurement.PerSecond}/s"));
         return 0;
