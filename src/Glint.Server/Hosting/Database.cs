@@ -2,8 +2,6 @@ using Glint.Data;
 using Glint.Data.Postgres;
 using Glint.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.EntityFrameworkCore.Migrations;
 
 namespace Glint.Server.Hosting;
 
@@ -65,9 +63,9 @@ public static class Database
         await using var held = await LockAsync(dsn, MigrationLock, cancellationToken);
         await using var db = Open(dsn);
 
-        // Migrating compares the whole model with the migrations' snapshot, which costs about a second of a start; a
-        // node restarts far more often than the schema changes.
-        if (await HasPendingMigrationsAsync(db, cancellationToken))
+        // Listing the applied migrations is one query; migrating also compares the whole model with the migrations'
+        // snapshot, which costs about a second of a start. A node restarts far more often than the schema changes.
+        if ((await db.Database.GetPendingMigrationsAsync(cancellationToken)).Any())
         {
             await db.Database.MigrateAsync(cancellationToken);
         }
@@ -79,38 +77,6 @@ public static class Database
             // fully synchronous: a payment that was answered must survive a power cut.
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
         }
-    }
-
-    /// <summary>
-    /// Whether a migration compiled into Glint is missing from the database's migration history, with one plain query:
-    /// EF Core's own check first builds a model of the history table, on every start.
-    /// </summary>
-    public static async Task<bool> HasPendingMigrationsAsync(GlintDbContext db, CancellationToken cancellationToken)
-    {
-        var known = db.GetService<IMigrationsAssembly>().Migrations.Keys;
-        var applied = new HashSet<string>(StringComparer.Ordinal);
-        await db.Database.OpenConnectionAsync(cancellationToken);
-        try
-        {
-            await using var command = db.Database.GetDbConnection().CreateCommand();
-            command.CommandText = $"SELECT \"MigrationId\" FROM \"{HistoryRepository.DefaultTableName}\"";
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                applied.Add(reader.GetString(0));
-            }
-        }
-        catch (System.Data.Common.DbException)
-        {
-            // No history yet (a new database) or none readable: EF Core's migrator decides, and says what is wrong.
-            return true;
-        }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
-        }
-
-        return known.Any(id => !applied.Contains(id));
     }
 
     /// <summary>The advisory lock held while a node migrates ("glintm" in ASCII).</summary>

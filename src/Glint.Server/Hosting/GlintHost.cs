@@ -37,13 +37,18 @@ public static class GlintHost
         var settings = ServerSettings.Read(config);
         settings.RequireServable();
         var tracing = TracingSettings.Read(config);
-        var secret = new SystemSecret(settings.Secret);
+        await Database.MigrateAsync(settings.Dsn, cancellationToken);
 
-        // The database is migrated and the keys opened on another core while this one puts the host together: a start
-        // is mostly loading and compiling code, and the two halves share none. The signing keys are awaited where the
-        // OAuth2 server is registered, the Lightning node key (its curve's tables take a while to build) after the rest.
-        var keysOpened = Task.Run(() => OpenSigningKeysAsync(settings, secret, cancellationToken), cancellationToken);
-        var nodeOpened = OpenLightningNodeAsync(keysOpened, settings, secret, cancellationToken);
+        var secret = new SystemSecret(settings.Secret);
+        SigningKeyRing keys;
+        LightningNode node;
+        await using (var db = Database.Open(settings.Dsn))
+        {
+            await RecordedIssuer.CheckAsync(db, settings.Auth.Issuer, settings.AcceptIssuerChange, TimeProvider.System, cancellationToken);
+            var sealer = new KeySealer(secret);
+            keys = await SigningKeyRing.LoadOrCreateAsync(db, sealer, TimeProvider.System, cancellationToken);
+            node = await LightningNode.LoadOrCreateAsync(db, sealer, settings.LightningNetwork, TimeProvider.System, cancellationToken);
+        }
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = Directory.GetCurrentDirectory() });
         builder.Configuration.Sources.Clear();
@@ -68,7 +73,7 @@ public static class GlintHost
             builder.Services.AddSingleton(_ => PostgresDatabase.MultiplexedReads(settings.Dsn));
         }
 
-        builder.Services.AddGlintAuth(settings.Auth, await keysOpened, secret);
+        builder.Services.AddGlintAuth(settings.Auth, keys, secret);
 
         builder.Services.AddGlintWallet(settings.Price);
         if (settings.PriceFeed is { } feed)
@@ -76,9 +81,15 @@ public static class GlintHost
             builder.Services.AddGlintPriceFeed(feed, settings.Price);
         }
 
+        builder.Services.AddGlintInvoices(node);
         builder.Services.AddGlintApi();
         builder.Services.AddGlintLogin(settings.Login);
         builder.Services.AddGlintCallbacks();
+        if (config[GlintApiOptions.Section + ":network"] is null)
+        {
+            // globals.network tells apps which network this server's invoices are for, unless the operator says otherwise.
+            builder.Services.PostConfigure<GlintApiOptions>(options => options.Network = node.Network.Name);
+        }
         if (settings.JanitorInterval is { } interval)
         {
             builder.Services.AddHostedService(provider => new Maintenance.JanitorService(
@@ -90,14 +101,6 @@ public static class GlintHost
         builder.Services.AddHostedService(provider => provider.GetRequiredService<FirstUseWarmUp>());
 
         builder.Services.AddGlintTelemetry(tracing);
-
-        var node = await nodeOpened;
-        builder.Services.AddGlintInvoices(node);
-        if (config[GlintApiOptions.Section + ":network"] is null)
-        {
-            // globals.network tells apps which network this server's invoices are for, unless the operator says otherwise.
-            builder.Services.PostConfigure<GlintApiOptions>(options => options.Network = node.Network.Name);
-        }
 
         replaceServices?.Invoke(builder.Services);
         var app = builder.Build();
@@ -170,23 +173,6 @@ public static class GlintHost
         app.MapGlintAuthAdmin();
         app.MapPrometheusScrapingEndpoint("/admin/metrics/prometheus");
         return app;
-    }
-
-    private static async Task<SigningKeyRing> OpenSigningKeysAsync(ServerSettings settings, SystemSecret secret, CancellationToken cancellationToken)
-    {
-        await Database.MigrateAsync(settings.Dsn, cancellationToken);
-        await using var db = Database.Open(settings.Dsn);
-        await RecordedIssuer.CheckAsync(db, settings.Auth.Issuer, settings.AcceptIssuerChange, TimeProvider.System, cancellationToken);
-        return await SigningKeyRing.LoadOrCreateAsync(db, new KeySealer(secret), TimeProvider.System, cancellationToken);
-    }
-
-    /// <summary>After the signing keys, so that the database is migrated and the issuer checked.</summary>
-    private static async Task<LightningNode> OpenLightningNodeAsync(
-        Task<SigningKeyRing> keysOpened, ServerSettings settings, SystemSecret secret, CancellationToken cancellationToken)
-    {
-        await keysOpened;
-        await using var db = Database.Open(settings.Dsn);
-        return await LightningNode.LoadOrCreateAsync(db, new KeySealer(secret), settings.LightningNetwork, TimeProvider.System, cancellationToken);
     }
 
     /// <summary>
