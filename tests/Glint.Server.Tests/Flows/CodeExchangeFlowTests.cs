@@ -111,6 +111,25 @@ public abstract class CodeExchangeFlowTests<TServer>(TServer server) : IClassFix
     }
 
     [Fact]
+    public async Task Exchange_AfterTheConsentWasRevoked_IsInvalidGrant()
+    {
+        var client = await server.CreateCodeClientAsync();
+        var verifier = Pkce.NewVerifier();
+        var subject = NewSubject();
+        using var browser = new BrowserSession(server);
+        var run = await browser.RunAsync(BrowserSession.Query(client, "read", verifier), new { subject }, new { grant_scope = new[] { "read" } }, verifier);
+        using (var revoke = await server.Admin.DeleteAsync($"/admin/oauth2/auth/sessions/consent?subject={subject}&client={client.Id}"))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, revoke.StatusCode);
+        }
+
+        // The code's authorization is read with the code: it must be the revoked one, not a copy from before.
+        using var response = await server.ExchangeCodeAsync(client, run.Callback.Code!, verifier);
+
+        await AssertTokenErrorAsync(response, "invalid_grant");
+    }
+
+    [Fact]
     public async Task Exchange_UnknownCode_IsInvalidGrant()
     {
         var client = await server.CreateCodeClientAsync();
