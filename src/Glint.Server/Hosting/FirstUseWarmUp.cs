@@ -7,12 +7,13 @@ using Glint.Api.Http;
 using Glint.Auth;
 using Glint.Auth.ApiKeys;
 using Glint.Auth.OAuth2;
+using Glint.Wallets.Lightning;
 
 namespace Glint.Server.Hosting;
 
 /// <summary>
 /// Once the node has said it is ready, does in the background, once, what the first API call would otherwise pay for:
-/// building the GraphQL schema, compiling the read queries, the first run of GraphQL's parsing, validation and
+/// building the GraphQL schema, the Lightning node's key tables, compiling the read queries, the first run of GraphQL's parsing, validation and
 /// execution, and of OpenIddict's token validation and the API key lookup. It starts after the first
 /// <c>/health/ready</c> answer (a load balancer's first probe), or <see cref="FallbackDelay"/> after start when nothing
 /// probes, so that it never competes with getting ready. It changes nothing: the credentials it checks do not exist
@@ -58,6 +59,7 @@ public sealed partial class FirstUseWarmUp(IServiceProvider services, IHostAppli
         try
         {
             services.GetRequiredService<GlintSchema>();
+            _ = services.GetService<LightningNode>()?.NodeId;
             await using (var scope = services.CreateAsyncScope())
             {
                 await GraphQLAsync(scope.ServiceProvider, cancellationToken);

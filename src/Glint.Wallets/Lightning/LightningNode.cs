@@ -14,18 +14,36 @@ namespace Glint.Wallets.Lightning;
 /// </summary>
 public sealed class LightningNode : IDisposable
 {
-    private LightningNode(Key key, Bolt11Network network, TimeProvider time)
+    private readonly Lazy<Key> _key;
+    private readonly Lazy<string> _nodeId;
+
+    /// <summary>
+    /// The key is parsed, and its public key computed, on first use: that first use sets up the secp256k1 tables, a
+    /// noticeable share of a start's CPU that no request needs before the node is ready (the warm-up after the first
+    /// ready answer touches it, so the first invoice does not pay for it either).
+    /// </summary>
+    private LightningNode(byte[] privateKey, Bolt11Network network, TimeProvider time)
     {
-        Key = key;
-        NodeId = key.PubKey.ToHex();
+        _key = new Lazy<Key>(() =>
+        {
+            try
+            {
+                return new Key(privateKey);
+            }
+            finally
+            {
+                CryptographicOperations.ZeroMemory(privateKey);
+            }
+        });
+        _nodeId = new Lazy<string>(() => Key.PubKey.ToHex());
         Network = network;
         Decoder = new Bolt11Decoder(network, time);
     }
 
-    public Key Key { get; }
+    public Key Key => _key.Value;
 
     /// <summary>The node's public key, hex: the payee of every invoice Glint issues.</summary>
-    public string NodeId { get; }
+    public string NodeId => _nodeId.Value;
 
     public Bolt11Network Network { get; }
 
@@ -61,7 +79,7 @@ public sealed class LightningNode : IDisposable
 
         try
         {
-            return new LightningNode(new Key(sealer.Unseal(row.SealedPrivateKey, AssociatedData)), network, time);
+            return new LightningNode(sealer.Unseal(row.SealedPrivateKey, AssociatedData), network, time);
         }
         catch (CryptographicException exception)
         {
@@ -70,7 +88,13 @@ public sealed class LightningNode : IDisposable
         }
     }
 
-    public void Dispose() => Key.Dispose();
+    public void Dispose()
+    {
+        if (_key.IsValueCreated)
+        {
+            _key.Value.Dispose();
+        }
+    }
 
     /// <summary>Binds the sealed key to its purpose, so it cannot be swapped with a signing key's row.</summary>
     private const string AssociatedData = "lightning-node-key:" + LightningNodeKey.CurrentId;
