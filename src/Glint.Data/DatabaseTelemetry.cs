@@ -68,6 +68,18 @@ public sealed class DatabaseTelemetry : DbCommandInterceptor
     public static CommandTiming Time<T>(DbCommand command, IReadOnlyList<T> waiting, Func<T, Activity?> requestOf)
     {
         ArgumentNullException.ThrowIfNull(command);
+        return TimeFor(command, waiting, requestOf);
+    }
+
+    /// <summary>As <see cref="Time{T}(DbCommand, IReadOnlyList{T}, Func{T, Activity?})"/>, for a batch of statements that write for many requests.</summary>
+    public static CommandTiming Time<T>(DbBatch batch, IReadOnlyList<T> waiting, Func<T, Activity?> requestOf)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        return TimeFor(batch, waiting, requestOf);
+    }
+
+    private static CommandTiming TimeFor<T>(object command, IReadOnlyList<T> waiting, Func<T, Activity?> requestOf)
+    {
         ArgumentNullException.ThrowIfNull(waiting);
         ArgumentNullException.ThrowIfNull(requestOf);
         if (!Listening)

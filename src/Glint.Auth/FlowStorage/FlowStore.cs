@@ -15,9 +15,9 @@ namespace Glint.Auth.FlowStorage;
 /// verifier redeems once on any node), the given consent on that row with the OpenIddict authorization its tokens
 /// hang from, and the remembered login sessions.
 /// </summary>
-/// <remarks>The redemptions wait for the node's turn at SQLite's write lock (<see cref="OAuth2.WriteTurns"/>); a store
-/// that only reads and deletes (the janitor's) is made without one.</remarks>
-public sealed class FlowStore(GlintDbContext db, OAuth2.WriteTurns? turns = null)
+/// <remarks>The redemptions are committed by the node's <see cref="OAuth2.TokenWriter"/>, with the other writes in flight; a
+/// store that only reads and deletes (the janitor's) is made without one.</remarks>
+public sealed class FlowStore(GlintDbContext db, OAuth2.TokenWriter? writer = null)
 {
     /// <summary>The foreign key OpenIddict's model gives an authorization's client.</summary>
     private const string ApplicationKey = "ApplicationId";
@@ -33,45 +33,44 @@ public sealed class FlowStore(GlintDbContext db, OAuth2.WriteTurns? turns = null
     /// <summary>
     /// Redeems a login verifier: inserts the flow's redemption (and the new remembered login session with it, in one
     /// commit). False when the flow was already redeemed, here or on another node: the primary key is the flow's id,
-    /// and of two inserts one does nothing. Written without EF Core's change tracking, which cost more CPU than the
-    /// database's work; the session is inserted only by the statement whose redemption (its version) went in.
+    /// and of two inserts one does nothing. The session is inserted only by the statement whose redemption (its
+    /// version) went in. Committed with the node's other writes in flight (<see cref="OAuth2.TokenWriter"/>), without
+    /// EF Core's change tracking.
     /// </summary>
-    public async Task<bool> RedeemLoginAsync(OAuthFlow redemption, LoginSession? rememberedSession, CancellationToken cancellationToken)
+    public Task<bool> RedeemLoginAsync(OAuthFlow redemption, LoginSession? rememberedSession, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(redemption);
-        const string InsertFlow =
-            "INSERT INTO oauth2_flows (\"Id\", \"ClientId\", \"Subject\", \"SessionId\", \"State\", \"ConsentRemembered\", " +
-            "\"AuthorizationId\", \"RequestedAt\", \"Document\", \"Version\") " +
-            "VALUES (@id, @client, @subject, @session, @state, @remembered, @authorization, @requested, @document, @version) " +
-            "ON CONFLICT (\"Id\") DO NOTHING";
-        const string InsertSession =
-            "; INSERT INTO oauth2_login_sessions (\"Id\", \"Subject\", \"AuthenticatedAt\", \"Remember\", \"ExpiresAt\") " +
-            "SELECT @session_id, @session_subject, @authenticated, @remember, @expires " +
-            "WHERE EXISTS (SELECT 1 FROM oauth2_flows WHERE \"Id\" = @id AND \"Version\" = @version)";
         var flows = db.Model.FindEntityType(typeof(OAuthFlow))!;
-        var sessions = db.Model.FindEntityType(typeof(LoginSession))!;
-        var written = await ExecuteAsync(rememberedSession is null ? InsertFlow : InsertFlow + InsertSession, statements: rememberedSession is null ? 1 : 2, command =>
+        var write = new OAuth2.RedemptionWrite(
+                "INSERT INTO oauth2_flows (\"Id\", \"ClientId\", \"Subject\", \"SessionId\", \"State\", \"ConsentRemembered\", " +
+                "\"AuthorizationId\", \"RequestedAt\", \"Document\", \"Version\") " +
+                "VALUES (@id, @client, @subject, @session, @state, @remembered, @authorization, @requested, @document, @version) " +
+                "ON CONFLICT (\"Id\") DO NOTHING")
+            .Bind(flows, nameof(OAuthFlow.Id), "id", redemption.Id)
+            .Bind(flows, nameof(OAuthFlow.ClientId), "client", redemption.ClientId)
+            .Bind(flows, nameof(OAuthFlow.Subject), "subject", redemption.Subject)
+            .Bind(flows, nameof(OAuthFlow.SessionId), "session", redemption.SessionId)
+            .Bind(flows, nameof(OAuthFlow.State), "state", redemption.State)
+            .Bind(flows, nameof(OAuthFlow.ConsentRemembered), "remembered", redemption.ConsentRemembered)
+            .Bind(flows, nameof(OAuthFlow.AuthorizationId), "authorization", redemption.AuthorizationId)
+            .Bind(flows, nameof(OAuthFlow.RequestedAt), "requested", redemption.RequestedAt)
+            .Bind(flows, nameof(OAuthFlow.Document), "document", redemption.Document)
+            .Bind(flows, nameof(OAuthFlow.Version), "version", redemption.Version);
+        if (rememberedSession is not null)
         {
-            Bind(command, flows, nameof(OAuthFlow.Id), "id", redemption.Id);
-            Bind(command, flows, nameof(OAuthFlow.ClientId), "client", redemption.ClientId);
-            Bind(command, flows, nameof(OAuthFlow.Subject), "subject", redemption.Subject);
-            Bind(command, flows, nameof(OAuthFlow.SessionId), "session", redemption.SessionId);
-            Bind(command, flows, nameof(OAuthFlow.State), "state", redemption.State);
-            Bind(command, flows, nameof(OAuthFlow.ConsentRemembered), "remembered", redemption.ConsentRemembered);
-            Bind(command, flows, nameof(OAuthFlow.AuthorizationId), "authorization", redemption.AuthorizationId);
-            Bind(command, flows, nameof(OAuthFlow.RequestedAt), "requested", redemption.RequestedAt);
-            Bind(command, flows, nameof(OAuthFlow.Document), "document", redemption.Document);
-            Bind(command, flows, nameof(OAuthFlow.Version), "version", redemption.Version);
-            if (rememberedSession is not null)
-            {
-                Bind(command, sessions, nameof(LoginSession.Id), "session_id", rememberedSession.Id);
-                Bind(command, sessions, nameof(LoginSession.Subject), "session_subject", rememberedSession.Subject);
-                Bind(command, sessions, nameof(LoginSession.AuthenticatedAt), "authenticated", rememberedSession.AuthenticatedAt);
-                Bind(command, sessions, nameof(LoginSession.Remember), "remember", rememberedSession.Remember);
-                Bind(command, sessions, nameof(LoginSession.ExpiresAt), "expires", rememberedSession.ExpiresAt);
-            }
-        }, cancellationToken);
-        return written > 0;
+            var sessions = db.Model.FindEntityType(typeof(LoginSession))!;
+            write.Then(
+                    "INSERT INTO oauth2_login_sessions (\"Id\", \"Subject\", \"AuthenticatedAt\", \"Remember\", \"ExpiresAt\") " +
+                    "SELECT @session_id, @session_subject, @authenticated, @remember, @expires " +
+                    "WHERE EXISTS (SELECT 1 FROM oauth2_flows WHERE \"Id\" = @id AND \"Version\" = @version)")
+                .Bind(sessions, nameof(LoginSession.Id), "session_id", rememberedSession.Id)
+                .Bind(sessions, nameof(LoginSession.Subject), "session_subject", rememberedSession.Subject)
+                .Bind(sessions, nameof(LoginSession.AuthenticatedAt), "authenticated", rememberedSession.AuthenticatedAt)
+                .Bind(sessions, nameof(LoginSession.Remember), "remember", rememberedSession.Remember)
+                .Bind(sessions, nameof(LoginSession.ExpiresAt), "expires", rememberedSession.ExpiresAt);
+        }
+
+        return Writer.RedeemAsync(write, cancellationToken);
     }
 
     /// <summary>
@@ -84,77 +83,38 @@ public sealed class FlowStore(GlintDbContext db, OAuth2.WriteTurns? turns = null
     {
         ArgumentNullException.ThrowIfNull(consent);
         ArgumentNullException.ThrowIfNull(authorization);
-        // The update only applies to the version the login redemption left, and the insert only follows an update that
-        // applied (it looks for the new version).
-        const string Sql =
-            "UPDATE oauth2_flows SET \"Subject\" = @subject, \"State\" = @state, \"ConsentRemembered\" = @remembered, " +
-            "\"AuthorizationId\" = @authorization, \"Document\" = @document, \"Version\" = @next WHERE \"Id\" = @id AND \"Version\" = @version; " +
-            "INSERT INTO oauth2_authorizations (\"Id\", \"ApplicationId\", \"ConcurrencyToken\", \"CreationDate\", \"Scopes\", \"Status\", \"Subject\", \"Type\") " +
-            "SELECT @authorization, @application, @concurrency, @created, @scopes, @status, @subject, @type " +
-            "WHERE EXISTS (SELECT 1 FROM oauth2_flows WHERE \"Id\" = @id AND \"Version\" = @next)";
         var flows = db.Model.FindEntityType(typeof(OAuthFlow))!;
         var authorizations = db.Model.FindEntityType(typeof(OAuthAuthorization))!;
-        var written = await ExecuteAsync(Sql, statements: 2, command =>
-        {
-            Bind(command, flows, nameof(OAuthFlow.Id), "id", consent.Id);
-            Bind(command, flows, nameof(OAuthFlow.Version), "version", redemptionVersion);
-            Bind(command, flows, nameof(OAuthFlow.Version), "next", Guid.NewGuid());
-            Bind(command, flows, nameof(OAuthFlow.Subject), "subject", consent.Subject);
-            Bind(command, flows, nameof(OAuthFlow.State), "state", consent.State);
-            Bind(command, flows, nameof(OAuthFlow.ConsentRemembered), "remembered", consent.ConsentRemembered);
-            Bind(command, flows, nameof(OAuthFlow.AuthorizationId), "authorization", authorization.Id);
-            Bind(command, flows, nameof(OAuthFlow.Document), "document", consent.Document);
-            Bind(command, authorizations, ApplicationKey, "application", applicationId);
-            Bind(command, authorizations, nameof(OAuthAuthorization.ConcurrencyToken), "concurrency", authorization.ConcurrencyToken);
-            Bind(command, authorizations, nameof(OAuthAuthorization.CreationDate), "created", authorization.CreationDate);
-            Bind(command, authorizations, nameof(OAuthAuthorization.Scopes), "scopes", authorization.Scopes);
-            Bind(command, authorizations, nameof(OAuthAuthorization.Status), "status", authorization.Status);
-            Bind(command, authorizations, nameof(OAuthAuthorization.Type), "type", authorization.Type);
-        }, cancellationToken);
+        // The update only applies to the version the login redemption left, and the insert only follows an update that
+        // applied (it looks for the new version).
+        var write = new OAuth2.RedemptionWrite(
+                "UPDATE oauth2_flows SET \"Subject\" = @subject, \"State\" = @state, \"ConsentRemembered\" = @remembered, " +
+                "\"AuthorizationId\" = @authorization, \"Document\" = @document, \"Version\" = @next WHERE \"Id\" = @id AND \"Version\" = @version")
+            .Then(
+                "INSERT INTO oauth2_authorizations (\"Id\", \"ApplicationId\", \"ConcurrencyToken\", \"CreationDate\", \"Scopes\", \"Status\", \"Subject\", \"Type\") " +
+                "SELECT @authorization, @application, @concurrency, @created, @scopes, @status, @subject, @type " +
+                "WHERE EXISTS (SELECT 1 FROM oauth2_flows WHERE \"Id\" = @id AND \"Version\" = @next)")
+            .Bind(flows, nameof(OAuthFlow.Id), "id", consent.Id)
+            .Bind(flows, nameof(OAuthFlow.Version), "version", redemptionVersion)
+            .Bind(flows, nameof(OAuthFlow.Version), "next", Guid.NewGuid())
+            .Bind(flows, nameof(OAuthFlow.Subject), "subject", consent.Subject)
+            .Bind(flows, nameof(OAuthFlow.State), "state", consent.State)
+            .Bind(flows, nameof(OAuthFlow.ConsentRemembered), "remembered", consent.ConsentRemembered)
+            .Bind(flows, nameof(OAuthFlow.AuthorizationId), "authorization", authorization.Id)
+            .Bind(flows, nameof(OAuthFlow.Document), "document", consent.Document)
+            .Bind(authorizations, ApplicationKey, "application", applicationId)
+            .Bind(authorizations, nameof(OAuthAuthorization.ConcurrencyToken), "concurrency", authorization.ConcurrencyToken)
+            .Bind(authorizations, nameof(OAuthAuthorization.CreationDate), "created", authorization.CreationDate)
+            .Bind(authorizations, nameof(OAuthAuthorization.Scopes), "scopes", authorization.Scopes)
+            .Bind(authorizations, nameof(OAuthAuthorization.Status), "status", authorization.Status)
+            .Bind(authorizations, nameof(OAuthAuthorization.Type), "type", authorization.Type);
+        var redeemed = await Writer.RedeemAsync(write, cancellationToken);
         consent.AuthorizationId = authorization.Id;
-        return written > 0;
+        return redeemed;
     }
 
-    /// <summary>
-    /// Runs a write of one or more statements in one commit, without EF Core's change tracking: the rows written. On
-    /// PostgreSQL the statements of one command are one implicit transaction and one round trip; SQLite needs its own
-    /// transaction when there is more than one.
-    /// </summary>
-    private async Task<int> ExecuteAsync(string sql, int statements, Action<DbCommand> bind, CancellationToken cancellationToken)
-    {
-        var connection = db.Database.GetDbConnection();
-        var ownTransaction = statements > 1 && !connection.CanCreateBatch && db.Database.CurrentTransaction is null;
-        using var turn = turns is null ? null : await turns.TakeAsync(db, cancellationToken);
-        await db.Database.OpenConnectionAsync(cancellationToken);
-        try
-        {
-            await using var transaction = ownTransaction ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
-            await using var command = connection.CreateCommand();
-            command.CommandText = sql;
-            command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
-            bind(command);
-            int written;
-            using (DatabaseTelemetry.Time(command))
-            {
-                written = await command.ExecuteNonQueryAsync(cancellationToken);
-            }
-
-            if (transaction is not null)
-            {
-                await transaction.CommitAsync(cancellationToken);
-            }
-
-            return written;
-        }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
-        }
-    }
-
-    /// <summary>Binds a value as EF Core stores the column, converter included (SQLite keeps ids and times in its own forms).</summary>
-    private static void Bind(DbCommand command, Microsoft.EntityFrameworkCore.Metadata.IEntityType entity, string property, string name, object? value) =>
-        command.Parameters.Add(entity.FindProperty(property)!.GetRelationalTypeMapping().CreateParameter(command, name, value, nullable: true));
+    /// <summary>The node's writer, which commits redemptions; a store made without one (the janitor's) only reads and deletes.</summary>
+    private OAuth2.TokenWriter Writer => writer ?? throw new InvalidOperationException("This flow store was made to read and delete, not to redeem.");
 
     /// <summary>The OpenIddict authorization a given consent's tokens hang from, as OpenIddict's authorization manager stores one.</summary>
     public static OAuthAuthorization NewAuthorization(string? subject, string type, IReadOnlyCollection<string> scopes, DateTimeOffset now) =>

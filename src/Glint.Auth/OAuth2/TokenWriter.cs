@@ -24,6 +24,11 @@ namespace Glint.Auth.OAuth2;
 /// (<see cref="WriteAsync(AuditEvent, CancellationToken)"/>), so a login or consent answer adds no commit of its own.
 /// </para>
 /// <para>
+/// Verifier and code redemptions join the batches too (<see cref="RedeemAsync"/>): a complete code flow's writes are
+/// then shares of group commits, not a durable commit each. A redemption that loses its race changes no row and
+/// fails only its own request.
+/// </para>
+/// <para>
 /// Should the batch fail (a client or consent deleted meanwhile breaks its foreign key), its rows are written again
 /// one by one, so only the requests whose own row cannot be stored fail. The queue is bounded: when it is full,
 /// requests wait for room.
@@ -77,6 +82,20 @@ public sealed partial class TokenWriter : IAsyncDisposable
         var pending = new Pending(null, audit);
         await _queue.Writer.WriteAsync(pending, cancellationToken);
         await pending.Committed.Task;
+    }
+
+    /// <summary>
+    /// Queues a verifier's or code's redemption (see <see cref="RedemptionWrite"/>), committed with the rows in
+    /// flight: true once it is committed and won, false once it is known to have lost (the verifier or code was
+    /// redeemed before, here or on another node); fails if it cannot be written.
+    /// </summary>
+    public async Task<bool> RedeemAsync(RedemptionWrite redemption, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(redemption);
+        var pending = new Pending(null, null, redemption);
+        await _queue.Writer.WriteAsync(pending, cancellationToken);
+        await pending.Committed.Task;
+        return pending.Redeemed > 0;
     }
 
     public async ValueTask DisposeAsync()
@@ -134,8 +153,10 @@ public sealed partial class TokenWriter : IAsyncDisposable
     }
 
     /// <summary>
-    /// One multi-row INSERT, a single statement and so its own transaction on both databases: one commit. With audit
-    /// rows, their multi-row INSERT joins it in one transaction, still one commit.
+    /// The batch's writes in one transaction, one commit: the token rows in one multi-row INSERT, the audit rows in
+    /// another, then each redemption's statements. On PostgreSQL they go as one batch, one round trip (an implicit
+    /// transaction); SQLite runs them one after another in a transaction of its own. A single statement is its own
+    /// transaction on both.
     /// </summary>
     private async Task InsertAsync(IReadOnlyList<Pending> rows)
     {
@@ -143,73 +164,144 @@ public sealed partial class TokenWriter : IAsyncDisposable
         var db = scope.ServiceProvider.GetRequiredService<GlintDbContext>();
         using var turn = await _turns.TakeAsync(db, CancellationToken.None);
         await db.Database.OpenConnectionAsync();
+        var commands = new List<DbCommand>(2);
+        // The request whose redemption each command is, for its changed rows; null for every other command.
+        var redemptions = new List<Pending?>(2);
         try
         {
             var connection = db.Database.GetDbConnection();
-            await using var command = connection.CreateCommand();
-            var sql = new StringBuilder(Columns.Length + rows.Count * 96);
-            var audits = 0;
-            var tokens = 0;
-            for (var i = 0; i < rows.Count; i++)
+            if (TokenRows(connection, rows) is { } tokens)
             {
-                audits += rows[i].Audit is null ? 0 : 1;
-                if (rows[i].Row is not { } row)
+                commands.Add(tokens);
+                redemptions.Add(null);
+            }
+
+            if (AuditRows(connection, AuditTable.Of(db), rows) is { } audits)
+            {
+                commands.Add(audits);
+                redemptions.Add(null);
+            }
+
+            foreach (var pending in rows)
+            {
+                for (var i = 0; i < (pending.Redemption?.Count ?? 0); i++)
                 {
-                    continue;
+                    commands.Add(pending.Redemption!.Command(connection, i));
+                    redemptions.Add(i == 0 ? pending : null);
+                }
+            }
+
+            if (commands.Count == 1)
+            {
+                using var single = DatabaseTelemetry.Time(commands[0], rows, static pending => pending.Request);
+                Redeemed(redemptions[0], await commands[0].ExecuteNonQueryAsync());
+            }
+            else if (connection.CanCreateBatch)
+            {
+                await using var batch = connection.CreateBatch();
+                foreach (var command in commands)
+                {
+                    var statement = batch.CreateBatchCommand();
+                    statement.CommandText = command.CommandText;
+                    var parameters = command.Parameters.Cast<DbParameter>().ToArray();
+                    command.Parameters.Clear();
+                    statement.Parameters.AddRange(parameters);
+                    batch.BatchCommands.Add(statement);
                 }
 
-                sql.Append(tokens++ == 0 ? Columns + "(" : ", (");
-                Add(command, sql, i, 0, row.Id, first: true);
-                Add(command, sql, i, 1, row.ApplicationId);
-                Add(command, sql, i, 2, row.AuthorizationId);
-                Add(command, sql, i, 3, row.ConcurrencyToken);
-                Add(command, sql, i, 4, row.CreationDate);
-                Add(command, sql, i, 5, row.ExpirationDate);
-                Add(command, sql, i, 6, row.Payload);
-                Add(command, sql, i, 7, null);
-                Add(command, sql, i, 8, null);
-                Add(command, sql, i, 9, row.ReferenceId);
-                Add(command, sql, i, 10, row.Status);
-                Add(command, sql, i, 11, row.Subject);
-                Add(command, sql, i, 12, row.Type);
-                sql.Append(')');
-            }
+                using (DatabaseTelemetry.Time(batch, rows, static pending => pending.Request))
+                {
+                    await batch.ExecuteNonQueryAsync();
+                }
 
-            if (audits == 0)
+                for (var i = 0; i < commands.Count; i++)
+                {
+                    Redeemed(redemptions[i], batch.BatchCommands[i].RecordsAffected);
+                }
+            }
+            else
             {
-                command.CommandText = sql.ToString();
-                using var single = DatabaseTelemetry.Time(command, rows, static pending => pending.Request);
-                await command.ExecuteNonQueryAsync();
-                return;
-            }
+                await using var transaction = await connection.BeginTransactionAsync();
+                for (var i = 0; i < commands.Count; i++)
+                {
+                    commands[i].Transaction = transaction;
+                    using var timing = DatabaseTelemetry.Time(commands[i], rows, static pending => pending.Request);
+                    Redeemed(redemptions[i], await commands[i].ExecuteNonQueryAsync());
+                }
 
-            AppendAuditRows(command, sql, AuditTable.Of(db), rows, alone: tokens == 0);
-            command.CommandText = sql.ToString();
-            if (tokens == 0)
-            {
-                // One statement: its own transaction, one commit.
-                using var alone = DatabaseTelemetry.Time(command, rows, static pending => pending.Request);
-                await command.ExecuteNonQueryAsync();
-                return;
+                await transaction.CommitAsync();
             }
-
-            await using var transaction = await connection.BeginTransactionAsync();
-            command.Transaction = transaction;
-            using var timing = DatabaseTelemetry.Time(command, rows, static pending => pending.Request);
-            await command.ExecuteNonQueryAsync();
-            await transaction.CommitAsync();
         }
         finally
         {
+            foreach (var command in commands)
+            {
+                await command.DisposeAsync();
+            }
+
             await db.Database.CloseConnectionAsync();
         }
     }
 
-    /// <summary>The audit rows' INSERT, after the token rows' statement, each value bound as EF Core stores its column.</summary>
-    private static void AppendAuditRows(DbCommand command, StringBuilder sql, AuditTable table, IReadOnlyList<Pending> rows, bool alone)
+    private static void Redeemed(Pending? redemption, int changed)
     {
-        sql.Append(alone ? "" : "; ").Append(table.Insert);
-        var first = true;
+        if (redemption is not null)
+        {
+            redemption.Redeemed = changed;
+        }
+    }
+
+    /// <summary>The token rows' multi-row INSERT; null when the batch has none.</summary>
+    private static DbCommand? TokenRows(DbConnection connection, IReadOnlyList<Pending> rows)
+    {
+        DbCommand? command = null;
+        StringBuilder? sql = null;
+        for (var i = 0; i < rows.Count; i++)
+        {
+            if (rows[i].Row is not { } row)
+            {
+                continue;
+            }
+
+            command ??= connection.CreateCommand();
+            if (sql is null)
+            {
+                sql = new StringBuilder(Columns.Length + rows.Count * 96).Append(Columns).Append('(');
+            }
+            else
+            {
+                sql.Append(", (");
+            }
+
+            Add(command, sql, i, 0, row.Id, first: true);
+            Add(command, sql, i, 1, row.ApplicationId);
+            Add(command, sql, i, 2, row.AuthorizationId);
+            Add(command, sql, i, 3, row.ConcurrencyToken);
+            Add(command, sql, i, 4, row.CreationDate);
+            Add(command, sql, i, 5, row.ExpirationDate);
+            Add(command, sql, i, 6, row.Payload);
+            Add(command, sql, i, 7, null);
+            Add(command, sql, i, 8, null);
+            Add(command, sql, i, 9, row.ReferenceId);
+            Add(command, sql, i, 10, row.Status);
+            Add(command, sql, i, 11, row.Subject);
+            Add(command, sql, i, 12, row.Type);
+            sql.Append(')');
+        }
+
+        if (command is not null)
+        {
+            command.CommandText = sql!.ToString();
+        }
+
+        return command;
+    }
+
+    /// <summary>The audit rows' multi-row INSERT, each value bound as EF Core stores its column; null when the batch has none.</summary>
+    private static DbCommand? AuditRows(DbConnection connection, AuditTable table, IReadOnlyList<Pending> rows)
+    {
+        DbCommand? command = null;
+        StringBuilder? sql = null;
         for (var i = 0; i < rows.Count; i++)
         {
             if (rows[i].Audit is not { } audit)
@@ -217,8 +309,16 @@ public sealed partial class TokenWriter : IAsyncDisposable
                 continue;
             }
 
-            sql.Append(first ? "(" : ", (");
-            first = false;
+            command ??= connection.CreateCommand();
+            if (sql is null)
+            {
+                sql = new StringBuilder(table.Insert.Length + rows.Count * 64).Append(table.Insert).Append('(');
+            }
+            else
+            {
+                sql.Append(", (");
+            }
+
             object?[] values = [audit.Id, audit.At, audit.ActorKind, audit.Action, audit.Subject, audit.ClientId, audit.Target, audit.Reason, audit.RemoteAddress];
             for (var column = 0; column < values.Length; column++)
             {
@@ -229,6 +329,13 @@ public sealed partial class TokenWriter : IAsyncDisposable
 
             sql.Append(')');
         }
+
+        if (command is not null)
+        {
+            command.CommandText = sql!.ToString();
+        }
+
+        return command;
     }
 
     private static void Add(DbCommand command, StringBuilder sql, int row, int column, object? value, bool first = false)
@@ -266,10 +373,15 @@ public sealed partial class TokenWriter : IAsyncDisposable
         }
     }
 
-    /// <summary>A token row with the audit event that goes with it, or an audit event alone (<see cref="Row"/> null).</summary>
-    private sealed class Pending(TokenEntry? row, AuditEvent? audit)
+    /// <summary>A token row with the audit event that goes with it, an audit event alone, or a redemption.</summary>
+    private sealed class Pending(TokenEntry? row, AuditEvent? audit, RedemptionWrite? redemption = null)
     {
         public TokenEntry? Row { get; } = row;
+
+        public RedemptionWrite? Redemption { get; } = redemption;
+
+        /// <summary>The rows the redemption changed, once committed: 0 when it lost.</summary>
+        public int Redeemed { get; set; }
 
         /// <summary>The request's span, for the commit's span in its trace.</summary>
         public System.Diagnostics.Activity? Request { get; } = DatabaseTelemetry.TracedRequest;

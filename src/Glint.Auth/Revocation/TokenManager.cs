@@ -27,7 +27,7 @@ public sealed class TokenManager(
     IOpenIddictTokenStore<OAuthToken> store,
     CredentialRevocations revocations,
     GlintDbContext db,
-    OAuth2.WriteTurns turns)
+    OAuth2.TokenWriter writer)
     : OpenIddictTokenManager<OAuthToken>(cache, logger, options, store)
 {
     /// <summary>How a token's reference is stored and looked up: its SHA-256, base64 (OpenIddict's default form).</summary>
@@ -58,13 +58,26 @@ public sealed class TokenManager(
             "UPDATE oauth2_tokens SET \"Status\" = @status, \"RedemptionDate\" = @redeemed, \"ConcurrencyToken\" = @next " +
             "WHERE \"Id\" = @id AND \"ConcurrencyToken\" = @current";
         var tokens = db.Model.FindEntityType(typeof(OAuthToken))!;
-        int written;
-        using (await turns.TakeAsync(db, cancellationToken))
+        bool redeemed;
+        if (db.Database.CurrentTransaction is null)
         {
-            written = await RedeemAsync(Sql, tokens, redeemedAt, concurrency, id, current, cancellationToken);
+            // Committed with the node's other writes in flight: one commit for many requests.
+            redeemed = await writer.RedeemAsync(
+                new OAuth2.RedemptionWrite(Sql)
+                    .Bind(tokens, nameof(OAuthToken.Status), "status", Statuses.Redeemed)
+                    .Bind(tokens, nameof(OAuthToken.RedemptionDate), "redeemed", redeemedAt)
+                    .Bind(tokens, nameof(OAuthToken.ConcurrencyToken), "next", concurrency)
+                    .Bind(tokens, nameof(OAuthToken.Id), "id", id)
+                    .Bind(tokens, nameof(OAuthToken.ConcurrencyToken), "current", current),
+                cancellationToken);
+        }
+        else
+        {
+            // Within the caller's transaction, on its connection: it commits, or not, with the caller's other writes.
+            redeemed = await RedeemAsync(Sql, tokens, redeemedAt, concurrency, id, current, cancellationToken) > 0;
         }
 
-        if (written == 0)
+        if (!redeemed)
         {
             // Another redemption, or a revocation, changed the entry since this request read it.
             return false;

@@ -8,7 +8,8 @@ namespace Glint.Server.Tests.Flows;
 
 /// <summary>
 /// Two nodes on one PostgreSQL database, and one browser that sends the same verifier to both at once (a double
-/// click behind a load balancer, or a replay): the verifier redeems once, the other node answers as for a used one.
+/// click behind a load balancer, or a replay): the verifier redeems once, the other node answers as for a used one;
+/// and the same for the code, exchanged on both nodes at once.
 /// </summary>
 public sealed class PostgresVerifierRaceTests : IAsyncLifetime
 {
@@ -45,7 +46,8 @@ public sealed class PostgresVerifierRaceTests : IAsyncLifetime
 
         for (var attempt = 0; attempt < 3; attempt++)
         {
-            var challenge = await browser.StartAsync(BrowserSession.Query(client, "read", Pkce.NewVerifier()));
+            var verifier = Pkce.NewVerifier();
+            var challenge = await browser.StartAsync(BrowserSession.Query(client, "read", verifier));
             var afterLogin = PathAndQuery(await first.AcceptLoginAsync(challenge, new { subject = NewSubject() }));
 
             var login = await BothAsync(browser, viaSecond, afterLogin);
@@ -59,8 +61,19 @@ public sealed class PostgresVerifierRaceTests : IAsyncLifetime
             var consent = await BothAsync(browser, viaSecond, afterConsent);
 
             var callbacks = consent.Select(response => new ClientCallback(response.Headers.Location!)).ToList();
-            Assert.Single(callbacks, callback => callback.Code is not null);
+            var code = Assert.Single(callbacks, callback => callback.Code is not null).Code!;
             Assert.Equal("access_denied", Assert.Single(callbacks, callback => callback.Code is null).Error);
+
+            // The code, exchanged on both nodes at once: one answer has tokens, the other invalid_grant.
+            var exchanges = await Task.WhenAll(_nodes.Select(async node =>
+            {
+                using var response = await node.ExchangeCodeAsync(client, code, verifier);
+                return await StatusAndJsonAsync(response);
+            }));
+            Assert.Single(exchanges, exchange => exchange.Status == HttpStatusCode.OK);
+            var reused = Assert.Single(exchanges, exchange => exchange.Status != HttpStatusCode.OK);
+            Assert.Equal(HttpStatusCode.BadRequest, reused.Status);
+            Assert.Equal("invalid_grant", reused.Body["error"]!.GetValue<string>());
         }
     }
 

@@ -1,0 +1,73 @@
+using System.Data.Common;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace Glint.Auth.OAuth2;
+
+/// <summary>
+/// The write of a verifier's or a code's redemption, committed by <see cref="TokenWriter"/> in the transaction of a
+/// group commit: its statements run in order. The first is the redemption itself, written so that it changes no row,
+/// rather than fails, when the verifier or code was already redeemed (an insert that does nothing on conflict, or an
+/// update guarded by a version): a redemption that loses the race loses alone, and the batch it rode in commits. The
+/// rows it changed tell its request whether it won; the statements after it apply only after a redemption that went in.
+/// </summary>
+public sealed class RedemptionWrite
+{
+    private readonly List<string> _statements = [];
+    private readonly List<(string Name, RelationalTypeMapping Mapping, object? Value)> _parameters = [];
+
+    public RedemptionWrite(string redemption) => _statements.Add(redemption);
+
+    /// <summary>A statement that follows the redemption, in the same transaction.</summary>
+    public RedemptionWrite Then(string statement)
+    {
+        _statements.Add(statement);
+        return this;
+    }
+
+    /// <summary>Binds <c>@name</c> in whichever statements use it, as EF Core stores the property's column (converter included).</summary>
+    public RedemptionWrite Bind(IEntityType entity, string property, string name, object? value)
+    {
+        ArgumentNullException.ThrowIfNull(entity);
+        _parameters.Add((name, entity.FindProperty(property)!.GetRelationalTypeMapping(), value));
+        return this;
+    }
+
+    internal int Count => _statements.Count;
+
+    /// <summary>
+    /// Statement <paramref name="index"/> as a command of <paramref name="connection"/>, with the parameters it uses
+    /// (one statement a command: a batch tells each command's changed rows apart, and SQLite runs one at a time anyway).
+    /// </summary>
+    internal DbCommand Command(DbConnection connection, int index)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = _statements[index];
+        foreach (var (name, mapping, value) in _parameters)
+        {
+            if (Uses(command.CommandText, name))
+            {
+                command.Parameters.Add(mapping.CreateParameter(command, name, value, nullable: true));
+            }
+        }
+
+        return command;
+    }
+
+    /// <summary>Whether <paramref name="sql"/> names <c>@name</c> itself, not a longer name it begins.</summary>
+    private static bool Uses(string sql, string name)
+    {
+        var token = "@" + name;
+        for (var at = sql.IndexOf(token, StringComparison.Ordinal); at >= 0; at = sql.IndexOf(token, at + 1, StringComparison.Ordinal))
+        {
+            var end = at + token.Length;
+            if (end == sql.Length || !(char.IsLetterOrDigit(sql[end]) || sql[end] == '_'))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}
