@@ -32,7 +32,6 @@ public static class AuthServiceCollectionExtensions
         services.AddSingleton(settings);
         services.AddSingleton<ClientCache>();
         services.AddScoped(provider => (ClientManager)provider.GetRequiredService<OpenIddict.Core.OpenIddictApplicationManager<Client>>());
-        services.AddSingleton<WriteTurns>();
         services.AddSingleton<TokenWriter>();
         services.AddScoped<AuthorizationFlows>();
         services.AddScoped<FlowStorage.FlowStore>();

@@ -48,14 +48,12 @@ public sealed partial class TokenWriter : IAsyncDisposable
     private readonly Channel<Pending> _queue = Channel.CreateBounded<Pending>(
         new BoundedChannelOptions(QueueCapacity) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true });
     private readonly IServiceScopeFactory _scopes;
-    private readonly WriteTurns _turns;
     private readonly ILogger _logger;
     private readonly Task _writing;
 
-    public TokenWriter(IServiceScopeFactory scopes, WriteTurns turns, ILogger<TokenWriter> logger)
+    public TokenWriter(IServiceScopeFactory scopes, ILogger<TokenWriter> logger)
     {
         _scopes = scopes;
-        _turns = turns;
         _logger = logger;
         _writing = Task.Run(RunAsync);
     }
@@ -162,7 +160,6 @@ public sealed partial class TokenWriter : IAsyncDisposable
     {
         await using var scope = _scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<GlintDbContext>();
-        using var turn = await _turns.TakeAsync(db, CancellationToken.None);
         await db.Database.OpenConnectionAsync();
         var commands = new List<DbCommand>(2);
         // The request whose redemption each command is, for its changed rows; null for every other command.
