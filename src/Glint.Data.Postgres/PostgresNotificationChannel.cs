@@ -19,7 +19,7 @@ namespace Glint.Data.Postgres;
 /// that statement's commit does not wait for the disk: it writes no data, and a notification is never durable anyway.
 /// </para>
 /// </summary>
-public sealed partial class PostgresNotificationChannel : InProcessNotificationChannel, IAsyncDisposable
+public sealed partial class PostgresNotificationChannel : InProcessNotificationChannel, IDatabaseNotificationChannel, IAsyncDisposable
 {
     public const string Channel = "glint_events";
 
@@ -86,22 +86,32 @@ public sealed partial class PostgresNotificationChannel : InProcessNotificationC
         }
     }
 
+    /// <summary>
+    /// One transaction of its own: <c>set_config(..., true)</c> holds for it only, and a notification's commit need
+    /// not wait for the disk (it writes no data, and a notification is never durable anyway).
+    /// </summary>
+    public string PublishStatement(int count, string parameterPrefix)
+    {
+        var sql = new StringBuilder("SELECT set_config('synchronous_commit', 'off', true)");
+        for (var index = 0; index < count; index++)
+        {
+            sql.Append(CultureInfo.InvariantCulture, $", pg_notify('{Channel}', @{parameterPrefix}{index})");
+        }
+
+        return sql.ToString();
+    }
+
     private async Task NotifyAsync(List<Pending> group)
     {
         await using var connection = new NpgsqlConnection(_connectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand { Connection = connection };
-        command.Parameters.AddWithValue("channel", Channel);
-        // set_config(..., true) holds for this statement's own transaction only.
-        var sql = new StringBuilder("SELECT set_config('synchronous_commit', 'off', true)");
         foreach (var message in group.SelectMany(pending => pending.Messages))
         {
-            var name = "m" + command.Parameters.Count.ToString(CultureInfo.InvariantCulture);
-            sql.Append(", pg_notify(@channel, @").Append(name).Append(')');
-            command.Parameters.AddWithValue(name, message);
+            command.Parameters.AddWithValue("m" + command.Parameters.Count.ToString(CultureInfo.InvariantCulture), message);
         }
 
-        command.CommandText = sql.ToString();
+        command.CommandText = PublishStatement(command.Parameters.Count, "m");
         await command.ExecuteNonQueryAsync();
     }
 
