@@ -17,6 +17,8 @@ namespace Glint.Data.Postgres;
 /// commit is on disk), so a payment that notified in its own transaction waited for every other one's disk flush,
 /// and payments could not share flushes. The messages in flight on the node go out together in one statement, and
 /// that statement's commit does not wait for the disk: it writes no data, and a notification is never durable anyway.
+/// A writer that sends a batch anyway runs the same statement (<see cref="PublishStatement"/>) in its batch, after
+/// its own COMMIT, and so publishes without a round trip of its own.
 /// </para>
 /// </summary>
 public sealed partial class PostgresNotificationChannel : InProcessNotificationChannel, IDatabaseNotificationChannel, IAsyncDisposable
