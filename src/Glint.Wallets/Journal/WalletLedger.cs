@@ -408,7 +408,7 @@ public sealed partial class WalletLedger(
         channel.PublishStatement(messages.Count, "notify"),
         [.. messages.Select((message, index) => new SqlValue("notify" + index.ToString(System.Globalization.CultureInfo.InvariantCulture), message, ValueKind.Text))]);
 
-    /// <summary>Whether the batch failed at <paramref name="command"/> or after it (not before: the transaction then still stands).</summary>
+    /// <summary>Whether the batch failed at <paramref name="command"/> (the COMMIT) or after it: the entry's transaction has ended then.</summary>
     private static bool IsAtOrAfter(Exception failed, DbBatch batch, DbBatchCommand command) =>
         failed is DbException { BatchCommand: { } at } && batch.BatchCommands.IndexOf(at) >= batch.BatchCommands.IndexOf(command);
 
