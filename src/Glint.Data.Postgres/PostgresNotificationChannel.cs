@@ -17,9 +17,11 @@ namespace Glint.Data.Postgres;
 /// commit is on disk), so a payment that notified in its own transaction waited for every other one's disk flush,
 /// and payments could not share flushes. The messages in flight on the node go out together in one statement, and
 /// that statement's commit does not wait for the disk: it writes no data, and a notification is never durable anyway.
+/// A writer that sends a batch anyway runs the same statement (<see cref="PublishStatement"/>) in its batch, after
+/// its own COMMIT, and so publishes without a round trip of its own.
 /// </para>
 /// </summary>
-public sealed partial class PostgresNotificationChannel : InProcessNotificationChannel, IAsyncDisposable
+public sealed partial class PostgresNotificationChannel : InProcessNotificationChannel, IDatabaseNotificationChannel, IAsyncDisposable
 {
     public const string Channel = "glint_events";
 
@@ -86,22 +88,32 @@ public sealed partial class PostgresNotificationChannel : InProcessNotificationC
         }
     }
 
+    /// <summary>
+    /// One transaction of its own: <c>set_config(..., true)</c> holds for it only, and a notification's commit need
+    /// not wait for the disk (it writes no data, and a notification is never durable anyway).
+    /// </summary>
+    public string PublishStatement(int count, string parameterPrefix)
+    {
+        var sql = new StringBuilder("SELECT set_config('synchronous_commit', 'off', true)");
+        for (var index = 0; index < count; index++)
+        {
+            sql.Append(CultureInfo.InvariantCulture, $", pg_notify('{Channel}', @{parameterPrefix}{index})");
+        }
+
+        return sql.ToString();
+    }
+
     private async Task NotifyAsync(List<Pending> group)
     {
         await using var connection = new NpgsqlConnection(_connectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand { Connection = connection };
-        command.Parameters.AddWithValue("channel", Channel);
-        // set_config(..., true) holds for this statement's own transaction only.
-        var sql = new StringBuilder("SELECT set_config('synchronous_commit', 'off', true)");
         foreach (var message in group.SelectMany(pending => pending.Messages))
         {
-            var name = "m" + command.Parameters.Count.ToString(CultureInfo.InvariantCulture);
-            sql.Append(", pg_notify(@channel, @").Append(name).Append(')');
-            command.Parameters.AddWithValue(name, message);
+            command.Parameters.AddWithValue("m" + command.Parameters.Count.ToString(CultureInfo.InvariantCulture), message);
         }
 
-        command.CommandText = sql.ToString();
+        command.CommandText = PublishStatement(command.Parameters.Count, "m");
         await command.ExecuteNonQueryAsync();
     }
 

@@ -86,13 +86,16 @@ public sealed partial class WalletLedger(
         var statements = new EntryStatements(append, claim, payer);
         var queued = new StrongBox<bool>();
         var connection = db.Database.GetDbConnection();
+        // On PostgreSQL the batch publishes its own notifications, after its COMMIT: one round trip for both.
+        var publishing = connection.CanCreateBatch && append.Notifications.Count > 0 ? channel as IDatabaseNotificationChannel : null;
         AppendResult result;
         if (connection.CanCreateBatch)
         {
             await db.Database.OpenConnectionAsync(cancellationToken);
             try
             {
-                result = await AppendInOneBatchAsync(connection, append, statements, claim is not null, payer is not null, queued, cancellationToken);
+                result = await AppendInOneBatchAsync(
+                    connection, append, statements, claim is not null, payer is not null, publishing, queued, cancellationToken);
             }
             finally
             {
@@ -113,7 +116,7 @@ public sealed partial class WalletLedger(
 
         // After the commit, never in the entry's transaction: on PostgreSQL a transaction that notifies holds a
         // database-wide lock until its commit is on disk, which would line the payments up one disk flush each.
-        if (result.Status == AppendStatus.Appended && append.Notifications.Count > 0)
+        if (result.Status == AppendStatus.Appended && append.Notifications.Count > 0 && publishing is null)
         {
             await PublishAsync(append.Notifications, cancellationToken);
         }
@@ -150,13 +153,23 @@ public sealed partial class WalletLedger(
         return new Money(balance ?? 0, wallet.Currency);
     }
 
-    /// <summary>PostgreSQL: every statement in one batch, one implicit transaction, one round trip; a refusal is an error.</summary>
+    /// <summary>
+    /// PostgreSQL: every statement in one batch, one transaction, one round trip; a refusal is an error. With a
+    /// <paramref name="publishing"/> channel the transaction is explicit, and the entry's notifications follow its
+    /// COMMIT in the same batch, in a transaction of their own: the server runs nothing after an error up to the
+    /// batch's end, so a refused entry never notifies, and the entry's commit never holds the lock that notifying takes.
+    /// </summary>
     private async Task<AppendResult> AppendInOneBatchAsync(
-        DbConnection connection, LedgerAppend append, EntryStatements statements, bool hasClaim, bool hasPayer, StrongBox<bool> queued,
-        CancellationToken cancellationToken)
+        DbConnection connection, LedgerAppend append, EntryStatements statements, bool hasClaim, bool hasPayer,
+        IDatabaseNotificationChannel? publishing, StrongBox<bool> queued, CancellationToken cancellationToken)
     {
         var entry = append.Entry;
         await using var batch = connection.CreateBatch();
+        if (publishing is not null)
+        {
+            Add(batch, Begin);
+        }
+
         Add(batch, statements.InsertEntry(withCondition: true));
         foreach (var posting in statements.WalletPostings)
         {
@@ -167,16 +180,39 @@ public sealed partial class WalletLedger(
         // the balances really went through, which `glint ledger verify` replays.
         Add(batch, statements.InsertPostings());
         var deliveries = Add(batch, statements.InsertCallbackDeliveries());
+        DbBatchCommand? commit = null;
+        DbBatchCommand? notify = null;
+        if (publishing is not null)
+        {
+            commit = Add(batch, Commit);
+            notify = Add(batch, Notifications(publishing, append.Notifications));
+        }
 
         try
         {
-            // Prepared once per connection and statement shape; preparing again is free.
-            await batch.PrepareAsync(cancellationToken);
-            using (DatabaseTelemetry.Time(batch))
+            try
             {
-                await batch.ExecuteNonQueryAsync(cancellationToken);
+                // Prepared once per connection and statement shape; preparing again is free.
+                await batch.PrepareAsync(cancellationToken);
+                using (DatabaseTelemetry.Time(batch))
+                {
+                    await batch.ExecuteNonQueryAsync(cancellationToken);
+                }
+            }
+            catch (Exception failed) when (commit is not null && !IsAtOrAfter(failed, batch, commit))
+            {
+                // The explicit transaction is left aborted: end it before the connection reads again or goes back to the pool.
+                await RollBackAsync(connection);
+                throw;
             }
 
+            queued.Value = deliveries.RecordsAffected > 0;
+            return new AppendResult(AppendStatus.Appended, entry.Id);
+        }
+        catch (DbException failed) when (notify is not null && failed.BatchCommand == notify)
+        {
+            // Committed: a failure to notify never undoes or fails an appended entry (subscribers read the state themselves).
+            LogPublishFailed(logger, append.Notifications.Count, failed);
             queued.Value = deliveries.RecordsAffected > 0;
             return new AppendResult(AppendStatus.Appended, entry.Id);
         }
@@ -363,6 +399,31 @@ public sealed partial class WalletLedger(
 
         batch.BatchCommands.Add(command);
         return command;
+    }
+
+    private static readonly SqlStatement Begin = new("BEGIN", []);
+    private static readonly SqlStatement Commit = new("COMMIT", []);
+
+    private static SqlStatement Notifications(IDatabaseNotificationChannel channel, IReadOnlyList<string> messages) => new(
+        channel.PublishStatement(messages.Count, "notify"),
+        [.. messages.Select((message, index) => new SqlValue("notify" + index.ToString(System.Globalization.CultureInfo.InvariantCulture), message, ValueKind.Text))]);
+
+    /// <summary>Whether the batch failed at <paramref name="command"/> (the COMMIT) or after it: the entry's transaction has ended then.</summary>
+    private static bool IsAtOrAfter(Exception failed, DbBatch batch, DbBatchCommand command) =>
+        failed is DbException { BatchCommand: { } at } && batch.BatchCommands.IndexOf(at) >= batch.BatchCommands.IndexOf(command);
+
+    private static async Task RollBackAsync(DbConnection connection)
+    {
+        try
+        {
+            await using var rollback = connection.CreateCommand();
+            rollback.CommandText = "ROLLBACK";
+            await rollback.ExecuteNonQueryAsync(CancellationToken.None);
+        }
+        catch (Exception exception) when (exception is DbException or InvalidOperationException)
+        {
+            // The connection broke with the batch: the pool discards it, and the server ended the transaction.
+        }
     }
 
     private async Task PublishAsync(IReadOnlyList<string> messages, CancellationToken cancellationToken)

@@ -110,6 +110,41 @@ public abstract class SubscriptionTests<TServer>(TServer server) : IClassFixture
     }
 
     [Fact]
+    public async Task MyUpdates_NeverHearOfARefusedPayment_OnlyOfTheOneThatMoved()
+    {
+        const string Send = """
+            mutation($input: IntraLedgerPaymentSendInput!) { intraLedgerPaymentSend(input: $input) { errors { code } status } }
+            """;
+        var payee = await server.NewUserAsync(grant: ["read"]);
+        var payer = await server.NewUserAsync(sats: 100, grant: ["read", "write"]);
+        await using var payeeSocket = await GraphQLWsClient.ConnectAsync(server, new Dictionary<string, string> { ["Oauth2-Token"] = payee.Token });
+        await using var payerSocket = await GraphQLWsClient.ConnectAsync(server, new Dictionary<string, string> { ["Oauth2-Token"] = payer.Token });
+        await payeeSocket.SubscribeAsync("me", MyUpdates);
+        await payerSocket.SubscribeAsync("me", MyUpdates);
+        await payeeSocket.SubscribedAsync();
+        await payerSocket.SubscribedAsync();
+
+        // Twice: the first payment of a wallet reads its parties first, later ones are checked by the write itself.
+        var refused = new List<JsonObject>();
+        for (var attempt = 0; attempt < 2; attempt++)
+        {
+            refused.Add(await server.DataAsync(payer.Token, Send,
+                new { input = new { walletId = payer.BtcWalletId, recipientWalletId = payee.BtcWalletId, amount = 500 } }));
+        }
+
+        var paid = await server.DataAsync(payer.Token, Send, new { input = new { walletId = payer.BtcWalletId, recipientWalletId = payee.BtcWalletId, amount = 40 } });
+        // The first message each side hears is the payment that moved money: a refused one, had it been published,
+        // would have come first (with no transaction to show, as its entry does not exist).
+        var received = (await payeeSocket.ReceiveAsync("me"))["payload"]!["data"]!["myUpdates"]!;
+        var sent = (await payerSocket.ReceiveAsync("me"))["payload"]!["data"]!["myUpdates"]!;
+
+        Assert.All(refused, answer => Assert.Equal("INSUFFICIENT_BALANCE", answer["intraLedgerPaymentSend"]!["errors"]![0]!["code"].Str()));
+        Assert.Equal("SUCCESS", paid["intraLedgerPaymentSend"]!["status"].Str());
+        Assert.Equal(40, received["update"]!["transaction"]!["settlementAmount"].Number());
+        Assert.Equal(-40, sent["update"]!["transaction"]!["settlementAmount"].Number());
+    }
+
+    [Fact]
     public async Task MyUpdates_WithoutCredentials_IsNotAuthenticated_AndWithoutReadIsDenied()
     {
         var writer = await server.NewUserAsync(grant: ["write"]);
