@@ -55,7 +55,9 @@ public static class GlintHost
         builder.Configuration.AddConfiguration(config);
         ConfigureLogging(builder.Logging, settings, config);
 
-        builder.WebHost.UseKestrel(kestrel =>
+        // The slim builder's Kestrel already; UseKestrel would add HTTPS configuration and HTTP/3, which Glint does not
+        // serve (TLS ends at the proxy), and load their assemblies at every start.
+        builder.WebHost.ConfigureKestrel(kestrel =>
         {
             Listen(kestrel, settings.PublicHost, settings.PublicPort);
             Listen(kestrel, settings.AdminHost, settings.AdminPort);
@@ -99,6 +101,7 @@ public static class GlintHost
 
         builder.Services.AddSingleton<FirstUseWarmUp>();
         builder.Services.AddHostedService(provider => provider.GetRequiredService<FirstUseWarmUp>());
+        FirstUseWarmUp.DeferLoginKeyRing(builder.Services);
 
         builder.Services.AddGlintTelemetry(tracing);
 
@@ -157,7 +160,10 @@ public static class GlintHost
         app.UseRouting();
         // OpenIddict inspects every request it sees for one of its endpoints; /graphql is never one, and the API's own
         // credentials handler authenticates it below.
-        app.UseWhen(context => !context.Request.Path.StartsWithSegments(GraphQLApi.Path), branch => branch.UseGlintOAuthProtocol());
+        // Nor is a health probe, whose first answer would otherwise wait for OpenIddict to build its options; the
+        // warm-up that follows it (FirstUseWarmUp) builds them.
+        app.UseWhen(context => !context.Request.Path.StartsWithSegments(GraphQLApi.Path) && !HealthApi.Serves(context.Request.Path),
+            branch => branch.UseGlintOAuthProtocol());
         // WebApplication puts authentication at the very front of the pipeline, before the port and request guards
         // above, unless it sees it placed; placed in a branch, it is not seen. This is the marker UseAuthentication
         // sets (ASP.NET Core's AuthAppBuilderExtensions); DiscoveryTests and the hostile suites fail without it.
