@@ -185,13 +185,24 @@ public static class GlintHost
     /// The login pages' cookie and form keys are created on first use, and PostgreSQL nodes starting together would
     /// each create one: a cookie protected with a key that another node's ring was read before would not open there.
     /// The first key is created at start instead, one node at a time, so the nodes after the first find it. SQLite
-    /// serves one process, which creates its key on first use as before.
+    /// serves one process, which creates its key on first use as before. Once the ring has a key, a start leaves
+    /// reading it to the warm-up (<see cref="FirstUseWarmUp"/>): only the first key needs creating one node at a time.
     /// </summary>
     private static async Task CreateLoginKeyRingAsync(IServiceProvider services, DatabaseDsn dsn, CancellationToken cancellationToken)
     {
         if (dsn.Kind != DatabaseKind.Postgres)
         {
             return;
+        }
+
+        await using (var db = Database.Open(dsn))
+        {
+            var keys = await StartupReads.ReadAsync<Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey, object?>(
+                db, [nameof(Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey.Id)], values => values[0], keyProperty: null, key: null, cancellationToken);
+            if (keys.Count > 0)
+            {
+                return;
+            }
         }
 
         var protector = services.GetRequiredService<Microsoft.AspNetCore.DataProtection.IDataProtectionProvider>().CreateProtector("glint-start");
