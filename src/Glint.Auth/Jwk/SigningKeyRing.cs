@@ -75,7 +75,17 @@ public sealed class SigningKeyRing
 
     private static async Task<List<SigningKey>> LatestAsync(GlintDbContext db, CancellationToken cancellationToken)
     {
-        var rows = await db.SigningKeys.AsNoTracking().ToListAsync(cancellationToken);
+        // Read before the node listens: in plain SQL (see StartupReads).
+        var rows = await StartupReads.ReadAsync<SigningKey, SigningKey>(db,
+            [nameof(SigningKey.Id), nameof(SigningKey.Algorithm), nameof(SigningKey.SealedPrivateKey), nameof(SigningKey.CreatedAt)],
+            values => new SigningKey
+            {
+                Id = (string)values[0]!,
+                Algorithm = (string)values[1]!,
+                SealedPrivateKey = (byte[])values[2]!,
+                CreatedAt = (DateTimeOffset)values[3]!,
+            },
+            keyProperty: null, key: null, cancellationToken);
         // Ordered in memory: SQLite cannot order by a DateTimeOffset column.
         return rows.OrderByDescending(row => row.CreatedAt).ThenBy(row => row.Id, StringComparer.Ordinal).Take(PublishedKeys).ToList();
     }

@@ -11,15 +11,32 @@ namespace Glint.Server.Health;
 /// </summary>
 public static class HealthApi
 {
+    private static readonly string[] Prefixes = ["", "/admin"];
+
     public static IEndpointRouteBuilder MapHealthApi(this IEndpointRouteBuilder routes)
     {
-        foreach (var prefix in (string[])["", "/admin"])
+        foreach (var prefix in Prefixes)
         {
             routes.MapGet(prefix + "/health/alive", Alive);
             routes.MapGet(prefix + "/health/ready", ReadyAsync);
         }
 
         return routes;
+    }
+
+    /// <summary>Whether <paramref name="path"/> is one of the health endpoints (which need no credentials).</summary>
+    public static bool Serves(PathString path)
+    {
+        foreach (var prefix in Prefixes)
+        {
+            if (path.StartsWithSegments(prefix + "/health", StringComparison.OrdinalIgnoreCase, out var rest) &&
+                (rest.Equals("/alive", StringComparison.OrdinalIgnoreCase) || rest.Equals("/ready", StringComparison.OrdinalIgnoreCase)))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static IResult Alive() => Results.Json(new { status = "ok" });

@@ -8,16 +8,18 @@ using Glint.Auth;
 using Glint.Auth.ApiKeys;
 using Glint.Auth.OAuth2;
 using Glint.Wallets.Lightning;
+using Microsoft.AspNetCore.DataProtection.KeyManagement.Internal;
 
 namespace Glint.Server.Hosting;
 
 /// <summary>
-/// Once the node has said it is ready, does in the background, once, what the first API call would otherwise pay for:
+/// Once the node has said it is ready, does in the background, once, what the first API call or sign-in would otherwise pay for:
 /// building the GraphQL schema, the Lightning node's key tables, compiling the read queries, the first run of GraphQL's parsing, validation and
-/// execution, and of OpenIddict's token validation and the API key lookup. It starts after the first
-/// <c>/health/ready</c> answer (a load balancer's first probe), or <see cref="FallbackDelay"/> after start when nothing
-/// probes, so that it never competes with getting ready. It changes nothing: the credentials it checks do not exist
-/// and the user it reads has no account. It goes through the services, not over HTTP, so no rate limit or request
+/// execution, of OpenIddict's token validation and the API key lookup, and reading the login pages' key ring. It starts
+/// after the first <c>/health/ready</c> answer (a load balancer's first probe), or <see cref="FallbackDelay"/> after
+/// start when nothing probes, so that it never competes with getting ready. It changes nothing (the credentials it
+/// checks do not exist and the user it reads has no account) but the key ring's first key on a new database, which
+/// Data Protection would otherwise have created at start. It goes through the services, not over HTTP, so no rate limit or request
 /// log ever sees it.
 /// </summary>
 public sealed partial class FirstUseWarmUp(IServiceProvider services, IHostApplicationLifetime lifetime, AuthSettings auth, ILogger<FirstUseWarmUp> logger)
@@ -70,6 +72,9 @@ public sealed partial class FirstUseWarmUp(IServiceProvider services, IHostAppli
                 await scope.ServiceProvider.GetRequiredService<AccessTokens>().ValidateAccessTokenAsync(UnknownAccessToken(), cancellationToken);
                 await scope.ServiceProvider.GetRequiredService<ApiKeyStore>().ValidateAsync(auth.ApiKeyPrefix + "_warm-up", cancellationToken);
             }
+
+            // What Data Protection's own hosted service would have read before the node listened (DeferLoginKeyRing).
+            services.GetService<IKeyRingProvider>()?.GetCurrentKeyRing();
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -89,6 +94,26 @@ public sealed partial class FirstUseWarmUp(IServiceProvider services, IHostAppli
         http.User = new ClaimsPrincipal(new ClaimsIdentity([new Claim("sub", Guid.Empty.ToString("D")), new Claim("scope", "read")], "warm-up"));
         await scoped.GetRequiredService<GraphQLEndpoint>().PostAsync(http);
     }
+
+    /// <summary>
+    /// Takes Data Protection's hosted service out of the start: it reads the login pages' key ring from the database
+    /// before the node listens, though only the login pages use it. The warm-up reads it instead, once the node is
+    /// ready, so the first sign-in does not wait for it either. (The service is internal to ASP.NET Core: it is found
+    /// by name, and if it is ever renamed the key ring is simply read at start again.)
+    /// </summary>
+    public static void DeferLoginKeyRing(IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        foreach (var descriptor in services.Where(IsKeyRingAtStart).ToList())
+        {
+            services.Remove(descriptor);
+        }
+    }
+
+    /// <summary>Data Protection's hosted service, which reads the key ring when the host starts.</summary>
+    public static bool IsKeyRingAtStart(ServiceDescriptor descriptor) =>
+        descriptor is { ServiceType: var type, IsKeyedService: false } && type == typeof(IHostedService) &&
+        descriptor.ImplementationType?.FullName == "Microsoft.AspNetCore.DataProtection.Internal.DataProtectionHostedService";
 
     /// <summary>Shaped as Glint's opaque access tokens are, so that OpenIddict looks it up (and finds nothing).</summary>
     private static string UnknownAccessToken() => TokenPrefix.AccessToken + Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));

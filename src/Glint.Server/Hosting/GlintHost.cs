@@ -55,7 +55,9 @@ public static class GlintHost
         builder.Configuration.AddConfiguration(config);
         ConfigureLogging(builder.Logging, settings, config);
 
-        builder.WebHost.UseKestrel(kestrel =>
+        // The slim builder's Kestrel already; UseKestrel would add HTTPS configuration and HTTP/3, which Glint does not
+        // serve (TLS ends at the proxy), and load their assemblies at every start.
+        builder.WebHost.ConfigureKestrel(kestrel =>
         {
             Listen(kestrel, settings.PublicHost, settings.PublicPort);
             Listen(kestrel, settings.AdminHost, settings.AdminPort);
@@ -99,6 +101,7 @@ public static class GlintHost
 
         builder.Services.AddSingleton<FirstUseWarmUp>();
         builder.Services.AddHostedService(provider => provider.GetRequiredService<FirstUseWarmUp>());
+        FirstUseWarmUp.DeferLoginKeyRing(builder.Services);
 
         builder.Services.AddGlintTelemetry(tracing);
 
@@ -157,7 +160,10 @@ public static class GlintHost
         app.UseRouting();
         // OpenIddict inspects every request it sees for one of its endpoints; /graphql is never one, and the API's own
         // credentials handler authenticates it below.
-        app.UseWhen(context => !context.Request.Path.StartsWithSegments(GraphQLApi.Path), branch => branch.UseGlintOAuthProtocol());
+        // Nor is a health probe, whose first answer would otherwise wait for OpenIddict to build its options; the
+        // warm-up that follows it (FirstUseWarmUp) builds them.
+        app.UseWhen(context => !context.Request.Path.StartsWithSegments(GraphQLApi.Path) && !HealthApi.Serves(context.Request.Path),
+            branch => branch.UseGlintOAuthProtocol());
         // WebApplication puts authentication at the very front of the pipeline, before the port and request guards
         // above, unless it sees it placed; placed in a branch, it is not seen. This is the marker UseAuthentication
         // sets (ASP.NET Core's AuthAppBuilderExtensions); DiscoveryTests and the hostile suites fail without it.
@@ -179,13 +185,24 @@ public static class GlintHost
     /// The login pages' cookie and form keys are created on first use, and PostgreSQL nodes starting together would
     /// each create one: a cookie protected with a key that another node's ring was read before would not open there.
     /// The first key is created at start instead, one node at a time, so the nodes after the first find it. SQLite
-    /// serves one process, which creates its key on first use as before.
+    /// serves one process, which creates its key on first use as before. Once the ring has a key, a start leaves
+    /// reading it to the warm-up (<see cref="FirstUseWarmUp"/>): only the first key needs creating one node at a time.
     /// </summary>
     private static async Task CreateLoginKeyRingAsync(IServiceProvider services, DatabaseDsn dsn, CancellationToken cancellationToken)
     {
         if (dsn.Kind != DatabaseKind.Postgres)
         {
             return;
+        }
+
+        await using (var db = Database.Open(dsn))
+        {
+            var keys = await StartupReads.ReadAsync<Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey, object?>(
+                db, [nameof(Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey.Id)], values => values[0], keyProperty: null, key: null, cancellationToken);
+            if (keys.Count > 0)
+            {
+                return;
+            }
         }
 
         var protector = services.GetRequiredService<Microsoft.AspNetCore.DataProtection.IDataProtectionProvider>().CreateProtector("glint-start");

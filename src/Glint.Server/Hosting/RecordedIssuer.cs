@@ -16,8 +16,7 @@ public static class RecordedIssuer
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(issuer);
         var mine = issuer.AbsoluteUri;
-        var recorded = await db.RecordedSettings.AsNoTracking()
-            .SingleOrDefaultAsync(setting => setting.Name == RecordedSetting.Issuer, cancellationToken);
+        var recorded = await ReadAsync(db, cancellationToken);
         if (recorded is null)
         {
             db.RecordedSettings.Add(new RecordedSetting { Name = RecordedSetting.Issuer, Value = mine, RecordedAt = time.GetUtcNow() });
@@ -30,21 +29,21 @@ public static class RecordedIssuer
             {
                 // Another node recorded its issuer a moment earlier: this one must match it.
                 db.ChangeTracker.Clear();
-                recorded = await db.RecordedSettings.AsNoTracking()
-                    .SingleAsync(setting => setting.Name == RecordedSetting.Issuer, cancellationToken);
+                recorded = await ReadAsync(db, cancellationToken)
+                    ?? throw new InvalidOperationException("The recorded issuer could be neither written nor read.");
             }
         }
 
-        if (recorded.Value == mine)
+        if (recorded == mine)
         {
             return;
         }
 
         // A development database follows its server from port to port; only a deployment's issuer is held to.
-        if (!acceptChange && !(IsLoopback(recorded.Value) && issuer.IsLoopback))
+        if (!acceptChange && !(IsLoopback(recorded) && issuer.IsLoopback))
         {
             throw new StartupRefusedException(
-                $"This database belongs to issuer '{recorded.Value}', not '{mine}': start every node with --issuer {recorded.Value}, " +
+                $"This database belongs to issuer '{recorded}', not '{mine}': start every node with --issuer {recorded}, " +
                 "or change the issuer on purpose by starting one node once with --accept-issuer-change (tokens issued before stop verifying).");
         }
 
@@ -52,6 +51,11 @@ public static class RecordedIssuer
             .Where(setting => setting.Name == RecordedSetting.Issuer)
             .ExecuteUpdateAsync(update => update.SetProperty(setting => setting.Value, mine).SetProperty(setting => setting.RecordedAt, time.GetUtcNow()), cancellationToken);
     }
+
+    /// <summary>The recorded issuer, read before the node listens (see <see cref="StartupReads"/>).</summary>
+    private static async Task<string?> ReadAsync(GlintDbContext db, CancellationToken cancellationToken) =>
+        (await StartupReads.ReadAsync<RecordedSetting, string>(db, [nameof(RecordedSetting.Value)], values => (string)values[0]!,
+            nameof(RecordedSetting.Name), RecordedSetting.Issuer, cancellationToken)).SingleOrDefault();
 
     private static bool IsLoopback(string issuer) => Uri.TryCreate(issuer, UriKind.Absolute, out var uri) && uri.IsLoopback;
 }

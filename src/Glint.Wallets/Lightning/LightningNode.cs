@@ -55,7 +55,7 @@ public sealed class LightningNode : IDisposable
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(sealer);
-        var row = await db.LightningNodeKeys.AsNoTracking().SingleOrDefaultAsync(key => key.Id == LightningNodeKey.CurrentId, cancellationToken);
+        var row = await ReadKeyAsync(db, cancellationToken);
         if (row is null)
         {
             using var fresh = new Key();
@@ -74,12 +74,12 @@ public sealed class LightningNode : IDisposable
                 db.ChangeTracker.Clear();
             }
 
-            row = await db.LightningNodeKeys.AsNoTracking().SingleAsync(key => key.Id == LightningNodeKey.CurrentId, cancellationToken);
+            row = await ReadKeyAsync(db, cancellationToken) ?? throw new InvalidOperationException("The Lightning node's key could be neither written nor read.");
         }
 
         try
         {
-            return new LightningNode(sealer.Unseal(row.SealedPrivateKey, AssociatedData), network, time);
+            return new LightningNode(sealer.Unseal(row, AssociatedData), network, time);
         }
         catch (CryptographicException exception)
         {
@@ -95,6 +95,11 @@ public sealed class LightningNode : IDisposable
             _key.Value.Dispose();
         }
     }
+
+    /// <summary>The sealed key, read before the node listens (see <see cref="StartupReads"/>); null before the first start.</summary>
+    private static async Task<byte[]?> ReadKeyAsync(GlintDbContext db, CancellationToken cancellationToken) =>
+        (await StartupReads.ReadAsync<LightningNodeKey, byte[]>(db, [nameof(LightningNodeKey.SealedPrivateKey)], values => (byte[])values[0]!,
+            nameof(LightningNodeKey.Id), LightningNodeKey.CurrentId, cancellationToken)).SingleOrDefault();
 
     /// <summary>Binds the sealed key to its purpose, so it cannot be swapped with a signing key's row.</summary>
     private const string AssociatedData = "lightning-node-key:" + LightningNodeKey.CurrentId;
