@@ -18,12 +18,23 @@ public sealed class AuthorizationStore(
     {
         ArgumentException.ThrowIfNullOrEmpty(identifier);
         var db = await Context.GetDbContextAsync(cancellationToken);
-        foreach (var entry in db.ChangeTracker.Entries<OAuthAuthorization>())
+        // Without DetectChanges, which would first compare every tracked entity with its snapshot: a key is never
+        // changed in place, so the scan finds what it would have found.
+        var detectChanges = db.ChangeTracker.AutoDetectChangesEnabled;
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
+        try
         {
-            if (string.Equals(entry.Entity.Id, identifier, StringComparison.Ordinal))
+            foreach (var entry in db.ChangeTracker.Entries<OAuthAuthorization>())
             {
-                return entry.Entity;
+                if (string.Equals(entry.Entity.Id, identifier, StringComparison.Ordinal))
+                {
+                    return entry.Entity;
+                }
             }
+        }
+        finally
+        {
+            db.ChangeTracker.AutoDetectChangesEnabled = detectChanges;
         }
 
         return await base.FindByIdAsync(identifier, cancellationToken);

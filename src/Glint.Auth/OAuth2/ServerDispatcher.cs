@@ -12,7 +12,8 @@ namespace Glint.Auth.OAuth2;
 /// its filters pass, stopping once the request is handled, skipped or rejected), but from a table of the handlers of
 /// each event type built once, instead of a walk through every registered handler on every event. A token request
 /// raises a dozen events over several hundred handlers: that walk, with its type checks and service lookups, was
-/// about a sixth of the token endpoint's CPU. Singleton handlers and filters are resolved once.
+/// about a sixth of the token endpoint's CPU. Singleton handlers and filters are resolved, and checked against the
+/// event's handler interface, once.
 /// </summary>
 public sealed partial class ServerDispatcher(ServerHandlerTable table, IServiceProvider provider, ILogger<ServerDispatcher> logger)
     : IOpenIddictServerDispatcher
@@ -20,15 +21,14 @@ public sealed partial class ServerDispatcher(ServerHandlerTable table, IServiceP
     public async ValueTask DispatchAsync<TContext>(TContext context) where TContext : BaseContext
     {
         ArgumentNullException.ThrowIfNull(context);
-        foreach (var entry in table.For(typeof(TContext)))
+        foreach (var entry in table.For<TContext>())
         {
             if (!await IsActiveAsync(entry, context))
             {
                 continue;
             }
 
-            var handler = entry.Resolve(provider) as IOpenIddictServerHandler<TContext>
-                ?? throw new InvalidOperationException($"The OpenIddict server handler {entry.Descriptor.ServiceDescriptor.ServiceType} is not registered.");
+            var handler = entry.Resolve(provider);
             await handler.HandleAsync(context);
 
             var stop = context switch
@@ -50,13 +50,11 @@ public sealed partial class ServerDispatcher(ServerHandlerTable table, IServiceP
         }
     }
 
-    private async ValueTask<bool> IsActiveAsync<TContext>(ServerHandlerTable.Entry entry, TContext context) where TContext : BaseContext
+    private async ValueTask<bool> IsActiveAsync<TContext>(ServerHandlerTable.Entry<TContext> entry, TContext context) where TContext : BaseContext
     {
         for (var index = 0; index < entry.FilterCount; index++)
         {
-            var filter = entry.ResolveFilter(index, provider) as IOpenIddictServerHandlerFilter<TContext>
-                ?? throw new InvalidOperationException($"The OpenIddict server handler filter {entry.Descriptor.FilterTypes[index]} is not registered.");
-            if (!await filter.IsActiveAsync(context))
+            if (!await entry.ResolveFilter(index, provider).IsActiveAsync(context))
             {
                 return false;
             }
@@ -76,24 +74,25 @@ public sealed partial class ServerDispatcher(ServerHandlerTable table, IServiceP
 /// </summary>
 public sealed class ServerHandlerTable(IOptionsMonitor<OpenIddictServerOptions> options, IServiceCollection services)
 {
-    private sealed record Snapshot(List<OpenIddictServerHandlerDescriptor> Source, ConcurrentDictionary<Type, Entry[]> ByEvent);
+    private sealed record Snapshot(List<OpenIddictServerHandlerDescriptor> Source, ConcurrentDictionary<Type, object> ByEvent);
 
     private Snapshot? _snapshot;
     private HashSet<Type>? _singletons;
 
-    public IReadOnlyList<Entry> For(Type contextType)
+    public IReadOnlyList<Entry<TContext>> For<TContext>() where TContext : BaseContext
     {
         var source = options.CurrentValue.Handlers;
         var snapshot = _snapshot;
         if (snapshot is null || !ReferenceEquals(snapshot.Source, source))
         {
-            snapshot = new Snapshot(source, new ConcurrentDictionary<Type, Entry[]>());
+            snapshot = new Snapshot(source, new ConcurrentDictionary<Type, object>());
             _snapshot = snapshot;
         }
 
-        return snapshot.ByEvent.TryGetValue(contextType, out var entries)
+        return (Entry<TContext>[])(snapshot.ByEvent.TryGetValue(typeof(TContext), out var entries)
             ? entries
-            : snapshot.ByEvent.GetOrAdd(contextType, type => [.. source.Where(descriptor => descriptor.ContextType == type).Select(descriptor => new Entry(descriptor, Singletons()))]);
+            : snapshot.ByEvent.GetOrAdd(typeof(TContext), _ =>
+                source.Where(descriptor => descriptor.ContextType == typeof(TContext)).Select(descriptor => new Entry<TContext>(descriptor, Singletons())).ToArray()));
     }
 
     /// <summary>The service types whose last registration is a singleton, read once the container is built.</summary>
@@ -113,34 +112,38 @@ public sealed class ServerHandlerTable(IOptionsMonitor<OpenIddictServerOptions> 
         return _singletons = [.. lifetimes.Where(lifetime => lifetime.Value == ServiceLifetime.Singleton).Select(lifetime => lifetime.Key)];
     }
 
-    public sealed class Entry
+    /// <summary>
+    /// A handler of <typeparamref name="TContext"/> with its filters. What a singleton resolves to is kept already cast
+    /// to the event's interface: the interfaces are contravariant, so every cast is a slow variance check.
+    /// </summary>
+    public sealed class Entry<TContext> where TContext : BaseContext
     {
         private readonly bool _singleton;
         private readonly bool[] _singletonFilters;
-        private readonly object?[] _filters;
-        private object? _handler;
+        private readonly IOpenIddictServerHandlerFilter<TContext>?[] _filters;
+        private IOpenIddictServerHandler<TContext>? _handler;
 
         internal Entry(OpenIddictServerHandlerDescriptor descriptor, HashSet<Type> singletons)
         {
             Descriptor = descriptor;
-            _handler = descriptor.ServiceDescriptor.ImplementationInstance;
+            _handler = descriptor.ServiceDescriptor.ImplementationInstance is { } instance ? Cast(instance) : null;
             _singleton = singletons.Contains(descriptor.ServiceDescriptor.ServiceType);
             _singletonFilters = [.. descriptor.FilterTypes.Select(singletons.Contains)];
-            _filters = new object?[descriptor.FilterTypes.Length];
+            _filters = new IOpenIddictServerHandlerFilter<TContext>?[descriptor.FilterTypes.Length];
         }
 
         public OpenIddictServerHandlerDescriptor Descriptor { get; }
 
         public int FilterCount => _filters.Length;
 
-        public object? Resolve(IServiceProvider provider)
+        public IOpenIddictServerHandler<TContext> Resolve(IServiceProvider provider)
         {
             if (_handler is { } known)
             {
                 return known;
             }
 
-            var handler = provider.GetService(Descriptor.ServiceDescriptor.ServiceType);
+            var handler = Cast(provider.GetService(Descriptor.ServiceDescriptor.ServiceType));
             if (_singleton)
             {
                 _handler = handler;
@@ -149,14 +152,15 @@ public sealed class ServerHandlerTable(IOptionsMonitor<OpenIddictServerOptions> 
             return handler;
         }
 
-        public object? ResolveFilter(int index, IServiceProvider provider)
+        public IOpenIddictServerHandlerFilter<TContext> ResolveFilter(int index, IServiceProvider provider)
         {
             if (_filters[index] is { } known)
             {
                 return known;
             }
 
-            var filter = provider.GetService(Descriptor.FilterTypes[index]);
+            var filter = provider.GetService(Descriptor.FilterTypes[index]) as IOpenIddictServerHandlerFilter<TContext>
+                ?? throw new InvalidOperationException($"The OpenIddict server handler filter {Descriptor.FilterTypes[index]} is not registered.");
             if (_singletonFilters[index])
             {
                 _filters[index] = filter;
@@ -164,5 +168,9 @@ public sealed class ServerHandlerTable(IOptionsMonitor<OpenIddictServerOptions> 
 
             return filter;
         }
+
+        private IOpenIddictServerHandler<TContext> Cast(object? handler) =>
+            handler as IOpenIddictServerHandler<TContext>
+                ?? throw new InvalidOperationException($"The OpenIddict server handler {Descriptor.ServiceDescriptor.ServiceType} is not registered.");
     }
 }

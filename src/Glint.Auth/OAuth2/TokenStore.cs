@@ -38,12 +38,23 @@ public sealed class TokenStore(
         }
 
         // An entry this request already holds (OpenIddict's own store looks there first too).
-        foreach (var entry in db.ChangeTracker.Entries<OAuthToken>())
+        // Without DetectChanges, which would first compare every tracked entity with its snapshot: a token's reference is never
+        // changed in place, so the scan finds what it would have found.
+        var detectChanges = db.ChangeTracker.AutoDetectChangesEnabled;
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
+        try
         {
-            if (string.Equals(entry.Entity.ReferenceId, identifier, StringComparison.Ordinal))
+            foreach (var entry in db.ChangeTracker.Entries<OAuthToken>())
             {
-                return entry.Entity;
+                if (string.Equals(entry.Entity.ReferenceId, identifier, StringComparison.Ordinal))
+                {
+                    return entry.Entity;
+                }
             }
+        }
+        finally
+        {
+            db.ChangeTracker.AutoDetectChangesEnabled = detectChanges;
         }
 
         return await ByReference.GetOrAdd(db.Model, Compile)(db, identifier, cancellationToken);

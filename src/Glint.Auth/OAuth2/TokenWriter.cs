@@ -13,8 +13,8 @@ namespace Glint.Auth.OAuth2;
 
 /// <summary>
 /// Writes issued token entries with group commit. Each entry is one complete row, inserted once; the rows of every
-/// request in flight on the node go to the database together, in one statement (one transaction, one durable commit),
-/// and each request is answered only once its own rows are committed. Under load a commit carries as many tokens as
+/// request in flight on the node go to the database together, in one transaction (one durable commit), and each
+/// request is answered only once its own rows are committed. Under load a commit carries as many tokens as
 /// arrived while the previous one was on the disk, so tokens per second grow with concurrency instead of queueing
 /// behind one commit each.
 /// <para>
@@ -41,9 +41,15 @@ public sealed partial class TokenWriter : IAsyncDisposable
     // Thirteen parameters a row: 128 rows stay far below SQLite's and PostgreSQL's parameter limits.
     private const int MaxRowsPerCommit = 128;
 
+    private const int TokenColumnCount = 13;
+
     private const string Columns =
         "INSERT INTO \"oauth2_tokens\" (\"Id\", \"ApplicationId\", \"AuthorizationId\", \"ConcurrencyToken\", \"CreationDate\", " +
         "\"ExpirationDate\", \"Payload\", \"Properties\", \"RedemptionDate\", \"ReferenceId\", \"Status\", \"Subject\", \"Type\") VALUES ";
+
+    /// <summary>One token row's INSERT (SQLite's), with the parameters <c>@p0</c> to <c>@p12</c> in the order of <see cref="Columns"/>.</summary>
+    private static readonly string OneTokenRow =
+        Columns + "(" + string.Join(", ", Enumerable.Range(0, TokenColumnCount).Select(static column => $"@p{column}")) + ")";
 
     private readonly Channel<Pending> _queue = Channel.CreateBounded<Pending>(
         new BoundedChannelOptions(QueueCapacity) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true });
@@ -151,82 +157,83 @@ public sealed partial class TokenWriter : IAsyncDisposable
     }
 
     /// <summary>
-    /// The batch's writes in one transaction, one commit: the token rows in one multi-row INSERT, the audit rows in
-    /// another, then each redemption's statements. On PostgreSQL they go as one batch, one round trip (an implicit
-    /// transaction); SQLite runs them one after another in a transaction of its own. A single statement is its own
-    /// transaction on both.
+    /// The batch's writes in one transaction, one commit: the token rows, the audit rows, then each redemption's
+    /// statements. On PostgreSQL they go as one batch, one round trip; SQLite runs them one after another in a
+    /// transaction of its own.
     /// </summary>
     private async Task InsertAsync(IReadOnlyList<Pending> rows)
     {
         await using var scope = _scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<GlintDbContext>();
         await db.Database.OpenConnectionAsync();
+        try
+        {
+            var connection = db.Database.GetDbConnection();
+            if (connection.CanCreateBatch)
+            {
+                await InsertAsOneBatchAsync(connection, AuditTable.Of(db), rows);
+            }
+            else
+            {
+                await InsertInSequenceAsync(connection, AuditTable.Of(db), rows);
+            }
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    /// <summary>
+    /// PostgreSQL: the token rows in one multi-row INSERT, the audit rows in another, then the redemptions' statements,
+    /// as one batch (an implicit transaction). A single statement is its own transaction.
+    /// </summary>
+    private static async Task InsertAsOneBatchAsync(DbConnection connection, AuditTable audit, IReadOnlyList<Pending> rows)
+    {
         var commands = new List<DbCommand>(2);
         // The request whose redemption each command is, for its changed rows; null for every other command.
         var redemptions = new List<Pending?>(2);
         try
         {
-            var connection = db.Database.GetDbConnection();
             if (TokenRows(connection, rows) is { } tokens)
             {
                 commands.Add(tokens);
                 redemptions.Add(null);
             }
 
-            if (AuditRows(connection, AuditTable.Of(db), rows) is { } audits)
+            if (AuditRows(connection, audit, rows) is { } audits)
             {
                 commands.Add(audits);
                 redemptions.Add(null);
             }
 
-            foreach (var pending in rows)
-            {
-                for (var i = 0; i < (pending.Redemption?.Count ?? 0); i++)
-                {
-                    commands.Add(pending.Redemption!.Command(connection, i));
-                    redemptions.Add(i == 0 ? pending : null);
-                }
-            }
-
+            AddRedemptions(connection, rows, commands, redemptions);
             if (commands.Count == 1)
             {
                 using var single = DatabaseTelemetry.Time(commands[0], rows, static pending => pending.Request);
                 Redeemed(redemptions[0], await commands[0].ExecuteNonQueryAsync());
+                return;
             }
-            else if (connection.CanCreateBatch)
+
+            await using var batch = connection.CreateBatch();
+            foreach (var command in commands)
             {
-                await using var batch = connection.CreateBatch();
-                foreach (var command in commands)
-                {
-                    var statement = batch.CreateBatchCommand();
-                    statement.CommandText = command.CommandText;
-                    var parameters = command.Parameters.Cast<DbParameter>().ToArray();
-                    command.Parameters.Clear();
-                    statement.Parameters.AddRange(parameters);
-                    batch.BatchCommands.Add(statement);
-                }
-
-                using (DatabaseTelemetry.Time(batch, rows, static pending => pending.Request))
-                {
-                    await batch.ExecuteNonQueryAsync();
-                }
-
-                for (var i = 0; i < commands.Count; i++)
-                {
-                    Redeemed(redemptions[i], batch.BatchCommands[i].RecordsAffected);
-                }
+                var statement = batch.CreateBatchCommand();
+                statement.CommandText = command.CommandText;
+                var parameters = command.Parameters.Cast<DbParameter>().ToArray();
+                command.Parameters.Clear();
+                statement.Parameters.AddRange(parameters);
+                batch.BatchCommands.Add(statement);
             }
-            else
-            {
-                await using var transaction = await connection.BeginTransactionAsync();
-                for (var i = 0; i < commands.Count; i++)
-                {
-                    commands[i].Transaction = transaction;
-                    using var timing = DatabaseTelemetry.Time(commands[i], rows, static pending => pending.Request);
-                    Redeemed(redemptions[i], await commands[i].ExecuteNonQueryAsync());
-                }
 
-                await transaction.CommitAsync();
+            using (DatabaseTelemetry.Time(batch, rows, static pending => pending.Request))
+            {
+                await batch.ExecuteNonQueryAsync();
+            }
+
+            for (var i = 0; i < commands.Count; i++)
+            {
+                Redeemed(redemptions[i], batch.BatchCommands[i].RecordsAffected);
             }
         }
         finally
@@ -235,8 +242,92 @@ public sealed partial class TokenWriter : IAsyncDisposable
             {
                 await command.DisposeAsync();
             }
+        }
+    }
 
-            await db.Database.CloseConnectionAsync();
+    /// <summary>
+    /// SQLite: one transaction in which each table's rows go through one single-row INSERT, prepared once and run once
+    /// a row, then the redemptions' statements. A multi-row INSERT was parsed anew for every batch size, and SQLite
+    /// finds each named parameter by a walk through all of the statement's names, so binding a batch cost the square
+    /// of its rows.
+    /// </summary>
+    private static async Task InsertInSequenceAsync(DbConnection connection, AuditTable audit, IReadOnlyList<Pending> rows)
+    {
+        await using var transaction = await connection.BeginTransactionAsync();
+        if (rows.Any(static pending => pending.Row is not null))
+        {
+            await using var tokens = connection.CreateCommand();
+            tokens.Transaction = transaction;
+            tokens.CommandText = OneTokenRow;
+            var values = new DbParameter[TokenColumnCount];
+            for (var column = 0; column < values.Length; column++)
+            {
+                values[column] = tokens.CreateParameter();
+                values[column].ParameterName = "@p" + column.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                tokens.Parameters.Add(values[column]);
+            }
+
+            using var timing = DatabaseTelemetry.Time(tokens, rows, static pending => pending.Request);
+            foreach (var pending in rows)
+            {
+                if (pending.Row is { } row)
+                {
+                    Bind(values, row);
+                    await tokens.ExecuteNonQueryAsync();
+                }
+            }
+        }
+
+        if (rows.Any(static pending => pending.Audit is not null))
+        {
+            await using var audits = connection.CreateCommand();
+            audits.Transaction = transaction;
+            audits.CommandText = audit.OneRow;
+            using var timing = DatabaseTelemetry.Time(audits, rows, static pending => pending.Request);
+            foreach (var pending in rows)
+            {
+                if (pending.Audit is { } row)
+                {
+                    audits.Parameters.Clear();
+                    audit.Bind(audits, row, "@a0_");
+                    await audits.ExecuteNonQueryAsync();
+                }
+            }
+        }
+
+        var commands = new List<DbCommand>();
+        var redemptions = new List<Pending?>();
+        try
+        {
+            AddRedemptions(connection, rows, commands, redemptions);
+            for (var i = 0; i < commands.Count; i++)
+            {
+                commands[i].Transaction = transaction;
+                using var timing = DatabaseTelemetry.Time(commands[i], rows, static pending => pending.Request);
+                Redeemed(redemptions[i], await commands[i].ExecuteNonQueryAsync());
+            }
+        }
+        finally
+        {
+            foreach (var command in commands)
+            {
+                await command.DisposeAsync();
+            }
+        }
+
+        await transaction.CommitAsync();
+    }
+
+    /// <summary>Each redemption's statements, in order; the first of each carries its request, for its changed rows.</summary>
+    private static void AddRedemptions(DbConnection connection, IReadOnlyList<Pending> rows, List<DbCommand> commands, List<Pending?> redemptions)
+    {
+        foreach (var pending in rows)
+        {
+            for (var i = 0; i < (pending.Redemption?.Count ?? 0); i++)
+            {
+                commands.Add(pending.Redemption!.Command(connection, i));
+                redemptions.Add(i == 0 ? pending : null);
+            }
         }
     }
 
@@ -261,28 +352,19 @@ public sealed partial class TokenWriter : IAsyncDisposable
             }
 
             command ??= connection.CreateCommand();
-            if (sql is null)
+            sql = sql is null
+                ? new StringBuilder(Columns.Length + rows.Count * 96).Append(Columns).Append('(')
+                : sql.Append(", (");
+            var values = Values(row);
+            for (var column = 0; column < values.Length; column++)
             {
-                sql = new StringBuilder(Columns.Length + rows.Count * 96).Append(Columns).Append('(');
-            }
-            else
-            {
-                sql.Append(", (");
+                var parameter = command.CreateParameter();
+                parameter.ParameterName = $"@p{i}_{column}";
+                parameter.Value = values[column] ?? DBNull.Value;
+                command.Parameters.Add(parameter);
+                sql.Append(column == 0 ? "" : ", ").Append(parameter.ParameterName);
             }
 
-            Add(command, sql, i, 0, row.Id, first: true);
-            Add(command, sql, i, 1, row.ApplicationId);
-            Add(command, sql, i, 2, row.AuthorizationId);
-            Add(command, sql, i, 3, row.ConcurrencyToken);
-            Add(command, sql, i, 4, row.CreationDate);
-            Add(command, sql, i, 5, row.ExpirationDate);
-            Add(command, sql, i, 6, row.Payload);
-            Add(command, sql, i, 7, null);
-            Add(command, sql, i, 8, null);
-            Add(command, sql, i, 9, row.ReferenceId);
-            Add(command, sql, i, 10, row.Status);
-            Add(command, sql, i, 11, row.Subject);
-            Add(command, sql, i, 12, row.Type);
             sql.Append(')');
         }
 
@@ -292,6 +374,23 @@ public sealed partial class TokenWriter : IAsyncDisposable
         }
 
         return command;
+    }
+
+    /// <summary>A token row's values, in the order of <see cref="Columns"/>.</summary>
+    private static object?[] Values(TokenEntry row) =>
+    [
+        row.Id, row.ApplicationId, row.AuthorizationId, row.ConcurrencyToken, row.CreationDate, row.ExpirationDate, row.Payload,
+        null, null, row.ReferenceId, row.Status, row.Subject, row.Type,
+    ];
+
+    /// <summary>Binds <paramref name="row"/> to the single-row INSERT's parameters (<see cref="OneTokenRow"/>).</summary>
+    private static void Bind(DbParameter[] parameters, TokenEntry row)
+    {
+        var values = Values(row);
+        for (var column = 0; column < values.Length; column++)
+        {
+            parameters[column].Value = values[column] ?? DBNull.Value;
+        }
     }
 
     /// <summary>The audit rows' multi-row INSERT, each value bound as EF Core stores its column; null when the batch has none.</summary>
@@ -307,24 +406,10 @@ public sealed partial class TokenWriter : IAsyncDisposable
             }
 
             command ??= connection.CreateCommand();
-            if (sql is null)
-            {
-                sql = new StringBuilder(table.Insert.Length + rows.Count * 64).Append(table.Insert).Append('(');
-            }
-            else
-            {
-                sql.Append(", (");
-            }
-
-            object?[] values = [audit.Id, audit.At, audit.ActorKind, audit.Action, audit.Subject, audit.ClientId, audit.Target, audit.Reason, audit.RemoteAddress];
-            for (var column = 0; column < values.Length; column++)
-            {
-                var name = $"@a{i}_{column}";
-                command.Parameters.Add(table.Mappings[column].CreateParameter(command, name, values[column], nullable: true));
-                sql.Append(column == 0 ? "" : ", ").Append(name);
-            }
-
-            sql.Append(')');
+            sql = sql is null
+                ? new StringBuilder(table.Insert.Length + rows.Count * 64).Append(table.Insert)
+                : sql.Append(", ");
+            sql.Append(table.Bind(command, audit, $"@a{i}_"));
         }
 
         if (command is not null)
@@ -333,15 +418,6 @@ public sealed partial class TokenWriter : IAsyncDisposable
         }
 
         return command;
-    }
-
-    private static void Add(DbCommand command, StringBuilder sql, int row, int column, object? value, bool first = false)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = $"@p{row}_{column}";
-        parameter.Value = value ?? DBNull.Value;
-        command.Parameters.Add(parameter);
-        sql.Append(first ? "" : ", ").Append(parameter.ParameterName);
     }
 
     /// <summary><c>audit_events</c> as the model maps it: the INSERT's head and each column's type mapping, in order.</summary>
@@ -355,6 +431,9 @@ public sealed partial class TokenWriter : IAsyncDisposable
 
         private static AuditTable? _known;
 
+        /// <summary>The INSERT of one row, with the parameters <see cref="Bind"/> adds under the prefix <c>@a0_</c>.</summary>
+        public string OneRow { get; } = Insert + "(" + string.Join(", ", Properties.Select((_, column) => $"@a0_{column}")) + ")";
+
         public static AuditTable Of(GlintDbContext db)
         {
             // One model a process, but each provider has its own mappings (the tests run both in one process).
@@ -367,6 +446,24 @@ public sealed partial class TokenWriter : IAsyncDisposable
             var columns = Properties.Select(name => entity.FindProperty(name)!).ToArray();
             var insert = $"INSERT INTO \"{entity.GetTableName()}\" ({string.Join(", ", columns.Select(column => $"\"{column.GetColumnName()}\""))}) VALUES ";
             return _known = new AuditTable(db.Model, insert, [.. columns.Select(column => column.GetRelationalTypeMapping())]);
+        }
+
+        /// <summary>
+        /// Adds <paramref name="audit"/>'s values to <paramref name="command"/> as parameters named
+        /// <paramref name="prefix"/> and the column's number, each bound as EF Core stores its column; returns the
+        /// row's <c>(…)</c> naming them.
+        /// </summary>
+        public string Bind(DbCommand command, AuditEvent audit, string prefix)
+        {
+            object?[] values = [audit.Id, audit.At, audit.ActorKind, audit.Action, audit.Subject, audit.ClientId, audit.Target, audit.Reason, audit.RemoteAddress];
+            var names = new string[values.Length];
+            for (var column = 0; column < values.Length; column++)
+            {
+                names[column] = prefix + column.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                command.Parameters.Add(Mappings[column].CreateParameter(command, names[column], values[column], nullable: true));
+            }
+
+            return "(" + string.Join(", ", names) + ")";
         }
     }
 

@@ -25,6 +25,8 @@ namespace Glint.Server.Hosting;
 /// <summary>Builds the one Glint process: migrate, open the shared keys, then both listeners.</summary>
 public static class GlintHost
 {
+    private const string NoConfigurationReload = "--hostBuilder:reloadConfigOnChange=false";
+
     public static Task<WebApplication> BuildAsync(IConfiguration config, CancellationToken cancellationToken = default) =>
         BuildAsync(config, replaceServices: null, cancellationToken);
 
@@ -50,7 +52,14 @@ public static class GlintHost
             node = await LightningNode.LoadOrCreateAsync(db, sealer, settings.LightningNetwork, TimeProvider.System, cancellationToken);
         }
 
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = Directory.GetCurrentDirectory() });
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            ContentRootPath = Directory.GetCurrentDirectory(),
+            // The builder's own appsettings.json source watches the working directory, and the watch outlives the
+            // source cleared below. A SQLite database usually lives there: every write to it then woke the watcher
+            // (about 6 % of the token endpoint's CPU). Glint reads its settings once, at start (GlintConfiguration).
+            Args = [NoConfigurationReload],
+        });
         builder.Configuration.Sources.Clear();
         builder.Configuration.AddConfiguration(config);
         ConfigureLogging(builder.Logging, settings, config);

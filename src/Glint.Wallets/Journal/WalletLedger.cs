@@ -378,14 +378,16 @@ public sealed partial class WalletLedger(
         _ => db.Model.FindEntityType(typeof(Data.Wallets.Wallet))!.FindProperty(nameof(Data.Wallets.Wallet.Balance))!.GetRelationalTypeMapping(),
     };
 
+    /// <summary>Adds the statement with numbered parameters (<see cref="PositionalStatements"/>): batches run on PostgreSQL only.</summary>
     private static DbBatchCommand Add(DbBatch batch, SqlStatement statement)
     {
         var command = batch.CreateBatchCommand();
-        command.CommandText = statement.Text;
-        foreach (var value in statement.Values)
+        var positional = PositionalStatements.Of(statement.Text);
+        command.CommandText = positional.Text;
+        foreach (var name in positional.Names)
         {
+            var value = ValueNamed(statement, name);
             var parameter = command.CreateParameter();
-            parameter.ParameterName = value.Name;
             parameter.Value = value.Value ?? DBNull.Value;
             parameter.DbType = value.Kind switch
             {
@@ -399,6 +401,19 @@ public sealed partial class WalletLedger(
 
         batch.BatchCommands.Add(command);
         return command;
+    }
+
+    private static SqlValue ValueNamed(SqlStatement statement, string name)
+    {
+        foreach (var value in statement.Values)
+        {
+            if (value.Name == name)
+            {
+                return value;
+            }
+        }
+
+        throw new InvalidOperationException($"The statement names @{name} but binds no value to it.");
     }
 
     private static readonly SqlStatement Begin = new("BEGIN", []);

@@ -81,6 +81,27 @@ public abstract class SealedFlowTests<TServer>(TServer server) : IClassFixture<T
     }
 
     [Fact]
+    public async Task LoginChallenge_SealedAfterManyOtherSecretsSealedOnTheSameThread_OpensHereAndOnTheServer()
+    {
+        // Each thread keeps a cipher per key, a bounded number: past the bound they are all dropped and made again.
+        var client = await server.CreateCodeClientAsync();
+        var flow = Flow.Start(client.Id, null, Guid.NewGuid().ToString(), DateTimeOffset.UtcNow, Document(client));
+        var before = ServerSealer.Seal(flow, FlowPurpose.LoginChallenge)!;
+        for (var i = 0; i < 100; i++)
+        {
+            var other = new FlowSealer(new SystemSecret($"another-system-secret-{i:D4}-0123456789"));
+            Assert.NotNull(other.Unseal(other.Seal(flow, FlowPurpose.LoginChallenge), FlowPurpose.LoginChallenge));
+            Assert.Null(other.Unseal(before, FlowPurpose.LoginChallenge));
+        }
+
+        var after = ServerSealer.Seal(flow, FlowPurpose.LoginChallenge)!;
+
+        Assert.Equal(flow.Id, ServerSealer.Unseal(before, FlowPurpose.LoginChallenge)?.Id);
+        Assert.Equal(client.Id, (await server.LoginRequestAsync(before))["client"]!["client_id"]!.GetValue<string>());
+        Assert.Equal(client.Id, (await server.LoginRequestAsync(after))["client"]!["client_id"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task LoginChallenge_SealedPastTheFlowLifetime_IsRequestUnauthorized()
     {
         var client = await server.CreateCodeClientAsync();

@@ -71,6 +71,33 @@ public abstract class TokenWriteTests<TServer>(TServer server) : IClassFixture<T
     }
 
     [Fact]
+    public async Task Concurrent_token_requests_each_leave_one_complete_issued_audit_row()
+    {
+        var client = await CreateClientAsync("opaque");
+
+        await Task.WhenAll(Enumerable.Range(0, Concurrent).Select(_ => TokenAsync(client)));
+
+        await using var scope = server.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<GlintDbContext>();
+        // The client's other row is its creation's, by the admin.
+        var rows = await db.AuditEvents.AsNoTracking()
+            .Where(row => row.ClientId == client.Id && row.Action != Glint.Data.Audit.AuditActions.ClientCreated)
+            .ToListAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(Concurrent, rows.Count);
+        Assert.Equal(Concurrent, rows.Select(row => row.Id).Distinct().Count());
+        Assert.All(rows, row =>
+        {
+            Assert.Equal(Glint.Data.Audit.AuditActions.TokenIssued, row.Action);
+            Assert.Equal(Glint.Data.Audit.AuditActors.Client, row.ActorKind);
+            Assert.Null(row.Subject);
+            Assert.Equal("client_credentials", row.Target);
+            Assert.Null(row.Reason);
+            Assert.False(string.IsNullOrEmpty(row.RemoteAddress));
+            Assert.True(row.At > DateTimeOffset.UnixEpoch);
+        });
+    }
+
+    [Fact]
     public async Task A_stored_entry_belongs_to_its_client_and_is_found_by_what_was_handed_out()
     {
         var opaque = await CreateClientAsync("opaque");
