@@ -18,25 +18,7 @@ public sealed class AuthorizationStore(
     {
         ArgumentException.ThrowIfNullOrEmpty(identifier);
         var db = await Context.GetDbContextAsync(cancellationToken);
-        // Without DetectChanges, which would first compare every tracked entity with its snapshot: a key is never
-        // changed in place, so the scan finds what it would have found.
-        var detectChanges = db.ChangeTracker.AutoDetectChangesEnabled;
-        db.ChangeTracker.AutoDetectChangesEnabled = false;
-        try
-        {
-            foreach (var entry in db.ChangeTracker.Entries<OAuthAuthorization>())
-            {
-                if (string.Equals(entry.Entity.Id, identifier, StringComparison.Ordinal))
-                {
-                    return entry.Entity;
-                }
-            }
-        }
-        finally
-        {
-            db.ChangeTracker.AutoDetectChangesEnabled = detectChanges;
-        }
-
-        return await base.FindByIdAsync(identifier, cancellationToken);
+        return TrackedEntities.Find(db, identifier, static (OAuthAuthorization authorization, string id) => string.Equals(authorization.Id, id, StringComparison.Ordinal))
+            ?? await base.FindByIdAsync(identifier, cancellationToken);
     }
 }

@@ -38,25 +38,7 @@ public sealed class TokenStore(
         }
 
         // An entry this request already holds (OpenIddict's own store looks there first too).
-        // Without DetectChanges, which would first compare every tracked entity with its snapshot: a token's reference is never
-        // changed in place, so the scan finds what it would have found.
-        var detectChanges = db.ChangeTracker.AutoDetectChangesEnabled;
-        db.ChangeTracker.AutoDetectChangesEnabled = false;
-        try
-        {
-            foreach (var entry in db.ChangeTracker.Entries<OAuthToken>())
-            {
-                if (string.Equals(entry.Entity.ReferenceId, identifier, StringComparison.Ordinal))
-                {
-                    return entry.Entity;
-                }
-            }
-        }
-        finally
-        {
-            db.ChangeTracker.AutoDetectChangesEnabled = detectChanges;
-        }
-
-        return await ByReference.GetOrAdd(db.Model, Compile)(db, identifier, cancellationToken);
+        return TrackedEntities.Find(db, identifier, static (OAuthToken token, string reference) => string.Equals(token.ReferenceId, reference, StringComparison.Ordinal))
+            ?? await ByReference.GetOrAdd(db.Model, Compile)(db, identifier, cancellationToken);
     }
 }
