@@ -14,10 +14,8 @@ namespace Glint.Server.Tests.Hosting;
 /// </summary>
 public sealed class MigrationCheckTests
 {
-    public static TheoryData<DatabaseKind> Kinds => new() { DatabaseKind.Sqlite, DatabaseKind.Postgres };
-
     [Theory]
-    [MemberData(nameof(Kinds))]
+    [MemberData(nameof(MigratedDatabase.Kinds), MemberType = typeof(MigratedDatabase))]
     public async Task The_known_migrations_are_every_migration_of_the_provider_in_order(DatabaseKind kind)
     {
         await using var database = await TestDatabase.CreateAsync(kind);
@@ -27,7 +25,7 @@ public sealed class MigrationCheckTests
     }
 
     [Theory]
-    [MemberData(nameof(Kinds))]
+    [MemberData(nameof(MigratedDatabase.Kinds), MemberType = typeof(MigratedDatabase))]
     public async Task A_new_database_is_not_migrated(DatabaseKind kind)
     {
         var cancel = TestContext.Current.CancellationToken;
@@ -38,14 +36,12 @@ public sealed class MigrationCheckTests
     }
 
     [Theory]
-    [MemberData(nameof(Kinds))]
+    [MemberData(nameof(MigratedDatabase.Kinds), MemberType = typeof(MigratedDatabase))]
     public async Task The_check_agrees_with_the_history_table(DatabaseKind kind)
     {
         var cancel = TestContext.Current.CancellationToken;
-        await using var database = await TestDatabase.CreateAsync(kind);
-        var dsn = DatabaseDsn.Parse(database.Dsn);
-        await Database.MigrateAsync(dsn, cancel);
-        await using var db = Database.Open(dsn);
+        await using var database = await MigratedDatabase.CreateAsync(kind, cancel);
+        var db = database.Db;
         Assert.True(await Database.AllAppliedAsync(db, Known(kind), cancel));
 
         // A migration a newer build applied leaves this build's schema in place: nothing to do, as before.

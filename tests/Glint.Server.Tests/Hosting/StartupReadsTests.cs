@@ -1,8 +1,6 @@
 using Glint.Data;
 using Glint.Data.Deployment;
 using Glint.Data.OAuth;
-using Glint.Server.Hosting;
-using Glint.Server.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
 namespace Glint.Server.Tests.Hosting;
@@ -13,17 +11,13 @@ namespace Glint.Server.Tests.Hosting;
 /// </summary>
 public sealed class StartupReadsTests
 {
-    public static TheoryData<DatabaseKind> Kinds => new() { DatabaseKind.Sqlite, DatabaseKind.Postgres };
-
     [Theory]
-    [MemberData(nameof(Kinds))]
+    [MemberData(nameof(MigratedDatabase.Kinds), MemberType = typeof(MigratedDatabase))]
     public async Task Rows_read_in_plain_SQL_are_the_rows_EF_Core_reads(DatabaseKind kind)
     {
         var cancel = TestContext.Current.CancellationToken;
-        await using var database = await TestDatabase.CreateAsync(kind);
-        var dsn = DatabaseDsn.Parse(database.Dsn);
-        await Database.MigrateAsync(dsn, cancel);
-        await using var db = Database.Open(dsn);
+        await using var database = await MigratedDatabase.CreateAsync(kind, cancel);
+        var db = database.Db;
         var created = new DateTimeOffset(2026, 12, 5, 21, 59, 58, 123, TimeSpan.Zero).AddTicks(4560); // PostgreSQL keeps microseconds
         db.SigningKeys.AddRange(
             new SigningKey { Id = "a", Algorithm = "RS256", SealedPrivateKey = [0, 1, 2, 255], CreatedAt = created },
@@ -48,14 +42,12 @@ public sealed class StartupReadsTests
     }
 
     [Theory]
-    [MemberData(nameof(Kinds))]
+    [MemberData(nameof(MigratedDatabase.Kinds), MemberType = typeof(MigratedDatabase))]
     public async Task Only_the_row_with_the_key_is_read(DatabaseKind kind)
     {
         var cancel = TestContext.Current.CancellationToken;
-        await using var database = await TestDatabase.CreateAsync(kind);
-        var dsn = DatabaseDsn.Parse(database.Dsn);
-        await Database.MigrateAsync(dsn, cancel);
-        await using var db = Database.Open(dsn);
+        await using var database = await MigratedDatabase.CreateAsync(kind, cancel);
+        var db = database.Db;
         db.RecordedSettings.AddRange(
             new RecordedSetting { Name = RecordedSetting.Issuer, Value = "https://issuer.example/" },
             new RecordedSetting { Name = "other", Value = "not this one" });
