@@ -33,6 +33,8 @@ public static class AuthServiceCollectionExtensions
         services.AddSingleton<ClientCache>();
         services.AddScoped(provider => (ClientManager)provider.GetRequiredService<OpenIddict.Core.OpenIddictApplicationManager<Client>>());
         services.AddSingleton<TokenWriter>();
+        // A hosted service too, so that it drains its queue once the host has stopped, before the services go.
+        services.AddHostedService(provider => provider.GetRequiredService<TokenWriter>());
         services.AddScoped<AuthorizationFlows>();
         services.AddScoped<FlowStorage.FlowStore>();
         services.AddSingleton<FlowSealer>();

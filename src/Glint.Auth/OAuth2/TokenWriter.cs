@@ -7,6 +7,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Glint.Auth.OAuth2;
@@ -34,7 +35,7 @@ namespace Glint.Auth.OAuth2;
 /// requests wait for room.
 /// </para>
 /// </summary>
-public sealed partial class TokenWriter : IAsyncDisposable
+public sealed partial class TokenWriter : IHostedLifecycleService, IAsyncDisposable
 {
     private const int QueueCapacity = 4096;
 
@@ -61,7 +62,7 @@ public sealed partial class TokenWriter : IAsyncDisposable
     {
         _scopes = scopes;
         _logger = logger;
-        _writing = Task.Run(RunAsync);
+        _writing = CommitsBlock() ? RunOnOwnThread() : Task.Run(RunAsync);
     }
 
     /// <summary>
@@ -102,54 +103,125 @@ public sealed partial class TokenWriter : IAsyncDisposable
         return pending.Redeemed > 0;
     }
 
-    public async ValueTask DisposeAsync()
+    /// <summary>
+    /// Drains the queue once the host has stopped: the server has then answered (or given up on) its requests, so what
+    /// is queued is all that will be, and the services a commit needs are still there. Draining on disposal alone came
+    /// too late: the service provider refuses new scopes once its disposal begins, so every queued write failed.
+    /// </summary>
+    public Task StoppedAsync(CancellationToken cancellationToken) => DrainAsync();
+
+    public ValueTask DisposeAsync() => new(DrainAsync());
+
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Closes the queue; rows already in it are still written, since their requests are waiting for them.</summary>
+    private async Task DrainAsync()
     {
-        // Rows already queued are still written: their requests are waiting for them.
         _queue.Writer.TryComplete();
         await _writing.WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
+
+    /// <summary>
+    /// Whether the database's commits block their thread: Microsoft.Data.Sqlite's async calls run synchronously, so a
+    /// commit (its fsync included) would hold a thread-pool thread that requests need, and the pool would answer by
+    /// adding threads. Such a writer gets a thread of its own instead.
+    /// </summary>
+    private bool CommitsBlock()
+    {
+        using var scope = _scopes.CreateScope();
+        return scope.ServiceProvider.GetRequiredService<GlintDbContext>().Database.ProviderName == SqliteProvider;
+    }
+
+    private const string SqliteProvider = "Microsoft.EntityFrameworkCore.Sqlite";
 
     private async Task RunAsync()
     {
         var batch = new List<Pending>(MaxRowsPerCommit);
         while (await _queue.Reader.WaitToReadAsync())
         {
-            batch.Clear();
-            while (batch.Count < MaxRowsPerCommit && _queue.Reader.TryRead(out var pending))
-            {
-                batch.Add(pending);
-            }
-
-            try
-            {
-                await InsertAsync(batch);
-                foreach (var pending in batch)
-                {
-                    pending.Committed.TrySetResult();
-                }
-            }
-            catch (Exception exception) when (batch.Count > 1)
-            {
-                LogBatchFailed(_logger, batch.Count, exception);
-                await InsertOneByOneAsync(batch);
-            }
-            catch (Exception exception)
-            {
-                batch[0].Committed.TrySetException(exception);
-            }
+            await CommitAsync(Take(batch));
         }
     }
 
-    private async Task InsertOneByOneAsync(List<Pending> batch)
+    /// <summary>
+    /// The writer loop on a thread of its own, for a database whose commits block (<see cref="CommitsBlock"/>): the
+    /// commits complete on it without yielding, and the requests they answer resume on the thread pool
+    /// (<see cref="Pending.Committed"/> runs its continuations asynchronously). Completes once the queue is closed and
+    /// drained.
+    /// </summary>
+    private Task RunOnOwnThread()
     {
-        foreach (var pending in batch)
+        var finished = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
         {
             try
             {
-                await InsertAsync([pending]);
-                pending.Committed.TrySetResult();
+                var batch = new List<Pending>(MaxRowsPerCommit);
+                while (_queue.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+                {
+                    CommitAsync(Take(batch)).GetAwaiter().GetResult();
+                }
+
+                finished.TrySetResult();
             }
             catch (Exception exception)
+            {
+                finished.TrySetException(exception);
+            }
+        })
+        {
+            IsBackground = true,
+            Name = "Glint token writer",
+        };
+        thread.Start();
+        return finished.Task;
+    }
+
+    /// <summary>Fills <paramref name="batch"/> with what is queued, up to <see cref="MaxRowsPerCommit"/>.</summary>
+    private List<Pending> Take(List<Pending> batch)
+    {
+        batch.Clear();
+        while (batch.Count < MaxRowsPerCommit && _queue.Reader.TryRead(out var pending))
+        {
+            batch.Add(pending);
+        }
+
+        return batch;
+    }
+
+    /// <summary>
+    /// Commits <paramref name="batch"/> and answers each of its requests. When a batch of several fails, each of its
+    /// writes is committed again alone, so only the requests whose own write cannot be stored fail.
+    /// </summary>
+    private async Task CommitAsync(IReadOnlyList<Pending> batch)
+    {
+        try
+        {
+            await InsertAsync(batch);
+            foreach (var pending in batch)
+            {
+                pending.Committed.TrySetResult();
+            }
+        }
+        catch (Exception exception) when (batch.Count > 1)
+        {
+            LogBatchFailed(_logger, batch.Count, exception);
+            foreach (var pending in batch)
+            {
+                await CommitAsync([pending]);
+            }
+        }
+        catch (Exception exception)
+        {
+            foreach (var pending in batch)
             {
                 pending.Committed.TrySetException(exception);
             }

@@ -94,6 +94,49 @@ public abstract class ClientCacheTests<TServer>(TServer server) : IClassFixture<
             Assert.Equal(0, await db.OAuthTokens.CountAsync(token => token.Subject == id, TestContext.Current.CancellationToken));
         }
     }
+
+    [Fact]
+    public async Task Concurrent_tokens_that_cannot_be_stored_each_get_an_oauth_error_while_the_others_are_issued()
+    {
+        const int EachClient = 24;
+        var (gone, goneSecret) = await ClientCacheCalls.CachedClientAsync(server);
+        var (kept, keptSecret) = await ClientCacheCalls.CachedClientAsync(server);
+
+        // As above, behind Glint's back: the entries of one client's tokens break their foreign key, and when they
+        // share a commit with the other client's, the batch fails and its writes are committed again one by one.
+        await using (var scope = server.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<GlintDbContext>();
+            await db.OAuthTokens.Where(token => token.Subject == gone).ExecuteDeleteAsync(TestContext.Current.CancellationToken);
+            Assert.Equal(1, await db.Clients.Where(client => client.ClientId == gone).ExecuteDeleteAsync(TestContext.Current.CancellationToken));
+        }
+
+        var requests = Enumerable.Range(0, EachClient * 2)
+            .Select(i => i % 2 == 0 ? TokenAsync(gone, goneSecret) : TokenAsync(kept, keptSecret)).ToArray();
+        var answers = await Task.WhenAll(requests).WaitAsync(TimeSpan.FromMinutes(1), TestContext.Current.CancellationToken);
+
+        for (var i = 0; i < answers.Length; i++)
+        {
+            var (status, body) = answers[i];
+            if (i % 2 == 0)
+            {
+                Assert.Equal(HttpStatusCode.InternalServerError, status);
+                Assert.Equal("server_error", body["error"]!.GetValue<string>());
+                Assert.Null(body["access_token"]);
+            }
+            else
+            {
+                Assert.True(status == HttpStatusCode.OK, body.ToJsonString());
+                Assert.True((await server.IntrospectAsync(body["access_token"]!.GetValue<string>()))["active"]!.GetValue<bool>());
+            }
+        }
+    }
+
+    private async Task<(HttpStatusCode Status, JsonNode Body)> TokenAsync(string id, string secret)
+    {
+        using var response = await server.TokenAsync(id, secret, new Dictionary<string, string> { ["grant_type"] = "client_credentials", ["scope"] = "read" });
+        return (response.StatusCode, JsonNode.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken))!);
+    }
 }
 
 public sealed class SqliteClientCacheTests(SqliteLongCacheServer server) : ClientCacheTests<SqliteLongCacheServer>(server);
