@@ -13,6 +13,8 @@
 #   bench/run.sh --micro    the BenchmarkDotNet micro-benchmarks (bench/Glint.Benchmarks) instead
 #
 # Settings (environment): BENCH_DURATION (10s), BENCH_CONNECTIONS (32), BENCH_WARMUP (15s; 0 for none),
+# BENCH_FLOWS_WARMUP (60s; 0 for none: the code flows run the most code of any scenario, and the tiered compiler was
+# still at work on them after 40 s of load),
 # BENCH_USERS (64), BENCH_PAIRS (32), BENCH_READY_RUNS (5), BENCH_DATABASES ("sqlite postgres"),
 # BENCH_SCENARIOS (all; or some of "token-opaque token-jwt introspect discovery ceiling graphql-me-oauth2
 # graphql-me-apikey flows payments rss ledger-verify ready", to measure only those while developing).
@@ -27,6 +29,7 @@ DURATION=${BENCH_DURATION:-10s}
 CONNECTIONS=${BENCH_CONNECTIONS:-32}
 THREADS=2
 WARMUP=${BENCH_WARMUP:-15s}
+FLOWS_WARMUP=${BENCH_FLOWS_WARMUP:-60s}
 USERS=${BENCH_USERS:-64}
 PAIRS=${BENCH_PAIRS:-32}
 READY_RUNS=${BENCH_READY_RUNS:-5}
@@ -234,13 +237,15 @@ run_driver() {
   local scenario=$1 db=$2 load=$3 line
   wanted "$scenario" || return 0
   shift 3
-  if [ "$WARMUP" != "0" ]; then
-    # Warmed up as the wrk scenarios are (the same arguments for BENCH_WARMUP), or the measurement would include the
-    # tiered compiler's work on the code only this scenario runs.
+  local warmup=$WARMUP
+  if [ "$scenario" = flows ]; then warmup=$FLOWS_WARMUP; fi
+  if [ "$warmup" != "0" ]; then
+    # Warmed up as the wrk scenarios are (the same arguments for the warm-up's duration), or the measurement would
+    # include the tiered compiler's work on the code only this scenario runs.
     local -a warm=()
     local arg previous=""
     for arg in "$@"; do
-      if [ "$previous" = --duration ]; then warm+=("$WARMUP"); else warm+=("$arg"); fi
+      if [ "$previous" = --duration ]; then warm+=("$warmup"); else warm+=("$arg"); fi
       previous=$arg
     done
     dotnet "$LOAD_DLL" "${warm[@]}" >/dev/null 2>&1 || true
@@ -432,9 +437,9 @@ mkdir -p bench/results
 CPU=$(lscpu 2>/dev/null | sed -n 's/^Model name:[[:space:]]*//p' | head -n 1)
 MACHINE="$(nproc) cores (${CPU:-unknown CPU}), $(free -g | awk '/^Mem:/ { print $2 }') GiB, $(uname -sr); Glint $(git rev-parse --short HEAD 2>/dev/null || echo '?'); \
 wrk and the load driver run on the same cores as the servers; oidc-provider is one Node.js process (one core), Glint one .NET process; \
-duration $DURATION after a ${WARMUP} warm-up, $CONNECTIONS connections"
+duration $DURATION after a ${WARMUP} warm-up (code flows: ${FLOWS_WARMUP}), $CONNECTIONS connections"
 say "results ($(((SECONDS - START) / 60))m $(((SECONDS - START) % 60))s)"
-NOTES="Command: BENCH_DURATION=$DURATION BENCH_CONNECTIONS=$CONNECTIONS BENCH_WARMUP=$WARMUP BENCH_USERS=$USERS BENCH_PAIRS=$PAIRS bash bench/run.sh ($(date -u +%Y-%m-%dT%H:%MZ))
+NOTES="Command: BENCH_DURATION=$DURATION BENCH_CONNECTIONS=$CONNECTIONS BENCH_WARMUP=$WARMUP BENCH_FLOWS_WARMUP=$FLOWS_WARMUP BENCH_USERS=$USERS BENCH_PAIRS=$PAIRS bash bench/run.sh ($(date -u +%Y-%m-%dT%H:%MZ))
 The peer is oidc-provider $(jq -r .version bench/peer/node_modules/oidc-provider/package.json) on Node.js $(node --version) with its in-memory store; its JWT access tokens are issued for a resource indicator (RS256, 2048-bit key, as Glint's).
 Glint's introspection is its admin port's, without client authentication (as Hydra's); the peer's introspection authenticates the client (client_secret_basic).
 Glint stores every access token, JWT or opaque, durably (SQLite with synchronous commits; PostgreSQL with fsync and synchronous_commit on); the peer keeps them in memory.
