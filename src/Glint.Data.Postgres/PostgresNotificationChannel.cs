@@ -29,6 +29,7 @@ public sealed partial class PostgresNotificationChannel : InProcessNotificationC
     private const int MaxMessagesPerStatement = 256;
 
     private readonly string _connectionString;
+    private readonly NpgsqlDataSource _listeningSource;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _listening;
@@ -39,6 +40,12 @@ public sealed partial class PostgresNotificationChannel : InProcessNotificationC
     public PostgresNotificationChannel(string connectionString, ILogger<PostgresNotificationChannel> logger)
     {
         _connectionString = connectionString;
+        // Outside the pool: a connection that listened must never be handed to anyone else. A data source of its own
+        // would read PostgreSQL's type catalogue again before the node is ready (the pooled one has read it already);
+        // LISTEN and the notifications' text payloads need none of it.
+        var listening = new NpgsqlDataSourceBuilder(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString);
+        listening.ConfigureTypeLoading(types => types.EnableTypeLoading(false));
+        _listeningSource = listening.Build();
         _logger = logger;
         _listening = Task.Run(() => ListenAsync(_stopping.Token));
         _publishing = Task.Run(PublishQueuedAsync);
@@ -132,6 +139,7 @@ public sealed partial class PostgresNotificationChannel : InProcessNotificationC
         }
 
         _stopping.Dispose();
+        await _listeningSource.DisposeAsync();
     }
 
     private async Task ListenAsync(CancellationToken stopping)
@@ -140,9 +148,7 @@ public sealed partial class PostgresNotificationChannel : InProcessNotificationC
         {
             try
             {
-                // Outside the pool: a connection that listened must never be handed to anyone else.
-                await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(_connectionString) { Pooling = false }.ConnectionString);
-                await connection.OpenAsync(stopping);
+                await using var connection = await _listeningSource.OpenConnectionAsync(stopping);
                 connection.Notification += (_, notification) => Deliver(notification.Payload);
                 await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", connection))
                 {

@@ -133,10 +133,12 @@ public static class GlintHost
                 "and logs them, not emailed. Read them with `glint dev outbox`.");
         }
 
+        // Resolving the channel opens its LISTEN connection, which the login key ring's reads need not wait for.
+        var channel = app.Services.GetRequiredService<INotificationChannel>();
         await CreateLoginKeyRingAsync(app.Services, settings.Dsn, cancellationToken);
         StartupSummary.LogWhenStarted(app, settings);
 
-        if (app.Services.GetRequiredService<INotificationChannel>() is PostgresNotificationChannel listening)
+        if (channel is PostgresNotificationChannel listening)
         {
             // A node serves subscriptions only once it hears what the other nodes publish.
             await listening.Started.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
