@@ -108,7 +108,7 @@ internal sealed class TokenByReference
     /// <summary>One entity's columns in the joined row, from <see cref="Start"/> on, in the order of its properties.</summary>
     private sealed class Row
     {
-            private readonly IProperty[] _properties;
+        private readonly IProperty[] _properties;
         private readonly Func<DbDataReader, int, object?>[] _readers;
         private readonly int _key;
 

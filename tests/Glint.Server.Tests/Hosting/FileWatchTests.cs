@@ -7,8 +7,10 @@ namespace Glint.Server.Tests.Hosting;
 
 /// <summary>
 /// A running node watches no file in its working directory: a SQLite database usually lives there, and a watch there
-/// wakes up on every write to it.
+/// wakes up on every write to it. The watches are the whole process's, so the test runs alone: the other tests' fake
+/// services (a callback receiver, a price feed) are hosts that do watch it.
 /// </summary>
+[Collection(ProcessWatchesCounted.Name)]
 public sealed class FileWatchTests
 {
     [Fact]
@@ -57,4 +59,10 @@ public sealed class FileWatchTests
         await stat.WaitForExitAsync(TestContext.Current.CancellationToken);
         return long.Parse(output.Trim(), System.Globalization.CultureInfo.InvariantCulture);
     }
+}
+
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class ProcessWatchesCounted
+{
+    public const string Name = "process watches counted";
 }
