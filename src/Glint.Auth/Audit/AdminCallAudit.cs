@@ -18,6 +18,9 @@ public sealed partial class AdminCallAudit(RequestDelegate next, ILogger<AdminCa
     private static readonly PathString Admin = new("/admin");
     private static readonly PathString Introspection = new("/admin/oauth2/introspect");
 
+    /// <summary>The login, consent and logout requests' routes, which a login and consent app calls in every flow.</summary>
+    private const string FlowAnswers = "/admin/oauth2/auth/requests/";
+
     /// <summary>What the handler knows better than the route does; replaces the route's event.</summary>
     public static void Note(HttpContext http, AuditRecord record)
     {
@@ -79,7 +82,11 @@ public sealed partial class AdminCallAudit(RequestDelegate next, ILogger<AdminCa
                 Target = query["client"].Count == 0 && query["all"].ToString() == "true" ? "all" : null,
             },
             ("DELETE", "/admin/oauth2/tokens") => new(AuditActions.TokenRevoked, AuditActors.Admin) { ClientId = query["client_id"].ToString(), Target = "all" },
-            _ => new(AuditActions.AdminCall, AuditActors.Admin) { Target = method + " " + http.Request.Path },
+            _ => new(AuditActions.AdminCall, AuditActors.Admin)
+            {
+                Target = method + " " + http.Request.Path,
+                PerFlow = route.StartsWith(FlowAnswers, StringComparison.Ordinal),
+            },
         };
     }
 

@@ -20,6 +20,12 @@ public sealed record AuditRecord(string Action, string ActorKind)
 
     public string? RemoteAddress { get; init; }
 
+    /// <summary>
+    /// One of the events every authorization flow makes (its login and consent answers): logged at Debug, as an issued
+    /// token is, so the default level writes no line per flow; its row is stored all the same.
+    /// </summary>
+    public bool PerFlow { get; init; }
+
     /// <summary>The row, each value cut to its column so no event is refused for a long identifier.</summary>
     internal AuditEvent ToRow(DateTimeOffset at) => new()
     {

@@ -52,9 +52,8 @@ public sealed partial class AuditTrail(AuditBatchWriter batch, TimeProvider time
             // One per token: at Debug, so the default level adds no log line to the token endpoint.
             LogTokenIssued(logger, record.ActorKind, record.Subject, record.ClientId, record.Target, record.RemoteAddress);
         }
-        else if (IsFlowAnswer(record))
+        else if (record.PerFlow)
         {
-            // Two per code flow, each stored before the answer: at Debug for the same reason.
             LogFlowAnswer(logger, record.Action, record.ActorKind, record.Subject, record.ClientId, record.Target, record.RemoteAddress);
         }
         else
@@ -62,16 +61,6 @@ public sealed partial class AuditTrail(AuditBatchWriter batch, TimeProvider time
             LogEvent(logger, record.Action, record.ActorKind, record.Subject, record.ClientId, record.Target, record.Reason, record.RemoteAddress);
         }
     }
-
-    /// <summary>
-    /// A login or consent app's answer on the admin API (the consent given, or the call that accepted or rejected a
-    /// challenge): one of each per authorization flow, stored by the token writer before the answer goes out.
-    /// </summary>
-    private static bool IsFlowAnswer(AuditRecord record) =>
-        record.Action == AuditActions.ConsentGranted
-        || (record.Action == AuditActions.AdminCall && record.Target is { } target && target.StartsWith(FlowAnswerTarget, StringComparison.Ordinal));
-
-    private const string FlowAnswerTarget = "PUT /admin/oauth2/auth/requests/";
 
     [LoggerMessage(EventId = 4300, Level = LogLevel.Information,
         Message = "Audit {Action}: by {ActorKind}, subject {Subject}, client {ClientId}, target {Target}, reason {Reason}, from {RemoteAddress}")]

@@ -162,6 +162,7 @@ public static class LoginConsentAdminApi
             Subject = flow.Subject,
             ClientId = flow.ClientId,
             Target = string.Join(' ', accept.GrantScope ?? []),
+            PerFlow = true,
         });
         return Answer(sealer, flow, FlowPurpose.ConsentVerifier, AuthorizationFlows.ConsentVerifier);
     }

@@ -1,54 +1,64 @@
 using Glint.Auth.Audit;
-using Glint.Data.Audit;
+using Glint.Server.Hosting;
+using Glint.Server.Tests.Flows;
 using Glint.Server.Tests.Hosting;
+using Glint.Server.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Glint.Server.Tests.Audit;
 
+/// <summary>A server whose log records, at every level, the tests read.</summary>
+public sealed class LoggedSqliteServerFixture : SqliteServerFixture
+{
+    public RecordingLoggerProvider Logs { get; } = new();
+
+    protected override IReadOnlyDictionary<string, string?> ExtraSettings => new Dictionary<string, string?> { [ConfigurationKeys.LogLevel] = "Debug" };
+
+    protected override void ReplaceServices(IServiceCollection services) => services.AddSingleton<ILoggerProvider>(Logs);
+}
+
 /// <summary>
 /// Events that happen once per token or per code flow, whose rows are stored before the answer, log at Debug (so the
 /// default level writes no line per flow); every other audit event logs at Information.
 /// </summary>
-public sealed class AuditLogLevelTests : IDisposable
+public sealed class AuditLogLevelTests(LoggedSqliteServerFixture server) : IClassFixture<LoggedSqliteServerFixture>
 {
-    private readonly RecordingLoggerProvider _logs = new();
-    private readonly ILoggerFactory _factory;
-    private readonly ServiceProvider _services = new ServiceCollection().BuildServiceProvider();
+    private (LogLevel Level, int EventId)[] Logged(string action, string? target = null) =>
+        [.. server.Logs.Records
+            .Where(record => record.Category == typeof(AuditTrail).FullName
+                && record.Message.Contains($"Audit {action}:", StringComparison.Ordinal)
+                && (target is null || record.Message.Contains(target, StringComparison.Ordinal)))
+            .Select(record => (record.Level, record.EventId))];
 
-    public AuditLogLevelTests() => _factory = LoggerFactory.Create(logging => logging.SetMinimumLevel(LogLevel.Trace).AddProvider(_logs));
-
-    public void Dispose()
+    [Fact]
+    public async Task A_flows_login_and_consent_answers_log_at_debug_and_the_clients_creation_at_information()
     {
-        _factory.Dispose();
-        _logs.Dispose();
-        _services.Dispose();
-    }
+        var client = await server.CreateCodeClientAsync();
+        using var browser = new BrowserSession(server);
+        await browser.RunToCodeAsync(client, FlowCalls.NewSubject(), "read", ["read"]);
 
-    private (LogLevel Level, int EventId) Logged(AuditRecord record)
-    {
-        using var batch = new AuditBatchWriter(_services.GetRequiredService<IServiceScopeFactory>(), _factory.CreateLogger<AuditBatchWriter>());
-        var trail = new AuditTrail(batch, TimeProvider.System, _factory.CreateLogger<AuditTrail>());
-        _logs.Records.Clear();
-        trail.Enqueue(record);
-        var line = Assert.Single(_logs.Records, record => record.Category == typeof(AuditTrail).FullName);
-        Assert.Contains(record.Action, line.Message, StringComparison.Ordinal);
-        return (line.Level, line.EventId);
+        Assert.Equal([(LogLevel.Debug, 4302)], Logged("admin.call", "PUT /admin/oauth2/auth/requests/login/accept"));
+        Assert.Equal([(LogLevel.Debug, 4302)], Logged("consent.granted", client.Id));
+        Assert.Contains((LogLevel.Information, 4300), Logged("client.created", client.Id));
     }
 
     [Fact]
-    public void A_login_or_consent_answer_logs_at_debug()
+    public async Task Other_admin_calls_log_at_information()
     {
-        Assert.Equal((LogLevel.Debug, 4302), Logged(new AuditRecord(AuditActions.ConsentGranted, AuditActors.Subject) { Subject = "s", ClientId = "c", Target = "read" }));
-        Assert.Equal((LogLevel.Debug, 4302), Logged(new AuditRecord(AuditActions.AdminCall, AuditActors.Admin) { Target = "PUT /admin/oauth2/auth/requests/login/accept" }));
-        Assert.Equal((LogLevel.Debug, 4302), Logged(new AuditRecord(AuditActions.AdminCall, AuditActors.Admin) { Target = "PUT /admin/oauth2/auth/requests/consent/reject" }));
-    }
+        var subject = FlowCalls.NewSubject();
+        using (var logout = await server.Admin.DeleteAsync($"/admin/oauth2/auth/sessions/login?subject={subject}"))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.NoContent, logout.StatusCode);
+        }
 
-    [Fact]
-    public void Other_admin_calls_and_consent_revocations_log_at_information()
-    {
-        Assert.Equal((LogLevel.Information, 4300), Logged(new AuditRecord(AuditActions.AdminCall, AuditActors.Admin) { Target = "PUT /admin/trust/grants/jwt-bearer/issuers" }));
-        Assert.Equal((LogLevel.Information, 4300), Logged(new AuditRecord(AuditActions.ConsentRevoked, AuditActors.Admin) { Subject = "s", ClientId = "c" }));
-        Assert.Equal((LogLevel.Information, 4300), Logged(new AuditRecord(AuditActions.ClientCreated, AuditActors.Admin) { ClientId = "c" }));
+        var id = (await server.CreateClientAsync(new { grant_types = new[] { "client_credentials" }, scope = "read" }))["client_id"]!.GetValue<string>();
+        using (var delete = await server.Admin.DeleteAsync($"/admin/clients/{id}"))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.NoContent, delete.StatusCode);
+        }
+
+        Assert.Equal([(LogLevel.Information, 4300)], Logged("admin.call", $"DELETE /admin/oauth2/auth/sessions/login"));
+        Assert.Equal([(LogLevel.Information, 4300)], Logged("client.deleted", id));
     }
 }
