@@ -62,7 +62,7 @@ public sealed partial class TokenWriter : IHostedLifecycleService, IAsyncDisposa
     {
         _scopes = scopes;
         _logger = logger;
-        _writing = CommitsBlock() ? RunOnOwnThread() : Task.Run(RunAsync);
+        _writing = Task.Run(RunAsync);
     }
 
     /// <summary>
@@ -129,19 +129,6 @@ public sealed partial class TokenWriter : IHostedLifecycleService, IAsyncDisposa
         await _writing.WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
-    /// <summary>
-    /// Whether the database's commits block their thread: Microsoft.Data.Sqlite's async calls run synchronously, so a
-    /// commit (its fsync included) would hold a thread-pool thread that requests need, and the pool would answer by
-    /// adding threads. Such a writer gets a thread of its own instead.
-    /// </summary>
-    private bool CommitsBlock()
-    {
-        using var scope = _scopes.CreateScope();
-        return scope.ServiceProvider.GetRequiredService<GlintDbContext>().Database.ProviderName == SqliteProvider;
-    }
-
-    private const string SqliteProvider = "Microsoft.EntityFrameworkCore.Sqlite";
-
     private async Task RunAsync()
     {
         var batch = new List<Pending>(MaxRowsPerCommit);
@@ -149,40 +136,6 @@ public sealed partial class TokenWriter : IHostedLifecycleService, IAsyncDisposa
         {
             await CommitAsync(Take(batch));
         }
-    }
-
-    /// <summary>
-    /// The writer loop on a thread of its own, for a database whose commits block (<see cref="CommitsBlock"/>): the
-    /// commits complete on it without yielding, and the requests they answer resume on the thread pool
-    /// (<see cref="Pending.Committed"/> runs its continuations asynchronously). Completes once the queue is closed and
-    /// drained.
-    /// </summary>
-    private Task RunOnOwnThread()
-    {
-        var finished = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var thread = new Thread(() =>
-        {
-            try
-            {
-                var batch = new List<Pending>(MaxRowsPerCommit);
-                while (_queue.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
-                {
-                    CommitAsync(Take(batch)).GetAwaiter().GetResult();
-                }
-
-                finished.TrySetResult();
-            }
-            catch (Exception exception)
-            {
-                finished.TrySetException(exception);
-            }
-        })
-        {
-            IsBackground = true,
-            Name = "Glint token writer",
-        };
-        thread.Start();
-        return finished.Task;
     }
 
     /// <summary>Fills <paramref name="batch"/> with what is queued, up to <see cref="MaxRowsPerCommit"/>.</summary>
