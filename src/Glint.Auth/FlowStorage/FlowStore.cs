@@ -45,7 +45,8 @@ public sealed class FlowStore(GlintDbContext db, OAuth2.TokenWriter? writer = nu
                 "INSERT INTO oauth2_flows (\"Id\", \"ClientId\", \"Subject\", \"SessionId\", \"State\", \"ConsentRemembered\", " +
                 "\"AuthorizationId\", \"RequestedAt\", \"Document\", \"Version\") " +
                 "VALUES (@id, @client, @subject, @session, @state, @remembered, @authorization, @requested, @document, @version) " +
-                "ON CONFLICT (\"Id\") DO NOTHING")
+                "ON CONFLICT (\"Id\") DO NOTHING",
+                "oauth2_flows/" + redemption.Id)
             .Bind(flows, nameof(OAuthFlow.Id), "id", redemption.Id)
             .Bind(flows, nameof(OAuthFlow.ClientId), "client", redemption.ClientId)
             .Bind(flows, nameof(OAuthFlow.Subject), "subject", redemption.Subject)
@@ -89,7 +90,8 @@ public sealed class FlowStore(GlintDbContext db, OAuth2.TokenWriter? writer = nu
         // applied (it looks for the new version).
         var write = new OAuth2.RedemptionWrite(
                 "UPDATE oauth2_flows SET \"Subject\" = @subject, \"State\" = @state, \"ConsentRemembered\" = @remembered, " +
-                "\"AuthorizationId\" = @authorization, \"Document\" = @document, \"Version\" = @next WHERE \"Id\" = @id AND \"Version\" = @version")
+                "\"AuthorizationId\" = @authorization, \"Document\" = @document, \"Version\" = @next WHERE \"Id\" = @id AND \"Version\" = @version",
+                "oauth2_flows/" + consent.Id)
             .Then(
                 "INSERT INTO oauth2_authorizations (\"Id\", \"ApplicationId\", \"ConcurrencyToken\", \"CreationDate\", \"Scopes\", \"Status\", \"Subject\", \"Type\") " +
                 "SELECT @authorization, @application, @concurrency, @created, @scopes, @status, @subject, @type " +

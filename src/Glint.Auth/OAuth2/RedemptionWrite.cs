@@ -12,12 +12,17 @@ namespace Glint.Auth.OAuth2;
 /// update guarded by a version): a redemption that loses the race loses alone, and the batch it rode in commits. The
 /// rows it changed tell its request whether it won; the statements after it apply only after a redemption that went in.
 /// </summary>
-public sealed class RedemptionWrite
+/// <param name="redemption">The redemption's statement.</param>
+/// <param name="contendedRow">The row the redemption races for (its table and key), by which a batch orders its
+/// redemptions: two nodes that redeem the same two verifiers at once then lock their rows in the same order, where
+/// opposite orders made PostgreSQL end one batch as a deadlock.</param>
+public sealed class RedemptionWrite(string redemption, string contendedRow)
 {
-    private readonly List<string> _statements = [];
+    private readonly List<string> _statements = [redemption];
     private readonly List<(string Name, RelationalTypeMapping Mapping, object? Value)> _parameters = [];
 
-    public RedemptionWrite(string redemption) => _statements.Add(redemption);
+    /// <summary>The row the redemption races for, as <c>table/key</c>.</summary>
+    internal string ContendedRow { get; } = contendedRow;
 
     /// <summary>A statement that follows the redemption, in the same transaction.</summary>
     public RedemptionWrite Then(string statement)

@@ -344,9 +344,14 @@ public sealed partial class TokenWriter : IHostedLifecycleService, IAsyncDisposa
     }
 
     /// <summary>Each redemption's statements, in order; the first of each carries its request, for its changed rows.</summary>
+    /// <summary>
+    /// The batch's redemptions' statements, ordered by the row each races for (<see cref="RedemptionWrite.ContendedRow"/>),
+    /// so that batches on different nodes take their locks in one order.
+    /// </summary>
     private static void AddRedemptions(DbConnection connection, IReadOnlyList<Pending> rows, List<DbCommand> commands, List<Pending?> redemptions)
     {
-        foreach (var pending in rows)
+        foreach (var pending in rows.Where(static pending => pending.Redemption is not null)
+                     .OrderBy(static pending => pending.Redemption!.ContendedRow, StringComparer.Ordinal))
         {
             for (var i = 0; i < (pending.Redemption?.Count ?? 0); i++)
             {

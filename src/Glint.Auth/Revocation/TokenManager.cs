@@ -63,7 +63,7 @@ public sealed class TokenManager(
         {
             // Committed with the node's other writes in flight: one commit for many requests.
             redeemed = await writer.RedeemAsync(
-                new OAuth2.RedemptionWrite(Sql)
+                new OAuth2.RedemptionWrite(Sql, "oauth2_tokens/" + id)
                     .Bind(tokens, nameof(OAuthToken.Status), "status", Statuses.Redeemed)
                     .Bind(tokens, nameof(OAuthToken.RedemptionDate), "redeemed", redeemedAt)
                     .Bind(tokens, nameof(OAuthToken.ConcurrencyToken), "next", concurrency)

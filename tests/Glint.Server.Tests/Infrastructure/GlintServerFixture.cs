@@ -213,16 +213,19 @@ public sealed class TestDatabase : IAsyncDisposable
 /// One node of a deployment: a Glint server on a database other nodes may share, with the given settings. Several
 /// started at once (<see cref="StartAllAsync"/>) are nodes behind one load balancer.
 /// </summary>
-public sealed class GlintNode(string dsn, IReadOnlyDictionary<string, string?>? settings = null) : GlintServerFixture
+public sealed class GlintNode(string dsn, IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? replaceServices = null) : GlintServerFixture
 {
     protected override IReadOnlyDictionary<string, string?> ExtraSettings => settings ?? new Dictionary<string, string?>();
+
+    protected override void ReplaceServices(IServiceCollection services) => replaceServices?.Invoke(services);
 
     protected override Task<string> CreateDatabaseAsync() => Task.FromResult(dsn);
 
     /// <summary>Starts <paramref name="count"/> nodes on one database at the same moment.</summary>
-    public static async Task<GlintNode[]> StartAllAsync(string dsn, int count, IReadOnlyDictionary<string, string?>? settings = null)
+    public static async Task<GlintNode[]> StartAllAsync(
+        string dsn, int count, IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? replaceServices = null)
     {
-        var nodes = Enumerable.Range(0, count).Select(_ => new GlintNode(dsn, settings)).ToArray();
+        var nodes = Enumerable.Range(0, count).Select(_ => new GlintNode(dsn, settings, replaceServices)).ToArray();
         await Task.WhenAll(nodes.Select(node => node.InitializeAsync().AsTask()));
         return nodes;
     }
