@@ -17,7 +17,9 @@
 # still at work on them after 40 s of load),
 # BENCH_USERS (64), BENCH_PAIRS (32), BENCH_READY_RUNS (5), BENCH_DATABASES ("sqlite postgres"),
 # BENCH_SCENARIOS (all; or some of "token-opaque token-jwt introspect discovery ceiling graphql-me-oauth2
-# graphql-me-apikey flows payments rss ledger-verify ready", to measure only those while developing).
+# graphql-me-apikey flows payments rss ledger-verify ready", to measure only those while developing),
+# BENCH_GLINT_BUILD (a directory Glint was published to beforehand, measured instead of publishing the work tree: for
+# back-to-back A/B runs of two builds). The wrk scenarios also give Glint's CPU per request, from /proc.
 # wrk runs 2 threads; the servers and the load generators share the machine's cores, as the table says.
 set -euo pipefail
 
@@ -209,8 +211,11 @@ run_wrk() {
     BENCH_METHOD=$method BENCH_BODY=$body BENCH_HEADERS=$headers \
       wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" -s "$WRK_SCRIPT" "$url" >/dev/null 2>&1 || true
   fi
+  local cpu_before
+  cpu_before=$(server_cpu_ms "$server")
   BENCH_METHOD=$method BENCH_BODY=$body BENCH_HEADERS=$headers \
     wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --timeout 10s -s "$WRK_SCRIPT" "$url" >"$out" 2>&1 || true
+  local cpu_ms=$(( $(server_cpu_ms "$server") - cpu_before ))
   line=$(grep '^WRK_JSON ' "$out" | tail -n 1 | cut -d' ' -f2-)
   if [ -z "$line" ]; then
     cat "$out" >&2
@@ -224,12 +229,20 @@ run_wrk() {
     sample=$(curl -s -X "$method" "${header_args[@]}" ${body:+--data-raw "$body"} -w ' [HTTP %{http_code}]' "$url" 2>&1 | tail -c 200 || true)
   fi
   line=$(jq -c --arg scenario "$scenario" --arg server "$server" --arg db "$db" --arg sample "$sample" \
-    --arg load "$CONNECTIONS conn, $THREADS wrk threads, $DURATION" \
+    --arg load "$CONNECTIONS conn, $THREADS wrk threads, $DURATION" --argjson cpu_ms "$cpu_ms" \
     '{scenario: $scenario, server: $server, db: $db, load: $load, unit: "req/s"} + . +
+     (if $cpu_ms > 0 and .requests > 0 then {server_cpu_us_per_req: ($cpu_ms * 1000 / .requests | round)} else {} end) +
      {errors: ([.errors[]] | add), error_kinds: .errors}
      + (if ([.errors[]] | add) > 0 then {first_error: ("wrk " + (.errors | tostring) + " " + $sample)} else {} end)' <<<"$line")
   record "$line"
-  jq -r '"    \(.scenario) \(.server) \(.db): \(.rps) req/s, p50 \(.p50_ms // "-") ms, p99 \(.p99_ms // "-") ms, errors \(.errors)"' <<<"$line"
+  jq -r '"    \(.scenario) \(.server) \(.db): \(.rps) req/s, p50 \(.p50_ms // "-") ms, p99 \(.p99_ms // "-") ms, errors \(.errors)\(if .server_cpu_us_per_req then ", Glint CPU \(.server_cpu_us_per_req) µs per request" else "" end)"' <<<"$line"
+}
+
+# server_cpu_ms SERVER -- Glint's CPU time so far (user + system, from /proc), 0 for the other servers: divided by the
+# requests of a run it is less noisy than throughput on a shared machine.
+server_cpu_ms() {
+  if [ "$1" != glint ] || [ -z "${GLINT_PID:-}" ] || [ ! -r "/proc/$GLINT_PID/stat" ]; then echo 0; return; fi
+  awk -v tick="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); print int(($12 + $13) * 1000 / tick) }' "/proc/$GLINT_PID/stat"
 }
 
 # run_driver SCENARIO DB LOAD-TEXT ARGS... -- the load driver's measurement, as a result line
@@ -394,8 +407,8 @@ bench_glint() {
   ready=$(cd "$dir" && env -u DSN -u GLINT_DSN SECRETS_SYSTEM="$GLINT_SECRET" dotnet "$LOAD_DLL" ready --url "http://127.0.0.1:$admin/health/ready" --runs "$READY_RUNS" \
     -- dotnet "$GLINT_DLL" --dsn "$dsn" --public-port "$public" --admin-port "$admin" | tail -n 1)
   record "$(jq -c --arg db "$db" --arg n "$READY_RUNS" \
-    '{scenario: "ready", server: "glint", db: $db, load: "idle, migrated database; median of \($n) starts (best \(.best_ms) ms)", value: .median_ms, unit: "ms"}' <<<"$ready")"
-  echo "    ready glint $db: $(jq -c .runs <<<"$ready") ms"
+    '{scenario: "ready", server: "glint", db: $db, load: "idle, migrated database; median of \($n) starts (best \(.best_ms) ms)", value: .median_ms, unit: "ms", cpu_median_ms: .cpu_median_ms}' <<<"$ready")"
+  echo "    ready glint $db: $(jq -c .runs <<<"$ready") ms; CPU at ready $(jq -c .cpu_runs <<<"$ready") ms (median $(jq .cpu_median_ms <<<"$ready"))"
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -419,8 +432,13 @@ prerequisites
 
 say "build (Release): Glint as operators deploy it, the load driver, the ceiling; npm ci for the peer"
 # Glint is published ReadyToRun (precompiled), the way the README tells operators to deploy it.
-dotnet publish src/Glint.Server/Glint.Server.csproj -c Release -r linux-x64 --self-contained false \
-  -p:PublishReadyToRun=true -nologo -v q -o "$WORK/glint"
+if [ -n "${BENCH_GLINT_BUILD:-}" ]; then
+  # A/B runs: a build published beforehand with the command below (or a variant of it), measured as it is.
+  mkdir -p "$WORK/glint" && cp -a "$BENCH_GLINT_BUILD/." "$WORK/glint/"
+else
+  dotnet publish src/Glint.Server/Glint.Server.csproj -c Release -r linux-x64 --self-contained false \
+    -p:PublishReadyToRun=true -nologo -v q -o "$WORK/glint"
+fi
 dotnet build bench/Glint.Bench.Load/Glint.Bench.Load.csproj -c Release -nologo -v q
 dotnet build bench/Glint.Bench.Ceiling/Glint.Bench.Ceiling.csproj -c Release -nologo -v q
 (cd bench/peer && npm ci --no-audit --no-fund --loglevel=error)
