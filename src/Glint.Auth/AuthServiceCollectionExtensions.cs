@@ -200,8 +200,7 @@ public static class AuthServiceCollectionExtensions
             });
 
         // OpenIddict's handlers run from a table per event type (see ServerDispatcher), not a walk through all of them.
-        services.AddSingleton(provider => new ServerHandlerTable(
-            provider.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<OpenIddictServerOptions>>(), services));
+        services.AddSingleton(new ServerHandlerTable(services));
         services.Replace(ServiceDescriptor.Scoped<IOpenIddictServerDispatcher, ServerDispatcher>());
         return services;
     }

@@ -1,8 +1,9 @@
 using System.Collections.Concurrent;
+using System.Collections.Frozen;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using OpenIddict.Server;
+using OpenIddict.Server.AspNetCore;
 using static OpenIddict.Server.OpenIddictServerEvents;
 
 namespace Glint.Auth.OAuth2;
@@ -21,7 +22,7 @@ public sealed partial class ServerDispatcher(ServerHandlerTable table, IServiceP
     public async ValueTask DispatchAsync<TContext>(TContext context) where TContext : BaseContext
     {
         ArgumentNullException.ThrowIfNull(context);
-        foreach (var entry in table.For<TContext>())
+        foreach (var entry in table.For(context, provider))
         {
             if (!await IsActiveAsync(entry, context))
             {
@@ -68,32 +69,110 @@ public sealed partial class ServerDispatcher(ServerHandlerTable table, IServiceP
 }
 
 /// <summary>
-/// OpenIddict's server handlers by event type, in OpenIddict's order (the options keep them sorted). Rebuilt should the
-/// options ever hold a new list. Handlers and filters registered as singletons (by their last registration, the one
-/// the container resolves) are kept once resolved; scoped ones are resolved from each request's scope, as OpenIddict does.
+/// OpenIddict's server handlers by event type, in OpenIddict's order (the options keep them sorted), built for the
+/// options a context carries (OpenIddict gives every context the same instance; a new instance gets new tables).
+/// Handlers and filters registered as singletons (by their last registration, the one the container resolves) are kept
+/// once resolved; scoped ones are resolved from each request's scope, as OpenIddict does.
 /// </summary>
-public sealed class ServerHandlerTable(IOptionsMonitor<OpenIddictServerOptions> options, IServiceCollection services)
+/// <remarks>
+/// Some of OpenIddict's filters read nothing but options (<see cref="SettledByOptions"/>): whether degraded mode, token
+/// storage, permissions or passthrough are enabled. Their answer cannot change while the options stay the same, so each
+/// is asked once, with the first context of its event: a handler one of them turns away is left out of the table (with
+/// Glint's options: permission and scope validation, status code pages, and on plain HTTP the transport check), and
+/// one that lets a handler through is asked no more (degraded mode and token storage guard most of the storage
+/// handlers). Every other filter is still asked on every event.
+/// </remarks>
+public sealed class ServerHandlerTable(IServiceCollection services)
 {
-    private sealed record Snapshot(List<OpenIddictServerHandlerDescriptor> Source, ConcurrentDictionary<Type, object> ByEvent);
+    /// <summary>
+    /// The filters whose answer depends only on OpenIddict's server options, or on its ASP.NET Core host's options
+    /// (read from an options monitor, and set once in code by Glint, never reloaded).
+    /// </summary>
+    public static readonly FrozenSet<Type> SettledByOptions = new[]
+    {
+        typeof(OpenIddictServerHandlerFilters.RequireAudiencePermissionsEnabled),
+        typeof(OpenIddictServerHandlerFilters.RequireAudienceValidationEnabled),
+        typeof(OpenIddictServerHandlerFilters.RequireAuthorizationStorageEnabled),
+        typeof(OpenIddictServerHandlerFilters.RequireDegradedModeDisabled),
+        typeof(OpenIddictServerHandlerFilters.RequireEndpointPermissionsEnabled),
+        typeof(OpenIddictServerHandlerFilters.RequireGrantTypePermissionsEnabled),
+        typeof(OpenIddictServerHandlerFilters.RequireReferenceAccessTokensEnabled),
+        typeof(OpenIddictServerHandlerFilters.RequireReferenceRefreshTokensEnabled),
+        typeof(OpenIddictServerHandlerFilters.RequireResourcePermissionsEnabled),
+        typeof(OpenIddictServerHandlerFilters.RequireResourceValidationEnabled),
+        typeof(OpenIddictServerHandlerFilters.RequireResponseTypePermissionsEnabled),
+        typeof(OpenIddictServerHandlerFilters.RequireScopePermissionsEnabled),
+        typeof(OpenIddictServerHandlerFilters.RequireScopeValidationEnabled),
+        typeof(OpenIddictServerHandlerFilters.RequireSlidingRefreshTokenExpirationEnabled),
+        typeof(OpenIddictServerHandlerFilters.RequireTokenStorageEnabled),
+        typeof(OpenIddictServerAspNetCoreHandlerFilters.RequireAuthorizationEndpointPassthroughEnabled),
+        typeof(OpenIddictServerAspNetCoreHandlerFilters.RequireEndSessionEndpointPassthroughEnabled),
+        typeof(OpenIddictServerAspNetCoreHandlerFilters.RequireErrorPassthroughEnabled),
+        typeof(OpenIddictServerAspNetCoreHandlerFilters.RequireStatusCodePagesIntegrationEnabled),
+        typeof(OpenIddictServerAspNetCoreHandlerFilters.RequireTransportSecurityRequirementEnabled),
+        typeof(OpenIddictServerAspNetCoreHandlerFilters.RequireTokenEndpointPassthroughEnabled),
+        typeof(OpenIddictServerAspNetCoreHandlerFilters.RequireUserInfoEndpointPassthroughEnabled),
+        typeof(OpenIddictServerAspNetCoreHandlerFilters.RequireVerificationEndpointPassthroughEnabled),
+    }.ToFrozenSet();
+
+    private sealed record Snapshot(OpenIddictServerOptions Options, ConcurrentDictionary<Type, object> ByEvent);
 
     private Snapshot? _snapshot;
     private HashSet<Type>? _singletons;
 
-    public IReadOnlyList<Entry<TContext>> For<TContext>() where TContext : BaseContext
+    public IReadOnlyList<Entry<TContext>> For<TContext>(TContext context, IServiceProvider provider) where TContext : BaseContext
     {
-        var source = options.CurrentValue.Handlers;
         var snapshot = _snapshot;
-        if (snapshot is null || !ReferenceEquals(snapshot.Source, source))
+        if (snapshot is null || !ReferenceEquals(snapshot.Options, context.Options))
         {
-            snapshot = new Snapshot(source, new ConcurrentDictionary<Type, object>());
+            snapshot = new Snapshot(context.Options, new ConcurrentDictionary<Type, object>());
             _snapshot = snapshot;
         }
 
         return (Entry<TContext>[])(snapshot.ByEvent.TryGetValue(typeof(TContext), out var entries)
             ? entries
-            : snapshot.ByEvent.GetOrAdd(typeof(TContext), _ =>
-                source.Where(descriptor => descriptor.ContextType == typeof(TContext)).Select(descriptor => new Entry<TContext>(descriptor, Singletons())).ToArray()));
+            : snapshot.ByEvent.GetOrAdd(typeof(TContext), _ => Build(context, provider)));
     }
+
+    private Entry<TContext>[] Build<TContext>(TContext context, IServiceProvider provider) where TContext : BaseContext
+    {
+        var singletons = Singletons();
+        var entries = new List<Entry<TContext>>();
+        foreach (var descriptor in context.Options.Handlers)
+        {
+            if (descriptor.ContextType != typeof(TContext))
+            {
+                continue;
+            }
+
+            var asked = new List<Type>(descriptor.FilterTypes.Length);
+            var active = true;
+            foreach (var filterType in descriptor.FilterTypes)
+            {
+                if (SettledByOptions.Contains(filterType) && Answer(filterType, context, provider) is { } answer)
+                {
+                    active &= answer;
+                }
+                else
+                {
+                    asked.Add(filterType);
+                }
+            }
+
+            if (active)
+            {
+                entries.Add(new Entry<TContext>(descriptor, [.. asked], singletons));
+            }
+        }
+
+        return [.. entries];
+    }
+
+    /// <summary>What a filter settled by options answers, or null should it not answer at once (then it is asked every time).</summary>
+    private static bool? Answer<TContext>(Type filterType, TContext context, IServiceProvider provider) where TContext : BaseContext =>
+        provider.GetService(filterType) is IOpenIddictServerHandlerFilter<TContext> filter ? Settled(filter.IsActiveAsync(context)) : null;
+
+    private static bool? Settled(ValueTask<bool> answer) => answer.IsCompletedSuccessfully ? answer.Result : null;
 
     /// <summary>The service types whose last registration is a singleton, read once the container is built.</summary>
     private HashSet<Type> Singletons()
@@ -113,23 +192,26 @@ public sealed class ServerHandlerTable(IOptionsMonitor<OpenIddictServerOptions> 
     }
 
     /// <summary>
-    /// A handler of <typeparamref name="TContext"/> with its filters. What a singleton resolves to is kept already cast
-    /// to the event's interface: the interfaces are contravariant, so every cast is a slow variance check.
+    /// A handler of <typeparamref name="TContext"/> with the filters asked on every event. What a singleton resolves
+    /// to is kept already cast to the event's interface: the interfaces are contravariant, so every cast is a slow
+    /// variance check.
     /// </summary>
     public sealed class Entry<TContext> where TContext : BaseContext
     {
         private readonly bool _singleton;
+        private readonly Type[] _filterTypes;
         private readonly bool[] _singletonFilters;
         private readonly IOpenIddictServerHandlerFilter<TContext>?[] _filters;
         private IOpenIddictServerHandler<TContext>? _handler;
 
-        internal Entry(OpenIddictServerHandlerDescriptor descriptor, HashSet<Type> singletons)
+        internal Entry(OpenIddictServerHandlerDescriptor descriptor, Type[] filterTypes, HashSet<Type> singletons)
         {
             Descriptor = descriptor;
             _handler = descriptor.ServiceDescriptor.ImplementationInstance is { } instance ? Cast(instance) : null;
             _singleton = singletons.Contains(descriptor.ServiceDescriptor.ServiceType);
-            _singletonFilters = [.. descriptor.FilterTypes.Select(singletons.Contains)];
-            _filters = new IOpenIddictServerHandlerFilter<TContext>?[descriptor.FilterTypes.Length];
+            _filterTypes = filterTypes;
+            _singletonFilters = [.. filterTypes.Select(singletons.Contains)];
+            _filters = new IOpenIddictServerHandlerFilter<TContext>?[filterTypes.Length];
         }
 
         public OpenIddictServerHandlerDescriptor Descriptor { get; }
@@ -159,8 +241,8 @@ public sealed class ServerHandlerTable(IOptionsMonitor<OpenIddictServerOptions> 
                 return known;
             }
 
-            var filter = provider.GetService(Descriptor.FilterTypes[index]) as IOpenIddictServerHandlerFilter<TContext>
-                ?? throw new InvalidOperationException($"The OpenIddict server handler filter {Descriptor.FilterTypes[index]} is not registered.");
+            var filter = provider.GetService(_filterTypes[index]) as IOpenIddictServerHandlerFilter<TContext>
+                ?? throw new InvalidOperationException($"The OpenIddict server handler filter {_filterTypes[index]} is not registered.");
             if (_singletonFilters[index])
             {
                 _filters[index] = filter;
