@@ -55,7 +55,7 @@ public sealed partial class PostgresCommitGroups(IServiceScopeFactory scopes, IN
         if (!_queue.Writer.TryWrite(member))
         {
             Interlocked.Decrement(ref _waiting);
-            throw new ObjectDisposedException(nameof(PostgresCommitGroups), "The node is stopping: the ledger takes no more writes.");
+            throw new ObjectDisposedException(nameof(PostgresCommitGroups), "The ledger's group writer has stopped (the node is stopping, or it failed).");
         }
 
         return await member.Result.Task;
@@ -78,12 +78,34 @@ public sealed partial class PostgresCommitGroups(IServiceScopeFactory scopes, IN
     {
         lock (_gate)
         {
-            // The writer's context comes from a scope of its own, made now: a scope made at shutdown would be refused.
-            _writer ??= Task.Run(() => WriteAsync(scopes.CreateAsyncScope()));
+            if (_writer is null)
+            {
+                // The writer's context comes from a scope of its own, made now: a scope made at shutdown would be refused.
+                var scope = scopes.CreateAsyncScope();
+                _writer = Task.Run(() => WriteAsync(scope));
+            }
         }
     }
 
     private async Task WriteAsync(AsyncServiceScope scope)
+    {
+        try
+        {
+            await WriteGroupsAsync(scope);
+        }
+        catch (Exception exception)
+        {
+            // The writer cannot go on (its context could not be made): no caller may wait for it forever.
+            _queue.Writer.TryComplete(exception);
+            while (_queue.Reader.TryRead(out var stranded))
+            {
+                Interlocked.Decrement(ref _waiting);
+                stranded.Fail(exception);
+            }
+        }
+    }
+
+    private async Task WriteGroupsAsync(AsyncServiceScope scope)
     {
         await using (scope)
         {
