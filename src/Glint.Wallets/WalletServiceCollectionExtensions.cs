@@ -28,6 +28,7 @@ public static class WalletServiceCollectionExtensions
         services.AddScoped<AccountSettings>();
         services.AddScoped<IUserRegistration>(provider => provider.GetRequiredService<AccountOpening>());
         services.TryAddSingleton<SqliteCommitGroups>();
+        services.TryAddSingleton<PostgresCommitGroups>();
         services.TryAddSingleton<Callbacks.CallbackOutbox>();
         services.AddScoped<WalletLedger>();
         services.AddScoped<ILedgerStore>(provider => provider.GetRequiredService<WalletLedger>());

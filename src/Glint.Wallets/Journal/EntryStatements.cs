@@ -55,6 +55,14 @@ internal sealed class EntryStatements
     public IReadOnlyList<Posting> WalletPostings { get; }
 
     /// <summary>
+    /// PostgreSQL's statements of the append, in the order they run: the entry (with its condition), the balances,
+    /// then the postings (their ids are then drawn once the wallets are locked, so their order is an order the balances
+    /// really went through, which <c>glint ledger verify</c> replays), and last the callback deliveries.
+    /// </summary>
+    public IReadOnlyList<SqlStatement> Batched() =>
+        [InsertEntry(withCondition: true), .. WalletPostings.Select(posting => MoveBalance(posting, guarded: false)), InsertPostings(), InsertCallbackDeliveries()];
+
+    /// <summary>
     /// Inserts the entry. On PostgreSQL (<paramref name="withCondition"/>) with a claim, only when the claim holds (a
     /// data-modifying CTE); with a payer's check, only while the payer's and the receiver's accounts are active, its details completed with
     /// both accounts' usernames as they are then. On SQLite the caller has checked, and gives the completed

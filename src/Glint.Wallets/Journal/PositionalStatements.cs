@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Data;
+using System.Data.Common;
 using System.Globalization;
 using System.Text;
 
@@ -35,6 +37,44 @@ internal static class PositionalStatements
         }
 
         return positional;
+    }
+
+    /// <summary>Adds the statement with numbered parameters (<see cref="PositionalStatements"/>): batches run on PostgreSQL only.</summary>
+    public static DbBatchCommand Add(DbBatch batch, SqlStatement statement)
+    {
+        var command = batch.CreateBatchCommand();
+        var positional = PositionalStatements.Of(statement.Text);
+        command.CommandText = positional.Text;
+        foreach (var name in positional.Names)
+        {
+            var value = ValueNamed(statement, name);
+            var parameter = command.CreateParameter();
+            parameter.Value = value.Value ?? DBNull.Value;
+            parameter.DbType = value.Kind switch
+            {
+                ValueKind.Id => DbType.Guid,
+                ValueKind.Time => DbType.DateTimeOffset,
+                ValueKind.Text => DbType.String,
+                _ => DbType.Int64,
+            };
+            command.Parameters.Add(parameter);
+        }
+
+        batch.BatchCommands.Add(command);
+        return command;
+    }
+
+    private static SqlValue ValueNamed(SqlStatement statement, string name)
+    {
+        foreach (var value in statement.Values)
+        {
+            if (value.Name == name)
+            {
+                return value;
+            }
+        }
+
+        throw new InvalidOperationException($"The statement names @{name} but binds no value to it.");
     }
 
     /// <summary>

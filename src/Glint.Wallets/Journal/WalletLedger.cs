@@ -53,7 +53,8 @@ public sealed record PayerCheck(Guid UserId, Guid ReceiverAccountId);
 /// (a unique index): a retry finds the first entry.
 /// </summary>
 public sealed partial class WalletLedger(
-    GlintDbContext db, INotificationChannel channel, SqliteCommitGroups commitGroups, CallbackOutbox callbacks, ILogger<WalletLedger> logger)
+    GlintDbContext db, INotificationChannel channel, SqliteCommitGroups commitGroups, PostgresCommitGroups groups, CallbackOutbox callbacks,
+    ILogger<WalletLedger> logger)
     : ILedgerStore
 {
     private const string UniqueViolation = "23505";
@@ -89,8 +90,20 @@ public sealed partial class WalletLedger(
         // On PostgreSQL the batch publishes its own notifications, after its COMMIT: one round trip for both.
         var publishing = connection.CanCreateBatch && append.Notifications.Count > 0 ? channel as IDatabaseNotificationChannel : null;
         AppendResult result;
-        if (connection.CanCreateBatch)
+        var grouped = connection.CanCreateBatch
+            ? await groups.RunAsync(
+                new GroupedWrite(statements.Batched(), [.. statements.WalletPostings.Select(static posting => posting.Account.WalletId!.Value)], append.Notifications),
+                cancellationToken)
+            : default;
+        if (grouped.Committed)
         {
+            // Committed with the appends in flight, its notifications handed to the channel by the group.
+            result = new AppendResult(AppendStatus.Appended, append.Entry.Id);
+            queued.Value = grouped.Queued;
+        }
+        else if (connection.CanCreateBatch)
+        {
+            // Refused in its group: written alone, which says how it was refused (or appends it, if it no longer is).
             await db.Database.OpenConnectionAsync(cancellationToken);
             try
             {
@@ -116,7 +129,7 @@ public sealed partial class WalletLedger(
 
         // After the commit, never in the entry's transaction: on PostgreSQL a transaction that notifies holds a
         // database-wide lock until its commit is on disk, which would line the payments up one disk flush each.
-        if (result.Status == AppendStatus.Appended && append.Notifications.Count > 0 && publishing is null)
+        if (result.Status == AppendStatus.Appended && append.Notifications.Count > 0 && publishing is null && !grouped.Committed)
         {
             await PublishAsync(append.Notifications, cancellationToken);
         }
@@ -167,25 +180,21 @@ public sealed partial class WalletLedger(
         await using var batch = connection.CreateBatch();
         if (publishing is not null)
         {
-            Add(batch, Begin);
+            PositionalStatements.Add(batch, Begin);
         }
 
-        Add(batch, statements.InsertEntry(withCondition: true));
-        foreach (var posting in statements.WalletPostings)
+        DbBatchCommand? deliveries = null;
+        foreach (var statement in statements.Batched())
         {
-            Add(batch, statements.MoveBalance(posting, guarded: false));
+            deliveries = PositionalStatements.Add(batch, statement);
         }
 
-        // After the balances: posting ids are then drawn once the wallets are locked, so their order is an order
-        // the balances really went through, which `glint ledger verify` replays.
-        Add(batch, statements.InsertPostings());
-        var deliveries = Add(batch, statements.InsertCallbackDeliveries());
         DbBatchCommand? commit = null;
         DbBatchCommand? notify = null;
         if (publishing is not null)
         {
-            commit = Add(batch, Commit);
-            notify = Add(batch, Notifications(publishing, append.Notifications));
+            commit = PositionalStatements.Add(batch, Commit);
+            notify = PositionalStatements.Add(batch, Notifications(publishing, append.Notifications));
         }
 
         try
@@ -206,14 +215,14 @@ public sealed partial class WalletLedger(
                 throw;
             }
 
-            queued.Value = deliveries.RecordsAffected > 0;
+            queued.Value = deliveries!.RecordsAffected > 0;
             return new AppendResult(AppendStatus.Appended, entry.Id);
         }
         catch (DbException failed) when (notify is not null && failed.BatchCommand == notify)
         {
             // Committed: a failure to notify never undoes or fails an appended entry (subscribers read the state themselves).
             LogPublishFailed(logger, append.Notifications.Count, failed);
-            queued.Value = deliveries.RecordsAffected > 0;
+            queued.Value = deliveries!.RecordsAffected > 0;
             return new AppendResult(AppendStatus.Appended, entry.Id);
         }
         catch (DbException refused) when (refused.SqlState is UniqueViolation && entry.IdempotencyKey is { } key)
@@ -377,44 +386,6 @@ public sealed partial class WalletLedger(
         ValueKind.Text => db.Model.FindEntityType(typeof(JournalEntryRecord))!.FindProperty(nameof(JournalEntryRecord.Details))!.GetRelationalTypeMapping(),
         _ => db.Model.FindEntityType(typeof(Data.Wallets.Wallet))!.FindProperty(nameof(Data.Wallets.Wallet.Balance))!.GetRelationalTypeMapping(),
     };
-
-    /// <summary>Adds the statement with numbered parameters (<see cref="PositionalStatements"/>): batches run on PostgreSQL only.</summary>
-    private static DbBatchCommand Add(DbBatch batch, SqlStatement statement)
-    {
-        var command = batch.CreateBatchCommand();
-        var positional = PositionalStatements.Of(statement.Text);
-        command.CommandText = positional.Text;
-        foreach (var name in positional.Names)
-        {
-            var value = ValueNamed(statement, name);
-            var parameter = command.CreateParameter();
-            parameter.Value = value.Value ?? DBNull.Value;
-            parameter.DbType = value.Kind switch
-            {
-                ValueKind.Id => DbType.Guid,
-                ValueKind.Time => DbType.DateTimeOffset,
-                ValueKind.Text => DbType.String,
-                _ => DbType.Int64,
-            };
-            command.Parameters.Add(parameter);
-        }
-
-        batch.BatchCommands.Add(command);
-        return command;
-    }
-
-    private static SqlValue ValueNamed(SqlStatement statement, string name)
-    {
-        foreach (var value in statement.Values)
-        {
-            if (value.Name == name)
-            {
-                return value;
-            }
-        }
-
-        throw new InvalidOperationException($"The statement names @{name} but binds no value to it.");
-    }
 
     private static readonly SqlStatement Begin = new("BEGIN", []);
     private static readonly SqlStatement Commit = new("COMMIT", []);
