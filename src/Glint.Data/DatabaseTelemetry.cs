@@ -149,7 +149,7 @@ public sealed class DatabaseTelemetry : DbCommandInterceptor
             CommandDuration.Record(duration.TotalSeconds, system, new("db.operation.name", Operation(text)));
             foreach (var request in _requests)
             {
-                Trace(system, text, null, startTime, duration, failed: false, request);
+                Trace(system, text, _command as DbBatch, startTime, duration, failed: false, request);
             }
         }
 
