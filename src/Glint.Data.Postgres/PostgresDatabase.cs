@@ -19,10 +19,6 @@ public static class PostgresDatabase
             // DISCARD ALL that Npgsql sends whenever a pooled connection is reused only costs a round trip: three
             // per token request. The notification listener has a connection of its own, outside the pool.
             NoResetOnClose = true,
-
-            // A failed batch names its failed statement only with this (off by default since Npgsql 10): the ledger
-            // tells a notification that failed after its payment's COMMIT (the payment stands) from a refused payment.
-            IncludeFailedBatchedCommand = true,
         };
 
         var userInfo = uri.UserInfo.Split(':', 2);

@@ -17,11 +17,9 @@ namespace Glint.Data.Postgres;
 /// commit is on disk), so a payment that notified in its own transaction waited for every other one's disk flush,
 /// and payments could not share flushes. The messages in flight on the node go out together in one statement, and
 /// that statement's commit does not wait for the disk: it writes no data, and a notification is never durable anyway.
-/// A writer that sends a batch anyway runs the same statement (<see cref="PublishStatement"/>) in its batch, after
-/// its own COMMIT, and so publishes without a round trip of its own.
 /// </para>
 /// </summary>
-public sealed partial class PostgresNotificationChannel : InProcessNotificationChannel, IDatabaseNotificationChannel, IAsyncDisposable
+public sealed partial class PostgresNotificationChannel : InProcessNotificationChannel, IAsyncDisposable
 {
     public const string Channel = "glint_events";
 
@@ -99,7 +97,7 @@ public sealed partial class PostgresNotificationChannel : InProcessNotificationC
     /// One transaction of its own: <c>set_config(..., true)</c> holds for it only, and a notification's commit need
     /// not wait for the disk (it writes no data, and a notification is never durable anyway).
     /// </summary>
-    public string PublishStatement(int count, string parameterPrefix)
+    private static string PublishStatement(int count, string parameterPrefix)
     {
         var sql = new StringBuilder("SELECT set_config('synchronous_commit', 'off', true)");
         for (var index = 0; index < count; index++)

@@ -87,8 +87,6 @@ public sealed partial class WalletLedger(
         var statements = new EntryStatements(append, claim, payer);
         var queued = new StrongBox<bool>();
         var connection = db.Database.GetDbConnection();
-        // On PostgreSQL the batch publishes its own notifications, after its COMMIT: one round trip for both.
-        var publishing = connection.CanCreateBatch && append.Notifications.Count > 0 ? channel as IDatabaseNotificationChannel : null;
         AppendResult result;
         var grouped = connection.CanCreateBatch
             ? await groups.RunAsync(
@@ -108,7 +106,7 @@ public sealed partial class WalletLedger(
             try
             {
                 result = await AppendInOneBatchAsync(
-                    connection, append, statements, claim is not null, payer is not null, publishing, queued, cancellationToken);
+                    connection, append, statements, claim is not null, payer is not null, queued, cancellationToken);
             }
             finally
             {
@@ -129,7 +127,7 @@ public sealed partial class WalletLedger(
 
         // After the commit, never in the entry's transaction: on PostgreSQL a transaction that notifies holds a
         // database-wide lock until its commit is on disk, which would line the payments up one disk flush each.
-        if (result.Status == AppendStatus.Appended && append.Notifications.Count > 0 && publishing is null && !grouped.Committed)
+        if (result.Status == AppendStatus.Appended && append.Notifications.Count > 0 && !grouped.Committed)
         {
             await PublishAsync(append.Notifications, cancellationToken);
         }
@@ -167,61 +165,31 @@ public sealed partial class WalletLedger(
     }
 
     /// <summary>
-    /// PostgreSQL: every statement in one batch, one transaction, one round trip; a refusal is an error. With a
-    /// <paramref name="publishing"/> channel the transaction is explicit, and the entry's notifications follow its
-    /// COMMIT in the same batch, in a transaction of their own: the server runs nothing after an error up to the
-    /// batch's end, so a refused entry never notifies, and the entry's commit never holds the lock that notifying takes.
+    /// PostgreSQL, an append its group refused: every statement in one batch, so one implicit transaction and one round
+    /// trip; a refusal is an error that says which rule refused it. Rare, so its notifications follow in a round trip of
+    /// their own, after the batch has committed.
     /// </summary>
     private async Task<AppendResult> AppendInOneBatchAsync(
         DbConnection connection, LedgerAppend append, EntryStatements statements, bool hasClaim, bool hasPayer,
-        IDatabaseNotificationChannel? publishing, StrongBox<bool> queued, CancellationToken cancellationToken)
+        StrongBox<bool> queued, CancellationToken cancellationToken)
     {
         var entry = append.Entry;
         await using var batch = connection.CreateBatch();
-        if (publishing is not null)
-        {
-            PositionalStatements.Add(batch, Begin);
-        }
-
         DbBatchCommand? deliveries = null;
         foreach (var statement in statements.Batched())
         {
             deliveries = PositionalStatements.Add(batch, statement);
         }
 
-        DbBatchCommand? commit = null;
-        DbBatchCommand? notify = null;
-        if (publishing is not null)
-        {
-            commit = PositionalStatements.Add(batch, Commit);
-            notify = PositionalStatements.Add(batch, Notifications(publishing, append.Notifications));
-        }
-
         try
         {
-            try
+            // Prepared once per connection and statement shape; preparing again is free.
+            await batch.PrepareAsync(cancellationToken);
+            using (DatabaseTelemetry.Time(batch))
             {
-                // Prepared once per connection and statement shape; preparing again is free.
-                await batch.PrepareAsync(cancellationToken);
-                using (DatabaseTelemetry.Time(batch))
-                {
-                    await batch.ExecuteNonQueryAsync(cancellationToken);
-                }
-            }
-            catch (Exception failed) when (commit is not null && !IsAtOrAfter(failed, batch, commit))
-            {
-                // The explicit transaction is left aborted: end it before the connection reads again or goes back to the pool.
-                await RollBackAsync(connection);
-                throw;
+                await batch.ExecuteNonQueryAsync(cancellationToken);
             }
 
-            queued.Value = deliveries!.RecordsAffected > 0;
-            return new AppendResult(AppendStatus.Appended, entry.Id);
-        }
-        catch (DbException failed) when (notify is not null && failed.BatchCommand == notify)
-        {
-            // Committed: a failure to notify never undoes or fails an appended entry (subscribers read the state themselves).
-            LogPublishFailed(logger, append.Notifications.Count, failed);
             queued.Value = deliveries!.RecordsAffected > 0;
             return new AppendResult(AppendStatus.Appended, entry.Id);
         }
@@ -387,30 +355,6 @@ public sealed partial class WalletLedger(
         _ => db.Model.FindEntityType(typeof(Data.Wallets.Wallet))!.FindProperty(nameof(Data.Wallets.Wallet.Balance))!.GetRelationalTypeMapping(),
     };
 
-    private static readonly SqlStatement Begin = new("BEGIN", []);
-    private static readonly SqlStatement Commit = new("COMMIT", []);
-
-    private static SqlStatement Notifications(IDatabaseNotificationChannel channel, IReadOnlyList<string> messages) => new(
-        channel.PublishStatement(messages.Count, "notify"),
-        [.. messages.Select((message, index) => new SqlValue("notify" + index.ToString(System.Globalization.CultureInfo.InvariantCulture), message, ValueKind.Text))]);
-
-    /// <summary>Whether the batch failed at <paramref name="command"/> (the COMMIT) or after it: the entry's transaction has ended then.</summary>
-    private static bool IsAtOrAfter(Exception failed, DbBatch batch, DbBatchCommand command) =>
-        failed is DbException { BatchCommand: { } at } && batch.BatchCommands.IndexOf(at) >= batch.BatchCommands.IndexOf(command);
-
-    private static async Task RollBackAsync(DbConnection connection)
-    {
-        try
-        {
-            await using var rollback = connection.CreateCommand();
-            rollback.CommandText = "ROLLBACK";
-            await rollback.ExecuteNonQueryAsync(CancellationToken.None);
-        }
-        catch (Exception exception) when (exception is DbException or InvalidOperationException)
-        {
-            // The connection broke with the batch: the pool discards it, and the server ended the transaction.
-        }
-    }
 
     private async Task PublishAsync(IReadOnlyList<string> messages, CancellationToken cancellationToken)
     {

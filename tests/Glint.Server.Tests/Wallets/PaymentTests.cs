@@ -1,7 +1,6 @@
 using Glint.Data;
 using Glint.Ledger;
 using Glint.Server.Tests.Infrastructure;
-using Glint.Wallets.Journal;
 using Glint.Wallets.Payments;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -18,11 +17,6 @@ public abstract class PaymentTests<TServer>(TServer server) : IClassFixture<TSer
     private static Task<long> BalanceAsync(WalletDatabase wallets, Guid walletId) =>
         wallets.InScopeAsync(provider => provider.GetRequiredService<GlintDbContext>().Wallets.Where(w => w.Id == walletId).Select(w => w.Balance).SingleAsync());
 
-    private static async Task AssertLedgerValidAsync(WalletDatabase wallets)
-    {
-        var verification = await wallets.InScopeAsync(provider => provider.GetRequiredService<LedgerAudit>().VerifyAsync(CancellationToken.None));
-        Assert.True(verification.IsValid, string.Join("\n", verification.Violations.Select(v => v.Message)));
-    }
 
     [Fact]
     public async Task IntraLedger_SameCurrency_MovesExactAmount()
@@ -36,7 +30,7 @@ public abstract class PaymentTests<TServer>(TServer server) : IClassFixture<TSer
         Assert.Equal(PaymentStatus.Success, outcome.Status);
         Assert.Equal(7_500, await BalanceAsync(wallets, alice.BtcWalletId));
         Assert.Equal(2_500, await BalanceAsync(wallets, bob.BtcWalletId));
-        await AssertLedgerValidAsync(wallets);
+        await wallets.AssertLedgerValidAsync();
     }
 
     [Fact]
@@ -52,7 +46,7 @@ public abstract class PaymentTests<TServer>(TServer server) : IClassFixture<TSer
         Assert.Equal(900_000, await BalanceAsync(wallets, alice.BtcWalletId));
         // 100,000 sats at $65,432.10 are 6,543.21 cents: the receiver gets 6,543, never more.
         Assert.Equal(6_543, await BalanceAsync(wallets, bob.UsdWalletId));
-        await AssertLedgerValidAsync(wallets);
+        await wallets.AssertLedgerValidAsync();
     }
 
     [Fact]
@@ -72,7 +66,7 @@ public abstract class PaymentTests<TServer>(TServer server) : IClassFixture<TSer
 
         Assert.Equal(1_000, await BalanceAsync(wallets, alice.BtcWalletId));
         Assert.Equal(1_000, await BalanceAsync(wallets, bob.BtcWalletId));
-        await AssertLedgerValidAsync(wallets);
+        await wallets.AssertLedgerValidAsync();
     }
 
     [Fact]
@@ -89,7 +83,7 @@ public abstract class PaymentTests<TServer>(TServer server) : IClassFixture<TSer
         Assert.All(outcomes.Where(o => o.Status != PaymentStatus.Success), o => Assert.Equal("INSUFFICIENT_BALANCE", o.Error?.Code));
         Assert.Equal(0, await BalanceAsync(wallets, alice.BtcWalletId));
         Assert.Equal(100_000, await BalanceAsync(wallets, bob.BtcWalletId));
-        await AssertLedgerValidAsync(wallets);
+        await wallets.AssertLedgerValidAsync();
     }
 
     [Fact]
@@ -107,7 +101,7 @@ public abstract class PaymentTests<TServer>(TServer server) : IClassFixture<TSer
         Assert.Single(outcomes.Select(o => o.EntryId).Distinct());
         Assert.Equal(93_000, await BalanceAsync(wallets, alice.BtcWalletId));
         Assert.Equal(7_000, await BalanceAsync(wallets, bob.BtcWalletId));
-        await AssertLedgerValidAsync(wallets);
+        await wallets.AssertLedgerValidAsync();
     }
 
     [Fact]
@@ -124,7 +118,7 @@ public abstract class PaymentTests<TServer>(TServer server) : IClassFixture<TSer
         Assert.All(outcomes, o => Assert.Equal(PaymentStatus.Success, o.Status));
         Assert.Equal(50_000, await BalanceAsync(wallets, alice.BtcWalletId));
         Assert.Equal(50_000, await BalanceAsync(wallets, bob.BtcWalletId));
-        await AssertLedgerValidAsync(wallets);
+        await wallets.AssertLedgerValidAsync();
     }
 
     [Fact]
@@ -155,8 +149,7 @@ public abstract class PaymentTests<TServer>(TServer server) : IClassFixture<TSer
                 toBtc ? receiver.BtcWalletId : receiver.UsdWalletId, random.Next(0, 6_000), fromBtc ? Currency.Btc : Currency.Usd);
         }
 
-        var verification = await wallets.InScopeAsync(provider => provider.GetRequiredService<LedgerAudit>().VerifyAsync(CancellationToken.None));
-        Assert.True(verification.IsValid, $"seed {seed}: " + string.Join("\n", verification.Violations.Select(v => v.Message)));
+        await wallets.AssertLedgerValidAsync($"seed {seed}: ");
     }
 }
 

@@ -74,8 +74,7 @@ public sealed class PostgresPaymentGroupTests(PostgresServerFixture server) : IC
         {
             Assert.Equal(new long[] { 500, 0, 1_000, 750, 999 }, await Task.WhenAll(payers.Select(payer => BalanceAsync(reopened, payer.BtcWalletId))));
             Assert.Equal(100 + 500 + 1_000 + 250 + 1, await BalanceAsync(reopened, receiver.BtcWalletId));
-            var verification = await reopened.InScopeAsync(provider => provider.GetRequiredService<LedgerAudit>().VerifyAsync(CancellationToken.None));
-            Assert.True(verification.IsValid, string.Join("\n", verification.Violations.Select(v => v.Message)));
+            await reopened.AssertLedgerValidAsync();
         }
     }
 

@@ -3,6 +3,7 @@ using Glint.Server.Cli;
 using Glint.Server.Hosting;
 using Glint.Server.Tests.Infrastructure;
 using Glint.Wallets.Accounts;
+using Glint.Wallets.Journal;
 using Glint.Wallets.Payments;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -46,6 +47,13 @@ public sealed class WalletDatabase(ServiceProvider services) : IAsyncDisposable
 
     public Task<PaymentOutcome> CreditAsync(Guid walletId, long amount) =>
         InScopeAsync(provider => provider.GetRequiredService<PaymentService>().CreditAsync(walletId, amount, null, CancellationToken.None));
+
+    /// <summary>Fails the test with every violation the ledger's audit finds, prefixed by <paramref name="context"/>.</summary>
+    public async Task AssertLedgerValidAsync(string context = "")
+    {
+        var verification = await InScopeAsync(provider => provider.GetRequiredService<LedgerAudit>().VerifyAsync(CancellationToken.None));
+        Assert.True(verification.IsValid, context + string.Join("\n", verification.Violations.Select(v => v.Message)));
+    }
 
     public ValueTask DisposeAsync() => services.DisposeAsync();
 }
