@@ -252,18 +252,9 @@ run_driver() {
   shift 3
   local warmup=$WARMUP
   if [ "$scenario" = flows ]; then warmup=$FLOWS_WARMUP; fi
-  if [ "$warmup" != "0" ]; then
-    # Warmed up as the wrk scenarios are (the same arguments for the warm-up's duration), or the measurement would
-    # include the tiered compiler's work on the code only this scenario runs.
-    local -a warm=()
-    local arg previous=""
-    for arg in "$@"; do
-      if [ "$previous" = --duration ]; then warm+=("$warmup"); else warm+=("$arg"); fi
-      previous=$arg
-    done
-    dotnet "$LOAD_DLL" "${warm[@]}" >/dev/null 2>&1 || true
-  fi
-  line=$(dotnet "$LOAD_DLL" "$@" 2>"$WORK/driver-$scenario-$db.err" | tail -n 1) || true
+  # Warmed up as the wrk scenarios are, or the measurement would include the tiered compiler's work on the code only
+  # this scenario runs; in the driver's own process (--warmup), so the driver is compiled and connected too.
+  line=$(dotnet "$LOAD_DLL" "$@" --warmup "$warmup" --server-pid "$GLINT_PID" 2>"$WORK/driver-$scenario-$db.err" | tail -n 1) || true
   if ! jq -e .rps >/dev/null 2>&1 <<<"$line"; then
     cat "$WORK/driver-$scenario-$db.err" >&2
     line=$(jq -cn --arg why "$(tail -n 1 "$WORK/driver-$scenario-$db.err")" '{requests: 0, rps: 0, errors: 1, first_error: ("the load driver failed: " + $why)}')
@@ -271,7 +262,7 @@ run_driver() {
   line=$(jq -c --arg scenario "$scenario" --arg db "$db" --arg load "$load" --arg unit "$( [ "$scenario" = flows ] && echo flows/s || echo payments/s )" \
     '{scenario: $scenario, server: "glint", db: $db, load: $load, unit: $unit} + .' <<<"$line")
   record "$line"
-  jq -r '"    \(.scenario) glint \(.db): \(.rps) \(.unit), p50 \(.p50_ms) ms, p99 \(.p99_ms) ms, errors \(.errors)"' <<<"$line"
+  jq -r '"    \(.scenario) glint \(.db): \(.rps) \(.unit), p50 \(.p50_ms) ms, p99 \(.p99_ms) ms, errors \(.errors)\(if .server_cpu_us_per_req then ", Glint CPU \(.server_cpu_us_per_req) µs per \(.unit | rtrimstr("/s") | rtrimstr("s"))" else "" end)"' <<<"$line"
 }
 
 basic() { printf '%s:%s' "$(jq -rn --arg v "$1" '$v|@uri')" "$(jq -rn --arg v "$2" '$v|@uri')" | base64 -w0; }

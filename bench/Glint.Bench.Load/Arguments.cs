@@ -29,6 +29,10 @@ public sealed class Arguments(Dictionary<string, string> values)
     public int Count(string name, int fallback) =>
         values.TryGetValue(name, out var value) ? int.Parse(value, CultureInfo.InvariantCulture) : fallback;
 
+    /// <summary>The process whose id is given, or none without the argument.</summary>
+    public System.Diagnostics.Process? Process(string name) =>
+        values.TryGetValue(name, out var value) ? System.Diagnostics.Process.GetProcessById(int.Parse(value, CultureInfo.InvariantCulture)) : null;
+
     public Uri Url(string name) => new(Required(name).TrimEnd('/') + "/");
 
     /// <summary>wrk's duration syntax: 10s, 2m, or plain seconds.</summary>

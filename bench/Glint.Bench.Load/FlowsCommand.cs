@@ -17,7 +17,7 @@ public static class FlowsCommand
             client["client_id"]!.GetValue<string>(), client["client_secret"]!.GetValue<string>(), client["redirect_uri"]!.GetValue<string>()));
         var next = 0;
         var workers = args.Count("workers", 32);
-        var measurement = await LoadRun.RunAsync(workers, args.Duration("duration", TimeSpan.FromSeconds(10)), (_, cancellationToken) =>
+        var measurement = await LoadRun.RunAsync(workers, args.Duration("warmup", TimeSpan.Zero), args.Duration("duration", TimeSpan.FromSeconds(10)), args.Process("server-pid"), (_, cancellationToken) =>
             flow.RunAsync(users[(Interlocked.Increment(ref next) & int.MaxValue) % users.Length], ["read", "write"], cancellationToken));
         Console.WriteLine(JsonSerializer.Serialize(measurement));
         Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"flows: {workers} workers, {measurement.PerSecond}/s"));

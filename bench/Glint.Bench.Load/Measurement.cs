@@ -14,6 +14,11 @@ public sealed record Measurement(
     [property: JsonPropertyName("errors")] int Errors,
     [property: JsonPropertyName("first_error")] string? FirstError)
 {
+    /// <summary>The server's CPU time (user and system) per iteration, as bench/run.sh measures it for wrk's runs.</summary>
+    [JsonPropertyName("server_cpu_us_per_req")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? ServerCpuMicrosecondsPerRequest { get; init; }
+
     public static Measurement From(double[] latencies, double seconds, int errors, string? firstError)
     {
         Array.Sort(latencies);

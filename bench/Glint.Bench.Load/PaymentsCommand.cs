@@ -23,7 +23,7 @@ public static class PaymentsCommand
         var users = seed["users"]!.AsArray();
         var pairs = Math.Min(args.Count("pairs", 32), users.Count / 2);
         using var http = BenchHttp.Create();
-        var measurement = await LoadRun.RunAsync(pairs, args.Duration("duration", TimeSpan.FromSeconds(10)), async (pair, cancellationToken) =>
+        var measurement = await LoadRun.RunAsync(pairs, args.Duration("warmup", TimeSpan.Zero), args.Duration("duration", TimeSpan.FromSeconds(10)), args.Process("server-pid"), async (pair, cancellationToken) =>
         {
             var payer = users[pair]!;
             var payee = users[pair + users.Count / 2]!;
