@@ -175,6 +175,10 @@ public static class AuthServiceCollectionExtensions
                 server.RemoveEventHandler(OpenIddictServerHandlers.Authentication.ValidateAudienceParameter.Descriptor);
                 server.RemoveEventHandler(OpenIddictServerHandlers.Authentication.ValidatePushedAudienceParameter.Descriptor);
 
+                // Glint matches requests to endpoints with OpenIddict's rules, without rebuilding the endpoints'
+                // absolute URIs on every request (GlintServerHandlers.MatchEndpoint).
+                server.RemoveEventHandler(OpenIddictServerHandlers.InferEndpointType.Descriptor);
+
                 // A request_uri that cannot be used is invalid_request_uri (GlintServerHandlers.PushedRequests).
                 server.RemoveEventHandler(OpenIddictServerHandlers.ValidateRequestToken.Descriptor);
 
@@ -198,6 +202,12 @@ public static class AuthServiceCollectionExtensions
                     server.AddEventHandler(handler);
                 }
             });
+
+        // OpenIddict's per-request entity caches are built when a manager first uses one (see EntityCacheOnDemand).
+        services.Replace(ServiceDescriptor.Scoped(typeof(OpenIddict.Abstractions.IOpenIddictApplicationCache<>), typeof(ApplicationCacheOnDemand<>)));
+        services.Replace(ServiceDescriptor.Scoped(typeof(OpenIddict.Abstractions.IOpenIddictAuthorizationCache<>), typeof(AuthorizationCacheOnDemand<>)));
+        services.Replace(ServiceDescriptor.Scoped(typeof(OpenIddict.Abstractions.IOpenIddictScopeCache<>), typeof(ScopeCacheOnDemand<>)));
+        services.Replace(ServiceDescriptor.Scoped(typeof(OpenIddict.Abstractions.IOpenIddictTokenCache<>), typeof(TokenCacheOnDemand<>)));
 
         // OpenIddict's handlers run from a table per event type (see ServerDispatcher), not a walk through all of them.
         services.AddSingleton(new ServerHandlerTable(services));

@@ -87,8 +87,13 @@ public sealed class AuthSettings
     /// <summary>Development mode: <c>http</c> redirect URIs are accepted beyond loopback.</summary>
     public bool Dev { get; init; }
 
-    /// <summary>The public base URL, always ending in a slash, that endpoint URLs are built from.</summary>
-    public Uri PublicBase => Issuer.AbsoluteUri.EndsWith('/') ? Issuer : new Uri(Issuer.AbsoluteUri + "/");
+    /// <summary>
+    /// The public base URL, always ending in a slash, that endpoint URLs are built from; built once, as every OAuth2
+    /// request is placed under it (<see cref="OAuth2.GlintServerHandlers.UseIssuerAsBaseUri"/>).
+    /// </summary>
+    public Uri PublicBase => _publicBase ??= Issuer.AbsoluteUri.EndsWith('/') ? Issuer : new Uri(Issuer.AbsoluteUri + "/");
+
+    private Uri? _publicBase;
 
     public Uri EffectiveLoginUrl => LoginUrl ?? new Uri(PublicBase, "login");
 

@@ -12,6 +12,7 @@ public static partial class GlintServerHandlers
     public static ImmutableArray<OpenIddictServerHandlerDescriptor> All { get; } =
     [
         UseIssuerAsBaseUri.Descriptor,
+        MatchEndpoint.Descriptor,
         AnnounceIssuerInDiscovery.Descriptor,
         AnnounceIssuerInAuthorizationResponse.Descriptor,
         DropErrorUriFrom<OpenIddictServerEvents.ApplyAuthorizationResponseContext>(),

@@ -74,7 +74,9 @@ public static class TokenApi
         identity.SetClaim(Claims.Subject, client.ClientId);
         identity.SetScopes(request.GetScopes());
         identity.SetAudiences(GlintServerHandlers.Exchange.RequestedAudiences(request));
-        identity.SetDestinations(static _ => [Destinations.AccessToken]);
+        // No destinations: the grant issues an access token only (DecideIssuedTokens), and OpenIddict's access token
+        // keeps the subject and the scopes and drops every other private claim whatever their destinations (the
+        // audiences reach it as resources). Destinations were serialised per claim on every request and then dropped.
 
         var principal = new ClaimsPrincipal(identity);
         if (client.ClientCredentialsGrantAccessTokenLifespan is { } lifespan && GoDuration.TryParse(lifespan, out var lifetime))
