@@ -48,6 +48,7 @@ public static class AuthServiceCollectionExtensions
         services.AddSingleton<ApiKeys.ApiKeyCache>();
         services.AddScoped<SessionTokens.SessionTokenStore>();
         services.AddGlintAudit();
+        services.AddSingleton<ApiCredentialReader>();
         services.AddAuthentication().AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiCredentialsHandler>(ApiCredentialsHandler.SchemeName, null);
         services.AddSingleton(secret);
         services.AddSingleton<LoginSessionCookie>();

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Microsoft.Extensions.DependencyInjection;
 using OpenIddict.Abstractions;
 using OpenIddict.Server;
 using static OpenIddict.Abstractions.OpenIddictConstants;
@@ -9,9 +10,10 @@ namespace Glint.Auth.OAuth2;
 /// Validates a token Glint issued, through OpenIddict's own validation pipeline: signature or reference lookup,
 /// expiry, and whether the token, or the consent it hangs from, was revoked. Valid access tokens are then served
 /// from the node's <see cref="AccessTokenCache"/> until a revocation or the revocation bound ends them. Introspection
-/// and the API both come here, so they always agree.
+/// and the API both come here, so they always agree. OpenIddict's factory and dispatcher are taken from the request's
+/// services only when a token is not in the cache: building them for every API request cost more than the cached check.
 /// </summary>
-public sealed class AccessTokens(IOpenIddictServerFactory factory, IOpenIddictServerDispatcher dispatcher, AccessTokenCache cache)
+public sealed class AccessTokens(IServiceProvider services, AccessTokenCache cache)
 {
     private static readonly string[] AccessOnly = [TokenTypeIdentifiers.AccessToken];
     private static readonly string[] AccessOrRefresh = [TokenTypeIdentifiers.AccessToken, TokenTypeIdentifiers.RefreshToken];
@@ -54,7 +56,7 @@ public sealed class AccessTokens(IOpenIddictServerFactory factory, IOpenIddictSe
 
     private async Task<ClaimsPrincipal?> ValidatePrincipalAsync(string token, string? hint, string[] types, CancellationToken cancellationToken)
     {
-        var transaction = await factory.CreateTransactionAsync();
+        var transaction = await services.GetRequiredService<IOpenIddictServerFactory>().CreateTransactionAsync();
         transaction.CancellationToken = cancellationToken;
         transaction.Request = new OpenIddictRequest();
         var context = new OpenIddictServerEvents.ValidateTokenContext(transaction)
@@ -67,7 +69,7 @@ public sealed class AccessTokens(IOpenIddictServerFactory factory, IOpenIddictSe
             context.ValidTokenTypes.Add(type);
         }
 
-        await dispatcher.DispatchAsync(context);
+        await services.GetRequiredService<IOpenIddictServerDispatcher>().DispatchAsync(context);
         return context.IsRejected ? null : context.Principal;
     }
 }

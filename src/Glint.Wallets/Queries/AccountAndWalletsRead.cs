@@ -29,6 +29,8 @@ internal sealed class AccountAndWalletsRead
 
     private static readonly ConditionalWeakTable<IModel, AccountAndWalletsRead> ByModel = new();
 
+    // EF Core names the provider from its assembly's name, allocated on every call; a model belongs to one provider.
+    private readonly string? _provider;
     private readonly string _sql;
 
     // The same with PostgreSQL's own positional parameter: Npgsql then sends the text as it is, where a named
@@ -38,8 +40,9 @@ internal sealed class AccountAndWalletsRead
     private readonly ValueConverter? _accountCreatedAt;
     private readonly ValueConverter? _walletCreatedAt;
 
-    private AccountAndWalletsRead(IModel model)
+    private AccountAndWalletsRead(IModel model, string? provider)
     {
+        _provider = provider;
         var accounts = model.FindEntityType(typeof(WalletAccount)) ?? throw new InvalidOperationException("The model has no accounts.");
         var wallets = model.FindEntityType(typeof(Data.Wallets.Wallet)) ?? throw new InvalidOperationException("The model has no wallets.");
         var accountTable = StoreObjectIdentifier.Table(accounts.GetTableName()!, accounts.GetSchema());
@@ -61,7 +64,8 @@ internal sealed class AccountAndWalletsRead
         _walletCreatedAt = wallets.FindProperty(nameof(Data.Wallets.Wallet.CreatedAt))!.GetTypeMapping().Converter;
     }
 
-    public static AccountAndWalletsRead For(IModel model) => ByModel.GetValue(model, static model => new AccountAndWalletsRead(model));
+    public static AccountAndWalletsRead For(GlintDbContext db) =>
+        ByModel.TryGetValue(db.Model, out var read) ? read : ByModel.GetValue(db.Model, model => new AccountAndWalletsRead(model, db.Database.ProviderName));
 
     /// <summary>The account (null when the user has none) and its wallets in the order the database returned them.</summary>
     public async Task<WalletAccount?> ReadAsync(
@@ -77,7 +81,7 @@ internal sealed class AccountAndWalletsRead
         }
 
         var connection = db.Database.GetDbConnection();
-        if (db.Database.ProviderName == SqliteProvider && db.Database.CurrentTransaction is null &&
+        if (_provider == SqliteProvider && db.Database.CurrentTransaction is null &&
             await held.RentAsync(connection, Prepare, cancellationToken) is { } rented)
         {
             var clean = false;
@@ -106,7 +110,7 @@ internal sealed class AccountAndWalletsRead
             await using var command = Prepare(connection);
             command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
             command.Parameters[0].Value = _userIdMapping.Converter?.ConvertToProvider(userId) ?? userId;
-            if (db.Database.ProviderName == PostgresProvider)
+            if (_provider == PostgresProvider)
             {
                 await command.PrepareAsync(cancellationToken);
             }

@@ -45,7 +45,7 @@ public sealed class WalletQueries(GlintDbContext db, HeldReadConnections held, M
         Guid userId, CancellationToken cancellationToken)
     {
         var wallets = new List<Data.Wallets.Wallet>(2);
-        var account = await AccountAndWalletsRead.For(db.Model).ReadAsync(db, held, multiplexed, userId, wallets, cancellationToken);
+        var account = await AccountAndWalletsRead.For(db).ReadAsync(db, held, multiplexed, userId, wallets, cancellationToken);
         return account is null ? null : (account, BtcFirst(wallets));
     }
 
