@@ -67,71 +67,28 @@ public sealed class FlowSealer
     /// <summary>The sealed value, or null when the flow is too large to carry (<see cref="MaxLength"/>).</summary>
     public string? Seal(Flow flow, FlowPurpose purpose)
     {
-        var json = Serialize(flow).Span;
-        using var compressed = Compress(json, FastLevel);
-        var plaintext = compressed.GetBuffer().AsSpan(0, (int)compressed.Length);
-        if (Base64Url.GetEncodedLength(HeaderSize + plaintext.Length) > MaxLength)
-        {
-            // Only a flow near the limit pays for the smaller value, so what fitted before still fits.
-            using var smaller = Compress(json, LimitLevel);
-            plaintext = smaller.GetBuffer().AsSpan(0, (int)smaller.Length);
-            return Base64Url.GetEncodedLength(HeaderSize + plaintext.Length) > MaxLength ? null : Seal(plaintext, purpose);
-        }
-
-        return Seal(plaintext, purpose);
-    }
-
-    private string Seal(ReadOnlySpan<byte> plaintext, FlowPurpose purpose)
-    {
-        Span<byte> blob = stackalloc byte[HeaderSize + plaintext.Length];
-        blob[0] = Format;
-        BinaryPrimitives.WriteUInt32BigEndian(blob.Slice(1, KeyIdSize), _current.Id);
-        var nonce = blob.Slice(1 + KeyIdSize, NonceSize);
-        RandomNumberGenerator.Fill(nonce);
-        Span<byte> associatedData = stackalloc byte[AssociatedDataSize];
-        WriteAssociatedData(associatedData, _current.Id, purpose);
-        Cipher(_current).Encrypt(nonce, plaintext, blob[HeaderSize..], blob.Slice(1 + KeyIdSize + NonceSize, TagSize), associatedData);
-        return Base64Url.EncodeToString(blob);
-    }
-
-    /// <summary>
-    /// zlib's fastest level: a flow is one to three kilobytes of JSON, and the default level spent about twice the CPU
-    /// (on every seal of every step of every flow) for values about a quarter shorter. Any level opens the same way.
-    /// </summary>
-    private const int FastLevel = 1;
-
-    /// <summary>The level every value was sealed at before (zlib's default): a flow near the limit is sealed as it was then.</summary>
-    private const int LimitLevel = 6;
-
-    /// <summary>
-    /// A thread's buffer for the flow's JSON, reused by every seal on the thread (a seal runs without awaiting, so a
-    /// thread never has two under way). It is cleared before each use, and dropped once it grew past a flow's usual size.
-    /// </summary>
-    [ThreadStatic]
-    private static ArrayBufferWriter<byte>? _json;
-
-    private const int JsonCapacity = 4096;
-
-    private static ReadOnlyMemory<byte> Serialize(Flow flow)
-    {
-        var json = _json is { Capacity: <= 4 * JsonCapacity } kept ? kept : _json = new ArrayBufferWriter<byte>(JsonCapacity);
-        json.Clear();
-        using var writer = new Utf8JsonWriter(json, new JsonWriterOptions { Encoder = HydraJson.Options.Encoder });
-        JsonSerializer.Serialize(writer, flow, HydraJson.Options);
-        writer.Flush();
-        return json.WrittenMemory;
-    }
-
-    /// <summary>The JSON deflated at <paramref name="level"/>, into one array the size of the JSON (a flow's JSON shrinks).</summary>
-    private static MemoryStream Compress(ReadOnlySpan<byte> json, int level)
-    {
-        var compressed = new MemoryStream(json.Length);
-        using (var deflate = new DeflateStream(compressed, new ZLibCompressionOptions { CompressionLevel = level }, leaveOpen: true))
+        var json = JsonSerializer.SerializeToUtf8Bytes(flow, HydraJson.Options);
+        using var compressed = new MemoryStream();
+        using (var deflate = new DeflateStream(compressed, CompressionLevel.Optimal, leaveOpen: true))
         {
             deflate.Write(json);
         }
 
-        return compressed;
+        var plaintext = compressed.GetBuffer().AsSpan(0, (int)compressed.Length);
+        if (Base64Url.GetEncodedLength(HeaderSize + plaintext.Length) > MaxLength)
+        {
+            return null;
+        }
+
+        var blob = new byte[HeaderSize + plaintext.Length];
+        blob[0] = Format;
+        BinaryPrimitives.WriteUInt32BigEndian(blob.AsSpan(1, KeyIdSize), _current.Id);
+        var nonce = blob.AsSpan(1 + KeyIdSize, NonceSize);
+        RandomNumberGenerator.Fill(nonce);
+        Span<byte> associatedData = stackalloc byte[AssociatedDataSize];
+        WriteAssociatedData(associatedData, _current.Id, purpose);
+        Cipher(_current).Encrypt(nonce, plaintext, blob.AsSpan(HeaderSize), blob.AsSpan(1 + KeyIdSize + NonceSize, TagSize), associatedData);
+        return Base64Url.EncodeToString(blob);
     }
 
     /// <summary>The flow sealed in <paramref name="value"/> for <paramref name="purpose"/>, or null when there is none.</summary>
