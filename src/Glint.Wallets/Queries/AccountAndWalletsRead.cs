@@ -65,7 +65,11 @@ internal sealed class AccountAndWalletsRead
     }
 
     public static AccountAndWalletsRead For(GlintDbContext db) =>
-        ByModel.TryGetValue(db.Model, out var read) ? read : ByModel.GetValue(db.Model, model => new AccountAndWalletsRead(model, db.Database.ProviderName));
+        ByModel.TryGetValue(db.Model, out var read) ? read : Build(db);
+
+    // Apart from For: the factory captures the context, and a closure in For would be allocated on every call.
+    private static AccountAndWalletsRead Build(GlintDbContext db) =>
+        ByModel.GetValue(db.Model, model => new AccountAndWalletsRead(model, db.Database.ProviderName));
 
     /// <summary>The account (null when the user has none) and its wallets in the order the database returned them.</summary>
     public async Task<WalletAccount?> ReadAsync(
