@@ -28,6 +28,34 @@ public sealed partial class AdminCallAudit(RequestDelegate next, ILogger<AdminCa
         http.Items[typeof(AuditRecord)] = record;
     }
 
+    /// <summary>
+    /// Records the call's event now, through <paramref name="write"/>, rather than as the response starts: for a handler
+    /// whose own check rides the audit row's write (a login or consent answer's check for a used challenge). The
+    /// response then records nothing more. True once stored; false when <paramref name="write"/> declined to store it
+    /// (the handler answers with an error); null when the write failed, which is logged as a failed audit row is.
+    /// A null <paramref name="record"/> is the route's own event.
+    /// </summary>
+    public static async Task<bool?> RecordNowAsync(HttpContext http, AuditRecord? record, Func<AuditEvent, Task<bool>> write)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(write);
+        var route = (http.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "";
+        record = (record ?? FromRoute(http, route)) with { RemoteAddress = http.Connection.RemoteIpAddress?.ToString() };
+        http.Items[Recorded] = true;
+        try
+        {
+            return await http.RequestServices.GetRequiredService<AuditTrail>().WriteThroughAsync(record, write);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            LogFailed(http.RequestServices.GetRequiredService<ILogger<AdminCallAudit>>(), record.Action, http.Request.Method, route, exception);
+            return null;
+        }
+    }
+
+    /// <summary>The <see cref="HttpContext.Items"/> key that says the handler has recorded the call itself.</summary>
+    private static readonly object Recorded = new();
+
     public Task InvokeAsync(HttpContext http)
     {
         var method = http.Request.Method;
@@ -43,7 +71,7 @@ public sealed partial class AdminCallAudit(RequestDelegate next, ILogger<AdminCa
     private async Task RecordAsync(object state)
     {
         var http = (HttpContext)state;
-        if (http.Response.StatusCode >= 400 || http.GetEndpoint() is not RouteEndpoint endpoint)
+        if (http.Response.StatusCode >= 400 || http.Items.ContainsKey(Recorded) || http.GetEndpoint() is not RouteEndpoint endpoint)
         {
             return;
         }
