@@ -11,7 +11,8 @@ namespace Glint.Auth.Audit;
 /// aside) and succeeded. The event is committed as the response starts, so the caller never sees an answer whose
 /// audit row is not there. Known routes get their own action (client created, consent revoked, …); a handler that
 /// knows more (who consented, whether a secret was replaced) says so with <see cref="Note"/>; any other route is
-/// <c>admin.call</c> with the method and route as its target.
+/// <c>admin.call</c> with the method and route as its target. A handler whose own check rides the audit row's write
+/// records the event itself, before it answers (<see cref="RecordNowAsync"/>).
 /// </summary>
 public sealed partial class AdminCallAudit(RequestDelegate next, ILogger<AdminCallAudit> logger)
 {
