@@ -11,7 +11,8 @@ namespace Glint.Auth.Audit;
 /// aside) and succeeded. The event is committed as the response starts, so the caller never sees an answer whose
 /// audit row is not there. Known routes get their own action (client created, consent revoked, …); a handler that
 /// knows more (who consented, whether a secret was replaced) says so with <see cref="Note"/>; any other route is
-/// <c>admin.call</c> with the method and route as its target.
+/// <c>admin.call</c> with the method and route as its target. A handler whose own check rides the audit row's write
+/// records the event itself, before it answers (<see cref="RecordNowAsync"/>).
 /// </summary>
 public sealed partial class AdminCallAudit(RequestDelegate next, ILogger<AdminCallAudit> logger)
 {
@@ -28,6 +29,34 @@ public sealed partial class AdminCallAudit(RequestDelegate next, ILogger<AdminCa
         http.Items[typeof(AuditRecord)] = record;
     }
 
+    /// <summary>
+    /// Records the call's event now, through <paramref name="write"/>, rather than as the response starts: for a handler
+    /// whose own check rides the audit row's write (a login or consent answer's check for a used challenge). The
+    /// response then records nothing more. True once stored; false when <paramref name="write"/> declined to store it
+    /// (the handler answers with an error); null when the write failed, which is logged as a failed audit row is.
+    /// A null <paramref name="record"/> is the route's own event.
+    /// </summary>
+    public static async Task<bool?> RecordNowAsync(HttpContext http, AuditRecord? record, Func<AuditEvent, Task<bool>> write)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(write);
+        var route = (http.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "";
+        record = (record ?? FromRoute(http, route)) with { RemoteAddress = http.Connection.RemoteIpAddress?.ToString() };
+        http.Items[Recorded] = true;
+        try
+        {
+            return await http.RequestServices.GetRequiredService<AuditTrail>().WriteThroughAsync(record, write);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            LogFailed(http.RequestServices.GetRequiredService<ILogger<AdminCallAudit>>(), record.Action, http.Request.Method, route, exception);
+            return null;
+        }
+    }
+
+    /// <summary>The <see cref="HttpContext.Items"/> key that says the handler has recorded the call itself.</summary>
+    private static readonly object Recorded = new();
+
     public Task InvokeAsync(HttpContext http)
     {
         var method = http.Request.Method;
@@ -43,7 +72,7 @@ public sealed partial class AdminCallAudit(RequestDelegate next, ILogger<AdminCa
     private async Task RecordAsync(object state)
     {
         var http = (HttpContext)state;
-        if (http.Response.StatusCode >= 400 || http.GetEndpoint() is not RouteEndpoint endpoint)
+        if (http.Response.StatusCode >= 400 || http.Items.ContainsKey(Recorded) || http.GetEndpoint() is not RouteEndpoint endpoint)
         {
             return;
         }

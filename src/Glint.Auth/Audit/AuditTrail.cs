@@ -35,6 +35,23 @@ public sealed partial class AuditTrail(AuditBatchWriter batch, TimeProvider time
     }
 
     /// <summary>
+    /// Stores the event through <paramref name="write"/>, a write of the caller's that may decline to store it (false):
+    /// the log line follows only a row that was stored.
+    /// </summary>
+    internal async Task<bool> WriteThroughAsync(AuditRecord record, Func<AuditEvent, Task<bool>> write)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        ArgumentNullException.ThrowIfNull(write);
+        if (!await write(record.ToRow(time.GetUtcNow())))
+        {
+            return false;
+        }
+
+        Log(record);
+        return true;
+    }
+
+    /// <summary>
     /// Queues the event for the next batch. Its row can be lost if the process dies within the flush window (the
     /// token row it describes is durable already); the log line is written at once.
     /// </summary>

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Text.Json;
 using Glint.Data;
+using Glint.Data.Audit;
 using Glint.Data.Maintenance;
 using Glint.Data.OAuth;
 using Microsoft.EntityFrameworkCore;
@@ -29,6 +30,44 @@ public sealed class FlowStore(GlintDbContext db, OAuth2.TokenWriter? writer = nu
     public Task<OAuthFlowState?> RedemptionAsync(string flowId, CancellationToken cancellationToken) =>
         ReadAsync("SELECT \"State\" FROM oauth2_flows WHERE \"Id\" = @id", [("id", flowId)],
             async reader => await reader.ReadAsync(cancellationToken) ? (OAuthFlowState?)reader.GetInt32(0) : null, cancellationToken);
+
+    /// <summary>
+    /// Stores a login or consent answer's audit row unless the flow's challenge is used, and says which: the answer's
+    /// check for a used challenge (Hydra's 410) rides the audit row's group commit instead of costing a read of its own
+    /// before it. The challenge is used once the flow has a redemption (<paramref name="usedStates"/> null: a login
+    /// challenge) or a redemption in one of <paramref name="usedStates"/> (a consent challenge). False, and nothing
+    /// written, when it is used.
+    /// </summary>
+    public Task<bool> AuditUnlessUsedAsync(AuditEvent audit, string flowId, IReadOnlyList<OAuthFlowState>? usedStates, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(audit);
+        var events = db.Model.FindEntityType(typeof(AuditEvent))!;
+        var flows = db.Model.FindEntityType(typeof(OAuthFlow))!;
+        string[] properties =
+        [
+            nameof(AuditEvent.Id), nameof(AuditEvent.At), nameof(AuditEvent.ActorKind), nameof(AuditEvent.Action), nameof(AuditEvent.Subject),
+            nameof(AuditEvent.ClientId), nameof(AuditEvent.Target), nameof(AuditEvent.Reason), nameof(AuditEvent.RemoteAddress),
+        ];
+        object?[] values = [audit.Id, audit.At, audit.ActorKind, audit.Action, audit.Subject, audit.ClientId, audit.Target, audit.Reason, audit.RemoteAddress];
+        var states = usedStates ?? [];
+        var sql = $"INSERT INTO \"{events.GetTableName()}\" ({string.Join(", ", properties.Select(name => $"\"{events.FindProperty(name)!.GetColumnName()}\""))}) " +
+            $"SELECT {string.Join(", ", properties.Select((_, column) => $"@audit_{column}"))} " +
+            "WHERE NOT EXISTS (SELECT 1 FROM oauth2_flows WHERE \"Id\" = @flow" +
+            (states.Count == 0 ? "" : $" AND \"State\" IN ({string.Join(", ", states.Select((_, i) => $"@used_{i}"))})") + ")";
+        var write = new OAuth2.RedemptionWrite(sql, "audit_events/" + flowId)
+            .Bind(flows, nameof(OAuthFlow.Id), "flow", flowId);
+        for (var column = 0; column < properties.Length; column++)
+        {
+            write.Bind(events, properties[column], $"audit_{column}", values[column]);
+        }
+
+        for (var i = 0; i < states.Count; i++)
+        {
+            write.Bind(flows, nameof(OAuthFlow.State), $"used_{i}", states[i]);
+        }
+
+        return Writer.RedeemAsync(write, cancellationToken);
+    }
 
     /// <summary>
     /// Redeems a login verifier: inserts the flow's redemption (and the new remembered login session with it, in one

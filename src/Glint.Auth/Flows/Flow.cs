@@ -154,7 +154,10 @@ public sealed class Flow
     public static bool LoginUsed(OAuthFlowState? stored) => stored is not null;
 
     /// <summary>A consent challenge is used once the consent verifier is redeemed.</summary>
-    public static bool ConsentUsed(OAuthFlowState? stored) => stored is OAuthFlowState.ConsentUsed or OAuthFlowState.ConsentRejectedUsed;
+    public static bool ConsentUsed(OAuthFlowState? stored) => stored is { } state && ConsentUsedStates.Contains(state);
+
+    /// <summary>The redemptions' states in which a consent challenge is used (<see cref="ConsentUsed"/>).</summary>
+    public static IReadOnlyList<OAuthFlowState> ConsentUsedStates { get; } = [OAuthFlowState.ConsentUsed, OAuthFlowState.ConsentRejectedUsed];
 
     private void Guard(FlowState expected)
     {

@@ -60,7 +60,8 @@ public static class LoginConsentAdminApi
 
     private static async Task<IResult> AcceptLoginAsync(HttpContext http, FlowStore store, FlowSealer sealer, AuthSettings settings, TimeProvider time)
     {
-        var (challenge, flow, error) = await FindAsync(http, store, sealer, FlowPurpose.LoginChallenge, settings, time);
+        const FlowPurpose purpose = FlowPurpose.LoginChallenge;
+        var (challenge, flow, error) = await FindAsync(http, store, sealer, purpose, settings, time, usedCheckedByAnswer: true);
         if (flow is null)
         {
             return error!;
@@ -69,24 +70,25 @@ public static class LoginConsentAdminApi
         var (accept, bodyError) = await ReadBodyAsync<AcceptLoginRequest>(http);
         if (accept is null)
         {
-            return bodyError!;
+            return await UsedOrAsync(http, store, flow, purpose, bodyError!);
         }
 
         if (string.IsNullOrEmpty(accept.Subject))
         {
-            return HydraError.InvalidRequest("Field 'subject' must not be empty.");
+            return await UsedOrAsync(http, store, flow, purpose, HydraError.InvalidRequest("Field 'subject' must not be empty."));
         }
 
         if (accept.Subject.Length > MaxSubjectLength || accept.Subject.Any(char.IsControl))
         {
-            return HydraError.InvalidRequest($"Field 'subject' must be at most {MaxSubjectLength} characters long, without control characters.");
+            return await UsedOrAsync(http, store, flow, purpose,
+                HydraError.InvalidRequest($"Field 'subject' must be at most {MaxSubjectLength} characters long, without control characters."));
         }
 
         var document = flow.Document;
         if (document.LoginSkip && accept.Subject != flow.Subject)
         {
             // Hydra sends a different user back through login rather than failing (the session belongs to someone else).
-            return RedirectTo(SetQuery(document.RequestUrl, "prompt", "login"));
+            return await UsedOrAsync(http, store, flow, purpose, RedirectTo(SetQuery(document.RequestUrl, "prompt", "login")));
         }
 
         if (document.LoginSkip)
@@ -95,7 +97,7 @@ public static class LoginConsentAdminApi
         }
 
         flow.AcceptLogin(challenge, accept, document.LoginSkip ? null : Second(time.GetUtcNow()));
-        return Answer(sealer, flow, FlowPurpose.LoginVerifier, AuthorizationFlows.LoginVerifier);
+        return await AnswerAsync(http, store, sealer, flow, FlowPurpose.LoginVerifier, AuthorizationFlows.LoginVerifier, null, null);
     }
 
     private static async Task<IResult> GetConsentAsync(HttpContext http, FlowStore store, FlowSealer sealer, ClientManager clients, AuthSettings settings, TimeProvider time)
@@ -138,7 +140,8 @@ public static class LoginConsentAdminApi
 
     private static async Task<IResult> AcceptConsentAsync(HttpContext http, FlowStore store, FlowSealer sealer, ClientManager clients, AuthSettings settings, TimeProvider time)
     {
-        var (_, flow, error) = await FindAsync(http, store, sealer, FlowPurpose.ConsentChallenge, settings, time);
+        const FlowPurpose purpose = FlowPurpose.ConsentChallenge;
+        var (_, flow, error) = await FindAsync(http, store, sealer, purpose, settings, time, usedCheckedByAnswer: true);
         if (flow is null)
         {
             return error!;
@@ -147,24 +150,24 @@ public static class LoginConsentAdminApi
         var (accept, bodyError) = await ReadBodyAsync<AcceptConsentRequest>(http);
         if (accept is null)
         {
-            return bodyError!;
+            return await UsedOrAsync(http, store, flow, purpose, bodyError!);
         }
 
         if (WideningRefusal(accept, flow.Document, await clients.FindMetadataAsync(flow.ClientId, http.RequestAborted)) is { } refusal)
         {
-            return refusal;
+            return await UsedOrAsync(http, store, flow, purpose, refusal);
         }
 
         flow.AcceptConsent(accept, Second(time.GetUtcNow()));
-        AuthTelemetry.ConsentDecisions.Add(1, AuthTelemetry.Accepted);
-        AdminCallAudit.Note(http, new AuditRecord(AuditActions.ConsentGranted, AuditActors.Subject)
+        var granted = new AuditRecord(AuditActions.ConsentGranted, AuditActors.Subject)
         {
             Subject = flow.Subject,
             ClientId = flow.ClientId,
             Target = string.Join(' ', accept.GrantScope ?? []),
             PerFlow = true,
-        });
-        return Answer(sealer, flow, FlowPurpose.ConsentVerifier, AuthorizationFlows.ConsentVerifier);
+        };
+        return await AnswerAsync(http, store, sealer, flow, FlowPurpose.ConsentVerifier, AuthorizationFlows.ConsentVerifier, granted,
+            static () => AuthTelemetry.ConsentDecisions.Add(1, AuthTelemetry.Accepted));
     }
 
     /// <summary>
@@ -236,10 +239,12 @@ public static class LoginConsentAdminApi
     /// <summary>
     /// Opens the flow a challenge carries, with Hydra's answers: 400 without a challenge, 404 for one this server did
     /// not seal (unknown, tampered, another secret's), 401 once it has expired, and 410 with the original request URL
-    /// once its verifier has been redeemed.
+    /// once its verifier has been redeemed (which comes before the 401). With <paramref name="usedCheckedByAnswer"/>, the
+    /// caller checks for a used challenge itself, with its answer's audit row when it accepts (<see cref="AnswerAsync"/>)
+    /// or before any other error (<see cref="UsedOrAsync"/>), and only an expired challenge is checked for it here.
     /// </summary>
     private static async Task<(string Challenge, Flow? Flow, IResult? Error)> FindAsync(
-        HttpContext http, FlowStore store, FlowSealer sealer, FlowPurpose purpose, AuthSettings settings, TimeProvider time)
+        HttpContext http, FlowStore store, FlowSealer sealer, FlowPurpose purpose, AuthSettings settings, TimeProvider time, bool usedCheckedByAnswer = false)
     {
         var kind = purpose == FlowPurpose.LoginChallenge ? "login" : "consent";
         var challenge = http.Request.Query[$"{kind}_challenge"].ToString();
@@ -258,13 +263,13 @@ public static class LoginConsentAdminApi
             return (challenge, null, HydraError.Result(StatusCodes.Status404NotFound, "Not Found", "Unable to locate the requested resource"));
         }
 
-        var redemption = await store.RedemptionAsync(flow.Id, http.RequestAborted);
-        if (purpose == FlowPurpose.LoginChallenge ? Flow.LoginUsed(redemption) : Flow.ConsentUsed(redemption))
+        var expired = flow.Expired(settings.FlowLifetime, time.GetUtcNow());
+        if ((!usedCheckedByAnswer || expired) && await UsedAsync(http, store, flow, purpose))
         {
-            return (challenge, null, Results.Json(new JsonObject { ["redirect_to"] = flow.Document.RequestUrl }, statusCode: StatusCodes.Status410Gone));
+            return (challenge, null, Gone(flow));
         }
 
-        if (flow.Expired(settings.FlowLifetime, time.GetUtcNow()))
+        if (expired)
         {
             return (challenge, null, HydraError.Result(StatusCodes.Status401Unauthorized, "request_unauthorized",
                 $"The request could not be authorized. Check that you provided valid credentials in the right format. The {kind} request has expired, please try again."));
@@ -273,15 +278,66 @@ public static class LoginConsentAdminApi
         return (challenge, flow, null);
     }
 
+    /// <summary>Whether the challenge's verifier has been redeemed, read from the flow's redemption.</summary>
+    private static async Task<bool> UsedAsync(HttpContext http, FlowStore store, Flow flow, FlowPurpose purpose)
+    {
+        var redemption = await store.RedemptionAsync(flow.Id, http.RequestAborted);
+        return purpose == FlowPurpose.LoginChallenge ? Flow.LoginUsed(redemption) : Flow.ConsentUsed(redemption);
+    }
+
+    /// <summary>
+    /// <paramref name="answer"/>, unless the challenge is used: a used challenge's 410 comes before any other answer, as
+    /// when the challenge is opened (<see cref="FindAsync"/>). For the answers that are not the accept's own.
+    /// </summary>
+    private static async Task<IResult> UsedOrAsync(HttpContext http, FlowStore store, Flow flow, FlowPurpose purpose, IResult answer) =>
+        await UsedAsync(http, store, flow, purpose) ? Gone(flow) : answer;
+
+    /// <summary>Hydra's answer for a used challenge: 410 with the original request URL.</summary>
+    private static IResult Gone(Flow flow) =>
+        Results.Json(new JsonObject { ["redirect_to"] = flow.Document.RequestUrl }, statusCode: StatusCodes.Status410Gone);
+
+    /// <summary>
+    /// An accepted login or consent, sealed into a verifier (<see cref="Answer"/>), once its audit row is stored; the
+    /// row is stored only while the challenge is unused, so the check for a used challenge (Hydra's 410) costs no read
+    /// of its own (<see cref="FlowStore.AuditUnlessUsedAsync"/>). <paramref name="answered"/> runs unless the answer is
+    /// that 410. Should the audit row fail to be written (logged), the challenge is checked by a read. A null
+    /// <paramref name="record"/> is the route's own audit event.
+    /// </summary>
+    private static async Task<IResult> AnswerAsync(
+        HttpContext http, FlowStore store, FlowSealer sealer, Flow flow, FlowPurpose purpose, string parameter, AuditRecord? record, Action? answered)
+    {
+        var challenge = purpose == FlowPurpose.LoginVerifier ? FlowPurpose.LoginChallenge : FlowPurpose.ConsentChallenge;
+        var verifier = sealer.Seal(flow, purpose);
+        bool used;
+        if (verifier is null)
+        {
+            used = await UsedAsync(http, store, flow, challenge);
+        }
+        else
+        {
+            var usedStates = challenge == FlowPurpose.LoginChallenge ? null : Flow.ConsentUsedStates;
+            var recorded = await AdminCallAudit.RecordNowAsync(http, record, row => store.AuditUnlessUsedAsync(row, flow.Id, usedStates, http.RequestAborted));
+            used = recorded is { } stored ? !stored : await UsedAsync(http, store, flow, challenge);
+        }
+
+        if (used)
+        {
+            return Gone(flow);
+        }
+
+        answered?.Invoke();
+        return verifier is null ? TooLargeAnswer : RedirectTo(SetQuery(flow.Document.RequestUrl, parameter, verifier));
+    }
+
     /// <summary>
     /// Seals the login or consent app's answer into a verifier: the browser brings it back to the authorization
     /// endpoint, which alone acts on the answer. Nothing is stored until then.
     /// </summary>
     private static IResult Answer(FlowSealer sealer, Flow flow, FlowPurpose purpose, string parameter) =>
-        sealer.Seal(flow, purpose) is { } verifier
-            ? RedirectTo(SetQuery(flow.Document.RequestUrl, parameter, verifier))
-            : HydraError.InvalidRequest(
-                $"The answer is too large to carry back through the browser: the request with its answer must seal to at most {FlowSealer.MaxLength} characters. Send a smaller 'context' or 'session'.");
+        sealer.Seal(flow, purpose) is { } verifier ? RedirectTo(SetQuery(flow.Document.RequestUrl, parameter, verifier)) : TooLargeAnswer;
+
+    private static IResult TooLargeAnswer => HydraError.InvalidRequest(
+        $"The answer is too large to carry back through the browser: the request with its answer must seal to at most {FlowSealer.MaxLength} characters. Send a smaller 'context' or 'session'.");
 
     private static async Task<(T? Value, IResult? Error)> ReadBodyAsync<T>(HttpContext http) where T : class, new()
     {

@@ -88,7 +88,7 @@ internal sealed class TokenByReference
         if (token is not null)
         {
             // Loaded as the includes leave them, also when absent: OpenIddict would otherwise query for them again.
-            var entry = db.Entry(token);
+            var entry = TrackedEntities.EntryOf(db, token);
             entry.Reference(nameof(OAuthToken.Application)).IsLoaded = true;
             entry.Reference(nameof(OAuthToken.Authorization)).IsLoaded = true;
         }

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
 
 namespace Glint.Auth.OAuth2;
 
@@ -24,6 +25,26 @@ internal static class TrackedEntities
             }
 
             return null;
+        }
+        finally
+        {
+            db.ChangeTracker.AutoDetectChangesEnabled = detectChanges;
+        }
+    }
+
+    /// <summary>
+    /// The entity's entry without the DetectChanges EF Core's <c>Entry</c> runs on it first, for callers that set the
+    /// entry's state and original values themselves right after (a redeemed token made unchanged, the navigations of a
+    /// token just attached marked loaded): what detection would find is overwritten anyway, and it showed in the code exchange's
+    /// profile.
+    /// </summary>
+    public static EntityEntry<TEntity> EntryOf<TEntity>(DbContext db, TEntity entity) where TEntity : class
+    {
+        var detectChanges = db.ChangeTracker.AutoDetectChangesEnabled;
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
+        try
+        {
+            return db.Entry(entity);
         }
         finally
         {

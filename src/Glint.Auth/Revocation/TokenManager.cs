@@ -87,7 +87,7 @@ public sealed class TokenManager(
         token.RedemptionDate = redeemedAt;
         token.ConcurrencyToken = concurrency;
         // The entry is what is stored now: a later SaveChanges in this request must not write it again.
-        var entry = db.Entry(token);
+        var entry = OAuth2.TrackedEntities.EntryOf(db, token);
         if (entry.State != EntityState.Detached)
         {
             entry.OriginalValues.SetValues(entry.CurrentValues);

@@ -1,4 +1,7 @@
 using System.Net;
+using Glint.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Glint.Server.Tests.Infrastructure;
 using static Glint.Server.Tests.Flows.FlowCalls;
 
@@ -64,6 +67,70 @@ public abstract class ChallengeLifecycleFlowTests<TServer>(TServer server) : ICl
         Assert.Equal(HttpStatusCode.Gone, status);
         Assert.Equal(run.ConsentRequest["request_url"]!.GetValue<string>(), body["redirect_to"]!.GetValue<string>());
         Assert.Equal(HttpStatusCode.Gone, reject.StatusCode);
+    }
+
+    [Fact]
+    public async Task LoginAccept_AfterVerifierUsed_IsGoneBeforeAnyOtherError_AndStoresNoAuditRow()
+    {
+        var client = await server.CreateCodeClientAsync();
+        using var browser = new BrowserSession(server);
+        var challenge = await browser.StartAsync(BrowserSession.Query(client, "read", Pkce.NewVerifier()));
+        var requestUrl = (await server.LoginRequestAsync(challenge))["request_url"]!.GetValue<string>();
+        await browser.FollowToConsentAsync(await server.AcceptLoginAsync(challenge, new { subject = NewSubject() }));
+        var answers = await AuditRowsAsync("admin.call", "PUT /admin/oauth2/auth/requests/login/accept");
+
+        using var accept = await server.Admin.PutAsync($"/admin/oauth2/auth/requests/login/accept?login_challenge={challenge}", HydraClientCalls.Json(new { subject = NewSubject() }));
+        var (status, body) = await StatusAndJsonAsync(accept);
+        using var noSubject = await server.Admin.PutAsync($"/admin/oauth2/auth/requests/login/accept?login_challenge={challenge}", HydraClientCalls.Json(new { subject = "" }));
+
+        Assert.Equal(HttpStatusCode.Gone, status);
+        Assert.Equal(requestUrl, body["redirect_to"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.Gone, noSubject.StatusCode);
+        Assert.Equal(answers, await AuditRowsAsync("admin.call", "PUT /admin/oauth2/auth/requests/login/accept"));
+    }
+
+    [Fact]
+    public async Task ConsentAccept_AfterVerifierUsed_IsGoneBeforeAnyOtherError_AndStoresNoAuditRow()
+    {
+        var client = await server.CreateCodeClientAsync();
+        var subject = NewSubject();
+        using var browser = new BrowserSession(server);
+        var run = await browser.RunToCodeAsync(client, subject, "read", ["read"]);
+
+        using var accept = await server.Admin.PutAsync(
+            $"/admin/oauth2/auth/requests/consent/accept?consent_challenge={run.ConsentChallenge}", HydraClientCalls.Json(new { grant_scope = new[] { "read" } }));
+        var (status, body) = await StatusAndJsonAsync(accept);
+        using var widened = await server.Admin.PutAsync(
+            $"/admin/oauth2/auth/requests/consent/accept?consent_challenge={run.ConsentChallenge}", HydraClientCalls.Json(new { grant_scope = new[] { "write" } }));
+
+        Assert.Equal(HttpStatusCode.Gone, status);
+        Assert.Equal(run.ConsentRequest["request_url"]!.GetValue<string>(), body["redirect_to"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.Gone, widened.StatusCode);
+        // The one consent.granted row is the first answer's.
+        Assert.Equal(1, await AuditRowsAsync("consent.granted", "read", subject));
+    }
+
+    [Fact]
+    public async Task Accepts_OfUnusedChallenges_AreStoredWithTheirAuditRows()
+    {
+        var client = await server.CreateCodeClientAsync();
+        var subject = NewSubject();
+        var loginAnswers = await AuditRowsAsync("admin.call", "PUT /admin/oauth2/auth/requests/login/accept");
+
+        using var browser = new BrowserSession(server);
+        var run = await browser.RunToCodeAsync(client, subject, "read", ["read"]);
+
+        Assert.NotNull(run.Callback.Code);
+        Assert.Equal(loginAnswers + 1, await AuditRowsAsync("admin.call", "PUT /admin/oauth2/auth/requests/login/accept"));
+        Assert.Equal(1, await AuditRowsAsync("consent.granted", "read", subject));
+    }
+
+    private async Task<int> AuditRowsAsync(string action, string target, string? subject = null)
+    {
+        await using var scope = server.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<GlintDbContext>();
+        return await db.AuditEvents.CountAsync(
+            row => row.Action == action && row.Target == target && (subject == null || row.Subject == subject), TestContext.Current.CancellationToken);
     }
 
     [Fact]
