@@ -43,12 +43,8 @@ public sealed class FlowStore(GlintDbContext db, OAuth2.TokenWriter? writer = nu
         ArgumentNullException.ThrowIfNull(audit);
         var events = db.Model.FindEntityType(typeof(AuditEvent))!;
         var flows = db.Model.FindEntityType(typeof(OAuthFlow))!;
-        string[] properties =
-        [
-            nameof(AuditEvent.Id), nameof(AuditEvent.At), nameof(AuditEvent.ActorKind), nameof(AuditEvent.Action), nameof(AuditEvent.Subject),
-            nameof(AuditEvent.ClientId), nameof(AuditEvent.Target), nameof(AuditEvent.Reason), nameof(AuditEvent.RemoteAddress),
-        ];
-        object?[] values = [audit.Id, audit.At, audit.ActorKind, audit.Action, audit.Subject, audit.ClientId, audit.Target, audit.Reason, audit.RemoteAddress];
+        var properties = OAuth2.TokenWriter.AuditTable.Properties;
+        var values = OAuth2.TokenWriter.AuditTable.ValuesOf(audit);
         var states = usedStates ?? [];
         var sql = $"INSERT INTO \"{events.GetTableName()}\" ({string.Join(", ", properties.Select(name => $"\"{events.FindProperty(name)!.GetColumnName()}\""))}) " +
             $"SELECT {string.Join(", ", properties.Select((_, column) => $"@audit_{column}"))} " +

@@ -451,9 +451,10 @@ public sealed partial class TokenWriter : IHostedLifecycleService, IAsyncDisposa
     }
 
     /// <summary><c>audit_events</c> as the model maps it: the INSERT's head and each column's type mapping, in order.</summary>
-    private sealed record AuditTable(IModel Model, string Insert, RelationalTypeMapping[] Mappings)
+    internal sealed record AuditTable(IModel Model, string Insert, RelationalTypeMapping[] Mappings)
     {
-        private static readonly string[] Properties =
+        /// <summary>The columns an audit row is written with, in the order of <see cref="ValuesOf"/>.</summary>
+        internal static readonly string[] Properties =
         [
             nameof(AuditEvent.Id), nameof(AuditEvent.At), nameof(AuditEvent.ActorKind), nameof(AuditEvent.Action), nameof(AuditEvent.Subject),
             nameof(AuditEvent.ClientId), nameof(AuditEvent.Target), nameof(AuditEvent.Reason), nameof(AuditEvent.RemoteAddress),
@@ -485,7 +486,7 @@ public sealed partial class TokenWriter : IHostedLifecycleService, IAsyncDisposa
         /// </summary>
         public string Bind(DbCommand command, AuditEvent audit, string prefix)
         {
-            object?[] values = [audit.Id, audit.At, audit.ActorKind, audit.Action, audit.Subject, audit.ClientId, audit.Target, audit.Reason, audit.RemoteAddress];
+            var values = ValuesOf(audit);
             var names = new string[values.Length];
             for (var column = 0; column < values.Length; column++)
             {
@@ -495,6 +496,10 @@ public sealed partial class TokenWriter : IHostedLifecycleService, IAsyncDisposa
 
             return "(" + string.Join(", ", names) + ")";
         }
+
+        /// <summary><paramref name="audit"/>'s values in the order of <see cref="Properties"/>.</summary>
+        internal static object?[] ValuesOf(AuditEvent audit) =>
+            [audit.Id, audit.At, audit.ActorKind, audit.Action, audit.Subject, audit.ClientId, audit.Target, audit.Reason, audit.RemoteAddress];
     }
 
     /// <summary>A token row with the audit event that goes with it, an audit event alone, or a redemption.</summary>
