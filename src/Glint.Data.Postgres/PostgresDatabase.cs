@@ -19,7 +19,18 @@ public static class PostgresDatabase
             // DISCARD ALL that Npgsql sends whenever a pooled connection is reused only costs a round trip: three
             // per token request. The notification listener has a connection of its own, outside the pool.
             NoResetOnClose = true,
+
         };
+
+        // Glint's schema uses only PostgreSQL's built-in types (no enums, domains, composites or extension types),
+        // whose type ids are fixed: Npgsql then knows them without reading pg_type (about 450 rows) on the first open
+        // of each data source. A start opens three (the shared pool of EF Core and the advisory locks, the multiplexed
+        // reads, the listener), each a round trip and the parsing of its rows on the way to ready. Npgsql would rather
+        // have this set on a data source builder, but EF Core and the advisory locks use the pool Npgsql keeps per
+        // connection string: set here, the one setting reaches every data source Glint opens.
+#pragma warning disable CS0618 // Type loading through the connection string: see above.
+        builder.ServerCompatibilityMode = ServerCompatibilityMode.NoTypeLoading;
+#pragma warning restore CS0618
 
         var userInfo = uri.UserInfo.Split(':', 2);
         if (userInfo[0].Length > 0)
