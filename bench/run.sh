@@ -211,11 +211,13 @@ run_wrk() {
     BENCH_METHOD=$method BENCH_BODY=$body BENCH_HEADERS=$headers \
       wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" -s "$WRK_SCRIPT" "$url" >/dev/null 2>&1 || true
   fi
-  local cpu_before
+  local cpu_before db_cpu_before
   cpu_before=$(server_cpu_ms "$server")
+  db_cpu_before=$(db_cpu_ms "$db")
   BENCH_METHOD=$method BENCH_BODY=$body BENCH_HEADERS=$headers \
     wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --timeout 10s -s "$WRK_SCRIPT" "$url" >"$out" 2>&1 || true
   local cpu_ms=$(( $(server_cpu_ms "$server") - cpu_before ))
+  local db_cpu_ms=$(( $(db_cpu_ms "$db") - db_cpu_before ))
   line=$(grep '^WRK_JSON ' "$out" | tail -n 1 | cut -d' ' -f2-)
   if [ -z "$line" ]; then
     cat "$out" >&2
@@ -229,13 +231,14 @@ run_wrk() {
     sample=$(curl -s -X "$method" "${header_args[@]}" ${body:+--data-raw "$body"} -w ' [HTTP %{http_code}]' "$url" 2>&1 | tail -c 200 || true)
   fi
   line=$(jq -c --arg scenario "$scenario" --arg server "$server" --arg db "$db" --arg sample "$sample" \
-    --arg load "$CONNECTIONS conn, $THREADS wrk threads, $DURATION" --argjson cpu_ms "$cpu_ms" \
+    --arg load "$CONNECTIONS conn, $THREADS wrk threads, $DURATION" --argjson cpu_ms "$cpu_ms" --argjson db_cpu_ms "$db_cpu_ms" \
     '{scenario: $scenario, server: $server, db: $db, load: $load, unit: "req/s"} + . +
      (if $cpu_ms > 0 and .requests > 0 then {server_cpu_us_per_req: ($cpu_ms * 1000 / .requests | round)} else {} end) +
+     (if $db_cpu_ms > 0 and .requests > 0 then {db_cpu_us_per_req: ($db_cpu_ms * 1000 / .requests | round)} else {} end) +
      {errors: ([.errors[]] | add), error_kinds: .errors}
      + (if ([.errors[]] | add) > 0 then {first_error: ("wrk " + (.errors | tostring) + " " + $sample)} else {} end)' <<<"$line")
   record "$line"
-  jq -r '"    \(.scenario) \(.server) \(.db): \(.rps) req/s, p50 \(.p50_ms // "-") ms, p99 \(.p99_ms // "-") ms, errors \(.errors)\(if .server_cpu_us_per_req then ", Glint CPU \(.server_cpu_us_per_req) µs per request" else "" end)"' <<<"$line"
+  jq -r '"    \(.scenario) \(.server) \(.db): \(.rps) req/s, p50 \(.p50_ms // "-") ms, p99 \(.p99_ms // "-") ms, errors \(.errors)\(if .server_cpu_us_per_req then ", Glint CPU \(.server_cpu_us_per_req) µs per request" else "" end)\(if .db_cpu_us_per_req then ", PostgreSQL CPU \(.db_cpu_us_per_req) µs" else "" end)"' <<<"$line"
 }
 
 # server_cpu_ms SERVER -- Glint's CPU time so far (user + system, from /proc), 0 for the other servers: divided by the
@@ -243,6 +246,17 @@ run_wrk() {
 server_cpu_ms() {
   if [ "$1" != glint ] || [ -z "${GLINT_PID:-}" ] || [ ! -r "/proc/$GLINT_PID/stat" ]; then echo 0; return; fi
   awk -v tick="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); print int(($12 + $13) * 1000 / tick) }' "/proc/$GLINT_PID/stat"
+}
+
+# db_cpu_ms DB -- the CPU time so far of the bench's PostgreSQL cluster (user + system of the postmaster, of its children
+# alive now and of those it has reaped), 0 for the other databases: the database's share of each request, on the same
+# cores as Glint.
+db_cpu_ms() {
+  if [ "$1" != postgres ] || [ -z "$PG_STARTED" ] || [ ! -r "$PG_DIR/data/postmaster.pid" ]; then echo 0; return; fi
+  local postmaster
+  postmaster=$(head -n 1 "$PG_DIR/data/postmaster.pid")
+  { cat "/proc/$postmaster/stat"; cat $(grep -l "^PPid:[[:space:]]*$postmaster\$" /proc/[0-9]*/status 2>/dev/null | sed 's/status$/stat/') 2>/dev/null; } |
+    awk -v tick="$(getconf CLK_TCK)" -v pm="$postmaster" '{ pid = $1; sub(/^.*\) /, ""); t += $12 + $13; if (pid == pm) t += $14 + $15 } END { print int(t * 1000 / tick) }'
 }
 
 # run_driver SCENARIO DB LOAD-TEXT ARGS... -- the load driver's measurement, as a result line

@@ -200,4 +200,17 @@ public sealed class ServerSettingsTests
         Assert.Contains("Password=p:ss", connection, StringComparison.Ordinal);
         Assert.Contains("Maximum Pool Size=7", connection, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void PostgresConnectionString_SkipsTypeLoading()
+    {
+        // Every data source Glint opens is built from this string: with type loading on, each reads pg_type on the
+        // way to ready. The schema's built-in types are covered by the PostgreSQL test classes.
+        var connection = new Npgsql.NpgsqlConnectionStringBuilder(Glint.Data.Postgres.PostgresDatabase.ConnectionString(
+            DatabaseDsn.Parse("postgres://glint@db.internal/glint")));
+
+#pragma warning disable CS0618 // The setting Glint uses, obsolete in favour of data source builders.
+        Assert.Equal(Npgsql.ServerCompatibilityMode.NoTypeLoading, connection.ServerCompatibilityMode);
+#pragma warning restore CS0618
+    }
 }
