@@ -19,7 +19,6 @@ public static class PostgresDatabase
             // DISCARD ALL that Npgsql sends whenever a pooled connection is reused only costs a round trip: three
             // per token request. The notification listener has a connection of its own, outside the pool.
             NoResetOnClose = true,
-
         };
 
         // Glint's schema uses only PostgreSQL's built-in types (no enums, domains, composites or extension types),
