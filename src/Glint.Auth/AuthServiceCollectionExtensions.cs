@@ -204,6 +204,9 @@ public static class AuthServiceCollectionExtensions
                 }
             });
 
+        // OpenIddict's stores get the request's database context when they first use it (see DatabaseContextOnDemand).
+        services.Replace(ServiceDescriptor.Scoped<OpenIddict.EntityFrameworkCore.IOpenIddictEntityFrameworkCoreContext, DatabaseContextOnDemand>());
+
         // OpenIddict's per-request entity caches are built when a manager first uses one (see EntityCacheOnDemand).
         services.Replace(ServiceDescriptor.Scoped(typeof(OpenIddict.Abstractions.IOpenIddictApplicationCache<>), typeof(ApplicationCacheOnDemand<>)));
         services.Replace(ServiceDescriptor.Scoped(typeof(OpenIddict.Abstractions.IOpenIddictAuthorizationCache<>), typeof(AuthorizationCacheOnDemand<>)));

@@ -7,6 +7,7 @@ using Glint.Auth.Revocation;
 using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.JsonWebTokens;
 using OpenIddict.Abstractions;
 using OpenIddict.Server;
@@ -69,9 +70,11 @@ public static partial class GlintServerHandlers
         /// <summary>
         /// The token endpoint's DPoP checks, once OpenIddict has authenticated the client and restored the code or
         /// refresh token (so a refused proof spends nothing): the proof itself, its <c>jti</c> once on every node, and
-        /// the bindings the client, the code or the refresh token require.
+        /// the bindings the client, the code or the refresh token require. The database context is taken from the
+        /// request's services only to spend a proof, so a token request without one rents no context from the pool
+        /// (see <see cref="DatabaseContextOnDemand"/>).
         /// </summary>
-        public sealed class ValidateTokenRequestProof(DpopProofs proofs, ClientManager clients, Glint.Data.GlintDbContext db, TimeProvider time)
+        public sealed class ValidateTokenRequestProof(DpopProofs proofs, ClientManager clients, IServiceProvider services, TimeProvider time)
             : IOpenIddictServerHandler<ValidateTokenRequestContext>
         {
             public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
@@ -164,6 +167,7 @@ public static partial class GlintServerHandlers
                 var expires = (proof.IssuedAt + DpopProofs.Window + DpopProofs.Skew).UtcDateTime;
                 var status = Statuses.Redeemed;
                 var type = ReplayedProofType;
+                var db = services.GetRequiredService<Glint.Data.GlintDbContext>();
                 var inserted = await db.Database.ExecuteSqlAsync(
                     $"""
                     INSERT INTO "oauth2_tokens" ("Id", "ConcurrencyToken", "CreationDate", "ExpirationDate", "ReferenceId", "Status", "Subject", "Type")

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Collections.Frozen;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using OpenIddict.Server;
@@ -72,7 +73,8 @@ public sealed partial class ServerDispatcher(ServerHandlerTable table, IServiceP
 /// OpenIddict's server handlers by event type, in OpenIddict's order (the options keep them sorted), built for the
 /// options a context carries (OpenIddict gives every context the same instance; a new instance gets new tables).
 /// Handlers and filters registered as singletons (by their last registration, the one the container resolves) are kept
-/// once resolved; scoped ones are resolved from each request's scope, as OpenIddict does.
+/// once resolved; scoped handlers are built for each call with the request's services (see
+/// <see cref="ScopedHandlerBuilder"/>), or resolved from the request's scope when they cannot be.
 /// </summary>
 /// <remarks>
 /// Some of OpenIddict's filters read nothing but options (<see cref="SettledByOptions"/>): whether degraded mode, token
@@ -118,7 +120,7 @@ public sealed class ServerHandlerTable(IServiceCollection services)
     private sealed record Snapshot(OpenIddictServerOptions Options, ConcurrentDictionary<Type, object> ByEvent);
 
     private Snapshot? _snapshot;
-    private HashSet<Type>? _singletons;
+    private Dictionary<Type, ServiceDescriptor>? _registrations;
 
     public IReadOnlyList<Entry<TContext>> For<TContext>(TContext context, IServiceProvider provider) where TContext : BaseContext
     {
@@ -136,7 +138,7 @@ public sealed class ServerHandlerTable(IServiceCollection services)
 
     private Entry<TContext>[] Build<TContext>(TContext context, IServiceProvider provider) where TContext : BaseContext
     {
-        var singletons = Singletons();
+        var registrations = RegistrationsByType();
         var entries = new List<Entry<TContext>>();
         foreach (var descriptor in context.Options.Handlers)
         {
@@ -161,7 +163,7 @@ public sealed class ServerHandlerTable(IServiceCollection services)
 
             if (active)
             {
-                entries.Add(new Entry<TContext>(descriptor, [.. asked], singletons));
+                entries.Add(new Entry<TContext>(descriptor, [.. asked], registrations, provider.GetRequiredService<IServiceProviderIsService>()));
             }
         }
 
@@ -174,21 +176,26 @@ public sealed class ServerHandlerTable(IServiceCollection services)
 
     private static bool? Settled(ValueTask<bool> answer) => answer.IsCompletedSuccessfully ? answer.Result : null;
 
-    /// <summary>The service types whose last registration is a singleton, read once the container is built.</summary>
-    private HashSet<Type> Singletons()
+    /// <summary>Each service type's last registration (the one the container resolves), read once the container is built.</summary>
+    public IReadOnlyDictionary<Type, ServiceDescriptor> Registrations => RegistrationsByType();
+
+    private Dictionary<Type, ServiceDescriptor> RegistrationsByType()
     {
-        if (_singletons is { } known)
+        if (_registrations is { } known)
         {
             return known;
         }
 
-        var lifetimes = new Dictionary<Type, ServiceLifetime>();
+        var registrations = new Dictionary<Type, ServiceDescriptor>();
         foreach (var service in services)
         {
-            lifetimes[service.ServiceType] = service.Lifetime;
+            if (!service.IsKeyedService)
+            {
+                registrations[service.ServiceType] = service;
+            }
         }
 
-        return _singletons = [.. lifetimes.Where(lifetime => lifetime.Value == ServiceLifetime.Singleton).Select(lifetime => lifetime.Key)];
+        return _registrations = registrations;
     }
 
     /// <summary>
@@ -199,20 +206,32 @@ public sealed class ServerHandlerTable(IServiceCollection services)
     public sealed class Entry<TContext> where TContext : BaseContext
     {
         private readonly bool _singleton;
+        private readonly Func<IServiceProvider, object>? _build;
+        private readonly Type? _builtType;
         private readonly Type[] _filterTypes;
         private readonly bool[] _singletonFilters;
         private readonly IOpenIddictServerHandlerFilter<TContext>?[] _filters;
         private IOpenIddictServerHandler<TContext>? _handler;
 
-        internal Entry(OpenIddictServerHandlerDescriptor descriptor, Type[] filterTypes, HashSet<Type> singletons)
+        internal Entry(OpenIddictServerHandlerDescriptor descriptor, Type[] filterTypes, Dictionary<Type, ServiceDescriptor> registrations, IServiceProviderIsService container)
         {
             Descriptor = descriptor;
             _handler = descriptor.ServiceDescriptor.ImplementationInstance is { } instance ? Cast(instance) : null;
-            _singleton = singletons.Contains(descriptor.ServiceDescriptor.ServiceType);
+            var registration = registrations.GetValueOrDefault(descriptor.ServiceDescriptor.ServiceType);
+            _singleton = registration?.Lifetime == ServiceLifetime.Singleton;
+            if (registration is not null && typeof(IOpenIddictServerHandler<TContext>).IsAssignableFrom(registration.ImplementationType ?? registration.ServiceType))
+            {
+                _build = ScopedHandlerBuilder.For(registration, registrations, container);
+                _builtType = registration.ImplementationType ?? registration.ServiceType;
+            }
+
             _filterTypes = filterTypes;
-            _singletonFilters = [.. filterTypes.Select(singletons.Contains)];
+            _singletonFilters = [.. filterTypes.Select(type => registrations.GetValueOrDefault(type)?.Lifetime == ServiceLifetime.Singleton)];
             _filters = new IOpenIddictServerHandlerFilter<TContext>?[filterTypes.Length];
         }
+
+        /// <summary>Whether the handler is built for each call rather than resolved (see <see cref="ScopedHandlerBuilder"/>).</summary>
+        public bool IsBuiltPerCall => _build is not null;
 
         public OpenIddictServerHandlerDescriptor Descriptor { get; }
 
@@ -223,6 +242,13 @@ public sealed class ServerHandlerTable(IServiceCollection services)
             if (_handler is { } known)
             {
                 return known;
+            }
+
+            if (_build is not null)
+            {
+                // A sealed type checked against the event's interface once, above: no variance check per call.
+                var built = _build(provider);
+                return built is not null && built.GetType() == _builtType ? Unsafe.As<IOpenIddictServerHandler<TContext>>(built) : Cast(built);
             }
 
             var handler = Cast(provider.GetService(Descriptor.ServiceDescriptor.ServiceType));
