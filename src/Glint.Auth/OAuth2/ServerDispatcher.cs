@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Collections.Frozen;
-using System.Runtime.CompilerServices;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using OpenIddict.Server;
@@ -73,8 +72,7 @@ public sealed partial class ServerDispatcher(ServerHandlerTable table, IServiceP
 /// OpenIddict's server handlers by event type, in OpenIddict's order (the options keep them sorted), built for the
 /// options a context carries (OpenIddict gives every context the same instance; a new instance gets new tables).
 /// Handlers and filters registered as singletons (by their last registration, the one the container resolves) are kept
-/// once resolved; scoped handlers are built for each call with the request's services (see
-/// <see cref="ScopedHandlerBuilder"/>), or resolved from the request's scope when they cannot be.
+/// once resolved; scoped ones are resolved from each request's scope, as OpenIddict does.
 /// </summary>
 /// <remarks>
 /// Some of OpenIddict's filters read nothing but options (<see cref="SettledByOptions"/>): whether degraded mode, token
@@ -120,7 +118,7 @@ public sealed class ServerHandlerTable(IServiceCollection services)
     private sealed record Snapshot(OpenIddictServerOptions Options, ConcurrentDictionary<Type, object> ByEvent);
 
     private Snapshot? _snapshot;
-    private Dictionary<Type, ServiceDescriptor>? _registrations;
+    private HashSet<Type>? _singletons;
 
     public IReadOnlyList<Entry<TContext>> For<TContext>(TContext context, IServiceProvider provider) where TContext : BaseContext
     {
@@ -138,7 +136,7 @@ public sealed class ServerHandlerTable(IServiceCollection services)
 
     private Entry<TContext>[] Build<TContext>(TContext context, IServiceProvider provider) where TContext : BaseContext
     {
-        var registrations = RegistrationsByType();
+        var singletons = Singletons();
         var entries = new List<Entry<TContext>>();
         foreach (var descriptor in context.Options.Handlers)
         {
@@ -163,7 +161,7 @@ public sealed class ServerHandlerTable(IServiceCollection services)
 
             if (active)
             {
-                entries.Add(new Entry<TContext>(descriptor, [.. asked], registrations, provider.GetRequiredService<IServiceProviderIsService>()));
+                entries.Add(new Entry<TContext>(descriptor, [.. asked], singletons));
             }
         }
 
@@ -176,26 +174,21 @@ public sealed class ServerHandlerTable(IServiceCollection services)
 
     private static bool? Settled(ValueTask<bool> answer) => answer.IsCompletedSuccessfully ? answer.Result : null;
 
-    /// <summary>Each service type's last registration (the one the container resolves), read once the container is built.</summary>
-    public IReadOnlyDictionary<Type, ServiceDescriptor> Registrations => RegistrationsByType();
-
-    private Dictionary<Type, ServiceDescriptor> RegistrationsByType()
+    /// <summary>The service types whose last registration is a singleton, read once the container is built.</summary>
+    private HashSet<Type> Singletons()
     {
-        if (_registrations is { } known)
+        if (_singletons is { } known)
         {
             return known;
         }
 
-        var registrations = new Dictionary<Type, ServiceDescriptor>();
+        var lifetimes = new Dictionary<Type, ServiceLifetime>();
         foreach (var service in services)
         {
-            if (!service.IsKeyedService)
-            {
-                registrations[service.ServiceType] = service;
-            }
+            lifetimes[service.ServiceType] = service.Lifetime;
         }
 
-        return _registrations = registrations;
+        return _singletons = [.. lifetimes.Where(lifetime => lifetime.Value == ServiceLifetime.Singleton).Select(lifetime => lifetime.Key)];
     }
 
     /// <summary>
@@ -206,32 +199,20 @@ public sealed class ServerHandlerTable(IServiceCollection services)
     public sealed class Entry<TContext> where TContext : BaseContext
     {
         private readonly bool _singleton;
-        private readonly Func<IServiceProvider, object>? _build;
-        private readonly Type? _builtType;
         private readonly Type[] _filterTypes;
         private readonly bool[] _singletonFilters;
         private readonly IOpenIddictServerHandlerFilter<TContext>?[] _filters;
         private IOpenIddictServerHandler<TContext>? _handler;
 
-        internal Entry(OpenIddictServerHandlerDescriptor descriptor, Type[] filterTypes, Dictionary<Type, ServiceDescriptor> registrations, IServiceProviderIsService container)
+        internal Entry(OpenIddictServerHandlerDescriptor descriptor, Type[] filterTypes, HashSet<Type> singletons)
         {
             Descriptor = descriptor;
             _handler = descriptor.ServiceDescriptor.ImplementationInstance is { } instance ? Cast(instance) : null;
-            var registration = registrations.GetValueOrDefault(descriptor.ServiceDescriptor.ServiceType);
-            _singleton = registration?.Lifetime == ServiceLifetime.Singleton;
-            if (registration is not null && typeof(IOpenIddictServerHandler<TContext>).IsAssignableFrom(registration.ImplementationType ?? registration.ServiceType))
-            {
-                _build = ScopedHandlerBuilder.For(registration, registrations, container);
-                _builtType = registration.ImplementationType ?? registration.ServiceType;
-            }
-
+            _singleton = singletons.Contains(descriptor.ServiceDescriptor.ServiceType);
             _filterTypes = filterTypes;
-            _singletonFilters = [.. filterTypes.Select(type => registrations.GetValueOrDefault(type)?.Lifetime == ServiceLifetime.Singleton)];
+            _singletonFilters = [.. filterTypes.Select(singletons.Contains)];
             _filters = new IOpenIddictServerHandlerFilter<TContext>?[filterTypes.Length];
         }
-
-        /// <summary>Whether the handler is built for each call rather than resolved (see <see cref="ScopedHandlerBuilder"/>).</summary>
-        public bool IsBuiltPerCall => _build is not null;
 
         public OpenIddictServerHandlerDescriptor Descriptor { get; }
 
@@ -242,13 +223,6 @@ public sealed class ServerHandlerTable(IServiceCollection services)
             if (_handler is { } known)
             {
                 return known;
-            }
-
-            if (_build is not null)
-            {
-                // A sealed type checked against the event's interface once, above: no variance check per call.
-                var built = _build(provider);
-                return built is not null && built.GetType() == _builtType ? Unsafe.As<IOpenIddictServerHandler<TContext>>(built) : Cast(built);
             }
 
             var handler = Cast(provider.GetService(Descriptor.ServiceDescriptor.ServiceType));
