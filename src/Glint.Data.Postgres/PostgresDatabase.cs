@@ -74,12 +74,6 @@ public static class PostgresDatabase
             Multiplexing = true,
             MaxAutoPrepare = 16,
             AutoPrepareMinUsages = 2,
-
-            // Its reads are lookups by indexed keys (an account by its user, the account's wallets). On small tables
-            // the planner prefers scanning both and hashing: for `me` on the bench's 65 accounts and 130 wallets,
-            // 75 µs of the server's CPU per read against 56 µs through the indexes (of which 23 µs is any statement's
-            // round trip). As the tables grow the planner picks the indexes anyway; this keeps it there from the start.
-            Options = "-c enable_seqscan=off",
         };
         builder.MaxPoolSize = Math.Min(builder.MaxPoolSize, MultiplexedConnections);
         return new MultiplexedReads(NpgsqlDataSource.Create(builder));
