@@ -91,9 +91,8 @@ public sealed class Developer(GlintServerFixture server, LoginPages pages, strin
         }
 
         form.AddRange(fields);
-        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = Pages.Browser.Cookies }) { BaseAddress = server.Public.BaseAddress };
         using var content = new FormUrlEncodedContent(form);
-        var response = await http.PostAsync(action, content);
+        var response = await Pages.Browser.PostAsync(action, content);
         if (response.StatusCode is HttpStatusCode.Found or HttpStatusCode.SeeOther && response.Headers.Location is { } location)
         {
             response.Dispose();

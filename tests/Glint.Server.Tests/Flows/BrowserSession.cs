@@ -59,7 +59,7 @@ public sealed class BrowserSession : IDisposable
     public BrowserSession(GlintServerFixture server)
     {
         _server = server;
-        _http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = Cookies })
+        _http = new HttpClient(new BrowserCookieHandler(Cookies))
         {
             BaseAddress = server.Public.BaseAddress,
         };
@@ -78,6 +78,8 @@ public sealed class BrowserSession : IDisposable
             Cookies.Add(origin, new Cookie(cookie.Name, cookie.Value, cookie.Path));
         }
     }
+
+    public Task<HttpResponseMessage> PostAsync(string url, HttpContent content) => _http.PostAsync(url, content);
 
     public Task<HttpResponseMessage> PostFormAsync(string url, IDictionary<string, string?> form) =>
         _http.PostAsync(url, new FormUrlEncodedContent(form.Where(pair => pair.Value is not null).Select(pair => new KeyValuePair<string, string>(pair.Key, pair.Value!))));

@@ -74,7 +74,7 @@ public sealed class LoginPages(GlintServerFixture server) : IDisposable
         }
 
         using var content = new FormUrlEncodedContent(fields);
-        var response = await PostAsync("/consent", content);
+        var response = await Browser.PostAsync("/consent", content);
         var (page, url, callback) = await ClassifyAsync(response, "/consent");
         return url is null ? (page, callback) : await GoAsync(url);
     }
@@ -97,12 +97,6 @@ public sealed class LoginPages(GlintServerFixture server) : IDisposable
         var subject = await scope.ServiceProvider.GetRequiredService<GlintDbContext>().Outbox
             .Where(message => message.To == email).OrderByDescending(message => message.Id).Select(message => message.Subject).FirstAsync();
         return subject[^6..];
-    }
-
-    private async Task<HttpResponseMessage> PostAsync(string url, HttpContent content)
-    {
-        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = Browser.Cookies }) { BaseAddress = server.Public.BaseAddress };
-        return await http.PostAsync(url, content);
     }
 
     private async Task<(Page? Page, string? Next, ClientCallback? Callback)> ClassifyAsync(HttpResponseMessage response, string url)
