@@ -117,6 +117,38 @@ public sealed class PostgresMultiplexedReadTests : IAsyncLifetime
         Assert.Equal(42, BtcBalance(after));
     }
 
+    [Fact]
+    public async Task TheAccountRead_OnAFewPagesOfAnalyzedTables_ReadsTheWalletsOfTheOneAccountWithoutHashingThem()
+    {
+        var users = new[] { await _node.NewUserAsync(sats: 1), await _node.NewUserAsync(sats: 2), await _node.NewUserAsync(sats: 3) };
+        Assert.Equal(1, BtcBalance(await _node.DataAsync(users[0].Token, Balances)));
+
+        // The statement as the node sent it, planned as its prepared form is once the tables' statistics say how few
+        // rows they hold: as a plain join PostgreSQL then scans and hashes the whole wallets table on every read.
+        await using var connection = new Npgsql.NpgsqlConnection(PostgresDatabase.ConnectionString(DatabaseDsn.Parse(_database.Dsn)));
+        await connection.OpenAsync();
+        await using var find = new Npgsql.NpgsqlCommand(
+            "SELECT query FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() " +
+            "AND query LIKE 'SELECT a.%FROM \"accounts\" AS a %' LIMIT 1", connection);
+        var read = (string?)await find.ExecuteScalarAsync();
+        Assert.NotNull(read);
+        await using var prepare = new Npgsql.NpgsqlCommand(
+            "ANALYZE; SET plan_cache_mode = force_generic_plan; PREPARE account_read(uuid) AS " + read, connection);
+        await prepare.ExecuteNonQueryAsync();
+        await using var explain = new Npgsql.NpgsqlCommand($"EXPLAIN EXECUTE account_read('{users[1].UserId:D}')", connection);
+        var plan = new List<string>();
+        await using (var reader = await explain.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                plan.Add(reader.GetString(0));
+            }
+        }
+
+        Assert.Contains(plan, line => line.Contains("Nested Loop Left Join", StringComparison.Ordinal));
+        Assert.DoesNotContain(plan, line => line.Contains("Hash", StringComparison.Ordinal));
+    }
+
     private string DatabaseName => new Uri(_database.Dsn).AbsolutePath.TrimStart('/');
 
     private static long BtcBalance(JsonObject data) =>
