@@ -22,8 +22,11 @@ public sealed partial class ServerDispatcher(ServerHandlerTable table, IServiceP
     public async ValueTask DispatchAsync<TContext>(TContext context) where TContext : BaseContext
     {
         ArgumentNullException.ThrowIfNull(context);
-        foreach (var entry in table.For(context, provider))
+        var endpoint = context.EndpointType;
+        var entries = table.ForEndpoint(context, provider);
+        for (var index = 0; index < entries.Count; index++)
         {
+            var entry = entries[index];
             if (!await IsActiveAsync(entry, context))
             {
                 continue;
@@ -47,6 +50,15 @@ public sealed partial class ServerDispatcher(ServerHandlerTable table, IServiceP
                 }
 
                 return;
+            }
+
+            if (context.EndpointType != endpoint)
+            {
+                // The handler decided which endpoint the request is for (that happens once, early in a request's first
+                // event): the handlers still to run are the ones after it in the new endpoint's table.
+                endpoint = context.EndpointType;
+                entries = table.ForEndpoint(context, provider);
+                index = ServerHandlerTable.LastBefore(entries, entry.Position + 1);
             }
         }
     }
@@ -80,7 +92,11 @@ public sealed partial class ServerDispatcher(ServerHandlerTable table, IServiceP
 /// is asked once, with the first context of its event: a handler one of them turns away is left out of the table (with
 /// Glint's options: permission and scope validation, status code pages, and on plain HTTP the transport check), and
 /// one that lets a handler through is asked no more (degraded mode and token storage guard most of the storage
-/// handlers). Every other filter is still asked on every event.
+/// handlers). The dispatcher runs a narrower table still, one per event and endpoint (<see cref="ForEndpoint"/>):
+/// OpenIddict registers every endpoint's handlers of the shared events (processing a request, authenticating,
+/// signing in, answering an error) under a filter that compares the request's endpoint, so a token request asked
+/// those filters, one interface call and one async step each, for the handlers of every other endpoint. Every other
+/// filter is still asked on every event.
 /// </remarks>
 public sealed class ServerHandlerTable(IServiceCollection services)
 {
@@ -115,57 +131,129 @@ public sealed class ServerHandlerTable(IServiceCollection services)
         typeof(OpenIddictServerAspNetCoreHandlerFilters.RequireVerificationEndpointPassthroughEnabled),
     }.ToFrozenSet();
 
-    private sealed record Snapshot(OpenIddictServerOptions Options, ConcurrentDictionary<Type, object> ByEvent);
+    /// <summary>The filters whose answer depends only on the endpoint the request is for (the context's endpoint type).</summary>
+    public static readonly FrozenSet<Type> SettledByEndpoint = new[]
+    {
+        typeof(OpenIddictServerHandlerFilters.RequireAuthorizationRequest),
+        typeof(OpenIddictServerHandlerFilters.RequireConfigurationRequest),
+        typeof(OpenIddictServerHandlerFilters.RequireDeviceAuthorizationRequest),
+        typeof(OpenIddictServerHandlerFilters.RequireEndSessionRequest),
+        typeof(OpenIddictServerHandlerFilters.RequireEndUserVerificationRequest),
+        typeof(OpenIddictServerHandlerFilters.RequireIntrospectionRequest),
+        typeof(OpenIddictServerHandlerFilters.RequireJsonWebKeySetRequest),
+        typeof(OpenIddictServerHandlerFilters.RequirePushedAuthorizationRequest),
+        typeof(OpenIddictServerHandlerFilters.RequireRevocationRequest),
+        typeof(OpenIddictServerHandlerFilters.RequireTokenRequest),
+        typeof(OpenIddictServerHandlerFilters.RequireUserInfoRequest),
+    }.ToFrozenSet();
+
+    private sealed record Snapshot(
+        OpenIddictServerOptions Options, ConcurrentDictionary<Type, object> ByEvent,
+        ConcurrentDictionary<(Type Event, OpenIddictServerEndpointType Endpoint), object> ByEndpoint);
 
     private Snapshot? _snapshot;
     private HashSet<Type>? _singletons;
 
+    /// <summary>The handlers of an event, for any endpoint.</summary>
     public IReadOnlyList<Entry<TContext>> For<TContext>(TContext context, IServiceProvider provider) where TContext : BaseContext
+    {
+        var snapshot = SnapshotOf(context);
+        return (Entry<TContext>[])(snapshot.ByEvent.TryGetValue(typeof(TContext), out var entries)
+            ? entries
+            : snapshot.ByEvent.GetOrAdd(typeof(TContext), _ => Build(context, provider)));
+    }
+
+    /// <summary>The handlers of an event for the endpoint the context's request is for, as it is now.</summary>
+    public IReadOnlyList<Entry<TContext>> ForEndpoint<TContext>(TContext context, IServiceProvider provider) where TContext : BaseContext
+    {
+        var snapshot = SnapshotOf(context);
+        var key = (typeof(TContext), context.EndpointType);
+        return (Entry<TContext>[])(snapshot.ByEndpoint.TryGetValue(key, out var entries)
+            ? entries
+            : snapshot.ByEndpoint.GetOrAdd(key, _ => Narrow(For(context, provider), context, provider)));
+    }
+
+    /// <summary>The index of the last entry placed before <paramref name="position"/> in OpenIddict's order, or -1.</summary>
+    public static int LastBefore<TContext>(IReadOnlyList<Entry<TContext>> entries, int position) where TContext : BaseContext
+    {
+        var index = -1;
+        while (index + 1 < entries.Count && entries[index + 1].Position < position)
+        {
+            index++;
+        }
+
+        return index;
+    }
+
+    private Snapshot SnapshotOf(BaseContext context)
     {
         var snapshot = _snapshot;
         if (snapshot is null || !ReferenceEquals(snapshot.Options, context.Options))
         {
-            snapshot = new Snapshot(context.Options, new ConcurrentDictionary<Type, object>());
+            snapshot = new Snapshot(context.Options, new(), new());
             _snapshot = snapshot;
         }
 
-        return (Entry<TContext>[])(snapshot.ByEvent.TryGetValue(typeof(TContext), out var entries)
-            ? entries
-            : snapshot.ByEvent.GetOrAdd(typeof(TContext), _ => Build(context, provider)));
+        return snapshot;
     }
 
     private Entry<TContext>[] Build<TContext>(TContext context, IServiceProvider provider) where TContext : BaseContext
     {
         var singletons = Singletons();
         var entries = new List<Entry<TContext>>();
-        foreach (var descriptor in context.Options.Handlers)
+        for (var position = 0; position < context.Options.Handlers.Count; position++)
         {
-            if (descriptor.ContextType != typeof(TContext))
+            var descriptor = context.Options.Handlers[position];
+            if (descriptor.ContextType == typeof(TContext) &&
+                Settle(descriptor.FilterTypes, SettledByOptions, context, provider) is { } asked)
             {
-                continue;
-            }
-
-            var asked = new List<Type>(descriptor.FilterTypes.Length);
-            var active = true;
-            foreach (var filterType in descriptor.FilterTypes)
-            {
-                if (SettledByOptions.Contains(filterType) && Answer(filterType, context, provider) is { } answer)
-                {
-                    active &= answer;
-                }
-                else
-                {
-                    asked.Add(filterType);
-                }
-            }
-
-            if (active)
-            {
-                entries.Add(new Entry<TContext>(descriptor, [.. asked], singletons));
+                entries.Add(new Entry<TContext>(descriptor, position, asked, singletons));
             }
         }
 
         return [.. entries];
+    }
+
+    private Entry<TContext>[] Narrow<TContext>(IReadOnlyList<Entry<TContext>> entries, TContext context, IServiceProvider provider)
+        where TContext : BaseContext
+    {
+        var singletons = Singletons();
+        var narrowed = new List<Entry<TContext>>(entries.Count);
+        foreach (var entry in entries)
+        {
+            if (Settle(entry.FilterTypes, SettledByEndpoint, context, provider) is { } asked)
+            {
+                narrowed.Add(asked.Length == entry.FilterCount ? entry : new Entry<TContext>(entry.Descriptor, entry.Position, asked, singletons));
+            }
+        }
+
+        return [.. narrowed];
+    }
+
+    /// <summary>
+    /// The filters still to ask on every event, once those of <paramref name="settled"/> have answered for this
+    /// context; null when one of them turns the handler away.
+    /// </summary>
+    private static Type[]? Settle<TContext>(IReadOnlyList<Type> filterTypes, FrozenSet<Type> settled, TContext context, IServiceProvider provider)
+        where TContext : BaseContext
+    {
+        var asked = new List<Type>(filterTypes.Count);
+        foreach (var filterType in filterTypes)
+        {
+            if (settled.Contains(filterType) && Answer(filterType, context, provider) is { } answer)
+            {
+                if (!answer)
+                {
+                    return null;
+                }
+            }
+            else
+            {
+                asked.Add(filterType);
+            }
+        }
+
+        return [.. asked];
     }
 
     /// <summary>What a filter settled by options answers, or null should it not answer at once (then it is asked every time).</summary>
@@ -204,9 +292,10 @@ public sealed class ServerHandlerTable(IServiceCollection services)
         private readonly IOpenIddictServerHandlerFilter<TContext>?[] _filters;
         private IOpenIddictServerHandler<TContext>? _handler;
 
-        internal Entry(OpenIddictServerHandlerDescriptor descriptor, Type[] filterTypes, HashSet<Type> singletons)
+        internal Entry(OpenIddictServerHandlerDescriptor descriptor, int position, Type[] filterTypes, HashSet<Type> singletons)
         {
             Descriptor = descriptor;
+            Position = position;
             _handler = descriptor.ServiceDescriptor.ImplementationInstance is { } instance ? Cast(instance) : null;
             _singleton = singletons.Contains(descriptor.ServiceDescriptor.ServiceType);
             _filterTypes = filterTypes;
@@ -216,7 +305,12 @@ public sealed class ServerHandlerTable(IServiceCollection services)
 
         public OpenIddictServerHandlerDescriptor Descriptor { get; }
 
+        /// <summary>The handler's place among all of OpenIddict's handlers (their order).</summary>
+        public int Position { get; }
+
         public int FilterCount => _filters.Length;
+
+        internal IReadOnlyList<Type> FilterTypes => _filterTypes;
 
         public IOpenIddictServerHandler<TContext> Resolve(IServiceProvider provider)
         {

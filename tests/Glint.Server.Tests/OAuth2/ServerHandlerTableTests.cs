@@ -82,4 +82,90 @@ public sealed class ServerHandlerTableTests(SqliteServerFixture server) : IClass
         Assert.All(table, entry => Assert.Equal(entry.Descriptor.FilterTypes.Count(type => !ServerHandlerTable.SettledByOptions.Contains(type)), entry.FilterCount));
         Assert.Contains(table, entry => entry.Descriptor.FilterTypes.Contains(typeof(OpenIddictServerHandlerFilters.RequireDegradedModeDisabled)));
     }
+
+    [Fact]
+    public async Task Endpoint_filters_answer_by_the_endpoint_alone_and_let_one_endpoint_through()
+    {
+        await using var scope = server.Services.CreateAsyncScope();
+        foreach (var filterType in ServerHandlerTable.SettledByEndpoint)
+        {
+            var filter = (IOpenIddictServerHandlerFilter<BaseContext>)scope.ServiceProvider.GetRequiredService(filterType);
+            var through = new List<OpenIddictServerEndpointType>();
+            foreach (var endpoint in Enum.GetValues<OpenIddictServerEndpointType>())
+            {
+                var generated = await filter.IsActiveAsync(await SignInAsync(scope.ServiceProvider, endpoint, generate: true));
+                var bare = await filter.IsActiveAsync(await SignInAsync(scope.ServiceProvider, endpoint, generate: false));
+                Assert.True(generated == bare, $"{filterType.Name} answers differently for two requests to {endpoint}");
+                if (generated)
+                {
+                    through.Add(endpoint);
+                }
+            }
+
+            Assert.True(through.Count == 1, $"{filterType.Name} lets {through.Count} endpoints through");
+        }
+    }
+
+    [Theory]
+    [InlineData(OpenIddictServerEndpointType.Token)]
+    [InlineData(OpenIddictServerEndpointType.Authorization)]
+    [InlineData(OpenIddictServerEndpointType.Unknown)]
+    public async Task The_endpoint_table_leaves_out_other_endpoints_handlers_and_keeps_the_others_in_order_with_their_other_filters(
+        OpenIddictServerEndpointType endpoint)
+    {
+        await using var scope = server.Services.CreateAsyncScope();
+        var table = scope.ServiceProvider.GetRequiredService<ServerHandlerTable>();
+        var context = await SignInAsync(scope.ServiceProvider, endpoint, generate: true);
+        var expected = new List<OpenIddictServerHandlerDescriptor>();
+        var leftOut = 0;
+        foreach (var entry in table.For(context, scope.ServiceProvider))
+        {
+            var active = true;
+            foreach (var filterType in entry.Descriptor.FilterTypes.Where(ServerHandlerTable.SettledByEndpoint.Contains))
+            {
+                var filter = (IOpenIddictServerHandlerFilter<BaseContext>)scope.ServiceProvider.GetRequiredService(filterType);
+                active &= await filter.IsActiveAsync(context);
+            }
+
+            if (active)
+            {
+                expected.Add(entry.Descriptor);
+            }
+            else
+            {
+                leftOut++;
+            }
+        }
+
+        var narrowed = table.ForEndpoint(context, scope.ServiceProvider);
+
+        Assert.True(leftOut > 0, $"no sign-in handler is turned away for {endpoint}");
+        Assert.Equal(expected, narrowed.Select(entry => entry.Descriptor));
+        Assert.Equal(narrowed.Select(entry => entry.Position).Order(), narrowed.Select(entry => entry.Position));
+        Assert.All(narrowed, entry => Assert.Equal(
+            entry.Descriptor.FilterTypes.Count(type => !ServerHandlerTable.SettledByOptions.Contains(type) && !ServerHandlerTable.SettledByEndpoint.Contains(type)),
+            entry.FilterCount));
+    }
+
+    [Fact]
+    public async Task Once_the_endpoint_is_matched_a_request_goes_on_with_the_handlers_after_the_match_in_the_endpoints_table()
+    {
+        await using var scope = server.Services.CreateAsyncScope();
+        var table = scope.ServiceProvider.GetRequiredService<ServerHandlerTable>();
+        var transaction = await scope.ServiceProvider.GetRequiredService<IOpenIddictServerFactory>().CreateTransactionAsync();
+        var context = new ProcessRequestContext(transaction);
+        var unknown = table.ForEndpoint(context, scope.ServiceProvider);
+        var match = unknown.Single(entry => entry.Descriptor.ServiceDescriptor.ServiceType == typeof(GlintServerHandlers.MatchEndpoint));
+
+        context.EndpointType = OpenIddictServerEndpointType.Token;
+        var token = table.ForEndpoint(context, scope.ServiceProvider);
+        var rest = token.Skip(ServerHandlerTable.LastBefore(token, match.Position + 1) + 1).ToList();
+
+        Assert.Equal(table.For(context, scope.ServiceProvider)
+                .Where(entry => entry.Position > match.Position)
+                .Where(entry => !entry.Descriptor.FilterTypes.Any(type => ServerHandlerTable.SettledByEndpoint.Contains(type) && type != typeof(OpenIddictServerHandlerFilters.RequireTokenRequest)))
+                .Select(entry => entry.Descriptor),
+            rest.Select(entry => entry.Descriptor));
+        Assert.Contains(rest, entry => entry.Descriptor.ServiceDescriptor.ServiceType == typeof(OpenIddictServerHandlers.Exchange.ExtractTokenRequest));
+    }
 }
