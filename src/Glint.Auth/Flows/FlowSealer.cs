@@ -20,8 +20,8 @@ public enum FlowPurpose : byte
 }
 
 /// <summary>
-/// Seals a <see cref="Flow"/> into a challenge or verifier, as Hydra does: compressed JSON under AES-256-GCM with a
-/// key derived from the system secret, URL-safe. The blob names its key (a key id derived with the key), so a rotated
+/// Seals a <see cref="Flow"/> into a challenge or verifier, as Hydra does: JSON under AES-256-GCM with a key derived
+/// from the system secret, URL-safe; compressed unless it fits without (<see cref="Seal"/>). The blob names its key (a key id derived with the key), so a rotated
 /// secret's values can still be opened while they live; the purpose and key id are bound as associated data. A value
 /// that does not open (tampered, another secret's, another purpose's, malformed, oversized) is simply not a flow.
 /// </summary>
@@ -33,7 +33,10 @@ public sealed class FlowSealer
     /// </summary>
     public const int MaxLength = 4096;
 
-    private const byte Format = 1;
+    /// <summary>The blob's first byte: how its plaintext is encoded. Bound as associated data with the key id.</summary>
+    private const byte Compressed = 1;
+
+    private const byte Stored = 2;
     private const int KeyIdSize = 4;
     private const int NonceSize = 12;
     private const int TagSize = 16;
@@ -64,10 +67,22 @@ public sealed class FlowSealer
         }
     }
 
-    /// <summary>The sealed value, or null when the flow is too large to carry (<see cref="MaxLength"/>).</summary>
+    /// <summary>
+    /// The sealed value, or null when the flow is too large to carry (<see cref="MaxLength"/>). A value that fits
+    /// uncompressed is stored as its JSON: setting up DEFLATE for each value cost more than the whole compression of a
+    /// flow's few KiB, and every step of every flow seals one. The login challenge is always compressed, since the
+    /// consent values carry it inside them: stored, it would take more of their room than it does compressed, and a
+    /// consent value that fits today could then no longer fit. A value too large to store is compressed as before, so
+    /// every flow that fits compressed still fits.
+    /// </summary>
     public string? Seal(Flow flow, FlowPurpose purpose)
     {
         var json = JsonSerializer.SerializeToUtf8Bytes(flow, HydraJson.Options);
+        if (purpose != FlowPurpose.LoginChallenge && Base64Url.GetEncodedLength(HeaderSize + json.Length) <= MaxLength)
+        {
+            return Encrypt(Stored, json, purpose);
+        }
+
         using var compressed = new MemoryStream();
         using (var deflate = new DeflateStream(compressed, CompressionLevel.Optimal, leaveOpen: true))
         {
@@ -75,18 +90,18 @@ public sealed class FlowSealer
         }
 
         var plaintext = compressed.GetBuffer().AsSpan(0, (int)compressed.Length);
-        if (Base64Url.GetEncodedLength(HeaderSize + plaintext.Length) > MaxLength)
-        {
-            return null;
-        }
+        return Base64Url.GetEncodedLength(HeaderSize + plaintext.Length) > MaxLength ? null : Encrypt(Compressed, plaintext, purpose);
+    }
 
+    private string Encrypt(byte format, ReadOnlySpan<byte> plaintext, FlowPurpose purpose)
+    {
         var blob = new byte[HeaderSize + plaintext.Length];
-        blob[0] = Format;
+        blob[0] = format;
         BinaryPrimitives.WriteUInt32BigEndian(blob.AsSpan(1, KeyIdSize), _current.Id);
         var nonce = blob.AsSpan(1 + KeyIdSize, NonceSize);
         RandomNumberGenerator.Fill(nonce);
         Span<byte> associatedData = stackalloc byte[AssociatedDataSize];
-        WriteAssociatedData(associatedData, _current.Id, purpose);
+        WriteAssociatedData(associatedData, format, _current.Id, purpose);
         Cipher(_current).Encrypt(nonce, plaintext, blob.AsSpan(HeaderSize), blob.AsSpan(1 + KeyIdSize + NonceSize, TagSize), associatedData);
         return Base64Url.EncodeToString(blob);
     }
@@ -103,7 +118,7 @@ public sealed class FlowSealer
         int length;
         try
         {
-            if (!Base64Url.TryDecodeFromChars(value, blob, out length) || length <= HeaderSize || blob[0] != Format)
+            if (!Base64Url.TryDecodeFromChars(value, blob, out length) || length <= HeaderSize || blob[0] is not (Compressed or Stored))
             {
                 return null;
             }
@@ -121,7 +136,7 @@ public sealed class FlowSealer
 
         var plaintext = new byte[length - HeaderSize];
         Span<byte> associatedData = stackalloc byte[AssociatedDataSize];
-        WriteAssociatedData(associatedData, keyId, purpose);
+        WriteAssociatedData(associatedData, blob[0], keyId, purpose);
         try
         {
             Cipher(key).Decrypt(blob.AsSpan(1 + KeyIdSize, NonceSize), blob.AsSpan(HeaderSize, plaintext.Length),
@@ -133,7 +148,20 @@ public sealed class FlowSealer
         }
 
         // Past this point the value is one this server sealed; what fails now is a bug, not an attack, but still no flow.
-        return Read(plaintext, purpose);
+        return blob[0] == Stored ? Parse(plaintext, purpose) : Read(plaintext, purpose);
+    }
+
+    private static Flow? Parse(ReadOnlySpan<byte> json, FlowPurpose purpose)
+    {
+        try
+        {
+            var flow = JsonSerializer.Deserialize<Flow>(json, HydraJson.Options);
+            return flow is not null && flow.Fits(purpose) ? flow : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     /// <summary>
@@ -161,10 +189,9 @@ public sealed class FlowSealer
                 return null;
             }
 
-            var flow = JsonSerializer.Deserialize<Flow>(json.AsSpan(0, length), HydraJson.Options);
-            return flow is not null && flow.Fits(purpose) ? flow : null;
+            return Parse(json.AsSpan(0, length), purpose);
         }
-        catch (Exception exception) when (exception is InvalidDataException or JsonException)
+        catch (InvalidDataException)
         {
             return null;
         }
@@ -175,9 +202,9 @@ public sealed class FlowSealer
         }
     }
 
-    private static void WriteAssociatedData(Span<byte> data, uint keyId, FlowPurpose purpose)
+    private static void WriteAssociatedData(Span<byte> data, byte format, uint keyId, FlowPurpose purpose)
     {
-        data[0] = Format;
+        data[0] = format;
         BinaryPrimitives.WriteUInt32BigEndian(data.Slice(1, KeyIdSize), keyId);
         data[^1] = (byte)purpose;
     }

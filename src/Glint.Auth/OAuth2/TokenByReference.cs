@@ -156,19 +156,19 @@ internal sealed class TokenByReference
                 }
             }
 
-            var entry = db.Entry(entity);
-            entry.State = EntityState.Unchanged;
+            // The foreign keys (shadow properties) are set while the entry is still detached, so that tracking it takes
+            // them as its original values and fixes up the navigations once: set after, each one went through EF Core's
+            // key-change detection and navigation fix-up again, which showed in the code exchange's profile.
+            var entry = TrackedEntities.EntryOf(db, entity);
             for (var i = 0; i < _properties.Length; i++)
             {
                 if (_properties[i].IsShadowProperty())
                 {
-                    var property = entry.Property(_properties[i]);
-                    property.OriginalValue = values[Start + i];
-                    property.CurrentValue = values[Start + i];
-                    property.IsModified = false;
+                    entry.Property(_properties[i]).CurrentValue = values[Start + i];
                 }
             }
 
+            entry.State = EntityState.Unchanged;
             return entity;
         }
 

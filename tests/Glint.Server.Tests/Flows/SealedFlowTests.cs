@@ -160,6 +160,41 @@ public abstract class SealedFlowTests<TServer>(TServer server) : IClassFixture<T
     }
 
     [Fact]
+    public async Task LoginAccept_WithAContextTooLargeToCarryUncompressed_IsCarriedCompressedAndTheFlowGoesOn()
+    {
+        var client = await server.CreateCodeClientAsync();
+        using var browser = new BrowserSession(server);
+        var challenge = await browser.StartAsync(BrowserSession.Query(client, "read", Pkce.NewVerifier()));
+        // Past the limit as JSON, a few bytes once compressed: a value that does not fit stored is compressed, as before.
+        var context = new { blob = new string('a', FlowSealer.MaxLength * 2) };
+
+        var redirectTo = await server.AcceptLoginAsync(challenge, new { subject = NewSubject(), context });
+        var consentChallenge = await browser.FollowToConsentAsync(redirectTo);
+
+        Assert.Equal(context.blob, (await server.ConsentRequestAsync(consentChallenge))["context"]!["blob"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task LoginVerifier_WithItsEncodingByteChanged_IsAccessDeniedAtClient()
+    {
+        var client = await server.CreateCodeClientAsync();
+        using var browser = new BrowserSession(server);
+        var challenge = await browser.StartAsync(BrowserSession.Query(client, "read", Pkce.NewVerifier()));
+        var redirectTo = new Uri(await server.AcceptLoginAsync(challenge, new { subject = NewSubject() }));
+        var query = QueryHelpers.ParseQuery(redirectTo.Query).ToDictionary(pair => pair.Key, pair => (string?)pair.Value.ToString());
+        // The first byte says whether the sealed JSON is compressed; it is bound into the seal, so the other value fails.
+        var blob = System.Buffers.Text.Base64Url.DecodeFromChars(query[AuthorizationFlows.LoginVerifier]);
+        blob[0] = (byte)(blob[0] == 1 ? 2 : 1);
+        query[AuthorizationFlows.LoginVerifier] = System.Buffers.Text.Base64Url.EncodeToString(blob);
+
+        using var response = await browser.AuthorizeAsync(query);
+        var callback = await BrowserSession.ToClientAsync(response);
+
+        Assert.Equal("access_denied", callback.Error);
+        Assert.Null(callback.Code);
+    }
+
+    [Fact]
     public async Task LoginVerifier_Tampered_IsAccessDeniedAtClient()
     {
         var client = await server.CreateCodeClientAsync();
