@@ -193,6 +193,10 @@ public static class AuthServiceCollectionExtensions
                 server.RemoveEventHandler(OpenIddictServerHandlers.Protection.CreateTokenEntry.Descriptor);
                 server.RemoveEventHandler(OpenIddictServerHandlers.Protection.AttachTokenPayload.Descriptor);
 
+                // A code's redemption commits with the tokens it is exchanged for, one write where OpenIddict's
+                // redemption and the entries were two (GlintServerHandlers.Redemptions); other redemptions are OpenIddict's.
+                server.RemoveEventHandler(OpenIddictServerHandlers.RedeemTokenEntry.Descriptor);
+
                 // Tokens are bound to DPoP keys (cnf.jkt), checked against the request's proof by Glint
                 // (GlintServerHandlers.Dpop, DpopResourceProofs); OpenIddict's check knows only mTLS bindings (cnf.x5t#S256),
                 // which Glint does not issue, and throws on any other cnf.

@@ -110,12 +110,20 @@ public sealed class FlowStore(GlintDbContext db, OAuth2.TokenWriter? writer = nu
     }
 
     /// <summary>
-    /// Redeems an accepted consent verifier: records the given consent on the flow's redemption, if it is still the
-    /// version the login redemption left, and inserts <paramref name="authorization"/> (see <see cref="NewAuthorization"/>)
-    /// in the same commit. False when the verifier was already redeemed.
+    /// Redeems an accepted consent verifier (<see cref="ConsentRedemption"/>): records the given consent on the flow's
+    /// redemption, if it is still the version the login redemption left, and inserts its authorization in the same
+    /// commit. False when the verifier was already redeemed.
     /// </summary>
-    public async Task<bool> RedeemConsentAsync(
-        OAuthFlow consent, Guid redemptionVersion, OAuthAuthorization authorization, string applicationId, CancellationToken cancellationToken)
+    public Task<bool> RedeemConsentAsync(OAuth2.RedemptionWrite consentRedemption, CancellationToken cancellationToken) =>
+        Writer.RedeemAsync(consentRedemption, cancellationToken);
+
+    /// <summary>
+    /// An accepted consent verifier's redemption (see <see cref="RedeemConsentAsync"/>), to commit alone or with the
+    /// rows that depend on it (the code the verifier is answered with, see <see cref="OAuth2.DeferredRedemption"/>):
+    /// it has won once the flow's row carries the version it set. <paramref name="authorization"/> is built by
+    /// <see cref="NewAuthorization"/>.
+    /// </summary>
+    public OAuth2.RedemptionWrite ConsentRedemption(OAuthFlow consent, Guid redemptionVersion, OAuthAuthorization authorization, string applicationId)
     {
         ArgumentNullException.ThrowIfNull(consent);
         ArgumentNullException.ThrowIfNull(authorization);
@@ -131,6 +139,7 @@ public sealed class FlowStore(GlintDbContext db, OAuth2.TokenWriter? writer = nu
                 "INSERT INTO oauth2_authorizations (\"Id\", \"ApplicationId\", \"ConcurrencyToken\", \"CreationDate\", \"Scopes\", \"Status\", \"Subject\", \"Type\") " +
                 "SELECT @authorization, @application, @concurrency, @created, @scopes, @status, @subject, @type " +
                 "WHERE EXISTS (SELECT 1 FROM oauth2_flows WHERE \"Id\" = @id AND \"Version\" = @next)")
+            .WonWhen("EXISTS (SELECT 1 FROM oauth2_flows WHERE \"Id\" = @id AND \"Version\" = @next)")
             .Bind(flows, nameof(OAuthFlow.Id), "id", consent.Id)
             .Bind(flows, nameof(OAuthFlow.Version), "version", redemptionVersion)
             .Bind(flows, nameof(OAuthFlow.Version), "next", Guid.NewGuid())
@@ -145,9 +154,8 @@ public sealed class FlowStore(GlintDbContext db, OAuth2.TokenWriter? writer = nu
             .Bind(authorizations, nameof(OAuthAuthorization.Scopes), "scopes", authorization.Scopes)
             .Bind(authorizations, nameof(OAuthAuthorization.Status), "status", authorization.Status)
             .Bind(authorizations, nameof(OAuthAuthorization.Type), "type", authorization.Type);
-        var redeemed = await Writer.RedeemAsync(write, cancellationToken);
         consent.AuthorizationId = authorization.Id;
-        return redeemed;
+        return write;
     }
 
     /// <summary>The node's writer, which commits redemptions; a store made without one (the janitor's) only reads and deletes.</summary>

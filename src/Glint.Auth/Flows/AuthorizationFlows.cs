@@ -196,7 +196,14 @@ public sealed class AuthorizationFlows(
         consent.Document = document.Serialize();
         var authorization = FlowStore.NewAuthorization(
             flow.Subject, document.Consent.Remember ? AuthorizationTypes.Permanent : AuthorizationTypes.AdHoc, principal.GetScopes(), time.GetUtcNow());
-        if (!await store.RedeemConsentAsync(consent, version, authorization, application.Id!, http.RequestAborted))
+        var redemption = store.ConsentRedemption(consent, version, authorization, application.Id!);
+        if (device is null && http.Features.Get<OpenIddictServerAspNetCoreFeature>()?.Transaction is { } transaction)
+        {
+            // Committed with the code, in the sign-in: one wait instead of two, and a verifier that lost its race
+            // leaves no code (the sign-in then answers as VerifierUsed does).
+            DeferredRedemption.Defer(transaction, new DeferredRedemption(redemption, new(Errors.AccessDenied, VerifierUsedDescription)));
+        }
+        else if (!await store.RedeemConsentAsync(redemption, http.RequestAborted))
         {
             return VerifierUsed(device);
         }
@@ -221,7 +228,9 @@ public sealed class AuthorizationFlows(
         Refuse(device, "request_forbidden", "The CSRF value from the token does not match the CSRF value from the data store.");
 
     /// <summary>A verifier redeemed twice, here or on another node: the second loses.</summary>
-    private static IResult VerifierUsed(DeviceFlow? device) => Refuse(device, Errors.AccessDenied, "The verifier has already been used.");
+    private static IResult VerifierUsed(DeviceFlow? device) => Refuse(device, Errors.AccessDenied, VerifierUsedDescription);
+
+    private const string VerifierUsedDescription = "The verifier has already been used.";
 
     /// <summary>The stored redemption of a flow's verifier: its primary key is the flow's id.</summary>
     private static OAuthFlow Redemption(Flow flow, Guid version) => new()

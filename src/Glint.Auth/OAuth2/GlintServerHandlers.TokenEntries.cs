@@ -124,7 +124,17 @@ public static partial class GlintServerHandlers
                     }
                 }
 
-                pending.Add(writer.WriteAsync(entry, issued, context.CancellationToken));
+                if (DeferredRedemption.Unsent(context.Transaction) is { } redemption)
+                {
+                    // Stored only if the redemption this sign-in depends on wins, in its commit (see AwaitEntries).
+                    redemption.Add(entry);
+                    redemption.Audit ??= issued;
+                }
+                else
+                {
+                    pending.Add(writer.WriteAsync(entry, issued, context.CancellationToken));
+                }
+
                 return ValueTask.CompletedTask;
             }
         }
@@ -132,9 +142,11 @@ public static partial class GlintServerHandlers
         /// <summary>
         /// The sign-in answers only once every entry it wrote is committed: a token that was handed out is never lost.
         /// Runs after all the tokens are generated, so one request's entries (access, refresh and ID token) share a
-        /// commit. A failed write ends the sign-in with <c>server_error</c>; no token goes out.
+        /// commit. A failed write ends the sign-in with <c>server_error</c>; no token goes out. When the sign-in
+        /// depends on a redemption (<see cref="DeferredRedemption"/>: a consent verifier's, a code's), the redemption
+        /// and the entries go as one write, and a redemption that lost ends the sign-in with its error, nothing stored.
         /// </summary>
-        public sealed partial class AwaitEntries(ILogger<AwaitEntries> logger) : IOpenIddictServerHandler<ProcessSignInContext>
+        public sealed partial class AwaitEntries(ILogger<AwaitEntries> logger, TokenWriter writer) : IOpenIddictServerHandler<ProcessSignInContext>
         {
             public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
                 OpenIddictServerHandlerDescriptor.CreateBuilder<ProcessSignInContext>()
@@ -146,7 +158,9 @@ public static partial class GlintServerHandlers
             public async ValueTask HandleAsync(ProcessSignInContext context)
             {
                 ArgumentNullException.ThrowIfNull(context);
-                if (context.Transaction.GetProperty<List<Task>>(PendingWrites) is not { Count: > 0 } pending)
+                var pending = context.Transaction.GetProperty<List<Task>>(PendingWrites);
+                var redemption = DeferredRedemption.Unsent(context.Transaction);
+                if (pending is not { Count: > 0 } && redemption is null)
                 {
                     return;
                 }
@@ -154,7 +168,15 @@ public static partial class GlintServerHandlers
                 context.Transaction.Properties.Remove(PendingWrites);
                 try
                 {
-                    await Task.WhenAll(pending);
+                    if (pending is { Count: > 0 })
+                    {
+                        await Task.WhenAll(pending);
+                    }
+
+                    if (redemption is not null && !await redemption.CommitAsync(writer, context.CancellationToken))
+                    {
+                        context.Reject(redemption.Lost.Error, redemption.Lost.Description, redemption.Lost.Uri);
+                    }
                 }
                 catch (Exception exception) when (exception is not OperationCanceledException || !context.CancellationToken.IsCancellationRequested)
                 {

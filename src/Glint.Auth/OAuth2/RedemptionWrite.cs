@@ -11,6 +11,12 @@ namespace Glint.Auth.OAuth2;
 /// rather than fails, when the verifier or code was already redeemed (an insert that does nothing on conflict, or an
 /// update guarded by a version): a redemption that loses the race loses alone, and the batch it rode in commits. The
 /// rows it changed tell its request whether it won; the statements after it apply only after a redemption that went in.
+/// <para>
+/// Rows that a request may write only once its redemption won (the code a consent verifier is answered with, the
+/// tokens a code is exchanged for) can ride in the same transaction (<see cref="TokenWriter.RedeemAsync(RedemptionWrite, IReadOnlyList{TokenEntry}, Glint.Data.Audit.AuditEvent?, CancellationToken)"/>):
+/// each is inserted only where <see cref="WonWhen"/>'s condition holds, so the request waits for one commit, not
+/// two, and a redemption that lost leaves none of them behind.
+/// </para>
 /// </summary>
 /// <param name="redemption">The redemption's statement.</param>
 /// <param name="contendedRow">The row the redemption races for (its table and key), by which a batch orders its
@@ -39,6 +45,18 @@ public sealed class RedemptionWrite(string redemption, string contendedRow)
         return this;
     }
 
+    /// <summary>
+    /// The condition, over this write's parameters, that holds once its redemption went in within the transaction
+    /// (the row now carries the version or concurrency token this write set, which no other write knows).
+    /// </summary>
+    public RedemptionWrite WonWhen(string condition)
+    {
+        Guard = condition;
+        return this;
+    }
+
+    internal string? Guard { get; private set; }
+
     internal int Count => _statements.Count;
 
     /// <summary>
@@ -49,6 +67,28 @@ public sealed class RedemptionWrite(string redemption, string contendedRow)
     {
         var command = connection.CreateCommand();
         command.CommandText = _statements[index];
+        BindUsed(command);
+        return command;
+    }
+
+    /// <summary>
+    /// An insert of one row that applies only if this write's redemption went in: <paramref name="insert"/> is the
+    /// statement's head (<c>INSERT INTO t (columns) </c>), <paramref name="values"/> adds the row's parameters to the
+    /// command and returns their names, comma-separated.
+    /// </summary>
+    internal DbCommand GuardedInsert(DbConnection connection, string insert, Func<DbCommand, string> values)
+    {
+        var command = connection.CreateCommand();
+        var names = values(command);
+        command.CommandText = insert + "SELECT " + names + " WHERE " +
+            (Guard ?? throw new InvalidOperationException("A redemption that rows depend on must say when it won (WonWhen)."));
+        BindUsed(command);
+        return command;
+    }
+
+    /// <summary>Adds the parameters that <paramref name="command"/>'s text names.</summary>
+    private void BindUsed(DbCommand command)
+    {
         foreach (var (name, mapping, value) in _parameters)
         {
             if (Uses(command.CommandText, name))
@@ -56,8 +96,6 @@ public sealed class RedemptionWrite(string redemption, string contendedRow)
                 command.Parameters.Add(mapping.CreateParameter(command, name, value, nullable: true));
             }
         }
-
-        return command;
     }
 
     /// <summary>Whether <paramref name="sql"/> names <c>@name</c> itself, not a longer name it begins.</summary>

@@ -25,9 +25,11 @@ namespace Glint.Auth.OAuth2;
 /// (<see cref="WriteAsync(AuditEvent, CancellationToken)"/>), so a login or consent answer adds no commit of its own.
 /// </para>
 /// <para>
-/// Verifier and code redemptions join the batches too (<see cref="RedeemAsync"/>): a complete code flow's writes are
-/// then shares of group commits, not a durable commit each. A redemption that loses its race changes no row and
-/// fails only its own request.
+/// Verifier and code redemptions join the batches too (<see cref="RedeemAsync(RedemptionWrite, CancellationToken)"/>):
+/// a complete code flow's writes are then shares of group commits, not a durable commit each. A redemption that loses
+/// its race changes no row and fails only its own request. A redemption can carry the token rows that may be stored
+/// only if it wins (<see cref="RedeemAsync(RedemptionWrite, IReadOnlyList{TokenEntry}, AuditEvent?, CancellationToken)"/>),
+/// inserted in its transaction under its condition: the request then waits for one commit, not two.
 /// </para>
 /// <para>
 /// Should the batch fail (a client or consent deleted meanwhile breaks its foreign key), its rows are written again
@@ -44,9 +46,14 @@ public sealed partial class TokenWriter : IHostedLifecycleService, IAsyncDisposa
 
     private const int TokenColumnCount = 13;
 
-    private const string Columns =
-        "INSERT INTO \"oauth2_tokens\" (\"Id\", \"ApplicationId\", \"AuthorizationId\", \"ConcurrencyToken\", \"CreationDate\", " +
-        "\"ExpirationDate\", \"Payload\", \"Properties\", \"RedemptionDate\", \"ReferenceId\", \"Status\", \"Subject\", \"Type\") VALUES ";
+    /// <summary>The token columns, in the order of <see cref="Values"/>.</summary>
+    private static readonly string[] TokenColumns =
+        ["Id", "ApplicationId", "AuthorizationId", "ConcurrencyToken", "CreationDate", "ExpirationDate", "Payload", "Properties", "RedemptionDate", "ReferenceId", "Status", "Subject", "Type"];
+
+    private static readonly string InsertToken =
+        "INSERT INTO \"oauth2_tokens\" (" + string.Join(", ", TokenColumns.Select(static column => $"\"{column}\"")) + ") ";
+
+    private static readonly string Columns = InsertToken + "VALUES ";
 
     /// <summary>One token row's INSERT (SQLite's), with the parameters <c>@p0</c> to <c>@p12</c> in the order of <see cref="Columns"/>.</summary>
     private static readonly string OneTokenRow =
@@ -98,6 +105,23 @@ public sealed partial class TokenWriter : IHostedLifecycleService, IAsyncDisposa
     {
         ArgumentNullException.ThrowIfNull(redemption);
         var pending = new Pending(null, null, redemption);
+        await _queue.Writer.WriteAsync(pending, cancellationToken);
+        await pending.Committed.Task;
+        return pending.Redeemed > 0;
+    }
+
+    /// <summary>
+    /// Queues a redemption with the token rows (and audit event) that may be stored only if it wins, all in one
+    /// transaction: each row is inserted only where the redemption's <see cref="RedemptionWrite.WonWhen"/> condition
+    /// holds. True once committed and won, with the rows; false once known to have lost, with none of them stored;
+    /// fails, with nothing stored, if any of them cannot be written. The request waits for one commit where a
+    /// redemption and then its rows took two.
+    /// </summary>
+    public async Task<bool> RedeemAsync(RedemptionWrite redemption, IReadOnlyList<TokenEntry> rows, AuditEvent? audit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(redemption);
+        ArgumentNullException.ThrowIfNull(rows);
+        var pending = new Pending(null, null, redemption) { Guarded = rows, GuardedAudit = audit };
         await _queue.Writer.WriteAsync(pending, cancellationToken);
         await pending.Committed.Task;
         return pending.Redeemed > 0;
@@ -232,7 +256,7 @@ public sealed partial class TokenWriter : IHostedLifecycleService, IAsyncDisposa
                 redemptions.Add(null);
             }
 
-            AddRedemptions(connection, rows, commands, redemptions);
+            AddRedemptions(connection, audit, rows, commands, redemptions);
             if (commands.Count == 1)
             {
                 using var single = DatabaseTelemetry.Time(commands[0], rows, static pending => pending.Request);
@@ -324,7 +348,7 @@ public sealed partial class TokenWriter : IHostedLifecycleService, IAsyncDisposa
         var redemptions = new List<Pending?>();
         try
         {
-            AddRedemptions(connection, rows, commands, redemptions);
+            AddRedemptions(connection, audit, rows, commands, redemptions);
             for (var i = 0; i < commands.Count; i++)
             {
                 commands[i].Transaction = transaction;
@@ -343,12 +367,13 @@ public sealed partial class TokenWriter : IHostedLifecycleService, IAsyncDisposa
         await transaction.CommitAsync();
     }
 
-    /// <summary>Each redemption's statements, in order; the first of each carries its request, for its changed rows.</summary>
     /// <summary>
     /// The batch's redemptions' statements, ordered by the row each races for (<see cref="RedemptionWrite.ContendedRow"/>),
-    /// so that batches on different nodes take their locks in one order.
+    /// so that batches on different nodes take their locks in one order; each followed by the rows that depend on it
+    /// (<see cref="GuardedRows"/>). The first statement of each carries its request, for its changed rows.
     /// </summary>
-    private static void AddRedemptions(DbConnection connection, IReadOnlyList<Pending> rows, List<DbCommand> commands, List<Pending?> redemptions)
+    private static void AddRedemptions(
+        DbConnection connection, AuditTable audit, IReadOnlyList<Pending> rows, List<DbCommand> commands, List<Pending?> redemptions)
     {
         foreach (var pending in rows.Where(static pending => pending.Redemption is not null)
                      .OrderBy(static pending => pending.Redemption!.ContendedRow, StringComparer.Ordinal))
@@ -357,6 +382,12 @@ public sealed partial class TokenWriter : IHostedLifecycleService, IAsyncDisposa
             {
                 commands.Add(pending.Redemption!.Command(connection, i));
                 redemptions.Add(i == 0 ? pending : null);
+            }
+
+            foreach (var command in GuardedRows(connection, audit, pending))
+            {
+                commands.Add(command);
+                redemptions.Add(null);
             }
         }
     }
@@ -451,8 +482,11 @@ public sealed partial class TokenWriter : IHostedLifecycleService, IAsyncDisposa
     }
 
     /// <summary><c>audit_events</c> as the model maps it: the INSERT's head and each column's type mapping, in order.</summary>
-    internal sealed record AuditTable(IModel Model, string Insert, RelationalTypeMapping[] Mappings)
+    internal sealed record AuditTable(IModel Model, string Head, RelationalTypeMapping[] Mappings)
     {
+        /// <summary>The multi-row INSERT's head, up to its first row.</summary>
+        public string Insert { get; } = Head + "VALUES ";
+
         /// <summary>The columns an audit row is written with, in the order of <see cref="ValuesOf"/>.</summary>
         internal static readonly string[] Properties =
         [
@@ -463,7 +497,7 @@ public sealed partial class TokenWriter : IHostedLifecycleService, IAsyncDisposa
         private static AuditTable? _known;
 
         /// <summary>The INSERT of one row, with the parameters <see cref="Bind"/> adds under the prefix <c>@a0_</c>.</summary>
-        public string OneRow { get; } = Insert + "(" + string.Join(", ", Properties.Select((_, column) => $"@a0_{column}")) + ")";
+        public string OneRow { get; } = Head + "VALUES (" + string.Join(", ", Properties.Select((_, column) => $"@a0_{column}")) + ")";
 
         public static AuditTable Of(GlintDbContext db)
         {
@@ -475,7 +509,7 @@ public sealed partial class TokenWriter : IHostedLifecycleService, IAsyncDisposa
 
             var entity = db.Model.FindEntityType(typeof(AuditEvent))!;
             var columns = Properties.Select(name => entity.FindProperty(name)!).ToArray();
-            var insert = $"INSERT INTO \"{entity.GetTableName()}\" ({string.Join(", ", columns.Select(column => $"\"{column.GetColumnName()}\""))}) VALUES ";
+            var insert = $"INSERT INTO \"{entity.GetTableName()}\" ({string.Join(", ", columns.Select(column => $"\"{column.GetColumnName()}\""))}) ";
             return _known = new AuditTable(db.Model, insert, [.. columns.Select(column => column.GetRelationalTypeMapping())]);
         }
 
@@ -508,6 +542,12 @@ public sealed partial class TokenWriter : IHostedLifecycleService, IAsyncDisposa
         public TokenEntry? Row { get; } = row;
 
         public RedemptionWrite? Redemption { get; } = redemption;
+
+        /// <summary>Token rows inserted only if <see cref="Redemption"/> wins, in its transaction.</summary>
+        public IReadOnlyList<TokenEntry> Guarded { get; init; } = [];
+
+        /// <summary>An audit row inserted only if <see cref="Redemption"/> wins, in its transaction.</summary>
+        public AuditEvent? GuardedAudit { get; init; }
 
         /// <summary>The rows the redemption changed, once committed: 0 when it lost.</summary>
         public int Redeemed { get; set; }

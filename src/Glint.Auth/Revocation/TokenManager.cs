@@ -59,29 +59,18 @@ public sealed class TokenManager(
             return await base.TryRedeemAsync(token, cancellationToken);
         }
 
-        var redeemedAt = token.RedemptionDate ?? (Options.CurrentValue.TimeProvider?.GetUtcNow() ?? DateTimeOffset.UtcNow).UtcDateTime;
-        var concurrency = Guid.NewGuid().ToString();
-        const string Sql =
-            "UPDATE oauth2_tokens SET \"Status\" = @status, \"RedemptionDate\" = @redeemed, \"ConcurrencyToken\" = @next " +
-            "WHERE \"Id\" = @id AND \"ConcurrencyToken\" = @current";
+        var (redeemedAt, concurrency) = NextRedemption(token);
         var tokens = Db.Model.FindEntityType(typeof(OAuthToken))!;
         bool redeemed;
         if (Db.Database.CurrentTransaction is null)
         {
             // Committed with the node's other writes in flight: one commit for many requests.
-            redeemed = await writer.RedeemAsync(
-                new OAuth2.RedemptionWrite(Sql, "oauth2_tokens/" + id)
-                    .Bind(tokens, nameof(OAuthToken.Status), "status", Statuses.Redeemed)
-                    .Bind(tokens, nameof(OAuthToken.RedemptionDate), "redeemed", redeemedAt)
-                    .Bind(tokens, nameof(OAuthToken.ConcurrencyToken), "next", concurrency)
-                    .Bind(tokens, nameof(OAuthToken.Id), "id", id)
-                    .Bind(tokens, nameof(OAuthToken.ConcurrencyToken), "current", current),
-                cancellationToken);
+            redeemed = await writer.RedeemAsync(Redemption(tokens, id, current, redeemedAt, concurrency), cancellationToken);
         }
         else
         {
             // Within the caller's transaction, on its connection: it commits, or not, with the caller's other writes.
-            redeemed = await RedeemAsync(Sql, tokens, redeemedAt, concurrency, id, current, cancellationToken) > 0;
+            redeemed = await RedeemAsync(RedeemSql, tokens, redeemedAt, concurrency, id, current, cancellationToken) > 0;
         }
 
         if (!redeemed)
@@ -90,6 +79,50 @@ public sealed class TokenManager(
             return false;
         }
 
+        await RedeemedAsync(token, redeemedAt, concurrency, cancellationToken);
+        return true;
+    }
+
+    /// <summary>
+    /// The same redemption as <see cref="TryRedeemAsync"/>'s, deferred to be committed with the rows that may be stored
+    /// only if it wins (the tokens a code is exchanged for): it has won once the entry carries the concurrency token
+    /// it set. Null when it cannot be deferred (an entry without id or concurrency token, or a caller's transaction
+    /// open): then <see cref="TryRedeemAsync"/> redeems it.
+    /// </summary>
+    public OAuth2.DeferredRedemption? DeferRedemption(OAuthToken token, OAuth2.DeferredRedemption.Refusal lost)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+        if (token.Id is not { } id || token.ConcurrencyToken is not { } current || Db.Database.CurrentTransaction is not null)
+        {
+            return null;
+        }
+
+        var (redeemedAt, concurrency) = NextRedemption(token);
+        var write = Redemption(Db.Model.FindEntityType(typeof(OAuthToken))!, id, current, redeemedAt, concurrency)
+            .WonWhen("EXISTS (SELECT 1 FROM oauth2_tokens WHERE \"Id\" = @id AND \"ConcurrencyToken\" = @next)");
+        return new OAuth2.DeferredRedemption(write, lost, () => RedeemedAsync(token, redeemedAt, concurrency, CancellationToken.None));
+    }
+
+    private const string RedeemSql =
+        "UPDATE oauth2_tokens SET \"Status\" = @status, \"RedemptionDate\" = @redeemed, \"ConcurrencyToken\" = @next " +
+        "WHERE \"Id\" = @id AND \"ConcurrencyToken\" = @current";
+
+    /// <summary>A redemption's date (the first redemption's, if there was one) and the entry's next concurrency token.</summary>
+    private (DateTime RedeemedAt, string Concurrency) NextRedemption(OAuthToken token) =>
+        (token.RedemptionDate ?? (Options.CurrentValue.TimeProvider?.GetUtcNow() ?? DateTimeOffset.UtcNow).UtcDateTime, Guid.NewGuid().ToString());
+
+    private static OAuth2.RedemptionWrite Redemption(
+        Microsoft.EntityFrameworkCore.Metadata.IEntityType tokens, string id, string current, DateTime redeemedAt, string concurrency) =>
+        new OAuth2.RedemptionWrite(RedeemSql, "oauth2_tokens/" + id)
+            .Bind(tokens, nameof(OAuthToken.Status), "status", Statuses.Redeemed)
+            .Bind(tokens, nameof(OAuthToken.RedemptionDate), "redeemed", redeemedAt)
+            .Bind(tokens, nameof(OAuthToken.ConcurrencyToken), "next", concurrency)
+            .Bind(tokens, nameof(OAuthToken.Id), "id", id)
+            .Bind(tokens, nameof(OAuthToken.ConcurrencyToken), "current", current);
+
+    /// <summary>The request's copy of the entry, once its redemption is committed: as stored now.</summary>
+    private async ValueTask RedeemedAsync(OAuthToken token, DateTime redeemedAt, string concurrency, CancellationToken cancellationToken)
+    {
         token.Status = Statuses.Redeemed;
         token.RedemptionDate = redeemedAt;
         token.ConcurrencyToken = concurrency;
@@ -106,8 +139,6 @@ public sealed class TokenManager(
             await Cache.RemoveAsync(token, cancellationToken);
             await Cache.AddAsync(token, cancellationToken);
         }
-
-        return true;
     }
 
     /// <summary>The redemption's UPDATE on the request's connection: the rows it changed, 0 or 1.</summary>
