@@ -12,8 +12,8 @@ namespace Glint.Server.Tests.Flows;
 /// <summary>
 /// A consent verifier's redemption commits with the code it is answered with, and a code's with the tokens it is
 /// exchanged for (one write each). Sent several times at once, each still redeems once: one code, one set of tokens,
-/// the other copies refused as before, and nothing of theirs stored; a later replay of the code still revokes the
-/// tokens it was exchanged for.
+/// the other copies refused as before, and nothing of theirs stored; a replay of the code still revokes the tokens it
+/// was exchanged for.
 /// </summary>
 public abstract class RedemptionWithItsRowsFlowTests<TServer>(TServer server) : IClassFixture<TServer> where TServer : GlintServerFixture
 {
@@ -86,9 +86,10 @@ public abstract class RedemptionWithItsRowsFlowTests<TServer>(TServer server) : 
             Assert.Equal("invalid_grant", exchange.Body["error"]!.GetValue<string>());
             Assert.Null(exchange.Body["access_token"]);
         });
+        // A copy that reads the code after the winner's commit is a replay, and revokes the winner's tokens as one
+        // sent later would: whether the winner's tokens are still active here depends on the copies' timing.
         var access = tokens["access_token"]!.GetValue<string>();
         var refresh = tokens["refresh_token"]!.GetValue<string>();
-        Assert.True(await server.IsActiveAsync(access));
 
         await using (var scope = server.Services.CreateAsyncScope())
         {
