@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Collections.Frozen;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using OpenIddict.Server;
@@ -322,6 +323,7 @@ public sealed class ServerHandlerTable(IServiceCollection services)
         private readonly Func<TContext, ValueTask<bool>>?[] _filterCalls;
         private IOpenIddictServerHandler<TContext>? _handler;
         private Func<TContext, ValueTask>? _handlerCall;
+        private Type? _checkedType;
 
         internal Entry(OpenIddictServerHandlerDescriptor descriptor, int position, Type[] filterTypes, HashSet<Type> singletons)
         {
@@ -356,7 +358,10 @@ public sealed class ServerHandlerTable(IServiceCollection services)
                 return known;
             }
 
-            var handler = Cast(provider.GetService(Descriptor.ServiceDescriptor.ServiceType));
+            var service = provider.GetService(Descriptor.ServiceDescriptor.ServiceType);
+            var handler = service is not null && service.GetType() == _checkedType
+                ? Unsafe.As<IOpenIddictServerHandler<TContext>>(service)
+                : Cast(service);
             if (_singleton)
             {
                 _handlerCall = handler.HandleAsync;
@@ -396,8 +401,16 @@ public sealed class ServerHandlerTable(IServiceCollection services)
             return filter;
         }
 
-        private IOpenIddictServerHandler<TContext> Cast(object? handler) =>
-            handler as IOpenIddictServerHandler<TContext>
+        /// <summary>
+        /// <paramref name="handler"/> as the event's handler interface. The interface is contravariant, so the cast is
+        /// a slow variance check: a scoped handler, resolved on every request, is checked once for its type.
+        /// </summary>
+        private IOpenIddictServerHandler<TContext> Cast(object? handler)
+        {
+            var cast = handler as IOpenIddictServerHandler<TContext>
                 ?? throw new InvalidOperationException($"The OpenIddict server handler {Descriptor.ServiceDescriptor.ServiceType} is not registered.");
+            _checkedType = cast.GetType();
+            return cast;
+        }
     }
 }
