@@ -56,7 +56,7 @@ public static partial class GlintServerHandlers
                 var deviceOrUserCode = context.TokenType is TokenTypeIdentifiers.Private.DeviceCode or TokenTypeIdentifiers.Private.UserCode;
                 var entry = new TokenEntry
                 {
-                    Id = Guid.CreateVersion7().ToString(),
+                    Id = TokenEntryIds.NewId(DateTimeOffset.UtcNow),
                     ApplicationId = applicationId,
                     AuthorizationId = context.Principal.GetAuthorizationId(),
                     CreationDate = context.Principal.GetCreationDate()?.UtcDateTime,

@@ -14,7 +14,7 @@ public sealed class TokenEntry
     public string? AuthorizationId { get; init; }
 
     /// <summary>OpenIddict's optimistic concurrency token, checked when the entry is later redeemed or revoked.</summary>
-    public string ConcurrencyToken { get; } = Guid.NewGuid().ToString();
+    public string ConcurrencyToken { get; } = TokenEntryIds.NewConcurrencyToken();
 
     /// <summary>UTC, as OpenIddict stores it.</summary>
     public DateTime? CreationDate { get; init; }

@@ -120,6 +120,36 @@ public abstract class TokenWriteTests<TServer>(TServer server) : IClassFixture<T
     }
 
     [Fact]
+    public async Task Stored_entries_have_time_ordered_uuid7_ids_and_random_uuid4_concurrency_tokens()
+    {
+        var client = await CreateClientAsync("opaque");
+        var before = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        await Task.WhenAll(Enumerable.Range(0, Concurrent).Select(_ => TokenAsync(client)));
+        var after = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+
+        await using var scope = server.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<GlintDbContext>();
+        var rows = await db.OAuthTokens.AsNoTracking().Where(token => token.Subject == client.Id).ToListAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(Concurrent, rows.Count);
+        Assert.All(rows, row =>
+        {
+            var id = Guid.Parse(row.Id!);
+            Assert.Equal(row.Id, id.ToString());
+            Assert.Equal(7, id.Version);
+            Assert.Equal(0b10, id.Variant >> 2);
+            var milliseconds = Convert.ToInt64(row.Id![..8] + row.Id[9..13], 16);
+            Assert.InRange(milliseconds, before, after);
+
+            var concurrency = Guid.Parse(row.ConcurrencyToken!);
+            Assert.Equal(row.ConcurrencyToken, concurrency.ToString());
+            Assert.Equal(4, concurrency.Version);
+            Assert.Equal(0b10, concurrency.Variant >> 2);
+        });
+        Assert.Equal(Concurrent, rows.Select(row => row.Id).Distinct(StringComparer.Ordinal).Count());
+        Assert.Equal(Concurrent, rows.Select(row => row.ConcurrencyToken).Distinct(StringComparer.Ordinal).Count());
+    }
+
+    [Fact]
     public async Task A_token_written_by_the_writer_can_be_revoked()
     {
         var client = await CreateClientAsync("opaque");
