@@ -36,6 +36,7 @@ public static class WalletServiceCollectionExtensions
         services.TryAddSingleton<WalletOwnership>();
         services.AddScoped<LedgerAudit>();
         services.TryAddSingleton<HeldReadConnections>();
+        services.TryAddSingleton<SettledAccountRead>();
         services.AddScoped<WalletQueries>();
         services.AddLogging();
         services.TryAddSingleton<INotificationChannel, InProcessNotificationChannel>();

@@ -258,6 +258,11 @@ public static class GlintHost
         logging.AddFilter("OpenIddict", LogLevel.Warning);
         logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
         logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        // While this category can log at all, ASP.NET Core starts an Activity for every request, for log scopes that
+        // Glint's formatters never print: about 1.5 % of a GraphQL `me`'s CPU. It logs nothing above Information
+        // but a failed start, whose exception stops the process and reaches the console anyway. When traces are
+        // recorded, the request's span is started for them as before.
+        logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
         // The login pages' key ring lives in the database, sealed by Glint itself (SealedKeyRingEncryptor); Data
         // Protection's notices about where and how it stores keys do not apply.
         logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);

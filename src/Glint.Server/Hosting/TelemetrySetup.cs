@@ -74,11 +74,49 @@ public static class TelemetrySetup
     public static readonly string[] Meters =
         [AuthTelemetry.Name, AuditTelemetry.Name, LoginTelemetry.Name, WalletTelemetry.Name, CallbackTelemetry.Name, DatabaseTelemetry.Name];
 
+    /// <summary>
+    /// ASP.NET Core's meters that Glint exports, named here rather than through the instrumentation package's list,
+    /// which also subscribes meters of frameworks Glint does not use and, for routing, only a per-request count of
+    /// route matches that the request duration's <c>http.route</c> already gives. (The package's metrics extension
+    /// also wraps the pipeline to tag unhandled exceptions, which Glint's exception handler tags itself.)
+    /// </summary>
+    public static readonly string[] AspNetCoreMeters =
+    [
+        "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.Diagnostics",
+        "Microsoft.AspNetCore.RateLimiting", "Microsoft.AspNetCore.Authentication", "Microsoft.AspNetCore.Authorization",
+        "Microsoft.AspNetCore.MemoryPool",
+    ];
+
+    /// <summary>
+    /// Instruments of those meters that record on every request, or on every buffer rented, and say nothing the
+    /// exported ones do not: dropped, so the SDK never enables them and ASP.NET Core skips the measurement. The mean
+    /// number of requests in flight is the rate of the request duration's sum; a rate-limiting lease lasts as long as
+    /// its request; a sign-in is a token issued (<c>glint.oauth2.tokens.issued</c>); an authentication's duration is
+    /// part of its request's. The memory pool's rented bytes and its pool size move on every read and write of a
+    /// connection; what it allocated and evicted (rare) stays.
+    /// </summary>
+    public static readonly string[] DroppedInstruments =
+    [
+        "http.server.active_requests",
+        "aspnetcore.rate_limiting.active_request_leases", "aspnetcore.rate_limiting.request_lease.duration",
+        "aspnetcore.authentication.sign_ins", "aspnetcore.authentication.authenticate.duration",
+        "aspnetcore.memory_pool.rented", "aspnetcore.memory_pool.pooled",
+    ];
+
     public static void AddGlintTelemetry(this IServiceCollection services, TracingSettings? tracing)
     {
         var telemetry = services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(tracing?.ServiceName ?? "Glint"))
-            .WithMetrics(metrics => metrics.AddAspNetCoreInstrumentation().AddMeter(Meters).AddPrometheusExporter());
+            .WithMetrics(metrics =>
+            {
+                metrics.AddMeter(AspNetCoreMeters).AddMeter(Meters);
+                foreach (var instrument in DroppedInstruments)
+                {
+                    metrics.AddView(instrument, MetricStreamConfiguration.Drop);
+                }
+
+                metrics.AddPrometheusExporter();
+            });
         if (tracing is null)
         {
             return;

@@ -89,28 +89,14 @@ internal sealed class AccountAndWalletsRead
     {
         if (multiplexed is not null && db.Database.CurrentTransaction is null)
         {
-            await using var multiplexedCommand = multiplexed.Source.CreateCommand(_positionalSql);
-            multiplexedCommand.Parameters.Add(_userIdMapping.CreateParameter(
-                multiplexedCommand, "", _userIdMapping.Converter?.ConvertToProvider(userId) ?? userId, nullable: false));
-            return await ReadAsync(multiplexedCommand, userId, wallets, cancellationToken);
+            return await ReadMultiplexedAsync(multiplexed, userId, wallets, cancellationToken);
         }
 
         var connection = db.Database.GetDbConnection();
         if (_provider == SqliteProvider && db.Database.CurrentTransaction is null &&
             await held.RentAsync(connection, Prepare, cancellationToken) is { } rented)
         {
-            var clean = false;
-            try
-            {
-                rented.Command.Parameters[0].Value = _userIdMapping.Converter?.ConvertToProvider(userId) ?? userId;
-                var account = await ReadAsync(rented.Command, userId, wallets, cancellationToken);
-                clean = true;
-                return account;
-            }
-            finally
-            {
-                await held.ReturnAsync(rented, clean);
-            }
+            return await ReadHeldAsync(held, rented, userId, wallets, cancellationToken);
         }
 
         // Opened here only when EF has not opened it (a query's context has not): then it is closed here too.
@@ -138,6 +124,47 @@ internal sealed class AccountAndWalletsRead
             {
                 await connection.CloseAsync();
             }
+        }
+    }
+
+    /// <summary>
+    /// Whether this node can read without a request's context: on PostgreSQL through its multiplexed reads, on SQLite
+    /// once its held connections know their database (from the first read through a context).
+    /// </summary>
+    public bool CanReadWithoutContext(HeldReadConnections held, MultiplexedReads? multiplexed) =>
+        multiplexed is not null || (_provider == SqliteProvider && held.KnowsItsDatabase);
+
+    /// <summary>
+    /// As <see cref="ReadAsync(GlintDbContext, HeldReadConnections, MultiplexedReads?, Guid, List{Data.Wallets.Wallet}, CancellationToken)"/>,
+    /// outside any transaction and without a context, when <see cref="CanReadWithoutContext"/> says so.
+    /// </summary>
+    public async Task<WalletAccount?> ReadAsync(
+        HeldReadConnections held, MultiplexedReads? multiplexed, Guid userId, List<Data.Wallets.Wallet> wallets, CancellationToken cancellationToken) =>
+        multiplexed is not null
+            ? await ReadMultiplexedAsync(multiplexed, userId, wallets, cancellationToken)
+            : await ReadHeldAsync(held, await held.RentAsync(Prepare, cancellationToken), userId, wallets, cancellationToken);
+
+    private async Task<WalletAccount?> ReadMultiplexedAsync(MultiplexedReads multiplexed, Guid userId, List<Data.Wallets.Wallet> wallets, CancellationToken cancellationToken)
+    {
+        await using var command = multiplexed.Source.CreateCommand(_positionalSql);
+        command.Parameters.Add(_userIdMapping.CreateParameter(command, "", _userIdMapping.Converter?.ConvertToProvider(userId) ?? userId, nullable: false));
+        return await ReadAsync(command, userId, wallets, cancellationToken);
+    }
+
+    private async Task<WalletAccount?> ReadHeldAsync(
+        HeldReadConnections held, HeldReadConnections.Held rented, Guid userId, List<Data.Wallets.Wallet> wallets, CancellationToken cancellationToken)
+    {
+        var clean = false;
+        try
+        {
+            rented.Command.Parameters[0].Value = _userIdMapping.Converter?.ConvertToProvider(userId) ?? userId;
+            var account = await ReadAsync(rented.Command, userId, wallets, cancellationToken);
+            clean = true;
+            return account;
+        }
+        finally
+        {
+            await held.ReturnAsync(rented, clean);
         }
     }
 

@@ -17,8 +17,12 @@ public sealed class HeldReadConnections : IAsyncDisposable
 
     private readonly ConcurrentQueue<Held> _idle = new();
     private string? _connectionString;
+    private volatile DbProviderFactory? _factory;
     private int _idleCount;
     private volatile bool _disposed;
+
+    /// <summary>Whether the first rent has said which database these connections are to, so that a read needs no template.</summary>
+    internal bool KnowsItsDatabase => _factory is not null;
 
     /// <summary>A held connection to the database <paramref name="template"/> opens, with <paramref name="prepare"/>'s command; null for another database than the first.</summary>
     internal async ValueTask<Held?> RentAsync(DbConnection template, Func<DbConnection, DbCommand> prepare, CancellationToken cancellationToken)
@@ -29,17 +33,24 @@ public sealed class HeldReadConnections : IAsyncDisposable
             return null;
         }
 
+        _factory ??= DbProviderFactories.GetFactory(template) ?? throw new InvalidOperationException("The database provider has no factory.");
+        return await RentAsync(prepare, cancellationToken);
+    }
+
+    /// <summary>A held connection to the database of the first rent, with <paramref name="prepare"/>'s command; see <see cref="KnowsItsDatabase"/>.</summary>
+    internal async ValueTask<Held> RentAsync(Func<DbConnection, DbCommand> prepare, CancellationToken cancellationToken)
+    {
         if (_idle.TryDequeue(out var held))
         {
             Interlocked.Decrement(ref _idleCount);
             return held;
         }
 
-        var factory = DbProviderFactories.GetFactory(template) ?? throw new InvalidOperationException("The database provider has no factory.");
+        var factory = _factory ?? throw new InvalidOperationException("No connection has been rented for a database yet.");
         var connection = factory.CreateConnection() ?? throw new InvalidOperationException("The database provider cannot create connections.");
         try
         {
-            connection.ConnectionString = connectionString;
+            connection.ConnectionString = _connectionString;
             await connection.OpenAsync(cancellationToken);
             var command = prepare(connection);
             await command.PrepareAsync(cancellationToken);

@@ -126,6 +126,70 @@ public abstract class TelemetryTests<TServer>(TServer server) : IClassFixture<TS
     }
 
     [Fact]
+    public async Task Prometheus_ShowsRequestDurationsByRouteAndStatus_AndNoRedundantPerRequestInstrument()
+    {
+        var user = await server.NewUserAsync();
+        var me = await server.DataAsync(user.Token, "query { me { defaultAccount { wallets { id balance } } } }");
+        Assert.NotNull(me["me"]!["defaultAccount"]);
+        var (id, secret) = await CreateClientAsync();
+        await TokenAsync(id, secret);
+
+        var lines = (await server.Admin.GetStringAsync("/admin/metrics/prometheus")).Split('\n');
+
+        Assert.Contains(lines, line => line.StartsWith("http_server_request_duration_seconds_count{", StringComparison.Ordinal)
+            && line.Contains("http_route=\"/graphql\"", StringComparison.Ordinal) && line.Contains("http_response_status_code=\"200\"", StringComparison.Ordinal));
+        Assert.Contains(lines, line => line.StartsWith("glint_oauth2_token_validations_total{", StringComparison.Ordinal));
+        Assert.Contains(lines, line => line.StartsWith("glint_db_command_duration_seconds_count{", StringComparison.Ordinal));
+        Assert.Contains(lines, line => line.StartsWith("kestrel_connection_duration_seconds_count{", StringComparison.Ordinal)
+            || line.StartsWith("kestrel_active_connections{", StringComparison.Ordinal));
+        foreach (var dropped in new[]
+        {
+            "http_server_active_requests", "aspnetcore_routing_match_attempts", "aspnetcore_rate_limiting_active_request_leases",
+            "aspnetcore_rate_limiting_request_lease_duration", "aspnetcore_memory_pool_rented", "aspnetcore_memory_pool_pooled",
+            "aspnetcore_authentication_sign_ins", "aspnetcore_authentication_authenticate_duration",
+        })
+        {
+            Assert.DoesNotContain(lines, line => line.StartsWith(dropped, StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public async Task Instruments_TheDroppedOnes_AreDisabled_SoAspNetCoreSkipsTheirMeasurements()
+    {
+        var user = await server.NewUserAsync();
+        await server.DataAsync(user.Token, "query { me { defaultAccount { id } } }");
+        var (id, secret) = await CreateClientAsync();
+        await TokenAsync(id, secret);
+        var ours = server.Services.GetRequiredService<IMeterFactory>();
+        var enabled = new Dictionary<string, bool>();
+        using var listener = new MeterListener
+        {
+            // Called for every instrument already published, before this listener enables anything: Enabled is
+            // what the node's own meter provider decided.
+            InstrumentPublished = (instrument, _) =>
+            {
+                if (ReferenceEquals(instrument.Meter.Scope, ours))
+                {
+                    enabled[instrument.Name] = instrument.Enabled;
+                }
+            },
+        };
+        listener.Start();
+
+        Assert.True(enabled["http.server.request.duration"]);
+        Assert.False(enabled["http.server.active_requests"]);
+        Assert.False(enabled["aspnetcore.memory_pool.rented"]);
+        Assert.False(enabled["aspnetcore.memory_pool.pooled"]);
+        Assert.True(enabled["aspnetcore.memory_pool.allocated"]);
+        foreach (var dropped in TelemetrySetup.DroppedInstruments)
+        {
+            Assert.False(enabled.GetValueOrDefault(dropped), dropped);
+        }
+
+        Assert.False(enabled.GetValueOrDefault("aspnetcore.routing.match_attempts"));
+    }
+
+    [Fact]
     public async Task Spans_ATokenRequest_CarriesGrantAndClient_WithDatabaseChildren_AndNoSecret()
     {
         var stopped = new ConcurrentQueue<Activity>();
