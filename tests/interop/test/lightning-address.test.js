@@ -95,7 +95,7 @@ class LoopbackLightningAddress extends LightningAddress {
 async function lightningAddressRequests() {
   const text = await (await fetch(`${adminUrl}/admin/metrics/prometheus`)).text();
   return text.split('\n')
-    .filter((line) => line.startsWith('aspnetcore_routing_match_attempts_total{') && /http_route="\/(\.well-known\/lnurlp\/\{username\}|lnurlp\/\{username\}\/callback)"/.test(line))
+    .filter((line) => line.startsWith('http_server_request_duration_seconds_count{') && /http_route="\/(\.well-known\/lnurlp\/\{username\}|lnurlp\/\{username\}\/callback)"/.test(line))
     .reduce((sum, line) => sum + Number(line.split(' ').at(-1)), 0);
 }
 
