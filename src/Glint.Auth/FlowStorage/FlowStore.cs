@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Text.Json;
 using Glint.Data;
@@ -5,6 +6,7 @@ using Glint.Data.Audit;
 using Glint.Data.Maintenance;
 using Glint.Data.OAuth;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
 using OpenIddict.Abstractions;
 
@@ -46,15 +48,12 @@ public sealed class FlowStore(GlintDbContext db, OAuth2.TokenWriter? writer = nu
         var properties = OAuth2.TokenWriter.AuditTable.Properties;
         var values = OAuth2.TokenWriter.AuditTable.ValuesOf(audit);
         var states = usedStates ?? [];
-        var sql = $"INSERT INTO \"{events.GetTableName()}\" ({string.Join(", ", properties.Select(name => $"\"{events.FindProperty(name)!.GetColumnName()}\""))}) " +
-            $"SELECT {string.Join(", ", properties.Select((_, column) => $"@audit_{column}"))} " +
-            "WHERE NOT EXISTS (SELECT 1 FROM oauth2_flows WHERE \"Id\" = @flow" +
-            (states.Count == 0 ? "" : $" AND \"State\" IN ({string.Join(", ", states.Select((_, i) => $"@used_{i}"))})") + ")";
+        var sql = AuditUnlessUsedStatements.GetOrAdd((db.Model, states.Count), static key => AuditUnlessUsedStatement(key.Model, key.States));
         var write = new OAuth2.RedemptionWrite(sql, "audit_events/" + flowId)
             .Bind(flows, nameof(OAuthFlow.Id), "flow", flowId);
         for (var column = 0; column < properties.Length; column++)
         {
-            write.Bind(events, properties[column], $"audit_{column}", values[column]);
+            write.Bind(events, properties[column], AuditParameters[column], values[column]);
         }
 
         for (var i = 0; i < states.Count; i++)
@@ -63,6 +62,24 @@ public sealed class FlowStore(GlintDbContext db, OAuth2.TokenWriter? writer = nu
         }
 
         return Writer.RedeemAsync(write, cancellationToken);
+    }
+
+    /// <summary>
+    /// <see cref="AuditUnlessUsedAsync"/>'s statement by model and number of used states: built once rather than on every
+    /// login and consent answer, where joining its column names showed in the code flow's profile.
+    /// </summary>
+    private static readonly ConcurrentDictionary<(IModel Model, int States), string> AuditUnlessUsedStatements = new();
+
+    private static readonly string[] AuditParameters = [.. OAuth2.TokenWriter.AuditTable.Properties.Select((_, column) => $"audit_{column}")];
+
+    private static string AuditUnlessUsedStatement(IModel model, int states)
+    {
+        var events = model.FindEntityType(typeof(AuditEvent))!;
+        var properties = OAuth2.TokenWriter.AuditTable.Properties;
+        return $"INSERT INTO \"{events.GetTableName()}\" ({string.Join(", ", properties.Select(name => $"\"{events.FindProperty(name)!.GetColumnName()}\""))}) " +
+            $"SELECT {string.Join(", ", AuditParameters.Select(name => "@" + name))} " +
+            "WHERE NOT EXISTS (SELECT 1 FROM oauth2_flows WHERE \"Id\" = @flow" +
+            (states == 0 ? "" : $" AND \"State\" IN ({string.Join(", ", Enumerable.Range(0, states).Select(i => $"@used_{i}"))})") + ")";
     }
 
     /// <summary>

@@ -4,6 +4,7 @@ using System.Buffers.Text;
 using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Glint.Data.Secrets;
 
 namespace Glint.Auth.Flows;
@@ -46,6 +47,14 @@ public sealed class FlowSealer
     /// <summary>Decompression stops here: a flow's JSON is a few KiB at most, so a bomb costs nothing.</summary>
     private const int MaxJsonSize = 64 * 1024;
 
+    /// <summary>
+    /// Hydra's JSON without the properties that are null: a flow carries a dozen of them until its later steps (its
+    /// answers, rejection, device fields), which every step wrote, compressed and read again, and which took room in
+    /// the sealed value. Read with <see cref="HydraJson.Options"/>: an absent property is null, as the value written
+    /// before was, so values sealed either way open alike.
+    /// </summary>
+    private static readonly JsonSerializerOptions SealedJson = new(HydraJson.Options) { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
+
     private readonly SealingKey _current;
     private readonly Dictionary<uint, SealingKey> _keys = [];
 
@@ -77,7 +86,7 @@ public sealed class FlowSealer
     /// </summary>
     public string? Seal(Flow flow, FlowPurpose purpose)
     {
-        var json = JsonSerializer.SerializeToUtf8Bytes(flow, HydraJson.Options);
+        var json = JsonSerializer.SerializeToUtf8Bytes(flow, SealedJson);
         if (purpose != FlowPurpose.LoginChallenge && Base64Url.GetEncodedLength(HeaderSize + json.Length) <= MaxLength)
         {
             return Encrypt(Stored, json, purpose);
