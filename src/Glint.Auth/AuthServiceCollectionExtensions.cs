@@ -220,6 +220,9 @@ public static class AuthServiceCollectionExtensions
         // OpenIddict's handlers run from a table per event type (see ServerDispatcher), not a walk through all of them.
         services.AddSingleton(new ServerHandlerTable(services));
         services.Replace(ServiceDescriptor.Scoped<IOpenIddictServerDispatcher, ServerDispatcher>());
+
+        // OpenIddict's handlers that are scoped only for the dispatcher they take are built once (see RequestDispatcher).
+        RequestDispatcher.AddDispatchOnlyHandlersAsSingletons(services);
         return services;
     }
 

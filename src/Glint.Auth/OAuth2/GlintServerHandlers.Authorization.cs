@@ -98,11 +98,11 @@ public static partial class GlintServerHandlers
     /// Hydra's token rules: a refresh token only when <c>offline</c> or <c>offline_access</c> was granted and the client
     /// has the <c>refresh_token</c> grant; never a refresh or ID token for <c>client_credentials</c>.
     /// </summary>
-    public sealed class DecideIssuedTokens(ClientManager clients) : IOpenIddictServerHandler<ProcessSignInContext>
+    public sealed class DecideIssuedTokens : IOpenIddictServerHandler<ProcessSignInContext>
     {
         public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
             OpenIddictServerHandlerDescriptor.CreateBuilder<ProcessSignInContext>()
-                .UseScopedHandler<DecideIssuedTokens>()
+                .UseSingletonHandler<DecideIssuedTokens>()
                 .SetOrder(OpenIddictServerHandlers.EvaluateGeneratedTokens.Descriptor.Order + 500)
                 .SetType(OpenIddictServerHandlerType.Custom)
                 .Build();
@@ -122,7 +122,7 @@ public static partial class GlintServerHandlers
             }
 
             var offline = principal.HasScope("offline") || principal.HasScope(Scopes.OfflineAccess);
-            var client = await clients.FindMetadataAsync(context.ClientId, context.CancellationToken);
+            var client = await context.Transaction.FindClientMetadataAsync(context.ClientId, context.CancellationToken);
             var refresh = offline && client?.EffectiveGrantTypes.Contains(GrantTypes.RefreshToken) is true;
             context.GenerateRefreshToken = context.IncludeRefreshToken = refresh;
         }

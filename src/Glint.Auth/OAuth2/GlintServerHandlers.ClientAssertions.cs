@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Glint.Auth.Clients;
 using Glint.Auth.Revocation;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Abstractions;
@@ -40,13 +41,13 @@ public static partial class GlintServerHandlers
         /// as a valid audience besides the issuer, the keys of a <c>jwks_uri</c> client fetched first (OpenIddict reads
         /// them from a synchronous callback), and a refusal answered as <c>invalid_client</c>.
         /// </summary>
-        public sealed class ValidateAssertion(IOpenIddictServerDispatcher dispatcher, ClientManager clients, ClientKeySets keySets, AuthSettings settings)
+        public sealed class ValidateAssertion(ClientKeySets keySets, AuthSettings settings)
             : IOpenIddictServerHandler<ProcessAuthenticationContext>
         {
             public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
                 OpenIddictServerHandlerDescriptor.CreateBuilder<ProcessAuthenticationContext>()
                     .AddFilter<OpenIddictServerHandlerFilters.RequireClientAssertionValidated>()
-                    .UseScopedHandler<ValidateAssertion>()
+                    .UseSingletonHandler<ValidateAssertion>()
                     .SetOrder(OpenIddictServerHandlers.ValidateClientAssertion.Descriptor.Order)
                     .SetType(OpenIddictServerHandlerType.Custom)
                     .Build();
@@ -66,7 +67,7 @@ public static partial class GlintServerHandlers
                 }
 
                 var issuer = IssuerOf(context.ClientAssertion);
-                if (await clients.FindMetadataAsync(issuer, context.CancellationToken) is { JwksUri: { Length: > 0 } jwksUri })
+                if (await context.Transaction.FindClientMetadataAsync(issuer, context.CancellationToken) is { JwksUri: { Length: > 0 } jwksUri })
                 {
                     await keySets.GetAsync(jwksUri, context.CancellationToken);
                 }
@@ -83,7 +84,8 @@ public static partial class GlintServerHandlers
                     validation.ValidAudiences.Add(audience);
                 }
 
-                await dispatcher.DispatchAsync(validation);
+                // The request's dispatcher: it resolves the validation's scoped handlers from the request's scope.
+                await context.Transaction.Services().GetRequiredService<IOpenIddictServerDispatcher>().DispatchAsync(validation);
                 if (validation.IsRequestHandled)
                 {
                     context.HandleRequest();

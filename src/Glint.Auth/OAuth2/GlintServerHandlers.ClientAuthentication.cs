@@ -13,35 +13,35 @@ public static partial class GlintServerHandlers
     /// a <c>client_secret_basic</c> client sending its secret in the body is refused, and the other way round. The pushed
     /// and device authorization endpoints authenticate clients as the token endpoint does.
     /// </summary>
-    public sealed class EnforceRegisteredAuthMethod(ClientManager clients)
+    public sealed class EnforceRegisteredAuthMethod
         : IOpenIddictServerHandler<ValidateTokenRequestContext>, IOpenIddictServerHandler<ValidateRevocationRequestContext>,
           IOpenIddictServerHandler<ValidatePushedAuthorizationRequestContext>, IOpenIddictServerHandler<ValidateDeviceAuthorizationRequestContext>
     {
         // Both run before OpenIddict checks the secret, so a wrong method is reported as such even with a right secret.
         public static OpenIddictServerHandlerDescriptor TokenDescriptor { get; } =
             OpenIddictServerHandlerDescriptor.CreateBuilder<ValidateTokenRequestContext>()
-                .UseScopedHandler<EnforceRegisteredAuthMethod>()
+                .UseSingletonHandler<EnforceRegisteredAuthMethod>()
                 .SetOrder(OpenIddictServerHandlers.Exchange.ValidateAuthentication.Descriptor.Order - 500)
                 .SetType(OpenIddictServerHandlerType.Custom)
                 .Build();
 
         public static OpenIddictServerHandlerDescriptor RevocationDescriptor { get; } =
             OpenIddictServerHandlerDescriptor.CreateBuilder<ValidateRevocationRequestContext>()
-                .UseScopedHandler<EnforceRegisteredAuthMethod>()
+                .UseSingletonHandler<EnforceRegisteredAuthMethod>()
                 .SetOrder(OpenIddictServerHandlers.Revocation.ValidateAuthentication.Descriptor.Order - 500)
                 .SetType(OpenIddictServerHandlerType.Custom)
                 .Build();
 
         public static OpenIddictServerHandlerDescriptor PushedAuthorizationDescriptor { get; } =
             OpenIddictServerHandlerDescriptor.CreateBuilder<ValidatePushedAuthorizationRequestContext>()
-                .UseScopedHandler<EnforceRegisteredAuthMethod>()
+                .UseSingletonHandler<EnforceRegisteredAuthMethod>()
                 .SetOrder(OpenIddictServerHandlers.Authentication.ValidatePushedAuthentication.Descriptor.Order - 500)
                 .SetType(OpenIddictServerHandlerType.Custom)
                 .Build();
 
         public static OpenIddictServerHandlerDescriptor DeviceAuthorizationDescriptor { get; } =
             OpenIddictServerHandlerDescriptor.CreateBuilder<ValidateDeviceAuthorizationRequestContext>()
-                .UseScopedHandler<EnforceRegisteredAuthMethod>()
+                .UseSingletonHandler<EnforceRegisteredAuthMethod>()
                 .SetOrder(OpenIddictServerHandlers.Device.ValidateDeviceAuthentication.Descriptor.Order - 500)
                 .SetType(OpenIddictServerHandlerType.Custom)
                 .Build();
@@ -58,10 +58,10 @@ public static partial class GlintServerHandlers
 
         public ValueTask HandleAsync(ValidateRevocationRequestContext context) => EnforceAsync(context);
 
-        private async ValueTask EnforceAsync(BaseValidatingContext context)
+        private static async ValueTask EnforceAsync(BaseValidatingContext context)
         {
             var request = context.Transaction.Request;
-            if (request is null || await clients.FindMetadataAsync(request.ClientId, context.CancellationToken) is not { } client)
+            if (request is null || await context.Transaction.FindClientMetadataAsync(request.ClientId, context.CancellationToken) is not { } client)
             {
                 // Unknown clients are OpenIddict's to refuse, with invalid_client.
                 return;

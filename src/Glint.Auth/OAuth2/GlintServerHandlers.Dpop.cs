@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
 using System.Security.Claims;
 using System.Text.Json;
-using Glint.Auth.Clients;
 using Glint.Auth.OAuth2.Dpop;
 using Glint.Auth.Revocation;
 using Microsoft.AspNetCore;
@@ -74,12 +73,12 @@ public static partial class GlintServerHandlers
         /// request's services only to spend a proof, so a token request without one rents no context from the pool
         /// (see <see cref="DatabaseContextOnDemand"/>).
         /// </summary>
-        public sealed class ValidateTokenRequestProof(DpopProofs proofs, ClientManager clients, IServiceProvider services, TimeProvider time)
+        public sealed class ValidateTokenRequestProof(DpopProofs proofs, TimeProvider time)
             : IOpenIddictServerHandler<ValidateTokenRequestContext>
         {
             public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
                 OpenIddictServerHandlerDescriptor.CreateBuilder<ValidateTokenRequestContext>()
-                    .UseScopedHandler<ValidateTokenRequestProof>()
+                    .UseSingletonHandler<ValidateTokenRequestProof>()
                     .SetOrder(OpenIddictServerHandlers.Exchange.ValidateAuthentication.Descriptor.Order + 600)
                     .SetType(OpenIddictServerHandlerType.Custom)
                     .Build();
@@ -112,7 +111,7 @@ public static partial class GlintServerHandlers
                     bool spent;
                     try
                     {
-                        spent = await SpendAsync(validated!, context.ClientId, context.CancellationToken);
+                        spent = await SpendAsync(http.HttpContext.RequestServices, validated!, context.ClientId, context.CancellationToken);
                     }
                     catch (Exception exception) when (exception is DbUpdateException or System.Data.Common.DbException)
                     {
@@ -148,7 +147,7 @@ public static partial class GlintServerHandlers
                     return;
                 }
 
-                if (proof is null && (await clients.FindMetadataAsync(context.ClientId, context.CancellationToken))?.DpopBoundAccessTokens is true)
+                if (proof is null && (await context.Transaction.FindClientMetadataAsync(context.ClientId, context.CancellationToken))?.DpopBoundAccessTokens is true)
                 {
                     context.Reject(DpopProofs.InvalidProof, "This client's tokens must be DPoP-bound (dpop_bound_access_tokens): send a DPoP proof in the DPoP header.");
                 }
@@ -158,7 +157,7 @@ public static partial class GlintServerHandlers
             /// Records the proof's <c>jti</c> as a spent entry in the token table, as client assertions are: only the
             /// first insert of a reference succeeds, on any node; the janitor removes it once the proof has expired.
             /// </summary>
-            private async Task<bool> SpendAsync(DpopProof proof, string? clientId, CancellationToken cancellationToken)
+            private async Task<bool> SpendAsync(IServiceProvider services, DpopProof proof, string? clientId, CancellationToken cancellationToken)
             {
                 var reference = TokenManager.ObfuscateReference("dpop_jti\0" + proof.Thumbprint + "\0" + proof.Jti);
                 var id = Guid.CreateVersion7().ToString();
@@ -183,11 +182,11 @@ public static partial class GlintServerHandlers
         /// Binds what the token endpoint issues to the proof's key: the access token always, the refresh token of a
         /// public client (RFC 9449 §5: a confidential client's refresh token is bound to its authentication instead).
         /// </summary>
-        public sealed class BindIssuedTokens(ClientManager clients) : IOpenIddictServerHandler<ProcessSignInContext>
+        public sealed class BindIssuedTokens : IOpenIddictServerHandler<ProcessSignInContext>
         {
             public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
                 OpenIddictServerHandlerDescriptor.CreateBuilder<ProcessSignInContext>()
-                    .UseScopedHandler<BindIssuedTokens>()
+                    .UseSingletonHandler<BindIssuedTokens>()
                     .SetOrder(Math.Max(OpenIddictServerHandlers.PrepareAccessTokenPrincipal.Descriptor.Order,
                         OpenIddictServerHandlers.PrepareRefreshTokenPrincipal.Descriptor.Order) + 10)
                     .SetType(OpenIddictServerHandlerType.Custom)
@@ -218,7 +217,7 @@ public static partial class GlintServerHandlers
                 if (context.RefreshTokenPrincipal?.Identity is ClaimsIdentity refresh)
                 {
                     context.RefreshTokenPrincipal.RemoveClaims(ConfirmationClaim);
-                    if ((await clients.FindMetadataAsync(context.ClientId, context.CancellationToken))?.IsPublic is true)
+                    if ((await context.Transaction.FindClientMetadataAsync(context.ClientId, context.CancellationToken))?.IsPublic is true)
                     {
                         refresh.AddClaim(ConfirmationOf(proof.Thumbprint));
                     }

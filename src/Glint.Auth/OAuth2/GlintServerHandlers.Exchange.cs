@@ -1,4 +1,3 @@
-using Glint.Auth.Clients;
 using OpenIddict.Abstractions;
 using OpenIddict.Server;
 using static OpenIddict.Abstractions.OpenIddictConstants;
@@ -15,18 +14,18 @@ public static partial class GlintServerHandlers
         /// requested <c>audience</c> must be registered on the client. A code or refresh token is held to the same
         /// rules with the scopes and audiences it was granted.
         /// </summary>
-        public sealed class ValidateClientGrant(ClientManager clients) : IOpenIddictServerHandler<OpenIddictServerEvents.ValidateTokenRequestContext>
+        public sealed class ValidateClientGrant : IOpenIddictServerHandler<OpenIddictServerEvents.ValidateTokenRequestContext>
         {
             public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
                 OpenIddictServerHandlerDescriptor.CreateBuilder<OpenIddictServerEvents.ValidateTokenRequestContext>()
-                    .UseScopedHandler<ValidateClientGrant>()
+                    .UseSingletonHandler<ValidateClientGrant>()
                     .SetOrder(OpenIddictServerHandlers.Exchange.ValidateAuthentication.Descriptor.Order + 500)
                     .SetType(OpenIddictServerHandlerType.Custom)
                     .Build();
 
             public async ValueTask HandleAsync(OpenIddictServerEvents.ValidateTokenRequestContext context)
             {
-                if (await clients.FindMetadataAsync(context.ClientId, context.CancellationToken) is not { } client)
+                if (await context.Transaction.FindClientMetadataAsync(context.ClientId, context.CancellationToken) is not { } client)
                 {
                     return;
                 }

@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using Glint.Auth.Clients;
 using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Abstractions;
 using OpenIddict.Server;
@@ -15,11 +14,11 @@ public static partial class GlintServerHandlers
         /// Opaque (reference) access tokens unless the client, or the server default, asks for JWTs. A JWT access
         /// token still gets a token entry, so revocation and introspection work for it too.
         /// </summary>
-        public sealed class ChooseAccessTokenFormat(ClientManager clients, AuthSettings settings) : IOpenIddictServerHandler<OpenIddictServerEvents.GenerateTokenContext>
+        public sealed class ChooseAccessTokenFormat(AuthSettings settings) : IOpenIddictServerHandler<OpenIddictServerEvents.GenerateTokenContext>
         {
             public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
                 OpenIddictServerHandlerDescriptor.CreateBuilder<OpenIddictServerEvents.GenerateTokenContext>()
-                    .UseScopedHandler<ChooseAccessTokenFormat>()
+                    .UseSingletonHandler<ChooseAccessTokenFormat>()
                     .SetOrder(OpenIddictServerHandlers.Protection.AttachSecurityCredentials.Descriptor.Order - 500)
                     .SetType(OpenIddictServerHandlerType.Custom)
                     .Build();
@@ -31,7 +30,7 @@ public static partial class GlintServerHandlers
                     return;
                 }
 
-                var client = await clients.FindMetadataAsync(context.ClientId, context.CancellationToken);
+                var client = await context.Transaction.FindClientMetadataAsync(context.ClientId, context.CancellationToken);
                 var jwt = client?.AccessTokenStrategy switch
                 {
                     "jwt" => true,

@@ -1,4 +1,5 @@
 using Glint.Data.OAuth;
+using Microsoft.Extensions.DependencyInjection;
 using OpenIddict.Abstractions;
 using OpenIddict.Core;
 using OpenIddict.Server;
@@ -21,14 +22,13 @@ public static partial class GlintServerHandlers
         /// with them; a request that lost gets OpenIddict's error for a redeemed code. Every other redemption (device
         /// codes, refresh tokens, user codes, request tokens) is OpenIddict's handler's, unchanged.
         /// </summary>
-        public sealed class RedeemCodeWithItsTokens(IOpenIddictTokenManager tokens, OpenIddictTokenManager<OAuthToken> manager)
-            : IOpenIddictServerHandler<ProcessSignInContext>
+        public sealed class RedeemCodeWithItsTokens : IOpenIddictServerHandler<ProcessSignInContext>
         {
             public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
                 OpenIddictServerHandlerDescriptor.CreateBuilder<ProcessSignInContext>()
                     .AddFilter<OpenIddictServerHandlerFilters.RequireDegradedModeDisabled>()
                     .AddFilter<OpenIddictServerHandlerFilters.RequireTokenStorageEnabled>()
-                    .UseScopedHandler<RedeemCodeWithItsTokens>()
+                    .UseSingletonHandler<RedeemCodeWithItsTokens>()
                     .SetOrder(OpenIddictServerHandlers.RedeemTokenEntry.Descriptor.Order)
                     .SetType(OpenIddictServerHandlerType.Custom)
                     .Build();
@@ -40,6 +40,16 @@ public static partial class GlintServerHandlers
             public async ValueTask HandleAsync(ProcessSignInContext context)
             {
                 ArgumentNullException.ThrowIfNull(context);
+                if (context.EndpointType == OpenIddictServerEndpointType.Token &&
+                    context.Request.IsClientCredentialsGrantType())
+                {
+                    // Nothing was presented that could be redeemed (OpenIddict's handler returns at once too): the
+                    // request's token managers are not needed.
+                    return;
+                }
+
+                var services = context.Transaction.Services();
+                var manager = services.GetRequiredService<OpenIddictTokenManager<OAuthToken>>();
                 if (context.EndpointType == OpenIddictServerEndpointType.Token && context.Request.IsAuthorizationCodeGrantType() &&
                     manager is global::Glint.Auth.Revocation.TokenManager glint &&
                     context.Transaction.GetProperty<ProcessAuthenticationContext>(typeof(ProcessAuthenticationContext).FullName!)
@@ -51,7 +61,7 @@ public static partial class GlintServerHandlers
                     return;
                 }
 
-                await new OpenIddictServerHandlers.RedeemTokenEntry(tokens).HandleAsync(context);
+                await new OpenIddictServerHandlers.RedeemTokenEntry(services.GetRequiredService<IOpenIddictTokenManager>()).HandleAsync(context);
             }
         }
 

@@ -2,11 +2,9 @@ using System.Security.Cryptography;
 using Glint.Auth.Audit;
 using Glint.Auth.Revocation;
 using Glint.Data.Audit;
-using Glint.Data.OAuth;
 using Microsoft.Extensions.Logging;
 using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Abstractions;
-using OpenIddict.Core;
 using OpenIddict.Server;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 using static OpenIddict.Server.OpenIddictServerEvents;
@@ -27,14 +25,14 @@ public static partial class GlintServerHandlers
         private const string PendingWrites = ".glint:pending_token_writes";
 
         /// <summary>Replaces OpenIddict's <c>CreateTokenEntry</c>: the same entry, in memory.</summary>
-        public sealed class CreateEntry(OpenIddictApplicationManager<Client> applications) : IOpenIddictServerHandler<GenerateTokenContext>
+        public sealed class CreateEntry : IOpenIddictServerHandler<GenerateTokenContext>
         {
             public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
                 OpenIddictServerHandlerDescriptor.CreateBuilder<GenerateTokenContext>()
                     .AddFilter<OpenIddictServerHandlerFilters.RequireDegradedModeDisabled>()
                     .AddFilter<OpenIddictServerHandlerFilters.RequireTokenStorageEnabled>()
                     .AddFilter<OpenIddictServerHandlerFilters.RequireTokenEntryCreated>()
-                    .UseScopedHandler<CreateEntry>()
+                    .UseSingletonHandler<CreateEntry>()
                     .SetOrder(OpenIddictServerHandlers.Protection.CreateTokenEntry.Descriptor.Order)
                     .SetType(OpenIddictServerHandlerType.Custom)
                     .Build();
@@ -45,10 +43,10 @@ public static partial class GlintServerHandlers
                 string? applicationId = null;
                 if (!string.IsNullOrEmpty(context.ClientId))
                 {
-                    // The client the request authenticated as, resolved once for the request (see ClientManager).
-                    var application = await applications.FindByClientIdAsync(context.ClientId, context.CancellationToken)
+                    // The client the request authenticated as, resolved once for the request (see RequestScope).
+                    var application = await context.Transaction.FindClientAsync(context.ClientId, context.CancellationToken)
                         ?? throw new InvalidOperationException("The client a token is being issued to no longer exists.");
-                    applicationId = application.Id;
+                    applicationId = application.Row.Id;
                 }
 
                 // Device and user codes are not bound to a user until the user approves (the device code's entry is

@@ -23,6 +23,9 @@ public sealed partial class ServerDispatcher(ServerHandlerTable table, IServiceP
     public async ValueTask DispatchAsync<TContext>(TContext context) where TContext : BaseContext
     {
         ArgumentNullException.ThrowIfNull(context);
+
+        // The nested events of OpenIddict's singleton handlers come back here, without a lookup in the scope (see RequestDispatcher).
+        context.Transaction.Properties.TryAdd(RequestDispatcher.Property, this);
         var endpoint = context.EndpointType;
         var entries = table.ForEndpoint(context, provider);
         for (var index = 0; index < entries.Count; index++)

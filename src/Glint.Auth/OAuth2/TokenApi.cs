@@ -2,7 +2,6 @@ using System.Security.Claims;
 using Glint.Auth.Clients;
 using Glint.Data;
 using Glint.Data.OAuth;
-using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -26,16 +25,19 @@ public static class TokenApi
 
     public static IEndpointRouteBuilder MapTokenApi(this IEndpointRouteBuilder routes)
     {
-        routes.MapPost(Path, ExchangeAsync);
+        // As a route handler (Delegate), so that the result it returns is written; it takes only the HttpContext.
+        routes.MapPost(Path, (Delegate)ExchangeAsync);
         return routes;
     }
 
-    private static async Task<IResult> ExchangeAsync(HttpContext http, ClientManager clients)
+    private static async Task<IResult> ExchangeAsync(HttpContext http)
     {
-        var request = http.GetOpenIddictServerRequest()
+        var transaction = http.Features.Get<OpenIddictServerAspNetCoreFeature>()?.Transaction;
+        var request = transaction?.Request
             ?? throw new InvalidOperationException("The OpenIddict server request cannot be retrieved.");
 
-        var client = await clients.FindMetadataAsync(request.ClientId, http.RequestAborted);
+        // The client OpenIddict authenticated, as the request resolved it (see RequestScope).
+        var client = await transaction.FindClientMetadataAsync(request.ClientId, http.RequestAborted);
         if (request.IsClientCredentialsGrantType() && client is not null)
         {
             return Results.SignIn(ClientCredentialsPrincipal(request, client), authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);

@@ -56,6 +56,31 @@ public abstract class ClientCacheTests<TServer>(TServer server) : IClassFixture<
     }
 
     [Fact]
+    public async Task A_changed_auth_method_is_enforced_on_the_next_token()
+    {
+        var (id, secret) = await ClientCacheCalls.CachedClientAsync(server);
+
+        using var patched = await server.Admin.PatchAsync($"/admin/clients/{Uri.EscapeDataString(id)}",
+            HydraClientCalls.Json("""[{"op":"replace","path":"/token_endpoint_auth_method","value":"client_secret_post"}]"""), TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, patched.StatusCode);
+
+        // The same request as before (client_secret_basic), now refused by the client's new registration.
+        Assert.Equal("invalid_client", await ClientCacheCalls.TokenErrorAsync(server, id, secret));
+    }
+
+    [Fact]
+    public async Task A_client_that_must_bind_its_tokens_gets_none_without_a_proof_on_the_next_token()
+    {
+        var (id, secret) = await ClientCacheCalls.CachedClientAsync(server);
+
+        using var patched = await server.Admin.PatchAsync($"/admin/clients/{Uri.EscapeDataString(id)}",
+            HydraClientCalls.Json("""[{"op":"replace","path":"/dpop_bound_access_tokens","value":true}]"""), TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, patched.StatusCode);
+
+        Assert.Equal("invalid_dpop_proof", await ClientCacheCalls.TokenErrorAsync(server, id, secret));
+    }
+
+    [Fact]
     public async Task A_deleted_client_gets_no_token_at_once()
     {
         var (id, secret) = await ClientCacheCalls.CachedClientAsync(server);
@@ -234,6 +259,13 @@ internal static class ClientCacheCalls
         var secret = client["client_secret"]!.GetValue<string>();
         Assert.Equal(HttpStatusCode.OK, await TokenStatusAsync(server, id, secret));
         return (id, secret);
+    }
+
+    /// <summary>The OAuth error a client_credentials request gets (client_secret_basic), or null for a token.</summary>
+    public static async Task<string?> TokenErrorAsync(GlintServerFixture server, string id, string secret)
+    {
+        using var response = await server.TokenAsync(id, secret, new Dictionary<string, string> { ["grant_type"] = "client_credentials", ["scope"] = "read" });
+        return JsonNode.Parse(await response.Content.ReadAsStringAsync())?["error"]?.GetValue<string>();
     }
 
     public static async Task<HttpStatusCode> TokenStatusAsync(GlintServerFixture server, string id, string secret, string scope = "read")
