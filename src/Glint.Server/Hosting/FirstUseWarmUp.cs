@@ -60,9 +60,6 @@ public sealed partial class FirstUseWarmUp(IServiceProvider services, IHostAppli
     {
         try
         {
-            // Health probes skip routing (HealthProbeRouting): the endpoints behind the route table, the login pages'
-            // among them, are built here instead of by the first request routed.
-            _ = services.GetService<EndpointDataSource>()?.Endpoints;
             services.GetRequiredService<GlintSchema>();
             _ = services.GetService<LightningNode>()?.NodeId;
             await using (var scope = services.CreateAsyncScope())
