@@ -168,6 +168,8 @@ public static class GlintHost
         app.UseMiddleware<Auth.Audit.AdminCallAudit>();
         app.UseMiddleware<MalformedRequestGuard>(settings.RequestLimits);
         app.UseWebSockets();
+        var healthProbes = new HealthProbeRouting();
+        app.Use(healthProbes.Select);
         app.UseRouting();
         // OpenIddict inspects every request it sees for one of its endpoints; /graphql is never one, and the API's own
         // credentials handler authenticates it below.
@@ -182,7 +184,7 @@ public static class GlintHost
         app.UseApiCredentials("/graphql");
         app.UseApiRateLimits();
 
-        app.MapHealthApi();
+        app.MapHealthApi(healthProbes);
         app.MapGlintAuthPublic();
         app.MapGlintApi();
         app.MapLightningAddresses();
