@@ -3,6 +3,7 @@ using Glint.Auth.Jwk;
 using Glint.Data;
 using Glint.Data.Notifications;
 using Glint.Data.Secrets;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Glint.Benchmarks;
@@ -20,7 +21,9 @@ public static class OpenIddictServices
         SigningKeyRing keys;
         using (var db = database.Open())
         {
-            keys = SigningKeyRing.LoadOrCreateAsync(db, new KeySealer(secret), TimeProvider.System, CancellationToken.None).GetAwaiter().GetResult();
+            var startup = new StartupDatabase(db.Database.GetDbConnection(), () => db);
+            keys = SigningKeyRing.LoadOrCreateAsync(startup, new KeySealer(secret), TimeProvider.System, CancellationToken.None).GetAwaiter().GetResult();
+            startup.DisposeAsync().AsTask().GetAwaiter().GetResult();
         }
 
         var services = new ServiceCollection();

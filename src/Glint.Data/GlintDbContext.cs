@@ -47,6 +47,9 @@ public sealed class GlintDbContext(DbContextOptions<GlintDbContext> options) : D
     /// <summary>The key ring of the login pages' cookies and forms, shared by every node (sealed by the server).</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
+    /// <summary>The login key ring's table, which a start also reads in plain SQL.</summary>
+    public const string DataProtectionKeysTable = "data_protection_keys";
+
     public DbSet<WalletAccount> Accounts => Set<WalletAccount>();
 
     public DbSet<Wallet> Wallets => Set<Wallet>();
@@ -96,6 +99,6 @@ public sealed class GlintDbContext(DbContextOptions<GlintDbContext> options) : D
         base.OnModelCreating(modelBuilder);
         modelBuilder.UseOpenIddict<Client, OAuthAuthorization, OAuthScope, OAuthToken, string>();
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(GlintDbContext).Assembly);
-        modelBuilder.Entity<DataProtectionKey>().ToTable("data_protection_keys");
+        modelBuilder.Entity<DataProtectionKey>().ToTable(DataProtectionKeysTable);
     }
 }

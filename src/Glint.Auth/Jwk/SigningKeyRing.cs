@@ -28,21 +28,21 @@ public sealed class SigningKeyRing
     /// </summary>
     public const string FirstKeyId = "first";
 
-    public static async Task<SigningKeyRing> LoadOrCreateAsync(GlintDbContext db, KeySealer sealer, TimeProvider time, CancellationToken cancellationToken)
+    public static async Task<SigningKeyRing> LoadOrCreateAsync(StartupDatabase db, KeySealer sealer, TimeProvider time, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
         var rows = await LatestAsync(db, cancellationToken);
         if (rows.Count == 0)
         {
-            db.SigningKeys.Add(NewKey(FirstKeyId, sealer, time));
+            db.Context.SigningKeys.Add(NewKey(FirstKeyId, sealer, time));
             try
             {
-                await db.SaveChangesAsync(cancellationToken);
+                await db.Context.SaveChangesAsync(cancellationToken);
             }
             catch (DbUpdateException)
             {
                 // Another node created the first key a moment earlier; its key is read below.
-                db.ChangeTracker.Clear();
+                db.Context.ChangeTracker.Clear();
             }
 
             rows = await LatestAsync(db, cancellationToken);
@@ -73,19 +73,25 @@ public sealed class SigningKeyRing
         };
     }
 
-    private static async Task<List<SigningKey>> LatestAsync(GlintDbContext db, CancellationToken cancellationToken)
+    /// <summary>Every key, read before the node listens: in plain SQL (see <see cref="StartupReads"/>).</summary>
+    public static Task<List<SigningKey>> ReadAllAsync(StartupDatabase db, CancellationToken cancellationToken)
     {
-        // Read before the node listens: in plain SQL (see StartupReads).
-        var rows = await StartupReads.ReadAsync<SigningKey, SigningKey>(db,
+        ArgumentNullException.ThrowIfNull(db);
+        return StartupReads.ReadAsync(db.Connection, nameof(GlintDbContext.SigningKeys),
             [nameof(SigningKey.Id), nameof(SigningKey.Algorithm), nameof(SigningKey.SealedPrivateKey), nameof(SigningKey.CreatedAt)],
-            values => new SigningKey
+            reader => new SigningKey
             {
-                Id = (string)values[0]!,
-                Algorithm = (string)values[1]!,
-                SealedPrivateKey = (byte[])values[2]!,
-                CreatedAt = (DateTimeOffset)values[3]!,
+                Id = reader.GetString(0),
+                Algorithm = reader.GetString(1),
+                SealedPrivateKey = reader.GetFieldValue<byte[]>(2),
+                CreatedAt = StartupReads.Timestamp(reader, 3),
             },
-            keyProperty: null, key: null, cancellationToken);
+            keyColumn: null, key: null, cancellationToken);
+    }
+
+    private static async Task<List<SigningKey>> LatestAsync(StartupDatabase db, CancellationToken cancellationToken)
+    {
+        var rows = await ReadAllAsync(db, cancellationToken);
         // Ordered in memory: SQLite cannot order by a DateTimeOffset column.
         return rows.OrderByDescending(row => row.CreatedAt).ThenBy(row => row.Id, StringComparer.Ordinal).Take(PublishedKeys).ToList();
     }

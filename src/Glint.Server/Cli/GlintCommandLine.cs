@@ -119,12 +119,12 @@ public static class GlintCommandLine
         {
             var settings = ServerSettings.Read(GlintConfiguration.Build(Flags(parse)));
             await Database.MigrateAsync(settings.Dsn, cancellationToken);
-            await using var db = Database.Open(settings.Dsn);
+            await using var db = Database.OpenStartup(settings.Dsn);
             var sealer = new KeySealer(new SystemSecret(settings.Secret));
             // Opening the current keys first proves the secret is the right one: a key sealed with another
             // secret would stop every node at its next start.
             await SigningKeyRing.LoadOrCreateAsync(db, sealer, TimeProvider.System, cancellationToken);
-            var id = await SigningKeyRing.RotateAsync(db, sealer, TimeProvider.System, cancellationToken);
+            var id = await SigningKeyRing.RotateAsync(db.Context, sealer, TimeProvider.System, cancellationToken);
             await parse.InvocationConfiguration.Output.WriteLineAsync($"glint: new signing key {id}; restart each node to sign with it");
             return 0;
         }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Glint.Data;
 using Glint.Server.Hosting;
 using Glint.Wallets.Prices;
 
@@ -13,6 +12,9 @@ public static class HealthApi
 {
     private static readonly string[] Prefixes = ["", "/admin"];
 
+    /// <summary>The liveness probe's path on the public port (the admin port's has <c>/admin</c> before it).</summary>
+    public const string AlivePath = "/health/alive";
+
     /// <summary>Maps the health endpoints, in a group of their own whose data source <paramref name="probes"/> selects from.</summary>
     public static IEndpointRouteBuilder MapHealthApi(this IEndpointRouteBuilder routes, HealthProbeRouting probes)
     {
@@ -23,7 +25,7 @@ public static class HealthApi
         probes.Use(routes.DataSources.Last());
         foreach (var prefix in Prefixes)
         {
-            group.MapGet(prefix + "/health/alive", Alive).WithMetadata(new HealthPath(prefix + "/health/alive"));
+            group.MapGet(prefix + AlivePath, Alive).WithMetadata(new HealthPath(prefix + AlivePath));
             group.MapGet(prefix + "/health/ready", ReadyAsync).WithMetadata(new HealthPath(prefix + "/health/ready"));
         }
 
@@ -56,7 +58,7 @@ public static class HealthApi
     private static IResult Alive() => Results.Bytes(Ok, JsonContentType);
 
     private static async Task<IResult> ReadyAsync(
-        HttpContext http, GlintDbContext db, FirstUseWarmUp warmUp, CurrentPrice price, CancellationToken cancellationToken)
+        HttpContext http, DatabaseReachability database, FirstUseWarmUp warmUp, CurrentPrice price, CancellationToken cancellationToken)
     {
         // Once the node has said it is ready, it can spend a moment on what the first API call needs.
         http.Response.OnCompleted(() =>
@@ -64,17 +66,7 @@ public static class HealthApi
             warmUp.Begin();
             return Task.CompletedTask;
         });
-        bool connected;
-        try
-        {
-            connected = await db.Database.CanConnectAsync(cancellationToken);
-        }
-        catch (Exception exception) when (exception is not OperationCanceledException)
-        {
-            connected = false;
-        }
-
-        if (!connected)
+        if (!await database.IsReachableAsync(cancellationToken))
         {
             return Results.Json(new { errors = new Dictionary<string, string> { ["database"] = "The database is not reachable." } }, statusCode: StatusCodes.Status503ServiceUnavailable);
         }

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Glint.Data;
 using Glint.Data.Postgres;
 using Glint.Data.Sqlite;
@@ -26,14 +27,31 @@ public static class Database
 
     public static GlintDbContext Open(DatabaseDsn dsn)
     {
+        CreateDirectory(dsn);
+        var options = new DbContextOptionsBuilder<GlintDbContext>();
+        Use(options, dsn);
+        return new GlintDbContext(options.Options);
+    }
+
+    /// <summary>A plain connection, not yet open, from the same pool EF Core's connections come from.</summary>
+    public static DbConnection Connect(DatabaseDsn dsn)
+    {
+        CreateDirectory(dsn);
+        return dsn.Kind == DatabaseKind.Postgres
+            ? new Npgsql.NpgsqlConnection(PostgresDatabase.ConnectionString(dsn))
+            : new Microsoft.Data.Sqlite.SqliteConnection(SqliteDatabase.ConnectionString(dsn));
+    }
+
+    /// <summary>The database for what a node reads and writes before it listens (<see cref="StartupDatabase"/>).</summary>
+    public static StartupDatabase OpenStartup(DatabaseDsn dsn) => new(Connect(dsn), () => Open(dsn));
+
+    /// <summary>SQLite creates the file, not the directory it goes in.</summary>
+    private static void CreateDirectory(DatabaseDsn dsn)
+    {
         if (dsn.Kind == DatabaseKind.Sqlite && Path.GetDirectoryName(Path.GetFullPath(dsn.Target)) is { } directory)
         {
             Directory.CreateDirectory(directory);
         }
-
-        var options = new DbContextOptionsBuilder<GlintDbContext>();
-        Use(options, dsn);
-        return new GlintDbContext(options.Options);
     }
 
     /// <summary>
@@ -62,13 +80,20 @@ public static class Database
     private static async Task MigrateHeldAsync(DatabaseDsn dsn, CancellationToken cancellationToken)
     {
         await using var held = await LockAsync(dsn, MigrationLock, cancellationToken);
-        await using var db = Open(dsn);
 
         // Migrating compares the whole model with the migrations' snapshot, which costs about a second of a start, and
         // even EF Core's list of pending migrations costs a fifth of one: a node restarts far more often than the
-        // schema changes, so the history table is read directly and compared with the migrations this build knows.
-        if (!await AllAppliedAsync(db, dsn.Kind == DatabaseKind.Postgres ? Data.Postgres.Migrations.KnownMigrations.Ids : Data.Sqlite.Migrations.KnownMigrations.Ids, cancellationToken))
+        // schema changes, so the history table is read directly, over a plain connection, and compared with the
+        // migrations this build knows. EF Core is built only when there is something to migrate.
+        bool applied;
+        await using (var connection = Connect(dsn))
         {
+            applied = await AllAppliedAsync(connection, dsn.Kind == DatabaseKind.Postgres ? Data.Postgres.Migrations.KnownMigrations.Ids : Data.Sqlite.Migrations.KnownMigrations.Ids, cancellationToken);
+        }
+
+        if (!applied)
+        {
+            await using var db = Open(dsn);
             await db.Database.MigrateAsync(cancellationToken);
         }
 
@@ -77,7 +102,11 @@ public static class Database
             // Write-ahead logging lets readers run during a write and makes each commit one append, not a rewrite
             // of the rollback journal; it is a property of the file, so setting it once is enough. Commits stay
             // fully synchronous: a payment that was answered must survive a power cut.
-            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+            await using var connection = Connect(dsn);
+            await connection.OpenAsync(cancellationToken);
+            await using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA journal_mode=WAL;";
+            await command.ExecuteNonQueryAsync(cancellationToken);
         }
     }
 
@@ -85,13 +114,15 @@ public static class Database
     /// Whether the history table lists every migration in <paramref name="known"/>; false on a database without one. A
     /// database migrated by a newer build (with more rows) counts as migrated, as it did for EF Core's pending list.
     /// </summary>
-    public static async Task<bool> AllAppliedAsync(GlintDbContext db, IReadOnlyList<string> known, CancellationToken cancellationToken)
+    public static async Task<bool> AllAppliedAsync(DbConnection connection, IReadOnlyList<string> known, CancellationToken cancellationToken)
     {
-        await db.Database.OpenConnectionAsync(cancellationToken);
+        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(known);
+        await connection.OpenAsync(cancellationToken);
         try
         {
             var applied = new HashSet<string>(StringComparer.Ordinal);
-            await using var command = db.Database.GetDbConnection().CreateCommand();
+            await using var command = connection.CreateCommand();
             command.CommandText = $"SELECT \"MigrationId\" FROM \"{HistoryRepository.DefaultTableName}\"";
             try
             {
@@ -111,7 +142,7 @@ public static class Database
         }
         finally
         {
-            await db.Database.CloseConnectionAsync();
+            await connection.CloseAsync();
         }
     }
 

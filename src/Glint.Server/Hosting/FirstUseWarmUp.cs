@@ -7,6 +7,8 @@ using Glint.Api.Http;
 using Glint.Auth;
 using Glint.Auth.ApiKeys;
 using Glint.Auth.OAuth2;
+using Glint.Data;
+using Glint.Server.Health;
 using Glint.Wallets.Lightning;
 using Microsoft.AspNetCore.DataProtection.KeyManagement.Internal;
 
@@ -14,7 +16,7 @@ namespace Glint.Server.Hosting;
 
 /// <summary>
 /// Once the node has said it is ready, does in the background, once, what the first API call or sign-in would otherwise pay for:
-/// building the GraphQL schema, the Lightning node's key tables, compiling the read queries, the first run of GraphQL's parsing, validation and
+/// building routing's matcher and EF Core's context and model, the GraphQL schema, the Lightning node's key tables, compiling the read queries, the first run of GraphQL's parsing, validation and
 /// execution, of OpenIddict's token validation and the API key lookup, and reading the login pages' key ring. It starts
 /// after the first <c>/health/ready</c> answer (a load balancer's first probe), or <see cref="FallbackDelay"/> after
 /// start when nothing probes, so that it never competes with getting ready. It changes nothing (the credentials it
@@ -60,6 +62,17 @@ public sealed partial class FirstUseWarmUp(IServiceProvider services, IHostAppli
     {
         try
         {
+            await using (var scope = services.CreateAsyncScope())
+            {
+                if (services.GetService<HealthProbeRouting>() is { } routing)
+                {
+                    await routing.WarmRoutingAsync(scope.ServiceProvider, cancellationToken);
+                }
+
+                // EF Core's services and model: a start reads and checks its database without them (StartupDatabase).
+                _ = scope.ServiceProvider.GetRequiredService<GlintDbContext>().Model;
+            }
+
             services.GetRequiredService<GlintSchema>();
             _ = services.GetService<LightningNode>()?.NodeId;
             await using (var scope = services.CreateAsyncScope())

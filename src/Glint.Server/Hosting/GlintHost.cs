@@ -44,7 +44,7 @@ public static class GlintHost
         var secret = new SystemSecret(settings.Secret);
         SigningKeyRing keys;
         LightningNode node;
-        await using (var db = Database.Open(settings.Dsn))
+        await using (var db = Database.OpenStartup(settings.Dsn))
         {
             await RecordedIssuer.CheckAsync(db, settings.Auth.Issuer, settings.AcceptIssuerChange, TimeProvider.System, cancellationToken);
             var sealer = new KeySealer(secret);
@@ -76,6 +76,7 @@ public static class GlintHost
         });
 
         builder.Services.AddDbContextPool<GlintDbContext>(options => Database.Use(options, settings.Dsn));
+        builder.Services.AddSingleton(new DatabaseReachability(settings.Dsn));
         if (settings.Dsn.Kind == DatabaseKind.Postgres)
         {
             // Wallet events and credential revocations reach every node through LISTEN/NOTIFY.
@@ -108,6 +109,7 @@ public static class GlintHost
                 provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<ILogger<Maintenance.JanitorService>>()));
         }
 
+        builder.Services.AddSingleton<HealthProbeRouting>();
         builder.Services.AddSingleton<FirstUseWarmUp>();
         builder.Services.AddHostedService(provider => provider.GetRequiredService<FirstUseWarmUp>());
         FirstUseWarmUp.DeferLoginKeyRing(builder.Services);
@@ -168,7 +170,7 @@ public static class GlintHost
         app.UseMiddleware<Auth.Audit.AdminCallAudit>();
         app.UseMiddleware<MalformedRequestGuard>(settings.RequestLimits);
         app.UseWebSockets();
-        var healthProbes = new HealthProbeRouting();
+        var healthProbes = app.Services.GetRequiredService<HealthProbeRouting>();
         app.Use(healthProbes.Select);
         app.UseRouting();
         // OpenIddict inspects every request it sees for one of its endpoints; /graphql is never one, and the API's own
@@ -208,11 +210,9 @@ public static class GlintHost
             return;
         }
 
-        await using (var db = Database.Open(dsn))
+        await using (var connection = Database.Connect(dsn))
         {
-            var keys = await StartupReads.ReadAsync<Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey, object?>(
-                db, [nameof(Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey.Id)], values => values[0], keyProperty: null, key: null, cancellationToken);
-            if (keys.Count > 0)
+            if (await LoginKeyIdsAsync(connection, cancellationToken) is { Count: > 0 })
             {
                 return;
             }
@@ -222,6 +222,11 @@ public static class GlintHost
         await using var held = await Database.LockAsync(dsn, LoginKeyRingLock, cancellationToken);
         protector.Protect([0]);
     }
+
+    /// <summary>The ids of the login key ring's keys, read in plain SQL before the node listens (see <see cref="StartupReads"/>).</summary>
+    public static Task<List<int>> LoginKeyIdsAsync(System.Data.Common.DbConnection connection, CancellationToken cancellationToken) =>
+        StartupReads.ReadAsync(connection, GlintDbContext.DataProtectionKeysTable, [nameof(Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey.Id)],
+            reader => reader.GetInt32(0), keyColumn: null, key: null, cancellationToken);
 
     /// <summary>The advisory lock held while a node creates the login key ring ("glint" in ASCII).</summary>
     private const long LoginKeyRingLock = 0x676C696E74;

@@ -11,7 +11,7 @@ namespace Glint.Server.Hosting;
 /// </summary>
 public static class RecordedIssuer
 {
-    public static async Task CheckAsync(GlintDbContext db, Uri issuer, bool acceptChange, TimeProvider time, CancellationToken cancellationToken)
+    public static async Task CheckAsync(StartupDatabase db, Uri issuer, bool acceptChange, TimeProvider time, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(issuer);
@@ -19,16 +19,16 @@ public static class RecordedIssuer
         var recorded = await ReadAsync(db, cancellationToken);
         if (recorded is null)
         {
-            db.RecordedSettings.Add(new RecordedSetting { Name = RecordedSetting.Issuer, Value = mine, RecordedAt = time.GetUtcNow() });
+            db.Context.RecordedSettings.Add(new RecordedSetting { Name = RecordedSetting.Issuer, Value = mine, RecordedAt = time.GetUtcNow() });
             try
             {
-                await db.SaveChangesAsync(cancellationToken);
+                await db.Context.SaveChangesAsync(cancellationToken);
                 return;
             }
             catch (DbUpdateException)
             {
                 // Another node recorded its issuer a moment earlier: this one must match it.
-                db.ChangeTracker.Clear();
+                db.Context.ChangeTracker.Clear();
                 recorded = await ReadAsync(db, cancellationToken)
                     ?? throw new InvalidOperationException("The recorded issuer could be neither written nor read.");
             }
@@ -47,15 +47,18 @@ public static class RecordedIssuer
                 "or change the issuer on purpose by starting one node once with --accept-issuer-change (tokens issued before stop verifying).");
         }
 
-        await db.RecordedSettings
+        await db.Context.RecordedSettings
             .Where(setting => setting.Name == RecordedSetting.Issuer)
             .ExecuteUpdateAsync(update => update.SetProperty(setting => setting.Value, mine).SetProperty(setting => setting.RecordedAt, time.GetUtcNow()), cancellationToken);
     }
 
     /// <summary>The recorded issuer, read before the node listens (see <see cref="StartupReads"/>).</summary>
-    private static async Task<string?> ReadAsync(GlintDbContext db, CancellationToken cancellationToken) =>
-        (await StartupReads.ReadAsync<RecordedSetting, string>(db, [nameof(RecordedSetting.Value)], values => (string)values[0]!,
-            nameof(RecordedSetting.Name), RecordedSetting.Issuer, cancellationToken)).SingleOrDefault();
+    public static async Task<string?> ReadAsync(StartupDatabase db, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        return (await StartupReads.ReadAsync(db.Connection, nameof(GlintDbContext.RecordedSettings), [nameof(RecordedSetting.Value)],
+            reader => reader.GetString(0), nameof(RecordedSetting.Name), RecordedSetting.Issuer, cancellationToken)).SingleOrDefault();
+    }
 
     private static bool IsLoopback(string issuer) => Uri.TryCreate(issuer, UriKind.Absolute, out var uri) && uri.IsLoopback;
 }

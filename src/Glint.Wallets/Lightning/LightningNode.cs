@@ -51,7 +51,7 @@ public sealed class LightningNode : IDisposable
 
     /// <summary>Opens the node key, creating it on the very first start; a node that loses the race to create it reads the winner's.</summary>
     public static async Task<LightningNode> LoadOrCreateAsync(
-        GlintDbContext db, KeySealer sealer, Bolt11Network network, TimeProvider time, CancellationToken cancellationToken)
+        StartupDatabase db, KeySealer sealer, Bolt11Network network, TimeProvider time, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(sealer);
@@ -59,7 +59,7 @@ public sealed class LightningNode : IDisposable
         if (row is null)
         {
             using var fresh = new Key();
-            db.LightningNodeKeys.Add(new LightningNodeKey
+            db.Context.LightningNodeKeys.Add(new LightningNodeKey
             {
                 Id = LightningNodeKey.CurrentId,
                 SealedPrivateKey = sealer.Seal(fresh.ToBytes(), AssociatedData),
@@ -67,11 +67,11 @@ public sealed class LightningNode : IDisposable
             });
             try
             {
-                await db.SaveChangesAsync(cancellationToken);
+                await db.Context.SaveChangesAsync(cancellationToken);
             }
             catch (DbUpdateException)
             {
-                db.ChangeTracker.Clear();
+                db.Context.ChangeTracker.Clear();
             }
 
             row = await ReadKeyAsync(db, cancellationToken) ?? throw new InvalidOperationException("The Lightning node's key could be neither written nor read.");
@@ -97,9 +97,12 @@ public sealed class LightningNode : IDisposable
     }
 
     /// <summary>The sealed key, read before the node listens (see <see cref="StartupReads"/>); null before the first start.</summary>
-    private static async Task<byte[]?> ReadKeyAsync(GlintDbContext db, CancellationToken cancellationToken) =>
-        (await StartupReads.ReadAsync<LightningNodeKey, byte[]>(db, [nameof(LightningNodeKey.SealedPrivateKey)], values => (byte[])values[0]!,
-            nameof(LightningNodeKey.Id), LightningNodeKey.CurrentId, cancellationToken)).SingleOrDefault();
+    public static async Task<byte[]?> ReadKeyAsync(StartupDatabase db, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        return (await StartupReads.ReadAsync(db.Connection, nameof(GlintDbContext.LightningNodeKeys), [nameof(LightningNodeKey.SealedPrivateKey)],
+            reader => reader.GetFieldValue<byte[]>(0), nameof(LightningNodeKey.Id), LightningNodeKey.CurrentId, cancellationToken)).SingleOrDefault();
+    }
 
     /// <summary>Binds the sealed key to its purpose, so it cannot be swapped with a signing key's row.</summary>
     private const string AssociatedData = "lightning-node-key:" + LightningNodeKey.CurrentId;

@@ -9,14 +9,17 @@ public sealed class MigratedDatabase : IAsyncDisposable
 {
     private readonly TestDatabase _database;
 
-    private MigratedDatabase(TestDatabase database, GlintDbContext db)
+    private MigratedDatabase(TestDatabase database, DatabaseDsn dsn)
     {
         _database = database;
-        Db = db;
+        Dsn = dsn;
+        Db = Database.Open(dsn);
     }
 
     /// <summary>Both kinds, for the theories that read a database the way a start does.</summary>
     public static TheoryData<DatabaseKind> Kinds => new() { DatabaseKind.Sqlite, DatabaseKind.Postgres };
+
+    public DatabaseDsn Dsn { get; }
 
     public GlintDbContext Db { get; }
 
@@ -25,7 +28,7 @@ public sealed class MigratedDatabase : IAsyncDisposable
         var database = await TestDatabase.CreateAsync(kind);
         var dsn = DatabaseDsn.Parse(database.Dsn);
         await Database.MigrateAsync(dsn, cancellationToken);
-        return new MigratedDatabase(database, Database.Open(dsn));
+        return new MigratedDatabase(database, dsn);
     }
 
     public async ValueTask DisposeAsync()

@@ -30,9 +30,9 @@ public sealed class MigrationCheckTests
     {
         var cancel = TestContext.Current.CancellationToken;
         await using var database = await TestDatabase.CreateAsync(kind);
-        await using var db = Database.Open(DatabaseDsn.Parse(database.Dsn));
+        await using var connection = Database.Connect(DatabaseDsn.Parse(database.Dsn));
 
-        Assert.False(await Database.AllAppliedAsync(db, Known(kind), cancel));
+        Assert.False(await Database.AllAppliedAsync(connection, Known(kind), cancel));
     }
 
     [Theory]
@@ -42,15 +42,16 @@ public sealed class MigrationCheckTests
         var cancel = TestContext.Current.CancellationToken;
         await using var database = await MigratedDatabase.CreateAsync(kind, cancel);
         var db = database.Db;
-        Assert.True(await Database.AllAppliedAsync(db, Known(kind), cancel));
+        await using var connection = Database.Connect(database.Dsn);
+        Assert.True(await Database.AllAppliedAsync(connection, Known(kind), cancel));
 
         // A migration a newer build applied leaves this build's schema in place: nothing to do, as before.
         await ExecuteAsync(db, $"INSERT INTO \"{HistoryRepository.DefaultTableName}\" (\"MigrationId\", \"ProductVersion\") VALUES ('99991231235959_FromANewerBuild', '10.0.0')", cancel);
-        Assert.True(await Database.AllAppliedAsync(db, Known(kind), cancel));
+        Assert.True(await Database.AllAppliedAsync(connection, Known(kind), cancel));
 
         // Any migration of this build missing from the history, not only the last, means migrating.
         await ExecuteAsync(db, $"DELETE FROM \"{HistoryRepository.DefaultTableName}\" WHERE \"MigrationId\" = '{Known(kind)[1]}'", cancel);
-        Assert.False(await Database.AllAppliedAsync(db, Known(kind), cancel));
+        Assert.False(await Database.AllAppliedAsync(connection, Known(kind), cancel));
         Assert.Contains(Known(kind)[1], await db.Database.GetPendingMigrationsAsync(cancel));
     }
 
