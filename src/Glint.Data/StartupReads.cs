@@ -8,7 +8,7 @@ namespace Glint.Data;
 /// The few rows a node reads before it listens (the recorded issuer, the signing keys, the Lightning node's key, whether
 /// the login key ring has a key), read in plain SQL over a plain connection (<see cref="StartupDatabase"/>): EF Core's
 /// context, model and query pipeline are built by the warm-up after the first ready answer instead. Callers name the
-/// model's tables and columns (most are named after their <see cref="GlintDbContext"/> set and property);
+/// model's tables (the constants its configuration uses) and columns (named after their properties);
 /// StartupReadsTests reads each of a start's reads back against EF Core on both databases.
 /// </summary>
 public static class StartupReads

@@ -77,7 +77,7 @@ public sealed class SigningKeyRing
     public static Task<List<SigningKey>> ReadAllAsync(StartupDatabase db, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
-        return StartupReads.ReadAsync(db.Connection, nameof(GlintDbContext.SigningKeys),
+        return StartupReads.ReadAsync(db.Connection, SigningKey.Table,
             [nameof(SigningKey.Id), nameof(SigningKey.Algorithm), nameof(SigningKey.SealedPrivateKey), nameof(SigningKey.CreatedAt)],
             reader => new SigningKey
             {

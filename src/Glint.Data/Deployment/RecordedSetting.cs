@@ -9,6 +9,9 @@ namespace Glint.Data.Deployment;
 /// </summary>
 public sealed class RecordedSetting
 {
+    /// <summary>Its table, which a start also reads in plain SQL (StartupReads).</summary>
+    public const string Table = "recorded_settings";
+
     /// <summary>The issuer the deployment's tokens carry.</summary>
     public const string Issuer = "issuer";
 
@@ -23,7 +26,7 @@ internal sealed class RecordedSettingEntityTypeConfiguration : IEntityTypeConfig
 {
     public void Configure(EntityTypeBuilder<RecordedSetting> builder)
     {
-        builder.ToTable("recorded_settings");
+        builder.ToTable(RecordedSetting.Table);
         builder.HasKey(setting => setting.Name);
         builder.Property(setting => setting.Name).HasMaxLength(64);
         builder.Property(setting => setting.Value).HasMaxLength(2048);

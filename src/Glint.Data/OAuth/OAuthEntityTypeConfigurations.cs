@@ -34,7 +34,7 @@ internal sealed class SigningKeyEntityTypeConfiguration : IEntityTypeConfigurati
 {
     public void Configure(EntityTypeBuilder<SigningKey> builder)
     {
-        builder.ToTable("jwk_signing_keys");
+        builder.ToTable(SigningKey.Table);
         builder.HasKey(key => key.Id);
         builder.Property(key => key.Id).HasMaxLength(64);
         builder.Property(key => key.Algorithm).HasMaxLength(16);

@@ -5,6 +5,9 @@ namespace Glint.Data.OAuth;
 /// </summary>
 public sealed class SigningKey
 {
+    /// <summary>Its table, which a start also reads in plain SQL (StartupReads).</summary>
+    public const string Table = "jwk_signing_keys";
+
     public required string Id { get; set; }
 
     public required string Algorithm { get; set; }

@@ -6,6 +6,9 @@ namespace Glint.Data.Wallets;
 /// </summary>
 public sealed class LightningNodeKey
 {
+    /// <summary>Its table, which a start also reads in plain SQL (StartupReads).</summary>
+    public const string Table = "lightning_node_keys";
+
     /// <summary>The one row's id.</summary>
     public const string CurrentId = "node";
 

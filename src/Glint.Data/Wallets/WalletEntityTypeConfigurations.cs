@@ -88,7 +88,7 @@ internal sealed class LightningNodeKeyEntityTypeConfiguration : IEntityTypeConfi
 {
     public void Configure(EntityTypeBuilder<LightningNodeKey> builder)
     {
-        builder.ToTable("lightning_node_keys");
+        builder.ToTable(LightningNodeKey.Table);
         builder.Property(key => key.Id).HasMaxLength(16);
     }
 }

@@ -56,7 +56,7 @@ public static class RecordedIssuer
     public static async Task<string?> ReadAsync(StartupDatabase db, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
-        return (await StartupReads.ReadAsync(db.Connection, nameof(GlintDbContext.RecordedSettings), [nameof(RecordedSetting.Value)],
+        return (await StartupReads.ReadAsync(db.Connection, RecordedSetting.Table, [nameof(RecordedSetting.Value)],
             reader => reader.GetString(0), nameof(RecordedSetting.Name), RecordedSetting.Issuer, cancellationToken)).SingleOrDefault();
     }
 

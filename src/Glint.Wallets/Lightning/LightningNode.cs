@@ -100,7 +100,7 @@ public sealed class LightningNode : IDisposable
     public static async Task<byte[]?> ReadKeyAsync(StartupDatabase db, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
-        return (await StartupReads.ReadAsync(db.Connection, nameof(GlintDbContext.LightningNodeKeys), [nameof(LightningNodeKey.SealedPrivateKey)],
+        return (await StartupReads.ReadAsync(db.Connection, LightningNodeKey.Table, [nameof(LightningNodeKey.SealedPrivateKey)],
             reader => reader.GetFieldValue<byte[]>(0), nameof(LightningNodeKey.Id), LightningNodeKey.CurrentId, cancellationToken)).SingleOrDefault();
     }
 
