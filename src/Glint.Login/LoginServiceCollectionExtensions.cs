@@ -9,7 +9,6 @@ using Glint.Login.Phones;
 using Glint.Login.Sessions;
 using Glint.Login.Totp;
 using Glint.Login.Web;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Http;
@@ -102,7 +101,7 @@ public static class LoginServiceCollectionExtensions
 
     public static IEndpointRouteBuilder MapGlintLogin(this IEndpointRouteBuilder routes)
     {
-        routes.MapRazorPages();
+        DeferredPageEndpoints.Map(routes);
         routes.MapSessionAuthApi();
         routes.MapStyleSheet();
         routes.MapAppAdminApi();

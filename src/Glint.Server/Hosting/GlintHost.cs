@@ -183,6 +183,13 @@ public static class GlintHost
         // above, unless it sees it placed; placed in a branch, it is not seen. This is the marker UseAuthentication
         // sets (ASP.NET Core's AuthAppBuilderExtensions); DiscoveryTests and the hostile suites fail without it.
         ((IApplicationBuilder)app).Properties["__AuthenticationMiddlewareSet"] = true;
+        // Nor does Glint authorize through ASP.NET Core's policies (no endpoint carries [Authorize] or a policy: each API
+        // checks its own credentials and scopes), yet WebApplication adds the authorization middleware whenever its
+        // services are registered (Razor Pages registers them). At host start that middleware reads every endpoint for
+        // its policy cache, which built all of them, the login pages' included, before the node could say it was ready.
+        // The same kind of marker, from AuthorizationAppBuilderExtensions, leaves it out. An endpoint given
+        // authorization metadata later fails its first request loudly (EndpointMiddleware refuses it), not silently.
+        ((IApplicationBuilder)app).Properties["__AuthorizationMiddlewareSet"] = true;
         app.UseApiCredentials("/graphql");
         app.UseApiRateLimits();
 

@@ -4,6 +4,7 @@ using Glint.Server.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Glint.Server.Tests.Hosting;
 
@@ -74,6 +75,28 @@ public sealed class HealthProbeRoutingTests
             using var posted = await client.PostAsync("/health/ready", null, cancel);
             Assert.Equal(HttpStatusCode.MethodNotAllowed, posted.StatusCode);
         }
+    }
+
+    [Fact]
+    public async Task The_warm_up_sends_one_liveness_request_through_routing_which_matches_it_itself()
+    {
+        var probes = new HealthProbeRouting();
+        var routed = new List<HttpContext>();
+        probes.Select(context =>
+        {
+            routed.Add(context);
+            return Task.CompletedTask;
+        });
+        await using var services = new ServiceCollection().BuildServiceProvider();
+
+        await probes.WarmRoutingAsync(services, TestContext.Current.CancellationToken);
+
+        var request = Assert.Single(routed);
+        Assert.Equal(HttpMethods.Get, request.Request.Method);
+        Assert.Equal(HealthApi.AlivePath, request.Request.Path.Value);
+        // Given no endpoint, so that routing's own matcher is what it builds.
+        Assert.Null(request.GetEndpoint());
+        Assert.Same(services, request.RequestServices);
     }
 
     private static async Task<HttpContext> SelectAsync(HealthProbeRouting probes, string method, string path)
