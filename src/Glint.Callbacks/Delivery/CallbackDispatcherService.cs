@@ -9,10 +9,12 @@ namespace Glint.Callbacks.Delivery;
 /// <summary>
 /// Runs the dispatcher on every node, off the request path: at once when this node queued deliveries (a payment to or
 /// from an account with endpoints, a resend), and otherwise every poll interval, for retries, for deliveries queued by
-/// other nodes and for those whose node stopped. A pass that found work is followed by another straight away.
+/// other nodes and for those whose node stopped. A pass that found work is followed by another straight away. The first
+/// pass waits for the <see cref="FirstPassGate"/>, when there is one.
 /// </summary>
 public sealed partial class CallbackDispatcherService(
-    CallbackDispatcher dispatcher, CallbackOutbox outbox, IOptions<CallbackOptions> options, TimeProvider time, ILogger<CallbackDispatcherService> logger)
+    CallbackDispatcher dispatcher, CallbackOutbox outbox, IOptions<CallbackOptions> options, TimeProvider time, ILogger<CallbackDispatcherService> logger,
+    FirstPassGate? gate = null)
     : BackgroundService
 {
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
@@ -23,6 +25,11 @@ public sealed partial class CallbackDispatcherService(
         outbox.Queued += Wake;
         try
         {
+            if (gate is not null)
+            {
+                await gate.WaitAsync(stoppingToken);
+            }
+
             await RunAsync(stoppingToken);
         }
         finally

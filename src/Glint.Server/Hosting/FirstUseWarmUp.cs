@@ -33,9 +33,13 @@ public sealed partial class FirstUseWarmUp(IServiceProvider services, IHostAppli
     private const string MeQuery = """{"query":"query { me { defaultAccount { wallets { id balance } } } }"}""";
 
     private Task? _running;
+    private readonly TaskCompletionSource _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Completes when the warm-up has run (or failed, which only costs the first request its time).</summary>
     public Task Completed => _running ?? Task.CompletedTask;
+
+    /// <summary>Completes once the warm-up has run, however long it is until it begins; for work that must not compete with a start.</summary>
+    public Task Finished => _finished.Task;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -92,6 +96,10 @@ public sealed partial class FirstUseWarmUp(IServiceProvider services, IHostAppli
         catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             LogFailed(logger, exception);
+        }
+        finally
+        {
+            _finished.TrySetResult();
         }
     }
 

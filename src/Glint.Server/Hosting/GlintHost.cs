@@ -111,6 +111,7 @@ public static class GlintHost
 
         builder.Services.AddSingleton<HealthProbeRouting>();
         builder.Services.AddSingleton<FirstUseWarmUp>();
+        builder.Services.AddSingleton(provider => new Callbacks.Delivery.FirstPassGate(provider.GetRequiredService<FirstUseWarmUp>().Finished.WaitAsync));
         builder.Services.AddHostedService(provider => provider.GetRequiredService<FirstUseWarmUp>());
         FirstUseWarmUp.DeferLoginKeyRing(builder.Services);
 

@@ -53,6 +53,42 @@ public sealed class DeferredStartWorkTests
         Assert.Equal(1, await CountKeysAsync(server, cancel));
     }
 
+    [Fact]
+    public async Task The_callback_dispatchers_first_pass_waits_until_the_warm_up_has_run()
+    {
+        var cancel = TestContext.Current.CancellationToken;
+        var lifetime = new Microsoft.Extensions.Hosting.Internal.ApplicationLifetime(
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<Microsoft.Extensions.Hosting.Internal.ApplicationLifetime>.Instance);
+        // Nothing to warm here, so the warm-up fails at once, which opens the gate as its success would.
+        var warmUp = new FirstUseWarmUp(new ServiceCollection().BuildServiceProvider(), lifetime,
+            new Glint.Auth.AuthSettings { Issuer = new Uri("http://127.0.0.1:4444"), AllowHttp = true },
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<FirstUseWarmUp>.Instance);
+        var gate = new Glint.Callbacks.Delivery.FirstPassGate(warmUp.Finished.WaitAsync);
+
+        var waiting = gate.WaitAsync(cancel);
+        Assert.False(waiting.IsCompleted);
+
+        warmUp.Begin();
+        await waiting.WaitAsync(cancel);
+        await warmUp.Completed.WaitAsync(cancel);
+    }
+
+    [Fact]
+    public async Task A_server_holds_its_callback_dispatcher_until_its_warm_up_has_run()
+    {
+        var cancel = TestContext.Current.CancellationToken;
+        await using var server = new SqliteServerFixture();
+        await server.InitializeAsync();
+        var warmUp = server.Services.GetRequiredService<FirstUseWarmUp>();
+        var gate = server.Services.GetRequiredService<Glint.Callbacks.Delivery.FirstPassGate>();
+
+        warmUp.Begin();
+        await warmUp.Completed.WaitAsync(cancel);
+
+        await gate.WaitAsync(cancel).WaitAsync(cancel);
+        Assert.True(warmUp.Finished.IsCompleted);
+    }
+
     [Theory]
     [InlineData("/health/alive", true)]
     [InlineData("/health/ready", true)]
