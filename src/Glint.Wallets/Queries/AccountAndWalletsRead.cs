@@ -36,6 +36,12 @@ internal sealed class AccountAndWalletsRead
     // The same with PostgreSQL's own positional parameter: Npgsql then sends the text as it is, where a named
     // parameter has it parse and rewrite the statement on every execution.
     private readonly string _positionalSql;
+
+    /// <summary>On PostgreSQL, the read of many users at once (<see cref="AccountReadBatches"/>), each row ending with its user's id.</summary>
+    private readonly string? _batchSql;
+
+    /// <summary>The node's batches, one per multiplexed data source (a test process hosts several nodes on one model).</summary>
+    private readonly ConditionalWeakTable<DbDataSource, AccountReadBatches> _batches = new();
     private readonly RelationalTypeMapping _userIdMapping;
     private readonly ValueConverter? _accountCreatedAt;
     private readonly ValueConverter? _walletCreatedAt;
@@ -70,6 +76,12 @@ internal sealed class AccountAndWalletsRead
             $"{A(nameof(WalletAccount.Status))}, {A(nameof(WalletAccount.CreatedAt))}, {walletColumns} " +
             $"FROM \"{accountTable.Name}\" AS a {walletJoin} WHERE {A(nameof(WalletAccount.UserId))} = @user_id";
         _positionalSql = _sql.Replace("@user_id", "$1", StringComparison.Ordinal);
+        if (provider == PostgresProvider)
+        {
+            var select = _sql[.._sql.IndexOf(" FROM ", StringComparison.Ordinal)];
+            _batchSql = $"{select}, {A(nameof(WalletAccount.UserId))} FROM \"{accountTable.Name}\" AS a {walletJoin} WHERE {A(nameof(WalletAccount.UserId))} = ANY($1)";
+        }
+
         _userIdMapping = (RelationalTypeMapping)accounts.FindProperty(nameof(WalletAccount.UserId))!.GetTypeMapping();
         _accountCreatedAt = accounts.FindProperty(nameof(WalletAccount.CreatedAt))!.GetTypeMapping().Converter;
         _walletCreatedAt = wallets.FindProperty(nameof(Data.Wallets.Wallet.CreatedAt))!.GetTypeMapping().Converter;
@@ -146,6 +158,12 @@ internal sealed class AccountAndWalletsRead
 
     private async Task<WalletAccount?> ReadMultiplexedAsync(MultiplexedReads multiplexed, Guid userId, List<Data.Wallets.Wallet> wallets, CancellationToken cancellationToken)
     {
+        if (_batchSql is not null && _userIdMapping.Converter is null)
+        {
+            var batches = _batches.TryGetValue(multiplexed.Source, out var existing) ? existing : Batches(multiplexed.Source);
+            return await batches.ReadAsync(userId, wallets, cancellationToken);
+        }
+
         await using var command = multiplexed.Source.CreateCommand(_positionalSql);
         command.Parameters.Add(_userIdMapping.CreateParameter(command, "", _userIdMapping.Converter?.ConvertToProvider(userId) ?? userId, nullable: false));
         return await ReadAsync(command, userId, wallets, cancellationToken);
@@ -183,33 +201,47 @@ internal sealed class AccountAndWalletsRead
         WalletAccount? account = null;
         while (await reader.ReadAsync(cancellationToken))
         {
-            account ??= new WalletAccount
+            account ??= ReadAccount(reader, userId);
+            if (ReadWallet(reader, account.Id) is { } wallet)
             {
-                Id = reader.GetGuid(0),
-                UserId = userId,
-                Username = reader.IsDBNull(1) ? null : reader.GetString(1),
-                UsernameKey = reader.IsDBNull(2) ? null : reader.GetString(2),
-                DefaultWalletId = reader.GetGuid(3),
-                DisplayCurrency = reader.GetString(4),
-                Level = reader.GetInt32(5),
-                Status = reader.GetString(6),
-                CreatedAt = ReadTimestamp(reader, 7, _accountCreatedAt),
-            };
-            if (!reader.IsDBNull(8))
-            {
-                wallets.Add(new Data.Wallets.Wallet
-                {
-                    Id = reader.GetGuid(8),
-                    AccountId = account.Id,
-                    Currency = reader.GetString(9),
-                    Balance = reader.GetInt64(10),
-                    CreatedAt = ReadTimestamp(reader, 11, _walletCreatedAt),
-                });
+                wallets.Add(wallet);
             }
         }
 
         return account;
     }
+
+    /// <summary>Where a batched read's rows carry their user's id: after the account's and the wallet's columns.</summary>
+    internal const int UserIdOrdinal = 12;
+
+    internal string BatchSql => _batchSql ?? throw new InvalidOperationException("Only PostgreSQL reads accounts in batches.");
+
+    // Apart from the multiplexed read: the factory captures this read, and a closure there would be allocated on every call.
+    private AccountReadBatches Batches(DbDataSource source) => _batches.GetValue(source, source => new AccountReadBatches(source, this));
+
+    /// <summary>The account of the reader's current row.</summary>
+    internal WalletAccount ReadAccount(DbDataReader reader, Guid userId) => new()
+    {
+        Id = reader.GetGuid(0),
+        UserId = userId,
+        Username = reader.IsDBNull(1) ? null : reader.GetString(1),
+        UsernameKey = reader.IsDBNull(2) ? null : reader.GetString(2),
+        DefaultWalletId = reader.GetGuid(3),
+        DisplayCurrency = reader.GetString(4),
+        Level = reader.GetInt32(5),
+        Status = reader.GetString(6),
+        CreatedAt = ReadTimestamp(reader, 7, _accountCreatedAt),
+    };
+
+    /// <summary>The wallet of the reader's current row; null for an account without wallets.</summary>
+    internal Data.Wallets.Wallet? ReadWallet(DbDataReader reader, Guid accountId) => reader.IsDBNull(8) ? null : new()
+    {
+        Id = reader.GetGuid(8),
+        AccountId = accountId,
+        Currency = reader.GetString(9),
+        Balance = reader.GetInt64(10),
+        CreatedAt = ReadTimestamp(reader, 11, _walletCreatedAt),
+    };
 
     private static DateTimeOffset ReadTimestamp(DbDataReader reader, int ordinal, ValueConverter? converter) =>
         converter is null ? reader.GetFieldValue<DateTimeOffset>(ordinal) : (DateTimeOffset)converter.ConvertFromProvider(reader.GetValue(ordinal))!;

@@ -123,8 +123,9 @@ public sealed class PostgresMultiplexedReadTests : IAsyncLifetime
         var users = new[] { await _node.NewUserAsync(sats: 1), await _node.NewUserAsync(sats: 2), await _node.NewUserAsync(sats: 3) };
         Assert.Equal(1, BtcBalance(await _node.DataAsync(users[0].Token, Balances)));
 
-        // The statement as the node sent it, planned as its prepared form is once the tables' statistics say how few
-        // rows they hold: as a plain join PostgreSQL then scans and hashes the whole wallets table on every read.
+        // The statement as the node sent it (the accounts of a batch of users), planned as its prepared form is once the
+        // tables' statistics say how few rows they hold: as a plain join PostgreSQL then scans and hashes the whole
+        // wallets table on every read.
         await using var connection = new Npgsql.NpgsqlConnection(PostgresDatabase.ConnectionString(DatabaseDsn.Parse(_database.Dsn)));
         await connection.OpenAsync();
         await using var find = new Npgsql.NpgsqlCommand(
@@ -133,9 +134,9 @@ public sealed class PostgresMultiplexedReadTests : IAsyncLifetime
         var read = (string?)await find.ExecuteScalarAsync();
         Assert.NotNull(read);
         await using var prepare = new Npgsql.NpgsqlCommand(
-            "ANALYZE; SET plan_cache_mode = force_generic_plan; PREPARE account_read(uuid) AS " + read, connection);
+            "ANALYZE; SET plan_cache_mode = force_generic_plan; PREPARE account_read(uuid[]) AS " + read, connection);
         await prepare.ExecuteNonQueryAsync();
-        await using var explain = new Npgsql.NpgsqlCommand($"EXPLAIN EXECUTE account_read('{users[1].UserId:D}')", connection);
+        await using var explain = new Npgsql.NpgsqlCommand($"EXPLAIN EXECUTE account_read(ARRAY['{users[1].UserId:D}', '{users[2].UserId:D}']::uuid[])", connection);
         var plan = new List<string>();
         await using (var reader = await explain.ExecuteReaderAsync())
         {
