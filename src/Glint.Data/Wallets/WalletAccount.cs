@@ -27,6 +27,9 @@ public sealed class WalletAccount
     public string DisabledPushCategories { get; set; } = "";
 
     public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>A copy of the row as read: a read shared by several requests gives each request its own.</summary>
+    public WalletAccount Copy() => (WalletAccount)MemberwiseClone();
 }
 
 /// <summary>An account's <see cref="WalletAccount.Status"/>. Only an active account pays, receives or changes anything.</summary>

@@ -49,12 +49,13 @@ internal sealed class AccountReadBatches(DbDataSource source, AccountAndWalletsR
             return null;
         }
 
+        // Instances of its own: what one request's resolvers do with them never reaches another request.
         foreach (var wallet in found.Value.Wallets)
         {
-            wallets.Add(Copy(wallet));
+            wallets.Add(wallet.Copy());
         }
 
-        return Copy(found.Value.Account);
+        return found.Value.Account.Copy();
     }
 
     private async Task RunAsync()
@@ -128,29 +129,6 @@ internal sealed class AccountReadBatches(DbDataSource source, AccountAndWalletsR
 
         return found;
     }
-
-    // Each request gets instances of its own: what one request's resolvers do with them never reaches another's.
-    private static WalletAccount Copy(WalletAccount account) => new()
-    {
-        Id = account.Id,
-        UserId = account.UserId,
-        Username = account.Username,
-        UsernameKey = account.UsernameKey,
-        DefaultWalletId = account.DefaultWalletId,
-        DisplayCurrency = account.DisplayCurrency,
-        Level = account.Level,
-        Status = account.Status,
-        CreatedAt = account.CreatedAt,
-    };
-
-    private static Wallet Copy(Wallet wallet) => new()
-    {
-        Id = wallet.Id,
-        AccountId = wallet.AccountId,
-        Currency = wallet.Currency,
-        Balance = wallet.Balance,
-        CreatedAt = wallet.CreatedAt,
-    };
 
     private readonly record struct Found(WalletAccount Account, List<Wallet> Wallets);
 
