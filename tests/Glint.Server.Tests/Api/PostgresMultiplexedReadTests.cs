@@ -2,6 +2,9 @@ using System.Net;
 using System.Text.Json.Nodes;
 using Glint.Data;
 using Glint.Data.Postgres;
+using Glint.Data.Wallets;
+using Glint.Wallets.Accounts;
+using Glint.Wallets.Queries;
 using Glint.Server.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using static Glint.Server.Tests.Api.ApiCalls;
@@ -115,6 +118,68 @@ public sealed class PostgresMultiplexedReadTests : IAsyncLifetime
         Assert.DoesNotContain("Npgsql", outage, StringComparison.Ordinal);
         Assert.DoesNotContain("Exception", outage, StringComparison.Ordinal);
         Assert.Equal(42, BtcBalance(after));
+    }
+
+    [Fact]
+    public async Task ReadsOfMoreUsersThanOneStatementTakes_WaitingTogether_EachGetTheirOwnAccount()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var opened = new List<OpenedAccount>();
+        for (var i = 0; i < 300; i++)
+        {
+            await using var scope = _node.Services.CreateAsyncScope();
+            var (account, failure) = await scope.ServiceProvider.GetRequiredService<AccountOpening>().OpenAsync(null, null, NewUsername(), ct);
+            Assert.True(failure is null, failure?.Message);
+            opened.Add(account!);
+        }
+
+        // The node's account read is settled by a first read through a request.
+        var first = await _node.NewUserAsync(sats: 7);
+        Assert.Equal(7, BtcBalance(await _node.DataAsync(first.Token, Balances)));
+
+        // The accounts table held by another transaction: the batch in flight waits at the database, and every read
+        // asked meanwhile queues for the next one, more users than one statement reads.
+        await using var holder = new Npgsql.NpgsqlConnection(PostgresDatabase.ConnectionString(DatabaseDsn.Parse(_database.Dsn)));
+        await holder.OpenAsync(ct);
+        await using var hold = await holder.BeginTransactionAsync(ct);
+        await using (var lockTable = new Npgsql.NpgsqlCommand("LOCK TABLE \"accounts\" IN ACCESS EXCLUSIVE MODE", holder, hold))
+        {
+            await lockTable.ExecuteNonQueryAsync(ct);
+        }
+
+        var blocked = ReadAccountAsync(first.UserId, ct);
+        await using (var waiting = new Npgsql.NpgsqlCommand(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'", holder, hold))
+        {
+            while ((long)(await waiting.ExecuteScalarAsync(ct))! == 0)
+            {
+                await Task.Yield();
+            }
+        }
+
+        var reads = opened.Select(account => ReadAccountAsync(account.UserId, ct)).ToList();
+        await hold.CommitAsync(ct);
+
+        // A read the batches never answer would wait for ever: bounded here so that it fails the test instead.
+        Assert.Equal(first.AccountId, (await blocked.WaitAsync(TimeSpan.FromMinutes(1), ct)).Account.Id);
+        var found = await Task.WhenAll(reads).WaitAsync(TimeSpan.FromMinutes(1), ct);
+        for (var i = 0; i < opened.Count; i++)
+        {
+            Assert.Equal(opened[i].AccountId, found[i].Account.Id);
+            Assert.Equal(opened[i].UserId, found[i].Account.UserId);
+            Assert.Equal(
+                new[] { opened[i].BtcWalletId, opened[i].UsdWalletId }.Order(),
+                found[i].Wallets.Select(wallet => wallet.Id).Order());
+        }
+    }
+
+    /// <summary>The account read as a request's scope guard makes it, outside any database context.</summary>
+    private async Task<(WalletAccount Account, IReadOnlyList<Wallet> Wallets)> ReadAccountAsync(Guid userId, CancellationToken ct)
+    {
+        await using var scope = _node.Services.CreateAsyncScope();
+        var found = await scope.ServiceProvider.GetRequiredService<WalletQueries>().FindAccountAndWalletsOfUserAsync(userId, ct);
+        Assert.NotNull(found);
+        return found.Value;
     }
 
     [Fact]
