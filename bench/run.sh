@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Glint's benchmarks (issue 9), side by side with a peer on the same machine, in one run:
 #   1. builds Glint, the load driver and the bare Kestrel ceiling in Release; installs the peer (npm ci);
-#   2. measures the peer, oidc-provider with its in-memory store (token, introspection, discovery), and the ceiling;
+#   2. measures the peer, oidc-provider with its in-memory store (token, introspection, discovery), the protocol
+#      engine alone (OpenIddict's token endpoint with nothing stored: the most a server built on it can issue here),
+#      and the ceiling;
 #   3. for SQLite (a temp file) and then PostgreSQL (a throwaway cluster with durable settings: fsync and
 #      synchronous_commit left at their defaults), starts Glint on loopback, seeds it through its APIs, and
 #      measures every scenario: wrk for single requests, bench/Glint.Bench.Load for code flows and payments;
@@ -41,8 +43,10 @@ READY_TIMEOUT=90
 
 LOAD_DLL="$ROOT/bench/Glint.Bench.Load/bin/Release/net10.0/Glint.Bench.Load.dll"
 CEILING_DLL="$ROOT/bench/Glint.Bench.Ceiling/bin/Release/net10.0/Glint.Bench.Ceiling.dll"
+ENGINE_DLL="$ROOT/bench/Glint.Bench.Engine/bin/Release/net10.0/Glint.Bench.Engine.dll"
 WRK_SCRIPT="$ROOT/bench/wrk/request.lua"
 PEER_SECRET="glint-bench-peer-secret"
+ENGINE_SECRET="glint-bench-engine-secret"
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/glint-bench.XXXXXX")"
 chmod 711 "$WORK" # the postgres OS user must reach its data directory below
@@ -238,14 +242,16 @@ run_wrk() {
      {errors: ([.errors[]] | add), error_kinds: .errors}
      + (if ([.errors[]] | add) > 0 then {first_error: ("wrk " + (.errors | tostring) + " " + $sample)} else {} end)' <<<"$line")
   record "$line"
-  jq -r '"    \(.scenario) \(.server) \(.db): \(.rps) req/s, p50 \(.p50_ms // "-") ms, p99 \(.p99_ms // "-") ms, errors \(.errors)\(if .server_cpu_us_per_req then ", Glint CPU \(.server_cpu_us_per_req) µs per request" else "" end)\(if .db_cpu_us_per_req then ", PostgreSQL CPU \(.db_cpu_us_per_req) µs" else "" end)"' <<<"$line"
+  jq -r '"    \(.scenario) \(.server) \(.db): \(.rps) req/s, p50 \(.p50_ms // "-") ms, p99 \(.p99_ms // "-") ms, errors \(.errors)\(if .server_cpu_us_per_req then ", \(.server) CPU \(.server_cpu_us_per_req) µs per request" else "" end)\(if .db_cpu_us_per_req then ", PostgreSQL CPU \(.db_cpu_us_per_req) µs" else "" end)"' <<<"$line"
 }
 
-# server_cpu_ms SERVER -- Glint's CPU time so far (user + system, from /proc), 0 for the other servers: divided by the
-# requests of a run it is less noisy than throughput on a shared machine.
+# server_cpu_ms SERVER -- Glint's or the engine's CPU time so far (user + system, from /proc), 0 for the other servers:
+# divided by the requests of a run it is less noisy than throughput on a shared machine.
 server_cpu_ms() {
-  if [ "$1" != glint ] || [ -z "${GLINT_PID:-}" ] || [ ! -r "/proc/$GLINT_PID/stat" ]; then echo 0; return; fi
-  awk -v tick="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); print int(($12 + $13) * 1000 / tick) }' "/proc/$GLINT_PID/stat"
+  local pid=""
+  case "$1" in glint) pid=${GLINT_PID:-} ;; openiddict-alone) pid=${ENGINE_PID:-} ;; esac
+  if [ -z "$pid" ] || [ ! -r "/proc/$pid/stat" ]; then echo 0; return; fi
+  awk -v tick="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); print int(($12 + $13) * 1000 / tick) }' "/proc/$pid/stat"
 }
 
 # db_cpu_ms DB -- the CPU time so far of the bench's PostgreSQL cluster (user + system of the postmaster, of its children
@@ -306,6 +312,39 @@ bench_peer() {
   run_wrk introspect oidc-provider memory "$url/token/introspection" POST "token=$token" "$opaque"$'\n'"$FORM"
   run_wrk discovery oidc-provider memory "$url/.well-known/openid-configuration" GET "" ""
   stop_pid "$pid"
+}
+
+# The protocol engine alone (bench/Glint.Bench.Engine): OpenIddict's token endpoint hosted as Glint hosts it, in
+# degraded mode, storing nothing, with one client checked in memory. The opaque row's tokens are HS256 JWTs, the
+# cheapest OpenIddict issues (Glint signs its opaque tokens' stored payloads so); the JWT row's are RS256, as Glint's.
+bench_engine() {
+  local scenario signature port log url auth
+  for scenario in token-opaque token-jwt; do
+    wanted "$scenario" || continue
+    signature=$([ "$scenario" = token-opaque ] && echo hs256 || echo rs256)
+    free_port
+    port=$FREE_PORT log="$WORK/engine-$signature.log" url="http://127.0.0.1:$port"
+    say "the engine alone: OpenIddict's token endpoint, nothing stored, $signature access tokens, on 127.0.0.1:$port"
+    ENGINE_CLIENT_SECRET=$ENGINE_SECRET dotnet "$ENGINE_DLL" "$port" "$signature" >"$log" 2>&1 &
+    ENGINE_PID=$!
+    PIDS+=("$ENGINE_PID")
+    auth="Authorization: Basic $(basic bench-engine "$ENGINE_SECRET")"
+    wait_token "$url/oauth2/token" "$auth" "$ENGINE_PID" "$log"
+    run_wrk "$scenario" openiddict-alone none "$url/oauth2/token" POST "grant_type=client_credentials&scope=read" "$auth"$'\n'"$FORM"
+    stop_pid "$ENGINE_PID"
+    ENGINE_PID=""
+  done
+}
+
+# wait_token URL AUTH PID LOG -- waits until the token endpoint issues a token
+wait_token() {
+  local url=$1 auth=$2 pid=$3 log=$4 waited=0
+  until curl -sf -o /dev/null -H "$auth" -d grant_type=client_credentials -d scope=read "$url"; do
+    if ! kill -0 "$pid" 2>/dev/null; then tail -n 40 "$log" >&2; die "the process behind $url exited"; fi
+    [ "$waited" -lt $((READY_TIMEOUT * 10)) ] || { tail -n 40 "$log" >&2; die "$url issued no token after ${READY_TIMEOUT}s"; }
+    sleep 0.1
+    waited=$((waited + 1))
+  done
 }
 
 bench_ceiling() {
@@ -446,7 +485,7 @@ START=$SECONDS
 say "prerequisites"
 prerequisites
 
-say "build (Release): Glint as operators deploy it, the load driver, the ceiling; npm ci for the peer"
+say "build (Release): Glint as operators deploy it, the load driver, the engine alone, the ceiling; npm ci for the peer"
 # Glint is published ReadyToRun (precompiled), the way the README tells operators to deploy it.
 if [ -n "${BENCH_GLINT_BUILD:-}" ]; then
   # A/B runs: a build published beforehand with the command below (or a variant of it), measured as it is.
@@ -457,9 +496,11 @@ else
 fi
 dotnet build bench/Glint.Bench.Load/Glint.Bench.Load.csproj -c Release -nologo -v q
 dotnet build bench/Glint.Bench.Ceiling/Glint.Bench.Ceiling.csproj -c Release -nologo -v q
+dotnet build bench/Glint.Bench.Engine/Glint.Bench.Engine.csproj -c Release -nologo -v q
 (cd bench/peer && npm ci --no-audit --no-fund --loglevel=error)
 
 bench_peer
+bench_engine
 bench_ceiling
 for db in $DATABASES; do
   if [ "$db" = postgres ] && [ -z "$PG_STARTED" ]; then start_postgres; fi
@@ -476,6 +517,7 @@ say "results ($(((SECONDS - START) / 60))m $(((SECONDS - START) % 60))s)"
 NOTES="Command: BENCH_DURATION=$DURATION BENCH_CONNECTIONS=$CONNECTIONS BENCH_WARMUP=$WARMUP BENCH_FLOWS_WARMUP=$FLOWS_WARMUP BENCH_USERS=$USERS BENCH_PAIRS=$PAIRS bash bench/run.sh ($(date -u +%Y-%m-%dT%H:%MZ))
 The peer is oidc-provider $(jq -r .version bench/peer/node_modules/oidc-provider/package.json) on Node.js $(node --version) with its in-memory store; its JWT access tokens are issued for a resource indicator (RS256, 2048-bit key, as Glint's).
 Glint's introspection is its admin port's, without client authentication (as Hydra's); the peer's introspection authenticates the client (client_secret_basic).
+openiddict-alone is OpenIddict's token endpoint alone (bench/Glint.Bench.Engine), hosted as Glint hosts it, in degraded mode: nothing stored, one client checked in memory; its opaque row issues HS256 JWTs (the cheapest token it issues), its JWT row RS256 JWTs.
 Glint stores every access token, JWT or opaque, durably (SQLite with synchronous commits; PostgreSQL with fsync and synchronous_commit on); the peer keeps them in memory.
 Code flows: authorize, login accept and consent accept on the admin API, back to the client, code exchange: 6 requests per flow. Payments: 1 sat, one worker per wallet pair, each with the payer's access token."
 dotnet "$LOAD_DLL" report --results "$RESULTS" --markdown "bench/results/$STAMP.md" --json "bench/results/$STAMP.json" --machine "$MACHINE" --notes "$NOTES"
