@@ -318,7 +318,7 @@ bench_peer() {
 # degraded mode, storing nothing, with one client checked in memory. The opaque row's tokens are HS256 JWTs, the
 # cheapest OpenIddict issues (Glint signs its opaque tokens' stored payloads so); the JWT row's are RS256, as Glint's.
 bench_engine() {
-  local scenario signature port log url auth
+  local scenario signature port log url auth hwm peak=0
   for scenario in token-opaque token-jwt; do
     wanted "$scenario" || continue
     signature=$([ "$scenario" = token-opaque ] && echo hs256 || echo rs256)
@@ -331,9 +331,17 @@ bench_engine() {
     auth="Authorization: Basic $(basic bench-engine "$ENGINE_SECRET")"
     wait_token "$url/oauth2/token" "$auth" "$ENGINE_PID" "$log"
     run_wrk "$scenario" openiddict-alone none "$url/oauth2/token" POST "grant_type=client_credentials&scope=read" "$auth"$'\n'"$FORM"
+    hwm=$(awk '/^VmHWM:/ { print $2 }' "/proc/$ENGINE_PID/status")
+    if [ "$hwm" -gt "$peak" ]; then peak=$hwm; fi
     stop_pid "$ENGINE_PID"
     ENGINE_PID=""
   done
+  # What the runtime, ASP.NET Core and OpenIddict take by themselves, beside Glint's peak RSS.
+  if wanted rss && [ "$peak" -gt 0 ]; then
+    record "$(jq -cn --argjson kb "$peak" \
+      '{scenario: "rss", server: "openiddict-alone", db: "none", load: "after its token runs (the larger of its two processes)", value: (($kb / 1024) * 10 | round / 10), unit: "MB"}')"
+    echo "    rss openiddict-alone: $((peak / 1024)) MB (VmHWM)"
+  fi
 }
 
 # wait_token URL AUTH PID LOG -- waits until the token endpoint issues a token
