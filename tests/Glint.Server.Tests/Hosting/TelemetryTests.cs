@@ -188,7 +188,10 @@ public abstract class TelemetryTests<TServer>(TServer server) : IClassFixture<TS
     public async Task Spans_ATokenRequest_CarriesGrantAndClient_WithDatabaseChildren_AndNoSecret()
     {
         var stopped = new ConcurrentQueue<Activity>();
-        using var ended = new SemaphoreSlim(0);
+        // Not disposed: the listener hears every server in the process, and a span of another test's server that ends
+        // while this listener is being removed can still call it afterwards. Released once disposed, the semaphore
+        // threw into that server's code (a fixture's migration failed so); undisposed, it holds nothing to free.
+        var ended = new SemaphoreSlim(0);
         using var listener = new ActivityListener
         {
             ShouldListenTo = source => source.Name is "Microsoft.AspNetCore" or "Glint.Database",
@@ -253,7 +256,10 @@ public abstract class TelemetryTests<TServer>(TServer server) : IClassFixture<TS
     public async Task Spans_TheApiReadOfTheCallersAccount_IsADatabaseSpanOfTheRequest()
     {
         var stopped = new ConcurrentQueue<Activity>();
-        using var ended = new SemaphoreSlim(0);
+        // Not disposed: the listener hears every server in the process, and a span of another test's server that ends
+        // while this listener is being removed can still call it afterwards. Released once disposed, the semaphore
+        // threw into that server's code (a fixture's migration failed so); undisposed, it holds nothing to free.
+        var ended = new SemaphoreSlim(0);
         using var listener = new ActivityListener
         {
             ShouldListenTo = source => source.Name is "Microsoft.AspNetCore" or "Glint.Database",
