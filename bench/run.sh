@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Glint's benchmarks (issue 9), side by side with a peer on the same machine, in one run:
-#   1. builds Glint, the load driver and the bare Kestrel ceiling in Release; installs the peer (npm ci);
+#   1. builds Glint, the load driver, the engine alone and the bare Kestrel ceiling in Release; installs the peer
+#      (npm ci);
 #   2. measures the peer, oidc-provider with its in-memory store (token, introspection, discovery), the protocol
 #      engine alone (OpenIddict's token endpoint with nothing stored: the most a server built on it can issue here),
 #      and the ceiling;
