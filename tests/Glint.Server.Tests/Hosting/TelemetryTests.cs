@@ -187,22 +187,8 @@ public abstract class TelemetryTests<TServer>(TServer server) : IClassFixture<TS
     [Fact]
     public async Task Spans_ATokenRequest_CarriesGrantAndClient_WithDatabaseChildren_AndNoSecret()
     {
-        var stopped = new ConcurrentQueue<Activity>();
-        // Not disposed: the listener hears every server in the process, and a span of another test's server that ends
-        // while this listener is being removed can still call it afterwards. Released once disposed, the semaphore
-        // threw into that server's code (a fixture's migration failed so); undisposed, it holds nothing to free.
-        var ended = new SemaphoreSlim(0);
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = source => source.Name is "Microsoft.AspNetCore" or "Glint.Database",
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = span =>
-            {
-                stopped.Enqueue(span);
-                ended.Release();
-            },
-        };
-        ActivitySource.AddActivityListener(listener);
+        using var spans = new SpanRecorder();
+        var stopped = spans.Stopped;
         var (id, secret) = await CreateClientAsync();
         var token = await TokenAsync(id, secret);
         var send = OperationName("TelemetrySend");
@@ -213,18 +199,7 @@ public abstract class TelemetryTests<TServer>(TServer server) : IClassFixture<TS
             new { input = new { walletId = alice.BtcWalletId, recipientWalletId = bob.BtcWalletId, amount = 100 } }, operationName: send);
         Assert.Equal("SUCCESS", paid["intraLedgerPaymentSend"]!["status"]!.GetValue<string>());
 
-        // A request's span ends once its response is complete, which can be just after the client has read it.
-        async Task<Activity> EndedAsync(Func<Activity, bool> match)
-        {
-            while (!stopped.Any(match))
-            {
-                Assert.True(await ended.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken), "the span never ended");
-            }
-
-            return Assert.Single(stopped, span => match(span));
-        }
-
-        var request = await EndedAsync(span => span.GetTagItem("oauth2.client_id") as string == id);
+        var request = await spans.EndedAsync(span => span.GetTagItem("oauth2.client_id") as string == id);
         Assert.Equal("client_credentials", request.GetTagItem("oauth2.grant_type"));
         var trace = stopped.Where(span => span.TraceId == request.TraceId).ToList();
         Assert.Contains(trace, span => span.Source.Name == "Glint.Database" && span.ParentSpanId == request.SpanId && span.GetTagItem("db.query.text") is string);
@@ -233,7 +208,7 @@ public abstract class TelemetryTests<TServer>(TServer server) : IClassFixture<TS
             && span.GetTagItem("db.operation.name") as string == "INSERT" && QueryText(span).Contains("\"oauth2_tokens\"", StringComparison.Ordinal));
         Assert.DoesNotContain(trace.SelectMany(span => span.TagObjects), tag => tag.Value?.ToString() is { } value
             && (value.Contains(secret, StringComparison.Ordinal) || value.Contains(token, StringComparison.Ordinal)));
-        var payment = await EndedAsync(span => span.GetTagItem("graphql.operation.name") as string == send);
+        var payment = await spans.EndedAsync(span => span.GetTagItem("graphql.operation.name") as string == send);
         Assert.Contains(stopped, child => child.ParentSpanId == payment.SpanId && child.GetTagItem("db.query.text") is string);
         // The ledger's own statements (a batch on PostgreSQL, a commit group's savepoint on SQLite) are in the payment's trace.
         Assert.Contains(stopped, span => span.Source.Name == "Glint.Database" && span.TraceId == payment.TraceId
@@ -252,37 +227,61 @@ public abstract class TelemetryTests<TServer>(TServer server) : IClassFixture<TS
 
     private static string QueryText(Activity span) => span.GetTagItem("db.query.text") as string ?? "";
 
+    /// <summary>The spans of ASP.NET Core and Glint's database that end while it listens, in every server of the process.</summary>
+    private sealed class SpanRecorder : IDisposable
+    {
+        // Not disposed: a span of another test's server that ends while the listener is being removed can still call it
+        // afterwards. Released once disposed, the semaphore threw into that server's code (a fixture's migration failed
+        // so); undisposed, it holds nothing to free.
+        private readonly SemaphoreSlim _ended = new(0);
+        private readonly ActivityListener _listener;
+
+        public SpanRecorder()
+        {
+            _listener = new ActivityListener
+            {
+                ShouldListenTo = source => source.Name is "Microsoft.AspNetCore" or "Glint.Database",
+                Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+                ActivityStopped = span =>
+                {
+                    Stopped.Enqueue(span);
+                    _ended.Release();
+                },
+            };
+            ActivitySource.AddActivityListener(_listener);
+        }
+
+        public ConcurrentQueue<Activity> Stopped { get; } = new();
+
+        /// <summary>
+        /// The one span that matches, once it has ended: a request's span ends once its response is complete, which can
+        /// be just after the client has read it.
+        /// </summary>
+        public async Task<Activity> EndedAsync(Func<Activity, bool> match)
+        {
+            while (!Stopped.Any(match))
+            {
+                Assert.True(await _ended.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken), "the span never ended");
+            }
+
+            return Assert.Single(Stopped, span => match(span));
+        }
+
+        public void Dispose() => _listener.Dispose();
+    }
+
     [Fact]
     public async Task Spans_TheApiReadOfTheCallersAccount_IsADatabaseSpanOfTheRequest()
     {
-        var stopped = new ConcurrentQueue<Activity>();
-        // Not disposed: the listener hears every server in the process, and a span of another test's server that ends
-        // while this listener is being removed can still call it afterwards. Released once disposed, the semaphore
-        // threw into that server's code (a fixture's migration failed so); undisposed, it holds nothing to free.
-        var ended = new SemaphoreSlim(0);
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = source => source.Name is "Microsoft.AspNetCore" or "Glint.Database",
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = span =>
-            {
-                stopped.Enqueue(span);
-                ended.Release();
-            },
-        };
-        ActivitySource.AddActivityListener(listener);
+        using var spans = new SpanRecorder();
+        var stopped = spans.Stopped;
         var user = await server.NewUserAsync();
 
         var read = OperationName("TelemetryMe");
         var me = await server.DataAsync(user.Token, $"query {read} {{ me {{ defaultAccount {{ id }} }} }}", operationName: read);
 
         Assert.NotNull(me["me"]!["defaultAccount"]!["id"]);
-        while (!stopped.Any(span => span.GetTagItem("graphql.operation.name") as string == read))
-        {
-            Assert.True(await ended.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken), "the span never ended");
-        }
-
-        var request = Assert.Single(stopped, span => span.GetTagItem("graphql.operation.name") as string == read);
+        var request = await spans.EndedAsync(span => span.GetTagItem("graphql.operation.name") as string == read);
         Assert.Contains(stopped, span => span.Source.Name == "Glint.Database" && span.TraceId == request.TraceId
             && span.GetTagItem("db.operation.name") as string == "SELECT" && QueryText(span).Contains("LEFT JOIN", StringComparison.Ordinal));
     }
