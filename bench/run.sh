@@ -146,10 +146,11 @@ free_port() {
   FREE_PORT=$port
 }
 
-# wait_ready URL PID LOG
+# wait_ready URL PID LOG [CURL-ARGS...] -- waits until URL answers with success (asked with CURL-ARGS, a GET without)
 wait_ready() {
   local url=$1 pid=$2 log=$3 waited=0
-  until curl -sf -o /dev/null "$url"; do
+  shift 3
+  until curl -sf -o /dev/null "$@" "$url"; do
     if ! kill -0 "$pid" 2>/dev/null; then tail -n 40 "$log" >&2; die "the process behind $url exited"; fi
     [ "$waited" -lt $((READY_TIMEOUT * 10)) ] || { tail -n 40 "$log" >&2; die "$url not ready after ${READY_TIMEOUT}s"; }
     sleep 0.1
@@ -330,7 +331,7 @@ bench_engine() {
     ENGINE_PID=$!
     PIDS+=("$ENGINE_PID")
     auth="Authorization: Basic $(basic bench-engine "$ENGINE_SECRET")"
-    wait_token "$url/oauth2/token" "$auth" "$ENGINE_PID" "$log"
+    wait_ready "$url/oauth2/token" "$ENGINE_PID" "$log" -H "$auth" -d grant_type=client_credentials -d scope=read
     run_wrk "$scenario" openiddict-alone none "$url/oauth2/token" POST "grant_type=client_credentials&scope=read" "$auth"$'\n'"$FORM"
     hwm=$(awk '/^VmHWM:/ { print $2 }' "/proc/$ENGINE_PID/status")
     if [ "$hwm" -gt "$peak" ]; then peak=$hwm; fi
@@ -343,17 +344,6 @@ bench_engine() {
       '{scenario: "rss", server: "openiddict-alone", db: "none", load: "after its token runs (the larger of its two processes)", value: (($kb / 1024) * 10 | round / 10), unit: "MB"}')"
     echo "    rss openiddict-alone: $((peak / 1024)) MB (VmHWM)"
   fi
-}
-
-# wait_token URL AUTH PID LOG -- waits until the token endpoint issues a token
-wait_token() {
-  local url=$1 auth=$2 pid=$3 log=$4 waited=0
-  until curl -sf -o /dev/null -H "$auth" -d grant_type=client_credentials -d scope=read "$url"; do
-    if ! kill -0 "$pid" 2>/dev/null; then tail -n 40 "$log" >&2; die "the process behind $url exited"; fi
-    [ "$waited" -lt $((READY_TIMEOUT * 10)) ] || { tail -n 40 "$log" >&2; die "$url issued no token after ${READY_TIMEOUT}s"; }
-    sleep 0.1
-    waited=$((waited + 1))
-  done
 }
 
 bench_ceiling() {
