@@ -78,7 +78,11 @@ public static class LoginServiceCollectionExtensions
                     parts.ApplicationParts.Add(part);
                 }
             })
-            .AddMvcOptions(mvc => mvc.Filters.Add<PageSecurityFilter>());
+            .AddMvcOptions(mvc =>
+            {
+                mvc.Filters.Add<PageSecurityFilter>();
+                mvc.Filters.Add<UnhandledMethodFilter>();
+            });
         return services;
     }
 

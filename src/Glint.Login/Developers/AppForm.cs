@@ -101,7 +101,8 @@ public static class AppRules
             }
         }
 
-        var scopes = form.Scopes.Select(scope => scope.Trim()).Where(scope => scope.Length > 0).Distinct(StringComparer.Ordinal).ToList();
+        // An empty value (`Scopes=`) binds as a null element: it names no scope, as a blank one does.
+        var scopes = form.Scopes.Select(scope => scope?.Trim() ?? "").Where(scope => scope.Length > 0).Distinct(StringComparer.Ordinal).ToList();
         if (scopes.Count == 0)
         {
             return Fail("Scopes: choose at least one scope.");

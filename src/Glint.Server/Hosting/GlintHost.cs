@@ -281,6 +281,10 @@ public static class GlintHost
         // The login pages' key ring lives in the database, sealed by Glint itself (SealedKeyRingEncryptor); Data
         // Protection's notices about where and how it stores keys do not apply.
         logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
+        // Antiforgery logs what a client sent wrong: a missing form token as a warning, and any cookie it cannot
+        // read (`glint_csrf=x`, from anyone, signed in or not) as an error with a stack trace. The request is
+        // refused (or given a new cookie) either way; logged, every such request would be an error an operator cannot act on.
+        logging.AddFilter("Microsoft.AspNetCore.Antiforgery", LogLevel.None);
     }
 
     /// <summary>

@@ -120,6 +120,17 @@ public abstract class DeveloperPortalTests<TServer>(TServer server) : IClassFixt
     }
 
     [Fact]
+    public async Task An_empty_scope_value_names_no_scope()
+    {
+        using var developer = await Developer.SignInAsync(server);
+
+        // The form binds an empty value as a null element of the list.
+        Assert.Equal("Scopes: choose at least one scope.", (await developer.RegisterAsync(scopes: [""])).Text("error"));
+        var registered = await developer.RegisterAsync(scopes: ["read", ""]);
+        Assert.Equal("Pending review", registered.Text("app-status"));
+    }
+
+    [Fact]
     public async Task The_portal_needs_a_signed_in_user_and_its_forms_need_the_csrf_token()
     {
         using var visitor = new Login.LoginPages(server);

@@ -81,6 +81,8 @@ public sealed class BrowserSession : IDisposable
 
     public Task<HttpResponseMessage> PostAsync(string url, HttpContent content) => _http.PostAsync(url, content);
 
+    public Task<HttpResponseMessage> SendAsync(HttpRequestMessage request) => _http.SendAsync(request);
+
     public Task<HttpResponseMessage> PostFormAsync(string url, IDictionary<string, string?> form) =>
         _http.PostAsync(url, new FormUrlEncodedContent(form.Where(pair => pair.Value is not null).Select(pair => new KeyValuePair<string, string>(pair.Key, pair.Value!))));
 
