@@ -200,7 +200,8 @@ public static class GlintHost
         app.MapLightningAddresses();
         app.MapGlintLogin();
         app.MapGlintAuthAdmin();
-        app.MapPrometheusScrapingEndpoint("/admin/metrics/prometheus");
+        // A scrape is a GET; the exporter's route would otherwise answer every method.
+        app.MapPrometheusScrapingEndpoint("/admin/metrics/prometheus").WithMetadata(new HttpMethodMetadata(["GET", "HEAD"]));
         return app;
     }
 

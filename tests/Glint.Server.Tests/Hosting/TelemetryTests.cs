@@ -125,6 +125,10 @@ public abstract class TelemetryTests<TServer>(TServer server) : IClassFixture<TS
 
         var metrics = await server.Admin.GetStringAsync("/admin/metrics/prometheus");
         var lines = metrics.Split('\n');
+        using (var posted = await server.Admin.PostAsync("/admin/metrics/prometheus", null))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.MethodNotAllowed, posted.StatusCode);
+        }
 
         Assert.Contains(lines, line => line.StartsWith("glint_oauth2_tokens_issued_total{", StringComparison.Ordinal) && line.Contains($"client_id=\"{id}\"", StringComparison.Ordinal));
         Assert.Contains(lines, line => line.StartsWith("glint_oauth2_tokens_refused_total{", StringComparison.Ordinal) && line.Contains($"client_id=\"{id}\"", StringComparison.Ordinal));
