@@ -15,6 +15,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Server;
+using OpenIddict.Server.AspNetCore;
 
 namespace Glint.Auth;
 
@@ -177,8 +178,10 @@ public static class AuthServiceCollectionExtensions
                 server.RemoveEventHandler(OpenIddictServerHandlers.Authentication.ValidatePushedAudienceParameter.Descriptor);
 
                 // Glint matches requests to endpoints with OpenIddict's rules, without rebuilding the endpoints'
-                // absolute URIs on every request (GlintServerHandlers.MatchEndpoint).
+                // absolute URIs on every request (GlintServerHandlers.MatchEndpoint), under the issuer rather than
+                // the request's Host, with the request URI built once a path (GlintServerHandlers.UseIssuerAsBaseUri).
                 server.RemoveEventHandler(OpenIddictServerHandlers.InferEndpointType.Descriptor);
+                server.RemoveEventHandler(OpenIddictServerAspNetCoreHandlers.ResolveRequestUri.Descriptor);
 
                 // A request_uri that cannot be used is invalid_request_uri (GlintServerHandlers.PushedRequests).
                 server.RemoveEventHandler(OpenIddictServerHandlers.ValidateRequestToken.Descriptor);

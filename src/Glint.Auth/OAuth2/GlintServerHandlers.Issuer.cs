@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.AspNetCore;
 using OpenIddict.Abstractions;
 using OpenIddict.Server;
@@ -11,10 +12,22 @@ public static partial class GlintServerHandlers
     /// Every URL OpenIddict builds (the endpoints in discovery, <c>jwks_uri</c>, redirects) comes from the configured
     /// issuer, as Hydra builds them from its public URL. OpenIddict takes its base URI from the request's scheme and
     /// Host, which a client chooses: one request with a forged Host would otherwise make discovery announce the
-    /// attacker's token endpoint. The request is placed under the issuer before OpenIddict matches it to an endpoint.
+    /// attacker's token endpoint. The request is placed under the issuer before OpenIddict matches it to an endpoint,
+    /// in place of OpenIddict's own resolution (removed in <see cref="AuthServiceCollectionExtensions"/>).
+    /// <para>
+    /// The request URI is the issuer and the request's path, without its query: endpoints are matched on the path
+    /// alone, and the query of a login or consent leg carries a sealed flow of a few KiB, which parsed into a
+    /// <see cref="Uri"/> twice (OpenIddict's and this one) was about a tenth of a code flow's allocations. Under a
+    /// fixed issuer a path's URI never changes, so the few paths requests take are built once.
+    /// </para>
     /// </summary>
     public sealed class UseIssuerAsBaseUri(AuthSettings settings) : IOpenIddictServerHandler<OpenIddictServerEvents.ProcessRequestContext>
     {
+        /// <summary>Enough for every endpoint path; any path beyond them is built on each request, never kept.</summary>
+        private const int MaxKnownPaths = 64;
+
+        private readonly ConcurrentDictionary<string, Uri> _byPath = new(StringComparer.Ordinal);
+
         public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
             OpenIddictServerHandlerDescriptor.CreateBuilder<OpenIddictServerEvents.ProcessRequestContext>()
                 .UseSingletonHandler<UseIssuerAsBaseUri>()
@@ -28,10 +41,26 @@ public static partial class GlintServerHandlers
             if (context.Transaction.GetHttpRequest() is { } request)
             {
                 context.BaseUri = settings.PublicBase;
-                context.RequestUri = new Uri(settings.PublicBase, (request.Path.Value ?? "").TrimStart('/') + request.QueryString.Value);
+                context.RequestUri = UnderIssuer(request.Path.Value ?? "");
             }
 
             return ValueTask.CompletedTask;
+        }
+
+        private Uri UnderIssuer(string path)
+        {
+            if (_byPath.TryGetValue(path, out var known))
+            {
+                return known;
+            }
+
+            var uri = new Uri(settings.PublicBase, path.TrimStart('/'));
+            if (_byPath.Count < MaxKnownPaths)
+            {
+                _byPath.TryAdd(path, uri);
+            }
+
+            return uri;
         }
     }
 
