@@ -28,6 +28,9 @@ public static partial class GlintServerHandlers
 
         private readonly ConcurrentDictionary<string, Uri> _byPath = new(StringComparer.Ordinal);
 
+        // Counted here: the dictionary's own count takes all of its locks, on every request to an unknown path.
+        private int _known;
+
         public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
             OpenIddictServerHandlerDescriptor.CreateBuilder<OpenIddictServerEvents.ProcessRequestContext>()
                 .UseSingletonHandler<UseIssuerAsBaseUri>()
@@ -55,9 +58,9 @@ public static partial class GlintServerHandlers
             }
 
             var uri = new Uri(settings.PublicBase, path.TrimStart('/'));
-            if (_byPath.Count < MaxKnownPaths)
+            if (Volatile.Read(ref _known) < MaxKnownPaths && _byPath.TryAdd(path, uri))
             {
-                _byPath.TryAdd(path, uri);
+                Interlocked.Increment(ref _known);
             }
 
             return uri;
