@@ -102,11 +102,11 @@ public static partial class GlintServerHandlers
 
         public OpenIddictServerEndpointType Match(Uri requestUri)
         {
-            var uri = WithoutQuery(requestUri);
-            var scheme = uri.Scheme;
-            var host = uri.Host;
-            var port = uri.Port;
-            var path = uri.AbsolutePath;
+            // The request URI carries no query (UseIssuerAsBaseUri): its parts are read without checking one.
+            var scheme = requestUri.Scheme;
+            var host = requestUri.Host;
+            var port = requestUri.Port;
+            var path = requestUri.AbsolutePath;
             foreach (var endpoint in _endpoints)
             {
                 if (string.Equals(endpoint.Scheme, scheme, StringComparison.OrdinalIgnoreCase) &&
@@ -118,25 +118,6 @@ public static partial class GlintServerHandlers
             }
 
             return OpenIddictServerEndpointType.Unknown;
-        }
-
-        /// <summary>
-        /// The request URI without its query and fragment, whose scheme, host, port and path are the request URI's.
-        /// Reading the host or path of the request URI itself checks the canonical form of everything after the
-        /// authority, and an authorization request returning from login or consent carries a sealed verifier of up to
-        /// 4 KiB in its query: that check was about 2 % of a code flow's CPU. The path ends at the first <c>?</c> or
-        /// <c>#</c>, so the URI cut there parses to the same parts (<c>EndpointMatchTests</c> compares the answers with
-        /// OpenIddict's).
-        /// </summary>
-        private static Uri WithoutQuery(Uri requestUri)
-        {
-            var original = requestUri.OriginalString;
-            var end = original.AsSpan().IndexOfAny('?', '#');
-            // Anything unexpected (an original string that is not the absolute URI, a file path) takes the URI itself.
-            return end > 0 && !requestUri.IsUnc && !requestUri.IsFile && Uri.TryCreate(original[..end], UriKind.Absolute, out var cut) &&
-                string.Equals(cut.Scheme, requestUri.Scheme, StringComparison.Ordinal) && !cut.IsUnc && !cut.IsFile
-                ? cut
-                : requestUri;
         }
 
         private static bool SamePath(string left, string right) =>
