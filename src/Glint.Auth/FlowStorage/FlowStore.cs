@@ -295,7 +295,10 @@ public sealed class FlowStore(GlintDbContext db, OAuth2.TokenWriter? writer = nu
     public IQueryable<string> RememberedConsentAuthorizationIds =>
         db.OAuthFlows.Where(flow => flow.ConsentRemembered && flow.AuthorizationId != null).Select(flow => flow.AuthorizationId!);
 
-    /// <summary>A query of text parameters on the context's connection, read by <paramref name="read"/>.</summary>
+    /// <summary>
+    /// A query of text parameters on the context's connection, read by <paramref name="read"/>; numbered on PostgreSQL
+    /// (<see cref="NumberedParameters"/>).
+    /// </summary>
     private async Task<T> ReadAsync<T>(
         string sql, (string Name, string Value)[] values, Func<DbDataReader, Task<T>> read, CancellationToken cancellationToken)
     {
@@ -311,6 +314,11 @@ public sealed class FlowStore(GlintDbContext db, OAuth2.TokenWriter? writer = nu
                 parameter.ParameterName = name;
                 parameter.Value = value;
                 command.Parameters.Add(parameter);
+            }
+
+            if (db.Database.ProviderName == "Npgsql.EntityFrameworkCore.PostgreSQL")
+            {
+                NumberedParameters.Number(command);
             }
 
             using var timing = DatabaseTelemetry.Time(command);

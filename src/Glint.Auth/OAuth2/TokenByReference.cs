@@ -27,8 +27,12 @@ internal sealed class TokenByReference
     private readonly Row _client;
     private readonly Row _authorization;
 
-    private TokenByReference(IModel model)
+    /// <summary>How the statement names the reference: PostgreSQL's number, which Npgsql sends as it is (see <see cref="NumberedParameters"/>).</summary>
+    private readonly string _referenceParameter;
+
+    private TokenByReference(IModel model, bool postgres)
     {
+        _referenceParameter = postgres ? "" : "reference";
         var tokens = Entity<OAuthToken>(model);
         var clients = Entity<Client>(model);
         var authorizations = Entity<OAuthAuthorization>(model);
@@ -41,10 +45,16 @@ internal sealed class TokenByReference
         _sql = $"SELECT {_token.Columns("t")}, {_client.Columns("a")}, {_authorization.Columns("z")} FROM {Table(tokens)} t " +
             $"LEFT JOIN {Table(clients)} a ON {Key(clients, "a")} = {Foreign(nameof(OAuthToken.Application))} " +
             $"LEFT JOIN {Table(authorizations)} z ON {Key(authorizations, "z")} = {Foreign(nameof(OAuthToken.Authorization))} " +
-            $"WHERE t.{Quote(_reference.GetColumnName())} = @reference LIMIT 1";
+            $"WHERE t.{Quote(_reference.GetColumnName())} = {(postgres ? "$1" : "@reference")} LIMIT 1";
     }
 
-    public static TokenByReference For(IModel model) => ByModel.GetOrAdd(model, static model => new TokenByReference(model));
+    public static TokenByReference For(GlintDbContext db)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        return ByModel.TryGetValue(db.Model, out var known)
+            ? known
+            : ByModel.GetOrAdd(db.Model, new TokenByReference(db.Model, db.Database.ProviderName == "Npgsql.EntityFrameworkCore.PostgreSQL"));
+    }
 
     /// <summary>
     /// The token stored under <paramref name="reference"/> (its obfuscated form), tracked, with its client and
@@ -59,7 +69,7 @@ internal sealed class TokenByReference
             await using var command = db.Database.GetDbConnection().CreateCommand();
             command.CommandText = _sql;
             command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
-            command.Parameters.Add(_reference.GetRelationalTypeMapping().CreateParameter(command, "reference", reference, nullable: false));
+            command.Parameters.Add(_reference.GetRelationalTypeMapping().CreateParameter(command, _referenceParameter, reference, nullable: false));
             using var timing = DatabaseTelemetry.Time(command);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             if (await reader.ReadAsync(cancellationToken))

@@ -25,6 +25,6 @@ public sealed class TokenStore(
 
         // An entry this request already holds (OpenIddict's own store looks there first too).
         return TrackedEntities.Find(db, identifier, static (OAuthToken token, string reference) => string.Equals(token.ReferenceId, reference, StringComparison.Ordinal))
-            ?? await TokenByReference.For(db.Model).ReadAsync(db, identifier, cancellationToken);
+            ?? await TokenByReference.For(db).ReadAsync(db, identifier, cancellationToken);
     }
 }

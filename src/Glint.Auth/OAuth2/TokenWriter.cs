@@ -235,7 +235,8 @@ public sealed partial class TokenWriter : IHostedLifecycleService, IAsyncDisposa
 
     /// <summary>
     /// PostgreSQL: the token rows in one multi-row INSERT, the audit rows in another, then the redemptions' statements,
-    /// as one batch (an implicit transaction). A single statement is its own transaction.
+    /// as one batch (an implicit transaction), all with numbered parameters (<see cref="NumberedParameters"/>). A single
+    /// statement is its own transaction.
     /// </summary>
     private static async Task InsertAsOneBatchAsync(DbConnection connection, AuditTable audit, IReadOnlyList<Pending> rows)
     {
@@ -259,6 +260,7 @@ public sealed partial class TokenWriter : IHostedLifecycleService, IAsyncDisposa
             AddRedemptions(connection, audit, rows, commands, redemptions);
             if (commands.Count == 1)
             {
+                NumberedParameters.Number(commands[0]);
                 using var single = DatabaseTelemetry.Time(commands[0], rows, static pending => pending.Request);
                 Redeemed(redemptions[0], await commands[0].ExecuteNonQueryAsync());
                 return;
@@ -268,10 +270,9 @@ public sealed partial class TokenWriter : IHostedLifecycleService, IAsyncDisposa
             foreach (var command in commands)
             {
                 var statement = batch.CreateBatchCommand();
-                statement.CommandText = command.CommandText;
                 var parameters = command.Parameters.Cast<DbParameter>().ToArray();
                 command.Parameters.Clear();
-                statement.Parameters.AddRange(parameters);
+                NumberedParameters.Number(statement, command.CommandText, parameters);
                 batch.BatchCommands.Add(statement);
             }
 
@@ -400,7 +401,7 @@ public sealed partial class TokenWriter : IHostedLifecycleService, IAsyncDisposa
         }
     }
 
-    /// <summary>The token rows' multi-row INSERT; null when the batch has none.</summary>
+    /// <summary>The token rows' multi-row INSERT (PostgreSQL's), with numbered parameters; null when the batch has none.</summary>
     private static DbCommand? TokenRows(DbConnection connection, IReadOnlyList<Pending> rows)
     {
         DbCommand? command = null;
@@ -414,16 +415,15 @@ public sealed partial class TokenWriter : IHostedLifecycleService, IAsyncDisposa
 
             command ??= connection.CreateCommand();
             sql = sql is null
-                ? new StringBuilder(Columns.Length + rows.Count * 96).Append(Columns).Append('(')
+                ? new StringBuilder(Columns.Length + rows.Count * 80).Append(Columns).Append('(')
                 : sql.Append(", (");
             var values = Values(row);
             for (var column = 0; column < values.Length; column++)
             {
                 var parameter = command.CreateParameter();
-                parameter.ParameterName = $"@p{i}_{column}";
                 parameter.Value = values[column] ?? DBNull.Value;
                 command.Parameters.Add(parameter);
-                sql.Append(column == 0 ? "" : ", ").Append(parameter.ParameterName);
+                sql.Append(column == 0 ? "$" : ", $").Append(command.Parameters.Count);
             }
 
             sql.Append(')');
@@ -454,7 +454,10 @@ public sealed partial class TokenWriter : IHostedLifecycleService, IAsyncDisposa
         }
     }
 
-    /// <summary>The audit rows' multi-row INSERT, each value bound as EF Core stores its column; null when the batch has none.</summary>
+    /// <summary>
+    /// The audit rows' multi-row INSERT (PostgreSQL's), with numbered parameters, each value bound as EF Core stores its
+    /// column; null when the batch has none.
+    /// </summary>
     private static DbCommand? AuditRows(DbConnection connection, AuditTable table, IReadOnlyList<Pending> rows)
     {
         DbCommand? command = null;
@@ -468,9 +471,9 @@ public sealed partial class TokenWriter : IHostedLifecycleService, IAsyncDisposa
 
             command ??= connection.CreateCommand();
             sql = sql is null
-                ? new StringBuilder(table.Insert.Length + rows.Count * 64).Append(table.Insert)
+                ? new StringBuilder(table.Insert.Length + rows.Count * 48).Append(table.Insert)
                 : sql.Append(", ");
-            sql.Append(table.Bind(command, audit, $"@a{i}_"));
+            table.BindNumbered(command, audit, sql);
         }
 
         if (command is not null)
@@ -529,6 +532,23 @@ public sealed partial class TokenWriter : IHostedLifecycleService, IAsyncDisposa
             }
 
             return "(" + string.Join(", ", names) + ")";
+        }
+
+        /// <summary>
+        /// Adds <paramref name="audit"/>'s values to <paramref name="command"/> as unnamed parameters, each bound as EF
+        /// Core stores its column, and appends the row's <c>(…)</c> numbering them to <paramref name="sql"/>.
+        /// </summary>
+        public void BindNumbered(DbCommand command, AuditEvent audit, StringBuilder sql)
+        {
+            var values = ValuesOf(audit);
+            sql.Append('(');
+            for (var column = 0; column < values.Length; column++)
+            {
+                command.Parameters.Add(Mappings[column].CreateParameter(command, "", values[column], nullable: true));
+                sql.Append(column == 0 ? "$" : ", $").Append(command.Parameters.Count);
+            }
+
+            sql.Append(')');
         }
 
         /// <summary><paramref name="audit"/>'s values in the order of <see cref="Properties"/>.</summary>
