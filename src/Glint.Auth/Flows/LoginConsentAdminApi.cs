@@ -359,13 +359,44 @@ public static class LoginConsentAdminApi
     /// any value it had, as Hydra does: appending would send the parameter twice (a <c>prompt=consent</c> request
     /// sent back through login would keep its skip, and loop).
     /// </summary>
+    /// <remarks>
+    /// When no parameter of the query is <paramref name="name"/> (every login and consent answer, whose request URL is
+    /// the client's authorization request), the pair is appended to the URL as it is: parsing and encoding the whole
+    /// query again showed in the code flow's profile, and its pairs mean the same either way.
+    /// </remarks>
     internal static string SetQuery(string url, string name, string value)
     {
+        var query = url.IndexOf('?', StringComparison.Ordinal);
+        if (query >= 0 && url.IndexOf('#', query) < 0 && !NamesParameter(url.AsSpan(query + 1), name))
+        {
+            var separator = query == url.Length - 1 || url[^1] == '&' ? "" : "&";
+            return string.Concat(url, separator, Uri.EscapeDataString(name), "=", Uri.EscapeDataString(value));
+        }
+
         var uri = new Uri(url);
         var kept = QueryHelpers.ParseQuery(uri.Query)
             .Where(pair => pair.Key != name)
             .SelectMany(pair => pair.Value.Select(item => new KeyValuePair<string, string?>(pair.Key, item)));
         return QueryHelpers.AddQueryString(uri.GetLeftPart(UriPartial.Path), kept.Append(new KeyValuePair<string, string?>(name, value)));
+    }
+
+    /// <summary>Whether a pair of <paramref name="query"/> has the key <paramref name="name"/>, once decoded as a query is.</summary>
+    private static bool NamesParameter(ReadOnlySpan<char> query, string name)
+    {
+        foreach (var range in query.Split('&'))
+        {
+            var pair = query[range];
+            var equals = pair.IndexOf('=');
+            var key = equals < 0 ? pair : pair[..equals];
+            if (key.ContainsAny('%', '+')
+                ? Uri.UnescapeDataString(key.ToString().Replace('+', ' ')) == name
+                : key.SequenceEqual(name))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static IResult RedirectTo(string url) => Json(new JsonObject { ["redirect_to"] = url });

@@ -1,5 +1,6 @@
 using Glint.Data;
 using Glint.Server.Tests.Infrastructure;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using static Glint.Server.Tests.Flows.FlowCalls;
@@ -252,6 +253,31 @@ public abstract class RememberedSessionFlowTests<TServer>(TServer server) : ICla
 
         Assert.False(login["skip"]!.GetValue<bool>());
         Assert.Equal(other, consent["subject"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task SkippedLogin_WithAPercentEncodedPromptAcceptedForAnotherSubject_SendsBackThroughLoginOnce()
+    {
+        var client = await server.CreateCodeClientAsync();
+        var other = NewSubject();
+        using var browser = new BrowserSession(server);
+        await RememberAsync(browser, client, NewSubject(), ["read"]);
+
+        // "pro%6Dpt" is "prompt": the parameter the answer sets must be found however the client encoded its name.
+        // (System.Uri would decode the escaped letter before sending, as most clients do; a raw client need not.)
+        var start = new Uri(
+            $"http://127.0.0.1:{server.PublicPort}" +
+            QueryHelpers.AddQueryString("/oauth2/auth", BrowserSession.Query(client, "read", Pkce.NewVerifier()).Where(pair => pair.Value is not null)) +
+            "&pro%6Dpt=consent",
+            new UriCreationOptions { DangerousDisablePathAndQueryCanonicalization = true });
+        using var started = await browser.SendAsync(new HttpRequestMessage(HttpMethod.Get, start));
+        var challenge = QueryHelpers.ParseQuery(started.Headers.Location!.Query)["login_challenge"].ToString();
+        var redirectTo = await server.AcceptLoginAsync(challenge, new { subject = other });
+        var prompts = QueryHelpers.ParseQuery(new Uri(redirectTo).Query)["prompt"];
+        var again = await browser.FollowToLoginAsync(redirectTo);
+
+        Assert.Equal(["login"], prompts.ToArray());
+        Assert.False((await server.LoginRequestAsync(again))["skip"]!.GetValue<bool>());
     }
 
     [Fact]
