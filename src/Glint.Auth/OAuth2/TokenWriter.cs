@@ -16,8 +16,8 @@ namespace Glint.Auth.OAuth2;
 /// Writes issued token entries with group commit. Each entry is one complete row, inserted once; the rows of every
 /// request in flight on the node go to the database together, in one transaction (one durable commit), and each
 /// request is answered only once its own rows are committed. Under load a commit carries as many tokens as
-/// arrived while the previous one was on the disk, so tokens per second grow with concurrency instead of queueing
-/// behind one commit each.
+/// arrived while the previous one was on the disk, and those the node's requests in hand were about to queue
+/// (<see cref="GroupCommit"/>), so tokens per second grow with concurrency instead of queueing behind one commit each.
 /// <para>
 /// A token response's <c>token.issued</c> audit row travels with its first entry and is inserted in the same
 /// transaction as the batch's token rows, so the audit trail adds no write of its own to the token endpoint and no
@@ -158,6 +158,7 @@ public sealed partial class TokenWriter : IHostedLifecycleService, IAsyncDisposa
         var batch = new List<Pending>(MaxRowsPerCommit);
         while (await _queue.Reader.WaitToReadAsync())
         {
+            await GroupCommit.GatherAsync(_queue.Reader, MaxRowsPerCommit);
             await CommitAsync(Take(batch));
         }
     }
