@@ -95,54 +95,51 @@ public sealed class SqliteCommitGroups : IAsyncDisposable, IDisposable
 
     private static async Task CommitAsync(DbConnection connection, List<Pending> group)
     {
-        DbTransaction transaction;
         try
         {
-            if (connection.State != System.Data.ConnectionState.Open)
-            {
-                // Opened here rather than by EF Core, so its interceptors do not run: SQLite waits for the write lock itself.
-                await connection.OpenAsync();
-                await using var pragma = connection.CreateCommand();
-                pragma.CommandText = "PRAGMA busy_timeout = 30000;"; // as SqliteBusyTimeout does for EF Core's connections
-                await pragma.ExecuteNonQueryAsync();
-            }
-
-            transaction = await connection.BeginTransactionAsync();
+            await RunInOneTransactionAsync(connection, group);
         }
         catch (Exception exception)
         {
+            // Nothing of this group was acknowledged. Whatever state the failure left the connection in (a transaction
+            // ended under the writer, one its rollback could not end), the next group starts on a connection opened
+            // afresh, and the writer goes on: a writer that stopped would leave every later append waiting forever.
             group.ForEach(pending => pending.Fail(exception));
+            await connection.CloseAsync();
             return;
         }
 
-        await using (transaction)
+        group.ForEach(pending => pending.Complete());
+    }
+
+    /// <summary>Runs the group's appends, each in its savepoint, in one immediate transaction, and commits it.</summary>
+    private static async Task RunInOneTransactionAsync(DbConnection connection, List<Pending> group)
+    {
+        if (connection.State != System.Data.ConnectionState.Open)
         {
-            try
-            {
-                for (var index = 0; index < group.Count; index++)
-                {
-                    var savepoint = "a" + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                    await transaction.SaveAsync(savepoint);
-                    var kept = await group[index].RunAsync(connection, transaction);
-                    if (!kept)
-                    {
-                        await transaction.RollbackAsync(savepoint);
-                    }
-
-                    await transaction.ReleaseAsync(savepoint);
-                }
-
-                await transaction.CommitAsync();
-            }
-            catch (Exception exception)
-            {
-                // The transaction rolls back as it is disposed: nothing of this group was written or acknowledged.
-                group.ForEach(pending => pending.Fail(exception));
-                return;
-            }
+            // Opened here rather than by EF Core, so its interceptors do not run: SQLite waits for the write lock itself.
+            await connection.OpenAsync();
+            await using var pragma = connection.CreateCommand();
+            pragma.CommandText = "PRAGMA busy_timeout = 30000;"; // as SqliteBusyTimeout does for EF Core's connections
+            await pragma.ExecuteNonQueryAsync();
         }
 
-        group.ForEach(pending => pending.Complete());
+        // Disposed inside the caller's try: an uncommitted transaction rolls back as it is disposed, and that can fail too.
+        await using var transaction = await connection.BeginTransactionAsync();
+        for (var index = 0; index < group.Count; index++)
+        {
+            var savepoint = "a" + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            await transaction.SaveAsync(savepoint);
+            var kept = await group[index].RunAsync(connection, transaction);
+            if (!kept)
+            {
+                await transaction.RollbackAsync(savepoint);
+            }
+
+            await transaction.ReleaseAsync(savepoint);
+        }
+
+        await transaction.CommitAsync();
     }
 
     private abstract class Pending
