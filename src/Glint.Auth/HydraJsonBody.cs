@@ -51,6 +51,12 @@ public static partial class HydraJsonBody
     /// <summary><paramref name="node"/> as <typeparamref name="T"/>, or the error to send (a JSON Patch result, for instance).</summary>
     public static (T? Value, IResult? Error) Convert<T>(JsonNode? node) where T : class
     {
+        if (Depth(node) > MaxDepth)
+        {
+            // A patch can nest a document deeper than any body parsed; the serializer would refuse it with an exception of its own.
+            return (null, HydraError.Malformed(Prefix + $"the document nests deeper than {MaxDepth} levels."));
+        }
+
         try
         {
             return Checked(node.Deserialize<T>(HydraJson.Options));
@@ -71,6 +77,35 @@ public static partial class HydraJsonBody
         {
             return (null, HydraError.Malformed(Prefix + WrongType(typeof(T), exception.Path)));
         }
+    }
+
+    /// <summary>How many objects and arrays deep <paramref name="node"/> nests, walked without recursion.</summary>
+    private static int Depth(JsonNode? node)
+    {
+        var deepest = 0;
+        var pending = new Stack<(JsonNode? Node, int Depth)>();
+        pending.Push((node, 0));
+        while (pending.TryPop(out var next))
+        {
+            var children = next.Node switch
+            {
+                JsonObject members => members.Select(static member => member.Value),
+                JsonArray items => items,
+                _ => null,
+            };
+            if (children is null)
+            {
+                continue;
+            }
+
+            deepest = Math.Max(deepest, next.Depth + 1);
+            foreach (var child in children)
+            {
+                pending.Push((child, next.Depth + 1));
+            }
+        }
+
+        return deepest;
     }
 
     private static (T? Value, IResult? Error) Checked<T>(T? value) where T : class =>

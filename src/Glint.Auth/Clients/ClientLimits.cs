@@ -24,6 +24,12 @@ public static class ClientLimits
     public const int GrantOrResponseTypeCount = 16;
     public const int JsonDocumentBytes = 64 * 1024;
 
+    /// <summary>
+    /// How deep free-form JSON may nest. A client's document is sent inside others (a page of clients, a consent
+    /// request), and System.Text.Json writes at most 64 levels: a value that only just parsed could never be sent.
+    /// </summary>
+    public const int JsonDocumentDepth = 32;
+
     /// <summary>Longer than any token lifespan Glint would issue; far enough from DateTimeOffset's range never to overflow it.</summary>
     public static readonly TimeSpan MaxLifespan = TimeSpan.FromDays(3650);
 
@@ -150,7 +156,28 @@ public static class ClientLimits
             return $"Field {field} must be at most {JsonDocumentBytes} bytes of JSON.";
         }
 
-        return text.Contains("\\u0000", StringComparison.OrdinalIgnoreCase) ? $"Field {field} must not contain NUL characters." : null;
+        if (text.Contains("\\u0000", StringComparison.OrdinalIgnoreCase))
+        {
+            return $"Field {field} must not contain NUL characters.";
+        }
+
+        return Depth(document) > JsonDocumentDepth ? $"Field {field} must nest at most {JsonDocumentDepth} levels deep." : null;
+    }
+
+    /// <summary>How many objects and arrays deep <paramref name="value"/> nests: 0 for a string or number, 1 for <c>{}</c>.</summary>
+    private static int Depth(JsonElement value)
+    {
+        var reader = new Utf8JsonReader(System.Text.Encoding.UTF8.GetBytes(value.GetRawText()));
+        var deepest = 0;
+        while (reader.Read())
+        {
+            if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
+            {
+                deepest = Math.Max(deepest, reader.CurrentDepth + 1);
+            }
+        }
+
+        return deepest;
     }
 
     private static bool HasControlCharacter(string value)

@@ -1,3 +1,4 @@
+using Glint.Auth.Clients;
 using System.Net;
 using System.Text.Json.Nodes;
 using Glint.Server.Tests.Flows;
@@ -9,6 +10,9 @@ namespace Glint.Server.Tests.Clients;
 /// <summary>Client documents each beyond one limit, with the hint Hydra's error must carry.</summary>
 public static class ClientLimitCases
 {
+    /// <summary>A JSON object <paramref name="levels"/> objects deep: <c>{"a":{"a":{}}}</c> is three.</summary>
+    public static string Nested(int levels) => string.Concat(Enumerable.Repeat("{\"a\":", levels - 1)) + "{}" + new string('}', levels - 1);
+
     public static TheoryData<string, string> OverLimit => new()
     {
         { """{"client_name":"N"}""".Replace("N", new string('n', 1025), StringComparison.Ordinal), "Field client_name must be at most 1024 characters long." },
@@ -32,6 +36,8 @@ public static class ClientLimitCases
         { """{"redirect_uris":["https://app.example.com/cb\u0000"]}""", "Entries of field redirect_uris must not contain control characters." },
         { """{"contacts":["a\u001b@example.com"]}""", "Entries of field contacts must not contain control characters." },
         { """{"metadata":{"a":"b\u0000"}}""", "Field metadata must not contain NUL characters." },
+        { """{"metadata":""" + Nested(33) + "}", "Field metadata must nest at most 32 levels deep." },
+        { """{"metadata":[""" + Nested(32) + "]}", "Field metadata must nest at most 32 levels deep." },
         { """{"client_credentials_grant_access_token_lifespan":"-5s"}""", "Field client_credentials_grant_access_token_lifespan must be a duration between 0s and 87600h0m0s." },
         { """{"refresh_token_grant_refresh_token_lifespan":"87600h1s"}""", "Field refresh_token_grant_refresh_token_lifespan must be a duration between 0s and 87600h0m0s." },
     };
@@ -71,6 +77,30 @@ public abstract class ClientLimitsTests<TServer>(TServer server) : IClassFixture
         Assert.Equal(1024, client["client_name"].Text().Length);
         Assert.Equal(256, client["redirect_uris"]!.AsArray().Count);
         Assert.Equal("87600h0m0s", client["refresh_token_grant_refresh_token_lifespan"].Text());
+    }
+
+    [Fact]
+    public async Task Metadata_AtItsDeepest_IsSentBack_ByGetListAndPatch_AndAPatchCannotNestItDeeper()
+    {
+        var deepest = JsonNode.Parse(ClientLimitCases.Nested(ClientLimits.JsonDocumentDepth))!;
+        var client = await server.CreateAsync(new JsonObject { ["client_name"] = NewId("deep"), ["metadata"] = deepest.DeepClone() });
+        var id = client["client_id"].Text();
+        var inner = "/metadata" + string.Concat(Enumerable.Repeat("/a", ClientLimits.JsonDocumentDepth - 1));
+
+        var fetched = await server.GetClientAsync(id);
+        var listed = await server.Admin.SendAsync(HttpMethod.Get, $"{ClientsPath}?client_name={client["client_name"].Text()}");
+        var deeper = await server.Admin.SendAsync(HttpMethod.Patch, $"{ClientsPath}/{id}", "[{\"op\":\"add\",\"path\":\"" + inner + "/b\",\"value\":{}}]");
+        var beyondAnyBody = await server.Admin.SendAsync(HttpMethod.Patch, $"{ClientsPath}/{id}",
+            "[{\"op\":\"add\",\"path\":\"" + inner + "/b\",\"value\":" + ClientLimitCases.Nested(40) + "}]");
+        var renamed = await server.Admin.SendAsync(HttpMethod.Patch, $"{ClientsPath}/{id}", """[{"op":"replace","path":"/client_name","value":"renamed"}]""");
+
+        Assert.True(JsonNode.DeepEquals(deepest, fetched["metadata"]));
+        Assert.Equal(HttpStatusCode.OK, listed.Status);
+        Assert.True(JsonNode.DeepEquals(deepest, JsonNode.Parse(listed.Body)!.AsArray().Single()!["metadata"]));
+        AssertInvalidClientMetadata(deeper, "Field metadata must nest at most 32 levels deep.");
+        AssertError(beyondAnyBody, HttpStatusCode.BadRequest, Malformed, "Unable to decode the request body: the document nests deeper than 64 levels.");
+        Assert.Equal(HttpStatusCode.OK, renamed.Status);
+        Assert.True(JsonNode.DeepEquals(deepest, JsonNode.Parse(renamed.Body)!["metadata"]));
     }
 
     [Fact]
