@@ -37,6 +37,7 @@ public static class ClientLimits
     public static IResult? Check(ClientMetadata client)
     {
         var problem = Text("client_id", client.ClientId, IdLength)
+            ?? Addressable(client.ClientId)
             ?? Text("client_name", client.ClientName, TextLength)
             ?? Text("client_secret", client.ClientSecret, TextLength)
             ?? Text("owner", client.Owner, OwnerLength)
@@ -72,6 +73,15 @@ public static class ClientLimits
     public static string? Lifespan(string field, TimeSpan lifespan) =>
         lifespan < TimeSpan.Zero || lifespan > MaxLifespan
             ? $"Field {field} must be a duration between 0s and {GoDuration.Format(MaxLifespan)}."
+            : null;
+
+    /// <summary>
+    /// A client id is a path segment of the admin API: one with a slash, or a dot segment, could be created but never
+    /// read, changed or deleted (HTTP clients resolve dot segments, and a slash escaped as %2F reaches no route).
+    /// </summary>
+    private static string? Addressable(string? clientId) =>
+        clientId is not null && (clientId.Contains('/', StringComparison.Ordinal) || clientId is "." or "..")
+            ? "Field client_id must not contain '/' and must not be '.' or '..'."
             : null;
 
     private static string? Text(string field, string? value, int maxLength)

@@ -295,7 +295,7 @@ public static class ClientValidator
                 "oct" => ["k"],
                 _ => ["(unknown key type)"],
             };
-            if (!required.All(member => HasString(key, member, out _)))
+            if (!required.All(member => HasString(key, member, out _)) || !HasUsableMaterial(key, kty))
             {
                 return false;
             }
@@ -309,6 +309,65 @@ public static class ClientValidator
         catch (ArgumentException)
         {
             return false;
+        }
+    }
+
+    /// <summary>Octets each coordinate of a curve's point takes, by <c>crv</c>.</summary>
+    private static readonly Dictionary<string, int> CoordinateSizes = new(StringComparer.Ordinal)
+    {
+        ["P-256"] = 32, ["P-384"] = 48, ["P-521"] = 66, ["Ed25519"] = 32, ["X25519"] = 32,
+    };
+
+    /// <summary>
+    /// Whether the key's members decode as a key does: base64url octets for every number and point, a known curve with
+    /// points of its size. Unchecked, a key like <c>{"kty":"RSA","n":"!!!","e":"AQAB"}</c> was stored and only failed,
+    /// quietly, each time the client authenticated; Hydra refuses such a set when it is registered.
+    /// </summary>
+    private static bool HasUsableMaterial(JsonElement key, string kty)
+    {
+        foreach (var member in key.EnumerateObject())
+        {
+            // The members holding key material, public and private (RFC 7518, section 6).
+            if (member.Name is "n" or "e" or "d" or "p" or "q" or "dp" or "dq" or "qi" or "x" or "y" or "k" &&
+                (member.Value.ValueKind != JsonValueKind.String || Octets(member.Value.GetString()) is null))
+            {
+                return false;
+            }
+        }
+
+        if (kty is not ("EC" or "OKP"))
+        {
+            return true;
+        }
+
+        var curve = key.GetProperty("crv").GetString()!;
+        var known = kty == "EC" ? curve is "P-256" or "P-384" or "P-521" : curve is "Ed25519" or "X25519";
+        if (!known)
+        {
+            return false;
+        }
+
+        var size = CoordinateSizes[curve];
+
+        return Octets(key.GetProperty("x").GetString())?.Length == size && (kty == "OKP" || Octets(key.GetProperty("y").GetString())?.Length == size);
+    }
+
+    /// <summary>The octets of a base64url value without padding, or null when it is empty or not base64url.</summary>
+    private static byte[]? Octets(string? value)
+    {
+        if (string.IsNullOrEmpty(value) || !System.Buffers.Text.Base64Url.IsValid(value))
+        {
+            return null;
+        }
+
+        try
+        {
+            var octets = System.Buffers.Text.Base64Url.DecodeFromChars(value);
+            return octets.Length == 0 ? null : octets;
+        }
+        catch (FormatException)
+        {
+            return null;
         }
     }
 

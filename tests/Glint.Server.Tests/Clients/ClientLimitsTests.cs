@@ -32,6 +32,8 @@ public static class ClientLimitCases
         { """{"client_name":"a\u0000b"}""", "Field client_name must not contain control characters." },
         { """{"client_name":"line\nbreak"}""", "Field client_name must not contain control characters." },
         { """{"client_id":"id\u0007"}""", "Field client_id must not contain control characters." },
+        { """{"client_id":"team/app"}""", "Field client_id must not contain '/' and must not be '.' or '..'." },
+        { """{"client_id":".."}""", "Field client_id must not contain '/' and must not be '.' or '..'." },
         { """{"scope":"openid\u0000read"}""", "Field scope must not contain control characters." },
         { """{"redirect_uris":["https://app.example.com/cb\u0000"]}""", "Entries of field redirect_uris must not contain control characters." },
         { """{"contacts":["a\u001b@example.com"]}""", "Entries of field contacts must not contain control characters." },

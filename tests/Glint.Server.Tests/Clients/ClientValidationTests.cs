@@ -1,4 +1,6 @@
+using System.Buffers.Text;
 using System.Net;
+using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Glint.Server.Tests.Infrastructure;
 using static Glint.Server.Tests.Clients.ClientAdmin;
@@ -107,11 +109,42 @@ public abstract class ClientValidationTests<TServer>(TServer server) : IClassFix
     [InlineData("""{"keys":[{"kty":"RSA","e":"AQAB"}]}""")]
     [InlineData("""{"keys":[{"kty":"XYZ","k":"AQAB"}]}""")]
     [InlineData("""{"keys":"not a list"}""")]
+    [InlineData("""{"keys":[{"kty":"RSA","n":"!!!","e":"AQAB"}]}""")]
+    [InlineData("""{"keys":[{"kty":"RSA","n":"AQAB","e":""}]}""")]
+    [InlineData("""{"keys":[{"kty":"RSA","n":"AQAB","e":"AQAB","d":5}]}""")]
+    [InlineData("""{"keys":[{"kty":"EC","crv":"P-999","x":"AQAB","y":"AQAB"}]}""")]
+    [InlineData("""{"keys":[{"kty":"EC","crv":"P-256","x":"AQAB","y":"AQAB"}]}""")]
+    [InlineData("""{"keys":[{"kty":"EC","crv":"Ed25519","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo","y":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}]}""")]
+    [InlineData("""{"keys":[{"kty":"OKP","crv":"Ed448","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}]}""")]
+    [InlineData("""{"keys":[{"kty":"oct","k":"%%"}]}""")]
     public async Task Jwks_WithInvalidKey_Is400(string jwks)
     {
         var response = await server.PostClientAsync(new JsonObject { ["jwks"] = JsonNode.Parse(jwks) });
 
         AssertInvalidClientMetadata(response, "Invalid JSON web key in set.");
+    }
+
+    [Fact]
+    public async Task Jwks_OfEveryKeyTypeAndCurve_IsAccepted()
+    {
+        var keys = new JsonArray { JsonNode.Parse(RsaPublicJwk) };
+        foreach (var curve in new[] { ECCurve.NamedCurves.nistP256, ECCurve.NamedCurves.nistP384, ECCurve.NamedCurves.nistP521 })
+        {
+            using var ecdsa = ECDsa.Create(curve);
+            var point = ecdsa.ExportParameters(includePrivateParameters: false).Q;
+            keys.Add(new JsonObject
+            {
+                ["kty"] = "EC", ["crv"] = "P-" + (point.X!.Length == 66 ? 521 : point.X.Length * 8),
+                ["x"] = Base64Url.EncodeToString(point.X), ["y"] = Base64Url.EncodeToString(point.Y),
+            });
+        }
+
+        // RFC 8037's example public key.
+        keys.Add(new JsonObject { ["kty"] = "OKP", ["crv"] = "Ed25519", ["x"] = "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo" });
+
+        var client = await server.CreateAsync(new JsonObject { ["jwks"] = new JsonObject { ["keys"] = keys } });
+
+        Assert.Equal(5, client["jwks"]!["keys"]!.AsArray().Count);
     }
 
     [Fact]
