@@ -40,7 +40,8 @@ public sealed class AuthorizationFlows(
         var prompt = (request.Prompt ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries).ToList();
         var session = cookies.ReadSessionId(http.Request) is { } id ? await store.RememberedSessionAsync(id, now, http.RequestAborted) : null;
         var skip = session is not null && !prompt.Contains(PromptValues.Login) && !prompt.Contains(PromptValues.SelectAccount) &&
-            (request.MaxAge is not { } maxAge || session.AuthenticatedAt.AddSeconds(maxAge) >= now);
+            // The session's age against max_age, never max_age added to a date: any max_age may come in the request.
+            (request.MaxAge is not { } maxAge || (now - session.AuthenticatedAt).TotalSeconds <= maxAge);
 
         if (prompt.Contains(PromptValues.None) && !skip)
         {

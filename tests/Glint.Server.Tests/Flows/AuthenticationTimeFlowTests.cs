@@ -41,6 +41,21 @@ public abstract class AuthenticationTimeFlowTests<TServer>(TServer server) : ICl
     }
 
     [Fact]
+    public async Task MaxAgeBeyondAnyDate_SkipsTheLoginOfARememberedSession()
+    {
+        var client = await server.CreateCodeClientAsync();
+        var subject = NewSubject();
+        using var browser = new BrowserSession(server);
+        var (_, first) = await FlowAsync(browser, client, subject);
+
+        // Added to the login's time, the longest max_age a request may carry runs past the calendar's end.
+        var (second, reused) = await FlowAsync(browser, client, subject, maxAge: long.MaxValue.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        Assert.True(second.LoginRequest["skip"]!.GetValue<bool>());
+        Assert.Equal(first, reused);
+    }
+
+    [Fact]
     public async Task MaxAgeShorterThanTheSession_AsksAgainAndMovesAuthTime()
     {
         var client = await server.CreateCodeClientAsync();
