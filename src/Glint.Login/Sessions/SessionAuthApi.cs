@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Glint.Auth.SessionTokens;
 using Glint.Login.Codes;
 using Glint.Login.Phones;
@@ -197,9 +196,20 @@ public static class SessionAuthApi
         {
             try
             {
-                fields = await JsonSerializer.DeserializeAsync<JsonNode>(http.Request.Body, cancellationToken: http.RequestAborted) is JsonObject json
-                    ? json.ToDictionary(pair => pair.Key, pair => pair.Value is JsonValue value && value.TryGetValue<string>(out var text) ? text : null)
-                    : null;
+                using var json = await JsonDocument.ParseAsync(http.Request.Body, cancellationToken: http.RequestAborted);
+                fields = null;
+                if (json.RootElement.ValueKind == JsonValueKind.Object)
+                {
+                    fields = [];
+                    foreach (var member in json.RootElement.EnumerateObject())
+                    {
+                        // A field given twice is refused rather than one of them picked: which email or code was meant is unknowable.
+                        if (!fields.TryAdd(member.Name, member.Value.ValueKind == JsonValueKind.String ? member.Value.GetString() : null))
+                        {
+                            return (null, Error(StatusCodes.Status400BadRequest, $"{member.Name} must be given once"));
+                        }
+                    }
+                }
             }
             catch (Exception exception) when (exception is JsonException or InvalidOperationException)
             {

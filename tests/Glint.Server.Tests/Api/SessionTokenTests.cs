@@ -74,6 +74,19 @@ public abstract class SessionTokenTests<TServer>(TServer server) : IClassFixture
         Assert.Equal("invalid code", body["error"].Str());
     }
 
+    [Theory]
+    [InlineData("/auth/email/code", """{"email":"a@example.com","email":"b@example.com"}""", "email must be given once")]
+    [InlineData("/auth/email/login", """{"emailLoginId":"x","code":"123456","code":"654321"}""", "code must be given once")]
+    [InlineData("/auth/totp/validate", """{"totpCode":"1","totpCode":"2","authToken":"t"}""", "totpCode must be given once")]
+    public async Task A_field_given_twice_is_a_400_naming_it(string path, string body, string error)
+    {
+        using var content = new StringContent(body, System.Text.Encoding.UTF8, "application/json");
+        using var response = await server.Public.PostAsync(path, content);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(error, JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"].Str());
+    }
+
     [Fact]
     public async Task A_user_with_totp_gets_a_token_that_works_only_after_the_totp_step()
     {
