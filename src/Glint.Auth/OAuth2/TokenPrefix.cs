@@ -20,11 +20,15 @@ public static class TokenPrefix
         _ => null,
     };
 
+    /// <summary>
+    /// The stored reference under a prefixed token. A bare prefix is left whole: stripped, it would be an empty
+    /// reference, which the token store refuses to look up at all; whole, it is an unknown token like any other.
+    /// </summary>
     public static string Strip(string token)
     {
         foreach (var prefix in (ReadOnlySpan<string>)[AccessToken, RefreshToken, AuthorizationCode])
         {
-            if (token.StartsWith(prefix, StringComparison.Ordinal))
+            if (token.Length > prefix.Length && token.StartsWith(prefix, StringComparison.Ordinal))
             {
                 return token[prefix.Length..];
             }
