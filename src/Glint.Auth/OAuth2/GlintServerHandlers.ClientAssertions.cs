@@ -3,7 +3,6 @@ using Glint.Auth.Clients;
 using Glint.Auth.Revocation;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Abstractions;
 using OpenIddict.Server;
@@ -132,30 +131,10 @@ public static partial class GlintServerHandlers
             }
 
             /// <summary>The assertion's <c>aud</c>, unverified: only to explain a refusal.</summary>
-            private static string[] AudiencesOf(string assertion)
-            {
-                try
-                {
-                    return [.. new JsonWebToken(assertion).Audiences];
-                }
-                catch (ArgumentException)
-                {
-                    return [];
-                }
-            }
+            private static string[] AudiencesOf(string assertion) => UnverifiedJwt.Read(assertion) is { } jwt ? [.. jwt.Audiences] : [];
 
             /// <summary>The assertion's <c>iss</c>, unverified: only to know whose keys to fetch.</summary>
-            private static string? IssuerOf(string assertion)
-            {
-                try
-                {
-                    return new JsonWebToken(assertion).Issuer;
-                }
-                catch (ArgumentException)
-                {
-                    return null;
-                }
-            }
+            private static string? IssuerOf(string assertion) => UnverifiedJwt.Read(assertion)?.Issuer;
         }
 
         /// <summary>
@@ -243,7 +222,7 @@ public static partial class GlintServerHandlers
                 }
 
                 if (await clients.FindMetadataAsync(issuer, context.CancellationToken) is { TokenEndpointAuthSigningAlg: { Length: > 0 } algorithm } &&
-                    new JsonWebToken(context.ClientAssertion!).Alg != algorithm)
+                    UnverifiedJwt.Read(context.ClientAssertion!)?.Alg != algorithm)
                 {
                     context.Reject(Errors.InvalidClient, $"{Refused}: it must be signed with the client's token_endpoint_auth_signing_alg, {algorithm}.");
                 }

@@ -44,6 +44,16 @@ public sealed class DpopKeyMathTests
 /// <summary>The flawed proofs the tests send: at the token endpoint (with what the error names), and at a resource.</summary>
 public static class DpopTestData
 {
+    /// <summary>A JWE's five segments, the second not base64url: the identity model library cannot even split it.</summary>
+    public const string JweShaped = "eyJhbGciOiJSU0EtT0FFUCIsImVuYyI6IkEyNTZHQ00ifQ.a.b.c.d";
+
+    /// <summary>A JOSE header with an extension Glint does not understand, marked critical (RFC 7515 §4.1.11).</summary>
+    public static void CriticalExtension(Dictionary<string, object> headers)
+    {
+        headers["crit"] = new[] { "urn:example:unknown" };
+        headers["urn:example:unknown"] = true;
+    }
+
     public static TheoryData<string, string> BadProofs => new()
     {
         { "htm", "htm" },
@@ -56,9 +66,11 @@ public static class DpopTestData
         { "private-jwk", "jwk" },
         { "no-jwk", "jwk" },
         { "other-key", "signature" },
+        { "jwe-shaped", "JWT" },
+        { "crit", "crit" },
     };
 
-    public static TheoryData<string> BadResourceProofs => ["none", "other-key", "other-token", "other-url", "other-method", "replayed"];
+    public static TheoryData<string> BadResourceProofs => ["none", "other-key", "other-token", "other-url", "other-method", "replayed", "jwe-shaped", "crit"];
 }
 
 /// <summary>DPoP (RFC 9449): proofs at the token endpoint, bound tokens, and their use at <c>/userinfo</c> and <c>/graphql</c>.</summary>
@@ -160,6 +172,8 @@ public abstract class DpopTests<TServer>(TServer server) : IClassFixture<TServer
             "no-jwk" => key.Proof("POST", TokenUrl, header: headers => headers.Remove("jwk")),
             // Signed by one key, naming another.
             "other-key" => key.Proof("POST", TokenUrl, header: headers => headers["jwk"] = other.PublicJwk()),
+            "jwe-shaped" => DpopTestData.JweShaped,
+            "crit" => key.Proof("POST", TokenUrl, header: DpopTestData.CriticalExtension),
             _ => throw new ArgumentOutOfRangeException(nameof(flaw)),
         };
 
@@ -303,6 +317,27 @@ public abstract class DpopTests<TServer>(TServer server) : IClassFixture<TServer
         await AssertOAuthErrorAsync(response, HttpStatusCode.BadRequest, "invalid_dpop_proof", "dpop_jkt");
     }
 
+    [Theory]
+    [InlineData("jwe-shaped")]
+    [InlineData("crit")]
+    public async Task PushWithAMalformedProof_IsInvalidDpopProof(string flaw)
+    {
+        using var key = new DpopKey();
+        var client = await server.CreateCodeClientAsync(scope: "openid read", authMethod: "none");
+        var query = BrowserSession.Query(client, "openid read", Pkce.NewVerifier());
+        using var push = new HttpRequestMessage(HttpMethod.Post, "/oauth2/par")
+        {
+            Content = new FormUrlEncodedContent(query.Select(pair => KeyValuePair.Create(pair.Key, pair.Value!))),
+        };
+        push.Headers.TryAddWithoutValidation("DPoP", flaw == "crit"
+            ? key.Proof("POST", server.Url("/oauth2/par"), header: DpopTestData.CriticalExtension)
+            : DpopTestData.JweShaped);
+
+        using var response = await server.Public.SendAsync(push);
+
+        await AssertOAuthErrorAsync(response, HttpStatusCode.BadRequest, "invalid_dpop_proof");
+    }
+
     [Fact]
     public async Task DpopJkt_NotAThumbprint_IsInvalidRequest()
     {
@@ -409,6 +444,8 @@ public abstract class DpopTests<TServer>(TServer server) : IClassFixture<TServer
             "other-url" => key.Proof("GET", server.Url("/graphql"), token),
             "other-method" => key.Proof("POST", url, token),
             "replayed" => key.Proof("GET", url, token),
+            "jwe-shaped" => DpopTestData.JweShaped,
+            "crit" => key.Proof("GET", url, token, header: DpopTestData.CriticalExtension),
             _ => throw new ArgumentOutOfRangeException(nameof(flaw)),
         };
         if (flaw == "replayed")
@@ -464,16 +501,28 @@ public abstract class DpopTests<TServer>(TServer server) : IClassFixture<TServer
         Assert.Null(body["data"]);
     }
 
-    [Fact]
-    public async Task GraphQL_DpopTokenWithProofOfAnotherKey_IsInvalidDpopProof()
+    [Theory]
+    [InlineData("other-key")]
+    [InlineData("jwe-shaped")]
+    [InlineData("crit")]
+    public async Task GraphQL_DpopTokenWithABadProof_IsInvalidDpopProof(string flaw)
     {
         var (_, token, key) = await WalletUserTokenAsync();
         using var _ = key;
         using var other = new DpopKey();
+        var url = server.Url("/graphql");
+        var proof = flaw switch
+        {
+            "other-key" => other.Proof("POST", url, token),
+            "jwe-shaped" => DpopTestData.JweShaped,
+            "crit" => key.Proof("POST", url, token, header: DpopTestData.CriticalExtension),
+            _ => throw new ArgumentOutOfRangeException(nameof(flaw)),
+        };
 
-        using var response = await server.ResourceAsync(HttpMethod.Post, "/graphql", token, "DPoP", other.Proof("POST", server.Url("/graphql"), token), MeQuery);
+        using var response = await server.ResourceAsync(HttpMethod.Post, "/graphql", token, "DPoP", proof, MeQuery);
 
         AssertDpopChallenge(response, "invalid_dpop_proof");
+        Assert.Equal(401, JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]!["code"]!.GetValue<int>());
     }
 }
 

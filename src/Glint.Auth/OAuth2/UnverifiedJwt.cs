@@ -1,0 +1,25 @@
+using Microsoft.IdentityModel.JsonWebTokens;
+
+namespace Glint.Auth.OAuth2;
+
+/// <summary>
+/// Reads a JWT a client sent, before anything is verified, to learn whose keys verify it or why it was refused. The
+/// identity model library refuses malformed input with more than one exception type: a malformed JWS is an
+/// <see cref="ArgumentException"/>, while a five-segment (JWE-shaped) token whose segments are not base64url is a
+/// <see cref="FormatException"/>. Either is the client's mistake, never the server's.
+/// </summary>
+public static class UnverifiedJwt
+{
+    /// <summary>The token's parts as sent, or null when <paramref name="text"/> is not a JWS or JWE at all.</summary>
+    public static JsonWebToken? Read(string text)
+    {
+        try
+        {
+            return new JsonWebToken(text);
+        }
+        catch (Exception exception) when (exception is ArgumentException or FormatException)
+        {
+            return null;
+        }
+    }
+}
