@@ -229,6 +229,14 @@ public sealed partial class GraphQLEndpoint(GlintSchema schema, DocumentCache do
             $"The request body is larger than {_limits.BodyBytes.ToString("N0", CultureInfo.InvariantCulture)} bytes, the most /graphql accepts.");
     }
 
+    /// <summary>
+    /// The answer to a request that failed outside any resolver (where the executer would have caught it): one error
+    /// with the code a resolver's unhandled failure gets, and nothing of the failure itself.
+    /// </summary>
+    public static Task WriteServerErrorAsync(HttpContext http) =>
+        WriteAsync(http, StatusCodes.Status500InternalServerError, new ExecutionResult(
+            new ExecutionError("An internal error occurred and the request was not answered. Try again later.") { Code = ErrorCodes.InternalServerError }));
+
     private static Task WriteErrorAsync(HttpContext http, int status, string message) =>
         WriteAsync(http, status, new ExecutionResult(new ExecutionError(message) { Code = ErrorCodes.BadRequest }));
 

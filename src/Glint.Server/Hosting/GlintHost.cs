@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json;
 using Glint.Api;
 using Glint.Api.Http;
 using Glint.Api.LightningAddresses;
@@ -290,7 +289,8 @@ public static class GlintHost
 
     /// <summary>
     /// Never a stack trace, never an exception's message: a request the server could not read is refused in its
-    /// protocol's format (see <see cref="RequestRefusal"/>); anything else is logged and gets Hydra's generic error body.
+    /// protocol's format (see <see cref="RequestRefusal"/>); anything else is logged and gets its protocol's generic
+    /// server error (see <see cref="ServerFailure"/>).
     /// </summary>
     private static async Task WriteServerErrorAsync(HttpContext context)
     {
@@ -310,10 +310,7 @@ public static class GlintHost
                 return;
         }
 
-        context.Response.StatusCode = StatusCodes.Status500InternalServerError;
-        context.Response.ContentType = "application/json; charset=utf-8";
-        var body = new { error = "An internal server error occurred, please contact the system administrator", error_description = "" };
-        await JsonSerializer.SerializeAsync(context.Response.Body, body, cancellationToken: context.RequestAborted);
+        await ServerFailure.WriteAsync(context);
     }
 
     /// <summary>
