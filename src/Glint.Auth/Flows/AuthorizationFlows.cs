@@ -312,7 +312,7 @@ public sealed class AuthorizationFlows(
     private (LoginSession? Remembered, SessionExtension? Extended) LoginSessionChange(HttpContext http, Flow flow, DateTimeOffset now)
     {
         var login = flow.Document.Login!;
-        var rememberFor = login.RememberFor > 0 ? TimeSpan.FromSeconds(login.RememberFor) : (TimeSpan?)null;
+        var rememberFor = RememberPeriod.Lifetime(login.RememberFor);
         var expiresAt = rememberFor is { } lifetime ? now + lifetime : (DateTimeOffset?)null;
         if (flow.Document.LoginSkip)
         {
@@ -351,7 +351,7 @@ public sealed class AuthorizationFlows(
         var remembered = await store.RememberedConsentsAsync(flow.Subject!, flow.ClientId, cancellationToken);
         return remembered.Any(previous =>
             previous.Consent is { } consent &&
-            (consent.RememberFor <= 0 || previous.ConsentHandledAt?.AddSeconds(consent.RememberFor) > now) &&
+            (RememberPeriod.Lifetime(consent.RememberFor) is not { } lifetime || previous.ConsentHandledAt + lifetime > now) &&
             requested.All(scope => ScopeStrategy.Allows(consent.GrantScope ?? [], scope)));
     }
 

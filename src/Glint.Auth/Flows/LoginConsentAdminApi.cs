@@ -84,6 +84,11 @@ public static class LoginConsentAdminApi
                 HydraError.InvalidRequest($"Field 'subject' must be at most {MaxSubjectLength} characters long, without control characters."));
         }
 
+        if (RememberPeriod.Refusal("remember_for", accept.RememberFor) is { } refusal)
+        {
+            return await UsedOrAsync(http, store, flow, purpose, HydraError.InvalidRequest(refusal));
+        }
+
         var document = flow.Document;
         if (document.LoginSkip && accept.Subject != flow.Subject)
         {
@@ -151,6 +156,11 @@ public static class LoginConsentAdminApi
         if (accept is null)
         {
             return await UsedOrAsync(http, store, flow, purpose, bodyError!);
+        }
+
+        if (RememberPeriod.Refusal("remember_for", accept.RememberFor) is { } invalid)
+        {
+            return await UsedOrAsync(http, store, flow, purpose, HydraError.InvalidRequest(invalid));
         }
 
         if (WideningRefusal(accept, flow.Document, await clients.FindMetadataAsync(flow.ClientId, http.RequestAborted)) is { } refusal)

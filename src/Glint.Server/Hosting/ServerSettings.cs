@@ -153,8 +153,9 @@ public sealed class ServerSettings
             Login = new LoginOptions
             {
                 AdminApi = new Uri($"http://{LocalAddress(adminHost)}:{adminPort}/"),
-                RememberLoginFor = Duration(config, ConfigurationKeys.LoginRememberFor, TimeSpan.FromHours(1)),
-                RememberConsentFor = Duration(config, ConfigurationKeys.ConsentRememberFor, TimeSpan.FromDays(30), allowZero: true),
+                // The built-in app sends these as remember_for, which the admin API takes up to ten years.
+                RememberLoginFor = Duration(config, ConfigurationKeys.LoginRememberFor, TimeSpan.FromHours(1), max: ClientLimits.MaxLifespan),
+                RememberConsentFor = Duration(config, ConfigurationKeys.ConsentRememberFor, TimeSpan.FromDays(30), allowZero: true, max: ClientLimits.MaxLifespan),
                 CodeLifetime = Duration(config, ConfigurationKeys.LoginCodeTtl, TimeSpan.FromMinutes(15)),
                 SmtpUri = SmtpUri(config),
                 MailFrom = config[ConfigurationKeys.MailFrom] is { Length: > 0 } from ? from : "Glint <no-reply@glint.localhost>",
@@ -466,7 +467,7 @@ public sealed class ServerSettings
             : throw new SettingsException($"{key.Replace(':', '.')} must be an absolute http(s) URL, not '{text}'.");
     }
 
-    private static TimeSpan Duration(IConfiguration config, string key, TimeSpan fallback, bool allowZero = false)
+    private static TimeSpan Duration(IConfiguration config, string key, TimeSpan fallback, bool allowZero = false, TimeSpan? max = null)
     {
         var text = config[key];
         if (text is null)
@@ -474,9 +475,14 @@ public sealed class ServerSettings
             return fallback;
         }
 
-        return GoDuration.TryParse(text, out var duration) && (duration > TimeSpan.Zero || (allowZero && duration == TimeSpan.Zero))
+        if (!GoDuration.TryParse(text, out var duration) || !(duration > TimeSpan.Zero || (allowZero && duration == TimeSpan.Zero)))
+        {
+            throw new SettingsException($"{key.Replace(':', '.')} must be a positive duration such as 1h or 30m, not '{text}'.");
+        }
+
+        return max is not { } limit || duration <= limit
             ? duration
-            : throw new SettingsException($"{key.Replace(':', '.')} must be a positive duration such as 1h or 30m, not '{text}'.");
+            : throw new SettingsException($"{key.Replace(':', '.')} must be at most {GoDuration.Format(limit)}, not '{text}'.");
     }
 }
 

@@ -142,6 +142,8 @@ public sealed class ServerSettingsTests
     [InlineData(ConfigurationKeys.FormBodyLimit, "1000")]
     [InlineData(ConfigurationKeys.AdminBodyLimit, "2GB")]
     [InlineData(ConfigurationKeys.AdminBodyLimit, "2147483648")]
+    [InlineData(ConfigurationKeys.LoginRememberFor, "87600h1s")]
+    [InlineData(ConfigurationKeys.ConsentRememberFor, "200000h")]
     public void BadValues_AreRefused(string key, string value) =>
         Assert.Throws<SettingsException>(() => Read(new() { [key] = value }));
 
