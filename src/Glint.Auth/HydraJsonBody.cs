@@ -15,6 +15,14 @@ public static partial class HydraJsonBody
     /// <summary>Deeper than any document of the admin API; System.Text.Json's own default, stated.</summary>
     public const int MaxDepth = 64;
 
+    /// <summary>
+    /// How deep a free-form value of the admin API (a client's metadata, a login's context, a consent's session claims)
+    /// may nest. Glint sends each inside other documents (a page of clients, a sealed flow, a consent session list),
+    /// and System.Text.Json writes at most <see cref="MaxDepth"/> levels: a value that only just parsed could never be
+    /// sent. Half the limit leaves room for any envelope.
+    /// </summary>
+    public const int FreeFormDepth = 32;
+
     private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = MaxDepth };
 
     private const string Prefix = "Unable to decode the request body: ";
@@ -79,8 +87,12 @@ public static partial class HydraJsonBody
         }
     }
 
-    /// <summary>How many objects and arrays deep <paramref name="node"/> nests, walked without recursion.</summary>
-    private static int Depth(JsonNode? node)
+    /// <summary>The hint for Hydra's 400 when the free-form <paramref name="value"/> of <paramref name="field"/> nests deeper than <see cref="FreeFormDepth"/>, or null.</summary>
+    public static string? FreeFormTooDeep(string field, JsonNode? value) =>
+        Depth(value) > FreeFormDepth ? $"Field '{field}' must nest at most {FreeFormDepth} levels deep." : null;
+
+    /// <summary>How many objects and arrays deep <paramref name="node"/> nests, walked without recursion: 0 for a string or number, 1 for <c>{}</c>.</summary>
+    public static int Depth(JsonNode? node)
     {
         var deepest = 0;
         var pending = new Stack<(JsonNode? Node, int Depth)>();
@@ -102,6 +114,22 @@ public static partial class HydraJsonBody
             foreach (var child in children)
             {
                 pending.Push((child, next.Depth + 1));
+            }
+        }
+
+        return deepest;
+    }
+
+    /// <summary>How many objects and arrays deep <paramref name="value"/> nests: 0 for a string or number, 1 for <c>{}</c>.</summary>
+    public static int Depth(JsonElement value)
+    {
+        var reader = new Utf8JsonReader(System.Text.Encoding.UTF8.GetBytes(value.GetRawText()));
+        var deepest = 0;
+        while (reader.Read())
+        {
+            if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
+            {
+                deepest = Math.Max(deepest, reader.CurrentDepth + 1);
             }
         }
 

@@ -24,11 +24,8 @@ public static class ClientLimits
     public const int GrantOrResponseTypeCount = 16;
     public const int JsonDocumentBytes = 64 * 1024;
 
-    /// <summary>
-    /// How deep free-form JSON may nest. A client's document is sent inside others (a page of clients, a consent
-    /// request), and System.Text.Json writes at most 64 levels: a value that only just parsed could never be sent.
-    /// </summary>
-    public const int JsonDocumentDepth = 32;
+    /// <summary>How deep free-form JSON may nest: the admin API's one rule for it (<see cref="HydraJsonBody.FreeFormDepth"/>).</summary>
+    public const int JsonDocumentDepth = HydraJsonBody.FreeFormDepth;
 
     /// <summary>Longer than any token lifespan Glint would issue; far enough from DateTimeOffset's range never to overflow it.</summary>
     public static readonly TimeSpan MaxLifespan = TimeSpan.FromDays(3650);
@@ -171,23 +168,7 @@ public static class ClientLimits
             return $"Field {field} must not contain NUL characters.";
         }
 
-        return Depth(document) > JsonDocumentDepth ? $"Field {field} must nest at most {JsonDocumentDepth} levels deep." : null;
-    }
-
-    /// <summary>How many objects and arrays deep <paramref name="value"/> nests: 0 for a string or number, 1 for <c>{}</c>.</summary>
-    private static int Depth(JsonElement value)
-    {
-        var reader = new Utf8JsonReader(System.Text.Encoding.UTF8.GetBytes(value.GetRawText()));
-        var deepest = 0;
-        while (reader.Read())
-        {
-            if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
-            {
-                deepest = Math.Max(deepest, reader.CurrentDepth + 1);
-            }
-        }
-
-        return deepest;
+        return HydraJsonBody.Depth(document) > JsonDocumentDepth ? $"Field {field} must nest at most {JsonDocumentDepth} levels deep." : null;
     }
 
     private static bool HasControlCharacter(string value)

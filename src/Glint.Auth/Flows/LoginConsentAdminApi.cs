@@ -84,7 +84,7 @@ public static class LoginConsentAdminApi
                 HydraError.InvalidRequest($"Field 'subject' must be at most {MaxSubjectLength} characters long, without control characters."));
         }
 
-        if (RememberPeriod.Refusal("remember_for", accept.RememberFor) is { } refusal)
+        if ((RememberPeriod.Refusal("remember_for", accept.RememberFor) ?? HydraJsonBody.FreeFormTooDeep("context", accept.Context)) is { } refusal)
         {
             return await UsedOrAsync(http, store, flow, purpose, HydraError.InvalidRequest(refusal));
         }
@@ -158,7 +158,10 @@ public static class LoginConsentAdminApi
             return await UsedOrAsync(http, store, flow, purpose, bodyError!);
         }
 
-        if (RememberPeriod.Refusal("remember_for", accept.RememberFor) is { } invalid)
+        if ((RememberPeriod.Refusal("remember_for", accept.RememberFor)
+            ?? HydraJsonBody.FreeFormTooDeep("context", accept.Context)
+            ?? HydraJsonBody.FreeFormTooDeep("session.access_token", accept.Session?.AccessToken)
+            ?? HydraJsonBody.FreeFormTooDeep("session.id_token", accept.Session?.IdToken)) is { } invalid)
         {
             return await UsedOrAsync(http, store, flow, purpose, HydraError.InvalidRequest(invalid));
         }
