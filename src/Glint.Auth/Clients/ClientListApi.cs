@@ -21,10 +21,7 @@ public static class ClientListApi
     public static async Task<IResult> ListAsync(HttpContext http, GlintDbContext db)
     {
         var query = http.Request.Query;
-        // As Hydra: a number is clamped into [1, 1000] (so 0 and negatives give 1), anything else is the default.
-        var pageSize = int.TryParse(query["page_size"], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var size)
-            ? Math.Clamp(size, 1, MaxPageSize)
-            : DefaultPageSize;
+        var pageSize = PageSize(query);
         if (!TryReadOffset(query["page_token"].ToString(), out var offset))
         {
             return HydraError.Malformed("The page_token is not a valid pagination token.");
@@ -48,6 +45,12 @@ public static class ClientListApi
         http.Response.Headers.Link = LinkHeader(http.Request, pageSize, offset, total);
         return Results.Json(page.Select(ClientMetadata.Read).ToList(), HydraJson.Options, "application/json; charset=utf-8");
     }
+
+    /// <summary>As Hydra v2.2.0: a number is clamped into [1, 1000] (so 0 and negatives give 1), anything else is the default 250.</summary>
+    internal static int PageSize(IQueryCollection query) =>
+        int.TryParse(query["page_size"], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var size)
+            ? Math.Clamp(size, 1, MaxPageSize)
+            : DefaultPageSize;
 
     public static string PageToken(int offset) =>
         Base64Url.EncodeToString(Encoding.UTF8.GetBytes($"{{\"offset\":\"{offset.ToString(CultureInfo.InvariantCulture)}\",\"v\":2}}"));

@@ -26,26 +26,33 @@ public static class SessionAdminApi
         return routes;
     }
 
+    /// <summary>A subject's consent sessions, paged as Hydra v2.2.0 pages them: as <c>GET /admin/clients</c> is.</summary>
     private static async Task<IResult> ListConsentsAsync(HttpContext http, FlowStore store, ClientManager clients)
     {
-        var subject = http.Request.Query["subject"].ToString();
+        var query = http.Request.Query;
+        var subject = query["subject"].ToString();
         if (subject.Length == 0)
         {
             return HydraError.InvalidRequest("Query parameter 'subject' is not defined but should have been.");
         }
 
-        var sessionId = http.Request.Query["login_session_id"].ToString();
+        var pageSize = ClientListApi.PageSize(query);
+        if (!ClientListApi.TryReadOffset(query["page_token"].ToString(), out var offset))
+        {
+            return HydraError.Malformed("The page_token is not a valid pagination token.");
+        }
+
+        var sessionId = query["login_session_id"].ToString();
         var flows = await store.GivenConsentsAsync(subject, sessionId.Length == 0 ? null : sessionId, clientId: null, http.RequestAborted);
+        var given = flows
+            .Select(flow => (Flow: flow, Document: FlowDocument.Parse(flow.Document)))
+            .Where(pair => !pair.Document.ConsentSkip && pair.Document.Consent is not null)
+            .ToList();
 
         var sessions = new JsonArray();
-        foreach (var flow in flows)
+        foreach (var (flow, document) in given.Skip(offset).Take(pageSize))
         {
-            var document = FlowDocument.Parse(flow.Document);
-            if (document.ConsentSkip || document.Consent is not { } consent)
-            {
-                continue;
-            }
-
+            var consent = document.Consent!;
             var session = new JsonObject
             {
                 ["grant_scope"] = new JsonArray([.. (consent.GrantScope ?? []).Select(value => JsonValue.Create(value))]),
@@ -70,7 +77,8 @@ public static class SessionAdminApi
             sessions.Add(session);
         }
 
-        http.Response.Headers["X-Total-Count"] = sessions.Count.ToString(CultureInfo.InvariantCulture);
+        http.Response.Headers["X-Total-Count"] = given.Count.ToString(CultureInfo.InvariantCulture);
+        http.Response.Headers.Link = ClientListApi.LinkHeader(http.Request, pageSize, offset, given.Count);
         return Results.Json(sessions, HydraJson.Options, "application/json; charset=utf-8");
     }
 

@@ -177,6 +177,43 @@ public abstract class SessionAdminFlowTests<TServer>(TServer server) : IClassFix
     }
 
     [Theory]
+    [InlineData("!!!")]
+    [InlineData("eyJmb28iOiJiYXIifQ")] // {"foo":"bar"}
+    [InlineData("bm90IGpzb24")] // not json
+    public async Task ConsentSessions_ListWithABadPageToken_IsBadRequest(string token)
+    {
+        using var response = await server.Admin.GetAsync($"/admin/oauth2/auth/sessions/consent?subject={NewSubject()}&page_token={token}");
+        var (status, body) = await StatusAndJsonAsync(response);
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("The request was malformed or contained invalid parameters", body["error"]!.GetValue<string>());
+        Assert.Equal("The page_token is not a valid pagination token.", body["error_description"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task ConsentSessions_List_IsPagedByPageSizeAndPageToken()
+    {
+        var subject = NewSubject();
+        foreach (var _ in Enumerable.Range(0, 3))
+        {
+            using var browser = new BrowserSession(server);
+            await ConsentAsync(browser, await server.CreateCodeClientAsync(), subject);
+        }
+
+        var all = await ListAsync(subject);
+        using var second = await server.Admin.GetAsync(
+            $"/admin/oauth2/auth/sessions/consent?subject={subject}&page_size=1&page_token={Glint.Auth.Clients.ClientListApi.PageToken(1)}");
+        var page = JsonNode.Parse(await second.Content.ReadAsStringAsync())!.AsArray();
+
+        Assert.Equal(3, all.Count);
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        Assert.Equal("3", second.Headers.GetValues("X-Total-Count").Single());
+        Assert.True(JsonNode.DeepEquals(all[1], Assert.Single(page)));
+        var link = string.Join(",", second.Headers.GetValues("Link"));
+        Assert.Contains($"page_token={Glint.Auth.Clients.ClientListApi.PageToken(2)}>; rel=\"next\"", link, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("/admin/oauth2/auth/sessions/consent")]
     [InlineData("/admin/oauth2/auth/sessions/consent?client=x")]
     [InlineData("/admin/oauth2/auth/sessions/consent?subject=someone")]
