@@ -46,9 +46,9 @@ public static class AppRules
     {
         ArgumentNullException.ThrowIfNull(form);
         var name = form.Name?.Trim() ?? "";
-        if (name.Length is 0 or > MaxNameLength)
+        if (name.Length is 0 or > MaxNameLength || name.Any(char.IsControl))
         {
-            return Fail($"Name: give the app a name of 1 to {MaxNameLength} characters.");
+            return Fail($"Name: give the app a name of 1 to {MaxNameLength} characters, without control characters.");
         }
 
         var description = form.Description?.Trim() ?? "";
@@ -132,6 +132,12 @@ public static class AppRules
             return $"{field}: {Shorten(uri)} is longer than {MaxUrlLength} characters.";
         }
 
+        // The client registered on approval refuses them, so an app accepted with one could never be approved.
+        if (uri.Any(char.IsControl))
+        {
+            return $"{field}: a URL must not contain control characters.";
+        }
+
         if (uri.Contains('#', StringComparison.Ordinal))
         {
             return $"{field}: {uri} must not contain a fragment (#).";
@@ -160,7 +166,7 @@ public static class AppRules
     /// <summary>Why <paramref name="value"/> cannot be a web page's URL (https only for a logo, shown on the consent page), or null.</summary>
     public static string? WebUrlError(string field, string value, bool httpsOnly)
     {
-        if (value.Length > MaxUrlLength || !Uri.TryCreate(value, UriKind.Absolute, out var parsed) || parsed.IsFile || parsed.Host.Length == 0)
+        if (value.Length > MaxUrlLength || value.Any(char.IsControl) || !Uri.TryCreate(value, UriKind.Absolute, out var parsed) || parsed.IsFile || parsed.Host.Length == 0)
         {
             return $"{field}: {Shorten(value)} is not an absolute URL such as https://example.com/.";
         }

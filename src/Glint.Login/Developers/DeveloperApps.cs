@@ -13,6 +13,9 @@ namespace Glint.Login.Developers;
 /// </summary>
 public sealed class DeveloperApps(GlintDbContext db, AppClients clients, KeySealer sealer, LoginOptions options, TimeProvider time)
 {
+    /// <summary>What a rotation's overlap may be, as the page and the API say it.</summary>
+    public const string OverlapRule = "Overlap: the old secret may keep working for 0 to 168 hours (7 days).";
+
     private DeveloperPortalOptions Limits => options.Developers;
 
     public IReadOnlyList<string> PublishedScopes => options.Developers.Scopes;
@@ -103,7 +106,7 @@ public sealed class DeveloperApps(GlintDbContext db, AppClients clients, KeySeal
     {
         if (overlap < TimeSpan.Zero || overlap > DeveloperPortalOptions.MaxOverlap)
         {
-            return (null, default, new AppFailure(AppFailureKind.Invalid, "Overlap: the old secret may keep working for 0 to 168 hours (7 days)."));
+            return (null, default, new AppFailure(AppFailureKind.Invalid, OverlapRule));
         }
 
         if (await ApprovedAsync(subject, id, cancellationToken) is not { } app)

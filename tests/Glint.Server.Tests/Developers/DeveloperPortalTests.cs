@@ -97,10 +97,37 @@ public abstract class DeveloperPortalTests<TServer>(TServer server) : IClassFixt
             events!.AsArray().Select(entry => entry!["action"]!.GetValue<string>()));
     }
 
+    [Theory]
+    [InlineData("2147483647")] // hours past TimeSpan's range
+    [InlineData("99999999999")] // past an int: does not bind
+    [InlineData("abc")]
+    [InlineData("-1")]
+    [InlineData("169")]
+    public async Task A_rotation_with_an_overlap_out_of_range_is_refused_and_keeps_the_secret(string hours)
+    {
+        using var developer = await Developer.SignInAsync(server);
+        var id = Developer.AppId(await developer.RegisterAsync());
+        var (_, app) = await server.DecideAsync(id.ToString("D"), "approve");
+        var clientId = app!["client_id"]!.GetValue<string>();
+        var page = await developer.AppPageAsync(id);
+        var secret = page.Text("client-secret")!;
+
+        var (refused, _) = await developer.Pages.SubmitAsync(page, $"/developers/apps/{id:D}?handler=Rotate", [new("OverlapHours", hours)]);
+
+        Assert.Equal("Overlap: the old secret may keep working for 0 to 168 hours (7 days).", refused!.Text("error"));
+        Assert.False(refused.Has("client-secret"));
+        Assert.Equal("invalid_grant", await Developer.TokenErrorAsync(server, clientId, secret));
+    }
+
     [Fact]
     public async Task The_form_refuses_bad_urls_unknown_scopes_and_missing_fields_naming_the_field()
     {
         using var developer = await Developer.SignInAsync(server);
+
+        Assert.Equal("Callback URLs: a URL must not contain control characters.",
+            (await developer.RegisterAsync(redirectUris: "https://app.example.com/cb\u0001")).Text("error"));
+        Assert.Equal("Name: give the app a name of 1 to 100 characters, without control characters.",
+            (await developer.RegisterAsync(name: "Bell\u0007")).Text("error"));
 
         Assert.Equal("Callback URLs: http://app.example.com/cb must use https; http is allowed only for 127.0.0.1, [::1] or localhost.",
             (await developer.RegisterAsync(redirectUris: "http://app.example.com/cb")).Text("error"));

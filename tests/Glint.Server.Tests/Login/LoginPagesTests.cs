@@ -295,6 +295,14 @@ public abstract class LoginPagesTests<TServer>(TServer server) : IClassFixture<T
 
         var (none, _) = await pages.SubmitAsync(keys, "/account/api-keys?handler=Create", [new("Name", "till")]);
         Assert.Equal("At least one scope is required.", none!.Text("error"));
+        var (bell, _) = await pages.SubmitAsync(keys, "/account/api-keys?handler=Create", [new("Name", "till\u0007"), new("Scopes", "read")]);
+        Assert.Equal("Give the key a name of 1 to 100 characters, without control characters.", bell!.Text("error"));
+        foreach (var days in new[] { "abc", "99999999999", "7" })
+        {
+            // A number that does not bind must not quietly become a key that never expires.
+            var (unread, _) = await pages.SubmitAsync(keys, "/account/api-keys?handler=Create", [new("Name", "till"), new("Scopes", "read"), new("ExpireInDays", days)]);
+            Assert.Equal("Choose when the key expires.", unread!.Text("error"));
+        }
         var (created, _) = await pages.SubmitAsync(keys, "/account/api-keys?handler=Create", [new("Name", "till"), new("Scopes", "read")]);
         var secret = created!.Text("api-key-secret")!;
         Assert.Matches("^glint_[A-Za-z0-9]{64}$", secret);

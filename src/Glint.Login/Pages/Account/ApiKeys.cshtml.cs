@@ -2,6 +2,7 @@ using Glint.Auth.ApiKeys;
 using Glint.Data.ApiKeys;
 using Glint.Login.Web;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Glint.Login.Pages.Account;
@@ -42,15 +43,15 @@ public sealed class ApiKeysModel(ApiKeyStore keys, TimeProvider time) : PageMode
 
         var name = Name?.Trim() ?? "";
         var scopes = KnownScopes.Where(Scopes.Contains).ToList();
-        if (name.Length is 0 or > ApiKeyStore.MaxNameLength)
+        if (name.Length is 0 or > ApiKeyStore.MaxNameLength || name.Any(char.IsControl))
         {
-            Error = $"Give the key a name of 1 to {ApiKeyStore.MaxNameLength} characters.";
+            Error = $"Give the key a name of 1 to {ApiKeyStore.MaxNameLength} characters, without control characters.";
         }
         else if (scopes.Count == 0)
         {
             Error = "At least one scope is required.";
         }
-        else if (ExpireInDays is not (null or 30 or 90 or 365))
+        else if (ExpireInDays is not (null or 30 or 90 or 365) || ModelState.GetFieldValidationState(nameof(ExpireInDays)) == ModelValidationState.Invalid)
         {
             Error = "Choose when the key expires.";
         }

@@ -2,6 +2,7 @@ using Glint.Data;
 using Glint.Data.Developers;
 using Glint.Login.Developers;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
 
 namespace Glint.Login.Pages.Developers;
 
@@ -44,6 +45,15 @@ public sealed class AppModel(DeveloperApps apps, GlintDbContext db, TimeProvider
         if (!await SignedInAsync())
         {
             return SignIn();
+        }
+
+        // A number that did not bind (not a number, or beyond an int) is as out of range as one that is too large:
+        // rotating with the default instead would keep a secret working longer or shorter than the developer asked.
+        if (ModelState.GetFieldValidationState(nameof(OverlapHours)) == ModelValidationState.Invalid ||
+            OverlapHours is < 0 || OverlapHours > DeveloperPortalOptions.MaxOverlap.TotalHours)
+        {
+            Error = DeveloperApps.OverlapRule;
+            return await ShowAsync();
         }
 
         var overlap = TimeSpan.FromHours(OverlapHours ?? (int)DeveloperPortalOptions.DefaultOverlap.TotalHours);
