@@ -17,6 +17,9 @@ public sealed class GlintSchema : Schema
         Query = new QueryType();
         Mutation = new MutationType();
         Subscription = new Subscriptions.SubscriptionType();
+        // Every String and ID input, of today's fields and tomorrow's, is checked where it is parsed.
+        RegisterType(new Scalars.StorableStringType());
+        RegisterType(new Scalars.StorableIdType());
     }
 
     /// <summary>The schema in SDL (<c>glint graphql schema</c>).</summary>

@@ -18,6 +18,9 @@ public static class GraphQLRequestReader
 {
     public const int MaxNumberLength = 100;
 
+    // The reader throws on these only when a string is read, so they are all it can mean.
+    private const string BrokenStrings = ": a string in it holds bytes that are not UTF-8, or escapes an unpaired UTF-16 surrogate (a \\ud800 without its \\udc00).";
+
     private static readonly JsonSerializerOptions InputsOptions = new() { Converters = { new InputsJsonConverter() } };
 
     /// <summary>A <c>POST /graphql</c> body (UTF-8, a byte order mark allowed).</summary>
@@ -100,7 +103,7 @@ public static class GraphQLRequestReader
         }
         catch (InvalidOperationException)
         {
-            error = "The request body is not valid UTF-8 JSON.";
+            error = "The request body is not valid UTF-8 JSON" + BrokenStrings;
             return false;
         }
     }
@@ -136,7 +139,7 @@ public static class GraphQLRequestReader
         }
         catch (InvalidOperationException)
         {
-            (variables, error) = (null, "`variables` is not valid UTF-8 JSON.");
+            (variables, error) = (null, "`variables` is not valid UTF-8 JSON" + BrokenStrings);
             return false;
         }
     }
@@ -172,6 +175,11 @@ public static class GraphQLRequestReader
         try
         {
             variables = JsonSerializer.Deserialize<Inputs>(ref reader, InputsOptions);
+        }
+        catch (JsonException exception) when (exception.InnerException is InvalidOperationException)
+        {
+            error = "`variables` is not valid UTF-8 JSON" + BrokenStrings;
+            return false;
         }
         catch (Exception exception) when (exception is JsonException or NotSupportedException or NotImplementedException)
         {
