@@ -174,11 +174,17 @@ public sealed partial class GraphQLEndpoint(GlintSchema schema, DocumentCache do
             return;
         }
 
-        if (!allowMutations && IsMutation(document, request.OperationName))
+        switch (SelectedOperation(document, request.OperationName))
         {
-            http.Response.Headers.Allow = "POST";
-            await WriteErrorAsync(http, StatusCodes.Status405MethodNotAllowed, "Can only perform a mutation operation from a POST request.");
-            return;
+            case OperationType.Mutation when !allowMutations:
+                http.Response.Headers.Allow = "POST";
+                await WriteErrorAsync(http, StatusCodes.Status405MethodNotAllowed, "Can only perform a mutation operation from a POST request.");
+                return;
+            case OperationType.Subscription:
+                // Over HTTP it would run to no event stream and answer a null data with no error.
+                await WriteErrorAsync(http, StatusCodes.Status400BadRequest,
+                    "Subscriptions are served over WebSocket: open a WebSocket to /graphql with the graphql-transport-ws subprotocol and send the subscription there.");
+                return;
         }
 
         var options = new ExecutionOptions
@@ -211,13 +217,33 @@ public sealed partial class GraphQLEndpoint(GlintSchema schema, DocumentCache do
         await WriteAsync(http, status, result);
     }
 
-    private static bool IsMutation(GraphQLDocument document, string? operationName)
+    /// <summary>The type of the operation the request runs; null when none is selected, which execution reports.</summary>
+    private static OperationType? SelectedOperation(GraphQLDocument document, string? operationName)
     {
-        var operations = document.Definitions.OfType<GraphQLOperationDefinition>().ToList();
-        var operation = operationName is null
-            ? operations.Count == 1 ? operations[0] : null
-            : operations.Find(op => op.Name?.StringValue == operationName);
-        return operation?.Operation == OperationType.Mutation;
+        GraphQLOperationDefinition? selected = null;
+        foreach (var definition in document.Definitions)
+        {
+            if (definition is not GraphQLOperationDefinition operation)
+            {
+                continue;
+            }
+
+            if (operationName is null)
+            {
+                if (selected is not null)
+                {
+                    return null;
+                }
+
+                selected = operation;
+            }
+            else if (operation.Name is { } name && name.Value.Span.SequenceEqual(operationName))
+            {
+                return operation.Operation;
+            }
+        }
+
+        return selected?.Operation;
     }
 
     private Task BodyTooLargeAsync(HttpContext http)

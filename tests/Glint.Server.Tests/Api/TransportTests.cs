@@ -29,6 +29,29 @@ public abstract class TransportTests<TServer>(TServer server) : IClassFixture<TS
         Assert.Equal("Can only perform a mutation operation from a POST request.", SingleError(await BodyAsync(response))["message"].Str());
     }
 
+    [Fact]
+    public async Task Subscription_OverHttp_Is400SayingItIsServedOverWebSocket()
+    {
+        const string subscription = """subscription Price { realtimePrice(input: {currency: "USD"}) { realtimePrice { id } } }""";
+        using var posted = await server.PostGraphQLAsync(null, subscription);
+        using var named = await server.PostGraphQLAsync(null, "query Net { globals { network } } " + subscription, operationName: "Price");
+        using var got = await server.Public.GetAsync("/graphql?query=" + Uri.EscapeDataString(subscription));
+
+        foreach (var response in new[] { posted, named, got })
+        {
+            var body = await BodyAsync(response);
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.StartsWith("application/json", response.Content.Headers.ContentType?.ToString(), StringComparison.Ordinal);
+            var error = SingleError(body);
+            Assert.Equal("BAD_REQUEST", error["code"].Str());
+            Assert.Contains("graphql-transport-ws", error["message"].Str(), StringComparison.Ordinal);
+            Assert.Null(body["data"]);
+        }
+
+        // The query beside it still runs over HTTP.
+        Assert.Equal("regtest", (await server.DataAsync(null, "query Net { globals { network } } " + subscription, operationName: "Net"))["globals"]!["network"].Str());
+    }
+
     [Theory]
     [InlineData("{not json")]
     [InlineData("[]")]
