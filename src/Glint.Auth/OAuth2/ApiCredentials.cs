@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace Glint.Auth.OAuth2;
@@ -18,7 +19,8 @@ namespace Glint.Auth.OAuth2;
 /// The API's OAuth credentials: <c>Oauth2-Token: &lt;token&gt;</c> (the raw token, as Blink's gateway reads it) and
 /// <c>Authorization: Bearer &lt;token&gt;</c> (RFC 6750), and a DPoP-bound token as <c>Authorization: DPoP</c> or
 /// <c>Oauth2-Token</c>, with its proof in the <c>DPoP</c> header (RFC 9449). The principal carries <c>sub</c>, <c>scope</c>,
-/// <c>client_id</c> and the credential kind. A credential that is present but not valid never becomes anonymous.
+/// <c>client_id</c> and the credential kind. A credential that is present but not valid never becomes anonymous, nor
+/// does a credential header that holds none.
 /// The scheme's handler, for what authenticates through ASP.NET Core (a subscription's connection_init);
 /// <see cref="ApiCredentials.UseApiCredentials"/> asks <see cref="ApiCredentialReader"/> directly.
 /// </summary>
@@ -71,7 +73,13 @@ public sealed class ApiCredentialReader(DpopResourceProofs dpop)
 
         if (token.Length == 0)
         {
-            return AuthenticateResult.NoResult();
+            // An empty credential header, or an Authorization without a bearer token, is a credential sent wrong (a
+            // variable left unset, a token lost on the way), not an anonymous call: Blink's gateway refuses any
+            // Authorization it cannot use, and a caller told 401 finds the mistake that "Not authorized" would hide.
+            return request.Headers.ContainsKey(ApiCredentialsHandler.OAuth2TokenHeader) || request.Headers.ContainsKey(ApiCredentialsHandler.ApiKeyHeader)
+                || request.Headers.ContainsKey(HeaderNames.Authorization)
+                ? AuthenticateResult.Fail("A credential header is present but holds no credential: send Oauth2-Token: <token>, X-API-KEY: <key> or Authorization: Bearer <token>, or none of them to call anonymously.")
+                : AuthenticateResult.NoResult();
         }
 
         if (token.StartsWith(SessionTokenStore.Prefix, StringComparison.Ordinal))

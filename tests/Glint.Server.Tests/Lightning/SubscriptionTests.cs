@@ -175,6 +175,19 @@ public abstract class SubscriptionTests<TServer>(TServer server) : IClassFixture
         Assert.Equal((WebSocketCloseStatus)4403, client.CloseStatus);
     }
 
+    [Theory]
+    [InlineData("Oauth2-Token", "")]
+    [InlineData("X-API-KEY", "")]
+    [InlineData("Authorization", "Bearer ")]
+    [InlineData("Authorization", "")]
+    public async Task EmptyCredential_ClosesTheConnectionAsForbidden_AsOverHttp(string name, string value)
+    {
+        await using var client = await GraphQLWsClient.ConnectAsync(server, new Dictionary<string, string> { [name] = value }, expectAck: false);
+
+        Assert.Null(await client.ReceiveOrCloseAsync());
+        Assert.Equal((WebSocketCloseStatus)4403, client.CloseStatus);
+    }
+
     [Fact]
     public async Task QueriesAndBadDocuments_AreErrorsOfTheirSubscription()
     {
