@@ -18,6 +18,11 @@ public abstract class AuthorizeRequestFlowTests<TServer>(TServer server) : IClas
         Assert.Null(response.Headers.Location);
         Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
         Assert.Contains(error, text, StringComparison.Ordinal);
+
+        // Framed, the page could be dressed up as anything: it refuses framing as every built-in page does.
+        Assert.Equal("DENY", Assert.Single(response.Headers.GetValues("X-Frame-Options")));
+        Assert.Contains("frame-ancestors 'none'", Assert.Single(response.Headers.GetValues("Content-Security-Policy")), StringComparison.Ordinal);
+        Assert.Equal("nosniff", Assert.Single(response.Headers.GetValues("X-Content-Type-Options")));
     }
 
     private static async Task<ClientCallback> AssertErrorAtClientAsync(BrowserSession browser, FlowClient client, Dictionary<string, string?> query, string error)
