@@ -22,9 +22,14 @@ public static class TargetAddresses
         IPNetwork.Parse("198.18.0.0/15"),    // benchmarking
         IPNetwork.Parse("224.0.0.0/4"),      // multicast
         IPNetwork.Parse("240.0.0.0/4"),      // reserved, and broadcast
-        IPNetwork.Parse("::/128"),           // unspecified
-        IPNetwork.Parse("::1/128"),          // loopback
+        IPNetwork.Parse("::/96"),            // unspecified, loopback, and IPv4-compatible addresses (::127.0.0.1)
+        IPNetwork.Parse("::ffff:0:0:0/96"),  // IPv4-translated (SIIT): ::ffff:0:7f00:1 is 127.0.0.1
         IPNetwork.Parse("64:ff9b::/96"),     // NAT64 (would reach an IPv4 address behind it)
+        IPNetwork.Parse("64:ff9b:1::/48"),   // local-use NAT64, the same
+        IPNetwork.Parse("100::/64"),         // discard-only
+        IPNetwork.Parse("2001::/32"),        // Teredo: a relay would reach the IPv4 address it embeds
+        IPNetwork.Parse("2001:db8::/32"),    // documentation
+        IPNetwork.Parse("2002::/16"),        // 6to4: 2002:7f00:1:: wraps 127.0.0.1
         IPNetwork.Parse("fc00::/7"),         // unique local, with AWS's metadata at fd00:ec2::254
         IPNetwork.Parse("fe80::/10"),        // link-local
         IPNetwork.Parse("ff00::/8"),         // multicast

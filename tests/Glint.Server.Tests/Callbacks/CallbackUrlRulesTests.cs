@@ -26,6 +26,12 @@ public abstract class CallbackUrlRulesTests<TServer>(TServer server) : IClassFix
     [InlineData("https://169.254.169.254/latest/meta-data", "loopback, private")]
     [InlineData("https://[fe80::1]/hook", "loopback, private")]
     [InlineData("https://[::ffff:127.0.0.1]/hook", "loopback, private")]
+    [InlineData("https://[::127.0.0.1]/hook", "loopback, private")] // IPv4-compatible
+    [InlineData("https://[::ffff:0:7f00:1]/hook", "loopback, private")] // IPv4-translated
+    [InlineData("https://[2002:7f00:1::]/hook", "loopback, private")] // 6to4 around 127.0.0.1
+    [InlineData("https://[2002:a00:1::]/hook", "loopback, private")] // 6to4 around 10.0.0.1
+    [InlineData("https://[64:ff9b:1::a00:1]/hook", "loopback, private")] // local-use NAT64
+    [InlineData("https://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/hook", "loopback, private")] // Teredo
     [InlineData("https://0.0.0.0/hook", "loopback, private")]
     [InlineData("https://user:pass@example.com/hook", "user name or password")]
     public async Task A_url_breaking_a_rule_is_refused_with_a_clear_error(string url, string rule)
