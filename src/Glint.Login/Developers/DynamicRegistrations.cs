@@ -55,6 +55,9 @@ public sealed class DynamicRegistrations(GlintDbContext db, ClientManager manage
             return refused;
         }
 
+        // Who owns a client is the operator's to say: a registrant naming another user would be shown as theirs.
+        // Replaced rather than refused, as RFC 7591 (section 3.2.1) lets a server do with a value it does not accept.
+        client.Owner = null;
         var now = time.GetUtcNow();
         var app = new DeveloperApp
         {
@@ -303,10 +306,11 @@ public sealed class DynamicRegistrations(GlintDbContext db, ClientManager manage
         return null;
     }
 
-    /// <summary>An update keeps what the operator set: the app link in metadata, skip consent, the token strategy and lifespans.</summary>
+    /// <summary>An update keeps what the operator set: the app link in metadata, the owner, skip consent, the token strategy and lifespans.</summary>
     private static void KeepOperatorFields(ClientMetadata current, ClientMetadata client)
     {
         client.Metadata = current.Metadata;
+        client.Owner = current.Owner;
         client.SkipConsent = current.SkipConsent;
         client.SkipLogoutConsent = current.SkipLogoutConsent;
         client.AccessTokenStrategy = current.AccessTokenStrategy;

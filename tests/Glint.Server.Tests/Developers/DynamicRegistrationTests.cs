@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Glint.Server.Hosting;
 using Glint.Server.Tests.Flows;
 using Glint.Server.Tests.Infrastructure;
+using static Glint.Server.Tests.Clients.ClientAdmin;
 
 namespace Glint.Server.Tests.Developers;
 
@@ -253,6 +254,19 @@ public abstract class DynamicRegistrationTests<TServer>(TServer server) : IClass
         var (status, _) = await server.RegisterRawAsync(json);
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, status);
+    }
+
+    [Fact]
+    public async Task A_registrant_cannot_name_the_clients_owner_on_registration_or_update()
+    {
+        var (_, client) = await server.RegisterRawAsync("""{"client_name":"Tip jar","redirect_uris":["https://app.example.com/callback"],"owner":"someone-else"}""");
+        var clientId = client!["client_id"]!.GetValue<string>();
+        var (updated, _) = await RegistrationCalls.SendAsync(server, HttpMethod.Put, $"/oauth2/register/{clientId}", client["registration_access_token"]!.GetValue<string>(),
+            """{"client_name":"Tip jar","redirect_uris":["https://app.example.com/callback"],"owner":"someone-else"}""");
+
+        Assert.Equal(HttpStatusCode.OK, updated);
+        Assert.Equal("", (await server.GetClientAsync(clientId))["owner"]!.GetValue<string>());
+        await PendingAppAsync(clientId);
     }
 
     [Fact]
