@@ -54,7 +54,15 @@ public static class AuthServiceCollectionExtensions
         services.AddSingleton(secret);
         services.AddSingleton<LoginSessionCookie>();
         services.AddScoped<LogoutNotifications>();
-        services.AddHttpClient(LogoutNotifications.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(5));
+        // A client's back-channel logout URI is posted to on every logout of its users: like a jwks_uri (below), never
+        // on a loopback, private or metadata address unless the operator allows private targets, and no redirects.
+        services.AddHttpClient(LogoutNotifications.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(5))
+            .ConfigurePrimaryHttpMessageHandler(() => new System.Net.Http.SocketsHttpHandler
+            {
+                AllowAutoRedirect = false,
+                UseProxy = false,
+                ConnectCallback = Glint.Data.Network.GuardedConnect.Callback(settings.AllowPrivateTargets, "a client's backchannel_logout_uri"),
+            });
         services.AddSingleton<ClientKeySets>();
         services.AddSingleton<OAuth2.Dpop.DpopNonces>();
         services.AddSingleton<OAuth2.Dpop.DpopProofs>();

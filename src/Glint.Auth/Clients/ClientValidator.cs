@@ -71,6 +71,15 @@ public static class ClientValidator
             }
         }
 
+        // Glint posts the logout token to the one and sends the browser to the other (OpenID logout specs: no fragment).
+        foreach (var (name, value) in new[] { ("frontchannel_logout_uri", client.FrontchannelLogoutUri), ("backchannel_logout_uri", client.BackchannelLogoutUri) })
+        {
+            if (value is not null && (!IsHttpUri(value) || value.Contains('#', StringComparison.Ordinal)))
+            {
+                return HydraError.InvalidClientMetadata($"Field {name} must be an http or https URL without a fragment.");
+            }
+        }
+
         if (client.ClientSecret is { Length: < 6 })
         {
             return HydraError.InvalidClientMetadata("Field client_secret must contain a secret that is at least 6 characters long.");

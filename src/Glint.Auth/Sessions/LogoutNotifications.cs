@@ -88,8 +88,10 @@ public sealed partial class LogoutNotifications(
                 LogRefused(logger, clientId, (int)response.StatusCode);
             }
         }
-        catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
+        catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException or InvalidOperationException or NotSupportedException or ArgumentException)
         {
+            // Whatever a client's address does (refused, unreachable, slow, or a stored one no request can go to), the
+            // user's logout goes on: a notification is the client's to miss, never a reason to keep the session.
             LogUnreachable(logger, clientId, exception.Message);
         }
     }

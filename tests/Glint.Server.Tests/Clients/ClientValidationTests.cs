@@ -124,6 +124,19 @@ public abstract class ClientValidationTests<TServer>(TServer server) : IClassFix
         AssertInvalidClientMetadata(response, "Invalid JSON web key in set.");
     }
 
+    [Theory]
+    [InlineData("backchannel_logout_uri", "javascript:alert(1)")]
+    [InlineData("backchannel_logout_uri", "/relative/logout")]
+    [InlineData("backchannel_logout_uri", "https://app.example.com/logout#frag")]
+    [InlineData("frontchannel_logout_uri", "javascript:alert(1)")]
+    [InlineData("frontchannel_logout_uri", "ftp://app.example.com/logout")]
+    public async Task LogoutUri_NotAnHttpUrlWithoutFragment_Is400(string field, string uri)
+    {
+        var response = await server.PostClientAsync(new JsonObject { [field] = uri });
+
+        AssertInvalidClientMetadata(response, $"Field {field} must be an http or https URL without a fragment.");
+    }
+
     [Fact]
     public async Task Jwks_OfEveryKeyTypeAndCurve_IsAccepted()
     {

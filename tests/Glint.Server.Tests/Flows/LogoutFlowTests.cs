@@ -1,7 +1,7 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using Glint.Server.Tests.Infrastructure;
+using Glint.Server.Tests.OAuth2;
 using Microsoft.AspNetCore.WebUtilities;
 
 namespace Glint.Server.Tests.Flows;
@@ -9,50 +9,18 @@ namespace Glint.Server.Tests.Flows;
 /// <summary>RP-initiated logout through the logout challenge API, and back-channel logout to the session's clients only.</summary>
 public abstract class LogoutFlowTests<TServer>(TServer server) : IClassFixture<TServer> where TServer : GlintServerFixture
 {
-    private const string RedirectUri = "http://127.0.0.1:9999/cb";
-    private const string PostLogoutUri = "http://127.0.0.1:9999/bye";
-
-    private Task<FlowClient> ClientAsync(string? backChannel = null, string? frontChannel = null) => server.CreateCodeClientFromBodyAsync(new Dictionary<string, object?>
-    {
-        ["frontchannel_logout_uri"] = frontChannel ?? "",
-        ["frontchannel_logout_session_required"] = frontChannel is not null,
-        ["grant_types"] = new[] { "authorization_code", "refresh_token" },
-        ["response_types"] = new[] { "code" },
-        ["scope"] = "openid offline read",
-        ["redirect_uris"] = new[] { RedirectUri },
-        ["post_logout_redirect_uris"] = new[] { PostLogoutUri },
-        ["backchannel_logout_uri"] = backChannel ?? "",
-    });
-
-    /// <summary>Signs <paramref name="subject"/> in with a remembered login and returns the ID token and session id.</summary>
-    private async Task<(string IdToken, string Sid)> SignInAsync(BrowserSession browser, FlowClient client, string subject)
-    {
-        var verifier = Pkce.NewVerifier();
-        var run = await browser.RunAsync(BrowserSession.Query(client, "openid read", verifier),
-            new { subject, remember = true, remember_for = 3600 }, new { grant_scope = new[] { "openid", "read" } }, verifier);
-        using var exchange = await server.ExchangeCodeAsync(client, run.Callback.Code!, verifier);
-        var tokens = JsonNode.Parse(await exchange.Content.ReadAsStringAsync())!;
-        return (tokens["id_token"]!.GetValue<string>(), run.LoginRequest["session_id"]!.GetValue<string>());
-    }
-
-    private async Task<string> StartLogoutAsync(BrowserSession browser, string query)
-    {
-        using var response = await browser.GetAsync($"/oauth2/sessions/logout{query}");
-        Assert.Equal(HttpStatusCode.Found, response.StatusCode);
-        var location = response.Headers.Location!;
-        Assert.Equal($"http://127.0.0.1:{server.PublicPort}/logout", location.GetLeftPart(UriPartial.Path));
-        return QueryHelpers.ParseQuery(location.Query)["logout_challenge"].ToString();
-    }
+    private const string RedirectUri = LogoutCalls.RedirectUri;
+    private const string PostLogoutUri = LogoutCalls.PostLogoutUri;
 
     [Fact]
     public async Task Logout_WithIdTokenHint_EndsSessionAndReturnsToClientWithState()
     {
         using var browser = new BrowserSession(server);
-        var client = await ClientAsync();
+        var client = await LogoutCalls.ClientAsync(server);
         var subject = FlowCalls.NewSubject();
-        var (idToken, sid) = await SignInAsync(browser, client, subject);
+        var (idToken, sid) = await LogoutCalls.SignInAsync(server, browser, client, subject);
 
-        var challenge = await StartLogoutAsync(browser, $"?id_token_hint={idToken}&post_logout_redirect_uri={Uri.EscapeDataString(PostLogoutUri)}&state=logout-state-1");
+        var challenge = await LogoutCalls.StartLogoutAsync(server, browser, $"?id_token_hint={idToken}&post_logout_redirect_uri={Uri.EscapeDataString(PostLogoutUri)}&state=logout-state-1");
         var request = JsonNode.Parse(await server.Admin.GetStringAsync($"/admin/oauth2/auth/requests/logout?logout_challenge={challenge}"))!;
         Assert.Equal(subject, request["subject"]!.GetValue<string>());
         Assert.Equal(sid, request["sid"]!.GetValue<string>());
@@ -80,8 +48,8 @@ public abstract class LogoutFlowTests<TServer>(TServer server) : IClassFixture<T
     public async Task Logout_PostLogoutRedirectUriWithoutIdTokenHint_IsAnErrorPage()
     {
         using var browser = new BrowserSession(server);
-        var client = await ClientAsync();
-        await SignInAsync(browser, client, FlowCalls.NewSubject());
+        var client = await LogoutCalls.ClientAsync(server);
+        await LogoutCalls.SignInAsync(server, browser, client, FlowCalls.NewSubject());
 
         using var response = await browser.GetAsync($"/oauth2/sessions/logout?post_logout_redirect_uri={Uri.EscapeDataString(PostLogoutUri)}&state=s1");
 
@@ -95,8 +63,8 @@ public abstract class LogoutFlowTests<TServer>(TServer server) : IClassFixture<T
     public async Task Logout_IdTokenHintWithBrokenSignature_IsAnErrorPage()
     {
         using var browser = new BrowserSession(server);
-        var client = await ClientAsync();
-        var (idToken, _) = await SignInAsync(browser, client, FlowCalls.NewSubject());
+        var client = await LogoutCalls.ClientAsync(server);
+        var (idToken, _) = await LogoutCalls.SignInAsync(server, browser, client, FlowCalls.NewSubject());
         var parts = idToken.Split('.');
         var broken = $"{parts[0]}.{parts[1]}.{(parts[2][0] == 'A' ? 'B' : 'A')}{parts[2][1..]}";
 
@@ -110,11 +78,11 @@ public abstract class LogoutFlowTests<TServer>(TServer server) : IClassFixture<T
     public async Task Logout_Rejected_KeepsTheSession()
     {
         using var browser = new BrowserSession(server);
-        var client = await ClientAsync();
+        var client = await LogoutCalls.ClientAsync(server);
         var subject = FlowCalls.NewSubject();
-        await SignInAsync(browser, client, subject);
+        await LogoutCalls.SignInAsync(server, browser, client, subject);
 
-        var challenge = await StartLogoutAsync(browser, "");
+        var challenge = await LogoutCalls.StartLogoutAsync(server, browser, "");
         var request = JsonNode.Parse(await server.Admin.GetStringAsync($"/admin/oauth2/auth/requests/logout?logout_challenge={challenge}"))!;
         Assert.False(request["rp_initiated"]!.GetValue<bool>());
         using var reject = await server.Admin.PutAsync($"/admin/oauth2/auth/requests/logout/reject?logout_challenge={challenge}", null);
@@ -138,23 +106,23 @@ public abstract class LogoutFlowTests<TServer>(TServer server) : IClassFixture<T
     [Fact]
     public async Task BackChannelLogout_NotifiesOnlyTheClientsOfTheEndedSession()
     {
-        using var receiver = new LogoutReceiver();
-        var mine = await ClientAsync(receiver.Url("mine"));
-        var theirs = await ClientAsync(receiver.Url("theirs"));
+        using var receiver = new LogoutCalls.LogoutReceiver();
+        var mine = await LogoutCalls.ClientAsync(server, receiver.Url("mine"));
+        var theirs = await LogoutCalls.ClientAsync(server, receiver.Url("theirs"));
         using var browser = new BrowserSession(server);
         using var otherBrowser = new BrowserSession(server);
         var subject = FlowCalls.NewSubject();
-        var (idToken, sid) = await SignInAsync(browser, mine, subject);
-        await SignInAsync(otherBrowser, theirs, FlowCalls.NewSubject());
+        var (idToken, sid) = await LogoutCalls.SignInAsync(server, browser, mine, subject);
+        await LogoutCalls.SignInAsync(server, otherBrowser, theirs, FlowCalls.NewSubject());
 
-        var challenge = await StartLogoutAsync(browser, $"?id_token_hint={idToken}&post_logout_redirect_uri={Uri.EscapeDataString(PostLogoutUri)}");
+        var challenge = await LogoutCalls.StartLogoutAsync(server, browser, $"?id_token_hint={idToken}&post_logout_redirect_uri={Uri.EscapeDataString(PostLogoutUri)}");
         using var accept = await server.Admin.PutAsync($"/admin/oauth2/auth/requests/logout/accept?logout_challenge={challenge}", null);
         using var done = await browser.GetAsync(JsonNode.Parse(await accept.Content.ReadAsStringAsync())!["redirect_to"]!.GetValue<string>());
         Assert.Equal(HttpStatusCode.Found, done.StatusCode);
 
         var (path, token) = Assert.Single(receiver.Received);
         Assert.Equal("/mine", path);
-        var claims = JsonNode.Parse(Convert.FromBase64String(Pad(token.Split('.')[1])))!;
+        var claims = JsonNode.Parse(Convert.FromBase64String(LogoutCalls.Pad(token.Split('.')[1])))!;
         Assert.Equal(subject, claims["sub"]!.GetValue<string>());
         Assert.Equal(sid, claims["sid"]!.GetValue<string>());
         Assert.Equal(mine.Id, claims["aud"]!.GetValue<string>());
@@ -165,14 +133,14 @@ public abstract class LogoutFlowTests<TServer>(TServer server) : IClassFixture<T
     [Fact]
     public async Task FrontChannelLogout_LoadsTheSessionClientsLogoutPages_ThenContinues()
     {
-        var mine = await ClientAsync(frontChannel: "http://127.0.0.1:9999/front-logout");
-        var theirs = await ClientAsync(frontChannel: "http://127.0.0.1:9999/other-front-logout");
+        var mine = await LogoutCalls.ClientAsync(server, frontChannel: "http://127.0.0.1:9999/front-logout");
+        var theirs = await LogoutCalls.ClientAsync(server, frontChannel: "http://127.0.0.1:9999/other-front-logout");
         using var browser = new BrowserSession(server);
         using var otherBrowser = new BrowserSession(server);
-        var (idToken, sid) = await SignInAsync(browser, mine, FlowCalls.NewSubject());
-        await SignInAsync(otherBrowser, theirs, FlowCalls.NewSubject());
+        var (idToken, sid) = await LogoutCalls.SignInAsync(server, browser, mine, FlowCalls.NewSubject());
+        await LogoutCalls.SignInAsync(server, otherBrowser, theirs, FlowCalls.NewSubject());
 
-        var challenge = await StartLogoutAsync(browser, $"?id_token_hint={idToken}&post_logout_redirect_uri={Uri.EscapeDataString(PostLogoutUri)}&state=front-state-1");
+        var challenge = await LogoutCalls.StartLogoutAsync(server, browser, $"?id_token_hint={idToken}&post_logout_redirect_uri={Uri.EscapeDataString(PostLogoutUri)}&state=front-state-1");
         using var accept = await server.Admin.PutAsync($"/admin/oauth2/auth/requests/logout/accept?logout_challenge={challenge}", null);
         using var done = await browser.GetAsync(JsonNode.Parse(await accept.Content.ReadAsStringAsync())!["redirect_to"]!.GetValue<string>());
         var page = await done.Content.ReadAsStringAsync();
@@ -183,66 +151,8 @@ public abstract class LogoutFlowTests<TServer>(TServer server) : IClassFixture<T
         Assert.DoesNotContain("other-front-logout", page, StringComparison.Ordinal);
         Assert.Contains(WebUtility.HtmlEncode($"{PostLogoutUri}?state=front-state-1"), page, StringComparison.Ordinal);
     }
-
-    private static string Pad(string base64Url)
-    {
-        var text = base64Url.Replace('-', '+').Replace('_', '/');
-        return text.PadRight(text.Length + (4 - text.Length % 4) % 4, '=');
-    }
-
-    /// <summary>A relying party's back-channel logout endpoint on loopback, recording each logout token it receives.</summary>
-    private sealed class LogoutReceiver : IDisposable
-    {
-        private readonly HttpListener _listener = new();
-        private readonly int _port;
-
-        public LogoutReceiver()
-        {
-            using (var probe = new TcpListener(IPAddress.Loopback, 0))
-            {
-                probe.Start();
-                _port = ((IPEndPoint)probe.LocalEndpoint).Port;
-            }
-
-            _listener.Prefixes.Add($"http://127.0.0.1:{_port}/");
-            _listener.Start();
-            _ = Task.Run(ReceiveAsync);
-        }
-
-        public List<(string Path, string Token)> Received { get; } = [];
-
-        public string Url(string path) => $"http://127.0.0.1:{_port}/{path}";
-
-        private async Task ReceiveAsync()
-        {
-            while (_listener.IsListening)
-            {
-                HttpListenerContext context;
-                try
-                {
-                    context = await _listener.GetContextAsync();
-                }
-                catch (Exception exception) when (exception is HttpListenerException or ObjectDisposedException)
-                {
-                    return;
-                }
-
-                using var reader = new StreamReader(context.Request.InputStream);
-                var form = QueryHelpers.ParseQuery(await reader.ReadToEndAsync());
-                lock (Received)
-                {
-                    Received.Add((context.Request.Url!.AbsolutePath, form["logout_token"].ToString()));
-                }
-
-                context.Response.StatusCode = 200;
-                context.Response.Close();
-            }
-        }
-
-        public void Dispose() => _listener.Close();
-    }
 }
 
-public sealed class SqliteLogoutFlowTests(SqliteServerFixture server) : LogoutFlowTests<SqliteServerFixture>(server);
+public sealed class SqliteLogoutFlowTests(SqlitePrivateTargetsServer server) : LogoutFlowTests<SqlitePrivateTargetsServer>(server);
 
-public sealed class PostgresLogoutFlowTests(PostgresServerFixture server) : LogoutFlowTests<PostgresServerFixture>(server);
+public sealed class PostgresLogoutFlowTests(PostgresPrivateTargetsServer server) : LogoutFlowTests<PostgresPrivateTargetsServer>(server);
