@@ -134,22 +134,6 @@ public abstract class RememberForBoundsFlowTests<TServer>(TServer server) : ICla
         Assert.InRange(session.ExpiresAt!.Value, DateTimeOffset.UtcNow.AddDays(3649), DateTimeOffset.UtcNow.AddDays(3651));
     }
 
-    [Fact]
-    public async Task RememberedLogin_WithTheLargestMaxAge_IsSkipped()
-    {
-        var client = await server.CreateCodeClientAsync();
-        var subject = NewSubject();
-        using var browser = new BrowserSession(server);
-        var verifier = Pkce.NewVerifier();
-        await browser.RunAsync(BrowserSession.Query(client, "read", verifier), new { subject, remember = true, remember_for = 3600 }, new { grant_scope = new[] { "read" } }, verifier);
-
-        var query = BrowserSession.Query(client, "read", Pkce.NewVerifier());
-        query["max_age"] = long.MaxValue.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var login = await server.LoginRequestAsync(await browser.StartAsync(query));
-
-        Assert.True(login["skip"]!.GetValue<bool>());
-    }
-
     private async Task StoreConsentRememberForAsync(string subject, long rememberFor)
     {
         await using var scope = server.Services.CreateAsyncScope();
