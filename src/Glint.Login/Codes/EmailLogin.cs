@@ -169,20 +169,35 @@ public sealed class EmailLogin(
             return LoginOutcome.Locked;
         }
 
-        var now = time.GetUtcNow();
-        attempt.VerifiedAt = now;
-        attempt.UserId = user.Id;
-        if (user.TotpSecret is null)
-        {
-            attempt.ConsumedAt = now;
-        }
-
-        if (!await TrySaveAsync(attempt, cancellationToken))
+        if (!await RedeemAsync(attempt, user, cancellationToken))
         {
             return LoginOutcome.Invalid;
         }
 
         return user.TotpSecret is null ? new LoginOutcome.LoggedIn(user, [Method(attempt.Email)]) : new LoginOutcome.TotpRequired(attempt.Id);
+    }
+
+    /// <summary>
+    /// Spends a verified attempt for <paramref name="user"/> (only half of it when TOTP follows) in one conditional
+    /// update of the version it was verified at: of concurrent checks of one code, the first write wins and the others
+    /// change no row. It cannot ride on the context's tracked attempt, which opening a first-time user's account
+    /// detaches when a concurrent check opened it first, and a save of nothing would look like a win.
+    /// </summary>
+    private async Task<bool> RedeemAsync(LoginCode attempt, User user, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        DateTimeOffset? consumedAt = user.TotpSecret is null ? now : null;
+        var verifiedVersion = attempt.Version;
+        var userId = user.Id;
+        var redeemedVersion = Guid.NewGuid();
+        var redeemed = await db.LoginCodes
+            .Where(code => code.Id == attempt.Id && code.Version == verifiedVersion && code.VerifiedAt == null && code.ConsumedAt == null)
+            .ExecuteUpdateAsync(set => set
+                .SetProperty(code => code.VerifiedAt, now)
+                .SetProperty(code => code.UserId, userId)
+                .SetProperty(code => code.ConsumedAt, consumedAt)
+                .SetProperty(code => code.Version, redeemedVersion), cancellationToken);
+        return redeemed == 1;
     }
 
     /// <summary>
@@ -367,6 +382,12 @@ public sealed class EmailLogin(
 
     private async Task<bool> TrySaveAsync(LoginCode attempt, CancellationToken cancellationToken)
     {
+        if (db.Entry(attempt).State == EntityState.Detached)
+        {
+            // Saving would write nothing for it, and "saved" would read as this request having spent it.
+            return false;
+        }
+
         attempt.Version = Guid.NewGuid();
         try
         {
