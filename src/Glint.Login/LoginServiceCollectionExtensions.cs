@@ -32,6 +32,7 @@ public static class LoginServiceCollectionExtensions
         services.AddGlintAudit();
         services.AddScoped<PhoneRegistration>();
         services.AddSingleton<TotpAuthenticator>();
+        services.AddScoped<AccountTotpCheck>();
         services.AddSingleton<TotpEnrolments>();
         if (options.SmtpUri is null)
         {

@@ -13,17 +13,38 @@ public sealed record ValidSession(Guid SessionId, Guid UserId);
 /// <summary>
 /// Session tokens for first-party apps: <c>glint_st_</c> plus 256 random bits, stored as SHA-256, valid for
 /// <see cref="AuthSettings.SessionTokenLifetime"/> unless revoked (<c>userLogout</c>). Checked against the database
-/// on every use, so a revocation holds on every node at once.
+/// on every use, so a revocation holds on every node at once. The account pages' cookie names a session of its own
+/// here (<see cref="OpenCookieSessionAsync"/>), so that signing out, or closing the account, ends it too.
 /// </summary>
 public sealed class SessionTokenStore(GlintDbContext db, AuthSettings settings, TimeProvider time)
 {
     public const string Prefix = "glint_st_";
 
-    public async Task<string> IssueAsync(Guid userId, string? pendingAttemptId, CancellationToken cancellationToken)
+    public async Task<string> IssueAsync(Guid userId, string? pendingAttemptId, CancellationToken cancellationToken) =>
+        (await OpenAsync(userId, pendingAttemptId, cancellationToken)).Token;
+
+    /// <summary>
+    /// Opens a session that a browser cookie names by its id (the account pages' sign-in), so that signing out there
+    /// ends it for good. Its token is dropped here, never handed out: the session cannot be presented as a bearer token.
+    /// </summary>
+    public async Task<Guid> OpenCookieSessionAsync(Guid userId, CancellationToken cancellationToken) =>
+        (await OpenAsync(userId, null, cancellationToken)).Id;
+
+    /// <summary>Whether the cookie session <paramref name="sessionId"/> of <paramref name="userId"/> is live, and its user still active.</summary>
+    public Task<bool> IsLiveCookieSessionAsync(Guid sessionId, Guid userId, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        return db.SessionTokens.AnyAsync(
+            session => session.Id == sessionId && session.UserId == userId && session.RevokedAt == null && session.ExpiresAt > now
+                && db.Users.Any(user => user.Id == userId && user.Status == UserStatus.Active),
+            cancellationToken);
+    }
+
+    private async Task<(string Token, Guid Id)> OpenAsync(Guid userId, string? pendingAttemptId, CancellationToken cancellationToken)
     {
         var token = Prefix + Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
         var now = time.GetUtcNow();
-        db.SessionTokens.Add(new SessionToken
+        var session = new SessionToken
         {
             Id = Guid.NewGuid(),
             TokenHash = Hash(token),
@@ -31,9 +52,10 @@ public sealed class SessionTokenStore(GlintDbContext db, AuthSettings settings, 
             CreatedAt = now,
             ExpiresAt = now + settings.SessionTokenLifetime,
             PendingAttemptId = pendingAttemptId,
-        });
+        };
+        db.SessionTokens.Add(session);
         await db.SaveChangesAsync(cancellationToken);
-        return token;
+        return (token, session.Id);
     }
 
     /// <summary>The live session of <paramref name="token"/>, pending or not; null when unknown, expired or revoked.</summary>

@@ -11,9 +11,11 @@ namespace Glint.Login.Pages.Account;
 
 /// <summary>
 /// Turning TOTP on (scan, then prove it works with a first code) and off (with a current code). Until it is confirmed,
-/// the new secret lives only in the form, protected and valid for ten minutes.
+/// the new secret lives only in the form, protected and valid for ten minutes. Only turning it off is under the sign-in
+/// limits (<see cref="AccountTotpCheck"/>): guessing the first code gains nothing, as whoever can post the form is
+/// shown the new secret.
 /// </summary>
-public sealed class TotpModel(GlintDbContext db, TotpAuthenticator totp, IDataProtectionProvider protection) : PageModel
+public sealed class TotpModel(GlintDbContext db, TotpAuthenticator totp, AccountTotpCheck check, IDataProtectionProvider protection) : PageModel
 {
     private static readonly TimeSpan EnrolmentLifetime = TimeSpan.FromMinutes(10);
 
@@ -76,9 +78,14 @@ public sealed class TotpModel(GlintDbContext db, TotpAuthenticator totp, IDataPr
             return LocalRedirect("/login");
         }
 
-        if (!totp.TryAccept(user, Code ?? ""))
+        if (user.TotpSecret is null)
         {
-            Error = "That code is not right, or it was already used. Enter the next code from your authenticator app.";
+            return RedirectToPage();
+        }
+
+        if (await check.CheckAsync(user, Code ?? "", HttpContext.Connection.RemoteIpAddress?.ToString() ?? "", HttpContext.RequestAborted) is { } refused)
+        {
+            Error = refused.Message;
             Show(user, null);
             return Page();
         }
