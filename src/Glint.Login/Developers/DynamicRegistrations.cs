@@ -107,7 +107,7 @@ public sealed class DynamicRegistrations(GlintDbContext db, ClientManager manage
     public async Task<IResult> ReadAsync(string clientId, string? token, CancellationToken cancellationToken) =>
         await AuthorizedAsync(clientId, token, cancellationToken) is { } row
             ? Reply(ClientMetadata.Read(row), null, StatusCodes.Status200OK)
-            : Unauthorized();
+            : Unauthorized(token);
 
     /// <summary>
     /// RFC 7592 update: the body replaces the registration and a new registration access token replaces the old one,
@@ -119,7 +119,7 @@ public sealed class DynamicRegistrations(GlintDbContext db, ClientManager manage
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         if (await AuthorizedAsync(clientId, token, cancellationToken) is not { } row)
         {
-            return Unauthorized();
+            return Unauthorized(token);
         }
 
         if (!string.IsNullOrEmpty(client.ClientSecret))
@@ -198,7 +198,7 @@ public sealed class DynamicRegistrations(GlintDbContext db, ClientManager manage
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         if (await AuthorizedAsync(clientId, token, cancellationToken) is null)
         {
-            return Unauthorized();
+            return Unauthorized(token);
         }
 
         await clients.DeleteAsync(clientId, ClientChangeBy.Registrant(remoteAddress), cancellationToken);
@@ -358,9 +358,23 @@ public sealed class DynamicRegistrations(GlintDbContext db, ClientManager manage
         return Results.Json<JsonNode>(body, HydraJson.Options, "application/json; charset=utf-8", status);
     }
 
-    public static IResult Unauthorized() =>
+    /// <summary>
+    /// Hydra's 401, with the Bearer challenge RFC 6750 (section 3) asks of a protected resource: <c>invalid_token</c>
+    /// when a registration access token was sent, none when the request carried no token at all.
+    /// </summary>
+    public static IResult Unauthorized(string? token) => new BearerChallenge(
         HydraError.Result(StatusCodes.Status401Unauthorized, "The request could not be authorized",
-            "The requested OAuth 2.0 client does not exist or you provided incorrect credentials.");
+            "The requested OAuth 2.0 client does not exist or you provided incorrect credentials."),
+        string.IsNullOrEmpty(token) ? "Bearer" : "Bearer error=\"invalid_token\"");
+
+    private sealed class BearerChallenge(IResult refusal, string challenge) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.Headers.WWWAuthenticate = challenge;
+            return refusal.ExecuteAsync(httpContext);
+        }
+    }
 
     private void Record(DeveloperApp app, string actor, string action, string? message) =>
         db.DeveloperAppEvents.Add(new DeveloperAppEvent { AppId = app.Id, At = time.GetUtcNow(), Actor = actor, Action = action, Message = message });

@@ -257,6 +257,22 @@ public abstract class DynamicRegistrationTests<TServer>(TServer server) : IClass
     }
 
     [Fact]
+    public async Task A_refused_registration_call_carries_the_bearer_challenge()
+    {
+        var (_, mine) = await server.RegisterAsync(RegistrationCalls.Registration());
+        var path = $"/oauth2/register/{mine!["client_id"]!.GetValue<string>()}";
+
+        using var bare = await server.Public.GetAsync(path);
+        using var wrongRequest = new HttpRequestMessage(HttpMethod.Get, path) { Headers = { Authorization = new AuthenticationHeaderValue("Bearer", "wrong") } };
+        using var wrong = await server.Public.SendAsync(wrongRequest);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, bare.StatusCode);
+        Assert.Equal("Bearer", bare.Headers.WwwAuthenticate.ToString());
+        Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+        Assert.Equal("Bearer error=\"invalid_token\"", wrong.Headers.WwwAuthenticate.ToString());
+    }
+
+    [Fact]
     public async Task A_registrant_cannot_name_the_clients_owner_on_registration_or_update()
     {
         var (_, client) = await server.RegisterRawAsync("""{"client_name":"Tip jar","redirect_uris":["https://app.example.com/callback"],"owner":"someone-else"}""");
