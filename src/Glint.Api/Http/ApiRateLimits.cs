@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Claims;
 using System.Text.Json;
 using System.Threading.RateLimiting;
+using Glint.Data.Network;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.RateLimiting;
@@ -64,7 +65,7 @@ public static class ApiRateLimits
             "oauth2" => ("client:" + user.FindFirstValue("client_id"), limits.PerClient),
             "api_key" => ("key:" + user.FindFirstValue("client_id"), limits.PerApiKey),
             "session" => ("session:" + user.FindFirstValue("glint_session"), limits.PerSession),
-            _ => ("ip:" + http.Connection.RemoteIpAddress, limits.PerIp),
+            _ => ("ip:" + ClientAddress.LimitKey(http.Connection.RemoteIpAddress), limits.PerIp),
         };
         return RateLimitPartition.Get(key, _ => new ClockedFixedWindow(permits, limits.Window, time));
     }

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Glint.Auth.Clients;
 using Glint.Data;
+using Glint.Data.Network;
 using Glint.Data.Users;
 using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Http;
@@ -227,7 +228,7 @@ public sealed class DeviceCodeGuesses(GlintDbContext db, TimeProvider time)
         await db.SaveChangesAsync(cancellationToken);
     }
 
-    public static string Ip(HttpContext http) => http.Connection.RemoteIpAddress?.ToString() ?? "";
+    public static string Ip(HttpContext http) => ClientAddress.LimitKey(http.Connection.RemoteIpAddress);
 }
 
 /// <summary>The last poll of each device code this node has seen, bounded in entries.</summary>

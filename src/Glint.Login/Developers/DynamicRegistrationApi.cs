@@ -1,6 +1,7 @@
 using System.Threading.RateLimiting;
 using Glint.Auth;
 using Glint.Auth.Clients;
+using Glint.Data.Network;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -90,7 +91,7 @@ public sealed class RegistrationLimiter(LoginOptions options) : IDisposable
     public bool TryAcquire(HttpContext http)
     {
         ArgumentNullException.ThrowIfNull(http);
-        using var lease = _limiter.AttemptAcquire(http.Connection.RemoteIpAddress?.ToString() ?? "");
+        using var lease = _limiter.AttemptAcquire(ClientAddress.LimitKey(http.Connection.RemoteIpAddress));
         return lease.IsAcquired;
     }
 

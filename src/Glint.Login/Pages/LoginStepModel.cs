@@ -1,3 +1,4 @@
+using Glint.Data.Network;
 using Glint.Login.Challenges;
 using Glint.Login.Codes;
 using Glint.Login.Web;
@@ -25,7 +26,7 @@ public abstract class LoginStepModel(ChallengeClient challenges, LoginOptions op
     /// <summary>When the error means this attempt is over, the page offers to start again instead of retrying.</summary>
     public bool StartOver { get; protected set; }
 
-    protected string ClientIp => HttpContext.Connection.RemoteIpAddress?.ToString() ?? "";
+    protected string ClientIp => ClientAddress.LimitKey(HttpContext.Connection.RemoteIpAddress);
 
     protected ChallengeClient Challenges => challenges;
 

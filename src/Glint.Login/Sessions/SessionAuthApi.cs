@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Glint.Auth.SessionTokens;
+using Glint.Data.Network;
 using Glint.Login.Codes;
 using Glint.Login.Phones;
 using Microsoft.AspNetCore.Builder;
@@ -178,7 +179,7 @@ public static class SessionAuthApi
 
     private static IResult Error(int status, string message) => Results.Json(new { error = message }, statusCode: status);
 
-    private static string Ip(HttpContext http) => http.Connection.RemoteIpAddress?.ToString() ?? "";
+    private static string Ip(HttpContext http) => ClientAddress.LimitKey(http.Connection.RemoteIpAddress);
 
     /// <summary>The fields these endpoints read; a control character in one is refused (PostgreSQL cannot even store a NUL).</summary>
     private static readonly string[] Fields = ["email", "emailLoginId", "code", "totpCode", "authToken", "phone", "channel"];

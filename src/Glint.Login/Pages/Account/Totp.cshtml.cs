@@ -1,4 +1,5 @@
 using Glint.Data;
+using Glint.Data.Network;
 using Glint.Data.Users;
 using Glint.Login.Totp;
 using Glint.Login.Web;
@@ -83,7 +84,7 @@ public sealed class TotpModel(GlintDbContext db, TotpAuthenticator totp, Account
             return RedirectToPage();
         }
 
-        if (await check.CheckAsync(user, Code ?? "", HttpContext.Connection.RemoteIpAddress?.ToString() ?? "", HttpContext.RequestAborted) is { } refused)
+        if (await check.CheckAsync(user, Code ?? "", ClientAddress.LimitKey(HttpContext.Connection.RemoteIpAddress), HttpContext.RequestAborted) is { } refused)
         {
             Error = refused.Message;
             Show(user, null);
