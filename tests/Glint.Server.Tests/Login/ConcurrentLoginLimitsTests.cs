@@ -32,32 +32,40 @@ public static class ProxiedLogin
     };
 }
 
+/// <summary>Tests that sign in through Blink's REST login as a client address of their own (a fresh one each test).</summary>
+public abstract class ProxiedLoginTests<TServer>(TServer server) : IClassFixture<TServer>, IAsyncLifetime
+    where TServer : GlintServerFixture
+{
+    protected TServer Server { get; } = server;
+
+    protected string Ip { get; } = $"10.{Random.Shared.Next(256)}.{Random.Shared.Next(256)}.{Random.Shared.Next(1, 255)}";
+
+    protected LoginRules Rules { get; private set; } = null!;
+
+    public async ValueTask InitializeAsync() => Rules = await LoginRules.OpenAsync(Server);
+
+    public async ValueTask DisposeAsync()
+    {
+        await Rules.DisposeAsync();
+        GC.SuppressFinalize(this);
+    }
+
+    protected async Task<HttpResponseMessage> PostAsync(string path, object body)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
+        request.Headers.Add("X-Forwarded-For", Ip);
+        return await Server.Public.SendAsync(request);
+    }
+}
+
 /// <summary>
 /// The sign-in limits counted in the database hold under a burst: concurrent requests, as an attacker sends them,
 /// get exactly the limit and not one more, through Blink's REST login.
 /// </summary>
-public abstract class ConcurrentLoginLimitsTests<TServer>(TServer server) : IClassFixture<TServer>, IAsyncLifetime
+public abstract class ConcurrentLoginLimitsTests<TServer>(TServer server) : ProxiedLoginTests<TServer>(server)
     where TServer : GlintServerFixture
 {
     private const int Burst = 40;
-
-    private readonly string _ip = $"10.{Random.Shared.Next(256)}.{Random.Shared.Next(256)}.{Random.Shared.Next(1, 255)}";
-    private LoginRules _rules = null!;
-
-    public async ValueTask InitializeAsync() => _rules = await LoginRules.OpenAsync(server);
-
-    public async ValueTask DisposeAsync()
-    {
-        await _rules.DisposeAsync();
-        GC.SuppressFinalize(this);
-    }
-
-    private async Task<HttpResponseMessage> PostAsync(string path, object body)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
-        request.Headers.Add("X-Forwarded-For", _ip);
-        return await server.Public.SendAsync(request);
-    }
 
     private async Task<HttpStatusCode> RequestCodeAsync(string email)
     {
@@ -87,16 +95,16 @@ public abstract class ConcurrentLoginLimitsTests<TServer>(TServer server) : ICla
         var statuses = await AllAtOnceAsync(_ => RequestCodeAsync(email));
 
         Assert.Equal(4, statuses.Count(status => status == HttpStatusCode.OK));
-        Assert.Equal(4, await _rules.InDbAsync(db => db.LoginCodes.CountAsync(code => code.Email == email)));
-        Assert.Equal(4, await _rules.InDbAsync(db => db.Outbox.CountAsync(message => message.To == email)));
+        Assert.Equal(4, await Rules.InDbAsync(db => db.LoginCodes.CountAsync(code => code.Email == email)));
+        Assert.Equal(4, await Rules.InDbAsync(db => db.Outbox.CountAsync(message => message.To == email)));
     }
 
     [Fact]
     public async Task Concurrent_code_requests_on_the_login_page_send_exactly_the_limit_per_email()
     {
-        // The only test here without X-Forwarded-For: 127.0.0.1 is an address of its own on this server.
-        var client = await server.CreateCodeClientAsync(scope: "openid read");
-        using var pages = new LoginPages(server);
+        // The only test here without X-Forwarded-For: 127.0.0.1 is an address of its own on this Server.
+        var client = await Server.CreateCodeClientAsync(scope: "openid read");
+        using var pages = new LoginPages(Server);
         var (login, _) = await pages.GoAsync(QueryHelpers.AddQueryString("/oauth2/auth", BrowserSession.Query(client, "openid read", null).Where(pair => pair.Value is not null)));
         Assert.Equal("/login", login!.Path);
         var email = LoginRules.NewEmail();
@@ -108,7 +116,7 @@ public abstract class ConcurrentLoginLimitsTests<TServer>(TServer server) : ICla
         });
 
         Assert.Equal(4, statuses.Count(status => status == HttpStatusCode.OK));
-        Assert.Equal(4, await _rules.InDbAsync(db => db.Outbox.CountAsync(message => message.To == email)));
+        Assert.Equal(4, await Rules.InDbAsync(db => db.Outbox.CountAsync(message => message.To == email)));
     }
 
     [Fact]
@@ -119,7 +127,7 @@ public abstract class ConcurrentLoginLimitsTests<TServer>(TServer server) : ICla
         var statuses = await AllAtOnceAsync(i => RequestCodeAsync(emails[i]));
 
         Assert.Equal(16, statuses.Count(status => status == HttpStatusCode.OK));
-        Assert.Equal(16, await _rules.InDbAsync(db => db.LoginCodes.CountAsync(code => code.IpAddress == _ip)));
+        Assert.Equal(16, await Rules.InDbAsync(db => db.LoginCodes.CountAsync(code => code.IpAddress == Ip)));
     }
 
     [Fact]
@@ -127,7 +135,7 @@ public abstract class ConcurrentLoginLimitsTests<TServer>(TServer server) : ICla
     {
         // Each code survives three wrong guesses, and a guess on one code waits for the one before it; so that the
         // race is on the email's count alone, this email may have twenty-one codes at once: sixty guesses to take on twenty, six allowed.
-        await using var rules = await LoginRules.OpenAsync(server, limits: new LoginLimits { CodesPerEmail = 21, CodesPerIp = 100 });
+        await using var rules = await LoginRules.OpenAsync(Server, limits: new LoginLimits { CodesPerEmail = 21, CodesPerIp = 100 });
         var email = LoginRules.NewEmail();
         var attempts = new List<(string Id, string Code)>();
         for (var i = 0; i < 20; i++)
@@ -157,7 +165,7 @@ public abstract class ConcurrentLoginLimitsTests<TServer>(TServer server) : ICla
         {
             using var sent = await PostAsync("/auth/email/code", new { email });
             var id = (await sent.Content.ReadFromJsonAsync<System.Text.Json.Nodes.JsonObject>())!["result"]!.GetValue<string>();
-            attempts.Add((id, await _rules.LastCodeAsync(email)));
+            attempts.Add((id, await Rules.LastCodeAsync(email)));
         }
 
         var statuses = await AllAtOnceAsync(async i =>
@@ -167,7 +175,7 @@ public abstract class ConcurrentLoginLimitsTests<TServer>(TServer server) : ICla
             return response.StatusCode;
         });
 
-        Assert.Equal(6, await _rules.InDbAsync(db => db.LoginFailures.CountAsync(failure => failure.Identifier == email)));
+        Assert.Equal(6, await Rules.InDbAsync(db => db.LoginFailures.CountAsync(failure => failure.Identifier == email)));
         Assert.Equal(6, statuses.Count(status => status == HttpStatusCode.Unauthorized));
         // The rest are refused: 429 once the email is locked, or 400 for a code that had its three guesses before that.
         Assert.All(statuses, status => Assert.True(status is HttpStatusCode.Unauthorized or HttpStatusCode.TooManyRequests or HttpStatusCode.BadRequest, $"unexpected {status}"));

@@ -14,28 +14,10 @@ namespace Glint.Server.Tests.Login;
 /// A one-time code signs in once, however many requests redeem it at once, also on a user's first sign-in, when the
 /// requests race to open the account too.
 /// </summary>
-public abstract class OneCodeOneSignInTests<TServer>(TServer server) : IClassFixture<TServer>, IAsyncLifetime
+public abstract class OneCodeOneSignInTests<TServer>(TServer server) : ProxiedLoginTests<TServer>(server)
     where TServer : GlintServerFixture
 {
     private const int Burst = 12;
-
-    private readonly string _ip = $"10.{Random.Shared.Next(256)}.{Random.Shared.Next(256)}.{Random.Shared.Next(1, 255)}";
-    private LoginRules _rules = null!;
-
-    public async ValueTask InitializeAsync() => _rules = await LoginRules.OpenAsync(server);
-
-    public async ValueTask DisposeAsync()
-    {
-        await _rules.DisposeAsync();
-        GC.SuppressFinalize(this);
-    }
-
-    private async Task<HttpResponseMessage> PostAsync(string path, object body)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
-        request.Headers.Add("X-Forwarded-For", _ip);
-        return await server.Public.SendAsync(request);
-    }
 
     [Fact]
     public async Task Concurrent_redemptions_of_one_code_for_a_new_email_sign_in_once()
@@ -45,7 +27,7 @@ public abstract class OneCodeOneSignInTests<TServer>(TServer server) : IClassFix
             var email = LoginRules.NewEmail();
             using var sent = await PostAsync("/auth/email/code", new { email });
             var attempt = (await sent.Content.ReadFromJsonAsync<JsonObject>())!["result"]!.GetValue<string>();
-            var code = await _rules.LastCodeAsync(email);
+            var code = await Rules.LastCodeAsync(email);
 
             using var start = new SemaphoreSlim(0);
             var logins = Enumerable.Range(0, Burst).Select(async _ =>
@@ -59,7 +41,7 @@ public abstract class OneCodeOneSignInTests<TServer>(TServer server) : IClassFix
 
             Assert.Equal(1, statuses.Count(status => status == HttpStatusCode.OK));
             Assert.All(statuses, status => Assert.True(status is HttpStatusCode.OK or HttpStatusCode.BadRequest, $"unexpected {status}"));
-            Assert.Equal(1, await _rules.InDbAsync(db => db.SessionTokens.CountAsync(session => db.Users.Any(user => user.Id == session.UserId && user.Email == email))));
+            Assert.Equal(1, await Rules.InDbAsync(db => db.SessionTokens.CountAsync(session => db.Users.Any(user => user.Id == session.UserId && user.Email == email))));
         }
     }
 }
