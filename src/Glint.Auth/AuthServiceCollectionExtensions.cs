@@ -31,6 +31,7 @@ public static class AuthServiceCollectionExtensions
     {
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(settings);
+        services.AddSingleton(keys);
         services.AddSingleton<ClientCache>();
         services.AddScoped(provider => (ClientManager)provider.GetRequiredService<OpenIddict.Core.OpenIddictApplicationManager<Client>>());
         services.AddSingleton<TokenWriter>();
@@ -250,5 +251,5 @@ public static class AuthServiceCollectionExtensions
 
     public static IEndpointRouteBuilder MapGlintAuthAdmin(this IEndpointRouteBuilder routes) =>
         routes.MapClientAdminApi().MapIntrospectionApi().MapLoginConsentAdminApi().MapSessionAdminApi().MapLogoutAdminApi().MapDeviceChallengeAdminApi()
-            .MapAuditAdminApi();
+            .MapAuditAdminApi().MapKeyAdminApi();
 }

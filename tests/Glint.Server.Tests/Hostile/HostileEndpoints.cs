@@ -128,6 +128,7 @@ public sealed partial class HostileScene
             new("DELETE", true, "/admin/oauth2/auth/sessions/consent", BodyKind.None, ErrorFormat.Hydra, "subject=hostile-user&client=x"),
             new("DELETE", true, "/admin/oauth2/auth/sessions/login", BodyKind.None, ErrorFormat.Hydra, "subject=hostile-user"),
             new("DELETE", true, "/admin/oauth2/tokens", BodyKind.None, ErrorFormat.Hydra, "client_id=does-not-exist"),
+            new("GET", true, "/admin/keys/hydra.openid.id-token", BodyKind.None, ErrorFormat.Hydra),
             new("GET", true, "/admin/health/ready", BodyKind.None, ErrorFormat.Hydra),
             new("GET", true, "/admin/metrics/prometheus", BodyKind.None, ErrorFormat.Hydra),
         ];
