@@ -2,7 +2,10 @@
 // whatever this SDK sends and expects, Glint must accept and answer the way Hydra does.
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
+import { Configuration, JwkApi } from '@ory/hydra-client';
+import { createLocalJWKSet, jwtVerify } from 'jose';
 import {
+  adminUrl,
   createClient,
   deleteClientQuietly,
   fetchAccessToken,
@@ -183,5 +186,43 @@ describe('Hydra admin client API via @ory/hydra-client', () => {
     const { status, data } = await hydra.introspectOAuth2Token({ token: 'glint_at_this-token-was-never-issued' });
     assert.equal(status, 200);
     assert.equal(data.active, false);
+  });
+});
+
+describe('Hydra admin JWK API via @ory/hydra-client', () => {
+  const jwk = new JwkApi(new Configuration({ basePath: adminUrl }));
+
+  it('getJsonWebKeySet gives the public keys that verify a JWT access token, and never a private member', async () => {
+    const client = await newClient('jwks', { access_token_strategy: 'jwt', scope: 'read' });
+    const token = await fetchAccessToken(client.client_id, client.client_secret, { scope: 'read' });
+
+    for (const set of ['hydra.jwt.access-token', 'hydra.openid.id-token']) {
+      const { status, data } = await jwk.getJsonWebKeySet({ set });
+      assert.equal(status, 200);
+      assert.ok(data.keys.length > 0, `${set} has no keys`);
+      for (const key of data.keys) {
+        for (const member of ['d', 'p', 'q', 'dp', 'dq', 'qi']) {
+          assert.equal(key[member], undefined, `${set} key ${key.kid} carries its private member ${member}`);
+        }
+      }
+
+      const { payload, protectedHeader } = await jwtVerify(token, createLocalJWKSet({ keys: data.keys }), { issuer });
+      assert.equal(payload.client_id, client.client_id);
+      const one = await jwk.getJsonWebKey({ set, kid: protectedHeader.kid });
+      assert.deepEqual(one.data.keys.map((key) => key.kid), [protectedHeader.kid]);
+    }
+  });
+
+  it('createJsonWebKeySet is refused with a Hydra error, and an unknown set is not found', async () => {
+    const refused = await expectHttpError(() => jwk.createJsonWebKeySet({
+      set: 'hydra.openid.id-token',
+      createJsonWebKeySet: { alg: 'RS256', use: 'sig', kid: 'interop' },
+    }));
+    assert.equal(refused.status, 403);
+    assert.match(refused.data?.error_description ?? '', /glint keys rotate/);
+
+    const missing = await expectHttpError(() => jwk.getJsonWebKeySet({ set: uniqueName('set') }));
+    assert.equal(missing.status, 404);
+    assert.equal(typeof missing.data?.error, 'string');
   });
 });
