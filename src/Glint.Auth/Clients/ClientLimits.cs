@@ -66,6 +66,12 @@ public static class ClientLimits
         return problem is null ? null : HydraError.InvalidClientMetadata(problem);
     }
 
+    /// <summary>
+    /// Whether a client id a request names could belong to a stored client. One that could not (a NUL, which
+    /// PostgreSQL refuses even to compare, or more than the column holds) is no client, without asking the database.
+    /// </summary>
+    public static bool CouldBeStoredId(string clientId) => clientId.Length <= IdLength && !HasControlCharacter(clientId);
+
     /// <summary>A lifespan Glint can apply: zero or positive, and at most <see cref="MaxLifespan"/>.</summary>
     public static string? Lifespan(string field, TimeSpan lifespan) =>
         lifespan < TimeSpan.Zero || lifespan > MaxLifespan

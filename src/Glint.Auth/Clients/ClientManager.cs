@@ -50,6 +50,11 @@ public sealed class ClientManager(
 
         if (clients.Find(clientId) is not { } found)
         {
+            if (!ClientLimits.CouldBeStoredId(clientId))
+            {
+                return null;
+            }
+
             var stamp = clients.Begin();
             if (await base.FindByClientIdAsync(clientId, cancellationToken) is not { } row)
             {

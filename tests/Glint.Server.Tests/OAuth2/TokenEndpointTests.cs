@@ -76,6 +76,18 @@ public abstract class TokenEndpointTests<TServer>(TServer server) : IClassFixtur
         Assert.Equal("invalid_client", (await response.ReadJsonAsync())["error"]!.GetValue<string>());
     }
 
+    [Theory]
+    [InlineData("a\u0000b")]
+    [InlineData("tab\tbed")]
+    [InlineData("longer-than-any-stored-client-id-longer-than-any-stored-client-id-longer-than-any-stored-client-id-x")]
+    public async Task ClientCredentials_WithAClientIdNoClientCanHave_IsInvalidClient(string clientId)
+    {
+        // The same answer on both databases: PostgreSQL refuses even to compare a NUL, which must not reach it.
+        using var response = await server.TokenAsync(clientId, "whatever-secret", ReadScope);
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("invalid_client", (await response.ReadJsonAsync())["error"]!.GetValue<string>());
+    }
+
     [Fact]
     public async Task ClientCredentials_WithScopeOutsideClientScope_IsInvalidScope()
     {
