@@ -194,6 +194,7 @@ public static class GlintHost
         app.UseApiRateLimits();
 
         app.MapHealthApi(healthProbes);
+        app.MapVersionApi();
         app.MapGlintAuthPublic();
         app.MapGlintApi();
         app.MapLightningAddresses();

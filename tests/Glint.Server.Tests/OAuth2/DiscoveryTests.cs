@@ -96,6 +96,21 @@ public abstract class DiscoveryTests<TServer>(TServer server) : IClassFixture<TS
             Assert.Equal("ok", body["status"]!.GetValue<string>());
         }
     }
+
+    [Theory]
+    [InlineData("/version")]
+    [InlineData("/admin/version")]
+    public async Task Version_IsOnTheAdminPortOnly(string path)
+    {
+        using var response = await server.Admin.GetAsync(path);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/json", response.Content.Headers.ContentType!.MediaType);
+        var version = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["version"]!.GetValue<string>();
+        Assert.Matches(@"^\d+\.\d+\.\d+", version);
+
+        using var onPublic = await server.Public.GetAsync(path);
+        Assert.Equal(HttpStatusCode.NotFound, onPublic.StatusCode);
+    }
 }
 
 public sealed class SqliteDiscoveryTests(SqliteServerFixture server) : DiscoveryTests<SqliteServerFixture>(server);
