@@ -18,6 +18,7 @@ public static class GraphQLApi
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         endpoints.MapPost(Path, PostAsync);
+        // Not HEAD: a GET runs a query or opens a subscription, nothing to probe (see GetAndHead).
         endpoints.MapGet(Path, GetAsync);
         return endpoints;
     }

@@ -1,3 +1,4 @@
+using Glint.Auth;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -18,7 +19,8 @@ public static class LightningAddressApi
     public static IEndpointRouteBuilder MapLightningAddresses(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        endpoints.MapGet(WellKnownPath + "/{username}", PayRequestAsync);
+        endpoints.MapMethods(WellKnownPath + "/{username}", GetAndHead.Methods, PayRequestAsync);
+        // Not HEAD: the callback issues an invoice (see GetAndHead).
         endpoints.MapGet(CallbackPath + "/{username}/callback", InvoiceAsync);
         return endpoints;
     }

@@ -23,7 +23,7 @@ public static class AuditAdminApi
 
     public static IEndpointRouteBuilder MapAuditAdminApi(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet(Path, ListAsync);
+        routes.MapMethods(Path, GetAndHead.Methods, ListAsync);
         return routes;
     }
 

@@ -20,8 +20,8 @@ public static class ClientAdminApi
     {
         var clients = routes.MapGroup(Path).DisableAntiforgery();
         clients.MapPost("", CreateAsync);
-        clients.MapGet("", ClientListApi.ListAsync);
-        clients.MapGet("/{id}", GetAsync);
+        clients.MapMethods("", GetAndHead.Methods, ClientListApi.ListAsync);
+        clients.MapMethods("/{id}", GetAndHead.Methods, GetAsync);
         clients.MapPut("/{id}", ReplaceAsync);
         clients.MapPatch("/{id}", PatchAsync);
         clients.MapDelete("/{id}", DeleteAsync);

@@ -6,7 +6,8 @@ namespace Glint.Auth.Discovery;
 /// <summary>
 /// The discovery documents and the JWKS depend only on the issuer and the signing keys, both fixed for the life of the
 /// process (keys rotate with a restart), yet OpenIddict builds them anew on every request. The first successful
-/// answer to each is kept and replayed byte for byte.
+/// answer to each is kept and replayed byte for byte. A <c>HEAD</c> gets the same answer without its body (RFC 9110
+/// §9.3.2), which OpenIddict, serving these documents to <c>GET</c> alone, would refuse.
 /// </summary>
 public sealed class DiscoveryDocumentCache(RequestDelegate next)
 {
@@ -20,7 +21,9 @@ public sealed class DiscoveryDocumentCache(RequestDelegate next)
     {
         ArgumentNullException.ThrowIfNull(context);
         var path = context.Request.Path.Value;
-        if (!HttpMethods.IsGet(context.Request.Method) || path is null || Array.IndexOf(Paths, path) < 0)
+        var method = context.Request.Method;
+        var head = HttpMethods.IsHead(method);
+        if (!(head || HttpMethods.IsGet(method)) || path is null || Array.IndexOf(Paths, path) < 0)
         {
             await next(context);
             return;
@@ -31,13 +34,19 @@ public sealed class DiscoveryDocumentCache(RequestDelegate next)
             context.Response.StatusCode = StatusCodes.Status200OK;
             context.Response.ContentType = cached.ContentType;
             context.Response.ContentLength = cached.Body.Length;
-            await context.Response.Body.WriteAsync(cached.Body, context.RequestAborted);
+            if (!head)
+            {
+                await context.Response.Body.WriteAsync(cached.Body, context.RequestAborted);
+            }
+
             return;
         }
 
         var original = context.Response.Body;
         using var buffer = new MemoryStream();
         context.Response.Body = buffer;
+        // Only for OpenIddict, which builds the GET's document; the request is a HEAD again for everything after it.
+        context.Request.Method = HttpMethods.Get;
         try
         {
             await next(context);
@@ -45,6 +54,7 @@ public sealed class DiscoveryDocumentCache(RequestDelegate next)
         finally
         {
             context.Response.Body = original;
+            context.Request.Method = method;
         }
 
         var body = buffer.ToArray();
@@ -53,6 +63,10 @@ public sealed class DiscoveryDocumentCache(RequestDelegate next)
             _responses.TryAdd(path, new CachedResponse(contentType, body));
         }
 
-        await original.WriteAsync(body, context.RequestAborted);
+        context.Response.ContentLength = body.Length;
+        if (!head)
+        {
+            await original.WriteAsync(body, context.RequestAborted);
+        }
     }
 }

@@ -14,6 +14,7 @@ public static class AuthorizeApi
 
     public static IEndpointRouteBuilder MapAuthorizeApi(this IEndpointRouteBuilder routes)
     {
+        // Not HEAD: a GET here runs an authorization (see GetAndHead).
         routes.MapMethods(Path, [HttpMethods.Get, HttpMethods.Post], AuthorizeAsync).DisableAntiforgery();
         return routes;
     }

@@ -33,7 +33,7 @@ public static class DeviceChallengeApi
     public static IEndpointRouteBuilder MapDeviceChallengeAdminApi(this IEndpointRouteBuilder routes)
     {
         var device = routes.MapGroup(AdminPath).DisableAntiforgery();
-        device.MapGet("", GetAsync);
+        device.MapMethods("", GetAndHead.Methods, GetAsync);
         device.MapPut("/accept", AcceptAsync);
         return routes;
     }

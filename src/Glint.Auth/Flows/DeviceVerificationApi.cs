@@ -21,6 +21,7 @@ public static class DeviceVerificationApi
 {
     public static IEndpointRouteBuilder MapDeviceVerificationApi(this IEndpointRouteBuilder routes)
     {
+        // Not HEAD: a GET here runs a device verification (see GetAndHead).
         routes.MapMethods(GlintServerHandlers.DeviceCodes.VerificationPath, [HttpMethods.Get, HttpMethods.Post], VerifyAsync).DisableAntiforgery();
         return routes;
     }

@@ -21,11 +21,11 @@ public static class LoginConsentAdminApi
     public static IEndpointRouteBuilder MapLoginConsentAdminApi(this IEndpointRouteBuilder routes)
     {
         var requests = routes.MapGroup("/admin/oauth2/auth/requests").DisableAntiforgery();
-        requests.MapGet("/login", GetLoginAsync);
+        requests.MapMethods("/login", GetAndHead.Methods, GetLoginAsync);
         requests.MapPut("/login/accept", AcceptLoginAsync);
         requests.MapPut("/login/reject", (HttpContext http, FlowStore store, FlowSealer sealer, AuthSettings settings, TimeProvider time) =>
             RejectAsync(http, store, sealer, settings, time, login: true));
-        requests.MapGet("/consent", GetConsentAsync);
+        requests.MapMethods("/consent", GetAndHead.Methods, GetConsentAsync);
         requests.MapPut("/consent/accept", AcceptConsentAsync);
         requests.MapPut("/consent/reject", (HttpContext http, FlowStore store, FlowSealer sealer, AuthSettings settings, TimeProvider time) =>
             RejectAsync(http, store, sealer, settings, time, login: false));

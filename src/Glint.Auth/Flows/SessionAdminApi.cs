@@ -19,7 +19,7 @@ public static class SessionAdminApi
     public static IEndpointRouteBuilder MapSessionAdminApi(this IEndpointRouteBuilder routes)
     {
         var sessions = routes.MapGroup("/admin/oauth2/auth/sessions").DisableAntiforgery();
-        sessions.MapGet("/consent", ListConsentsAsync);
+        sessions.MapMethods("/consent", GetAndHead.Methods, ListConsentsAsync);
         sessions.MapDelete("/consent", RevokeConsentsAsync);
         sessions.MapDelete("/login", EndLoginSessionsAsync);
         routes.MapDelete("/admin/oauth2/tokens", RevokeClientTokensAsync).DisableAntiforgery();

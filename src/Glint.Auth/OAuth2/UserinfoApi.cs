@@ -23,6 +23,7 @@ public static class UserinfoApi
 
     public static IEndpointRouteBuilder MapUserinfoApi(this IEndpointRouteBuilder routes)
     {
+        // Not HEAD: a GET here is OpenIddict's, which refuses any other method (see GetAndHead).
         routes.MapMethods(Path, [HttpMethods.Get, HttpMethods.Post], UserinfoAsync).DisableAntiforgery();
         return routes;
     }

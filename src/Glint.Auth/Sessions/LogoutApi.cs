@@ -30,8 +30,9 @@ public static class LogoutApi
 
     public static IEndpointRouteBuilder MapLogoutApi(this IEndpointRouteBuilder routes)
     {
+        // Not HEAD: a GET here runs a logout (see GetAndHead).
         routes.MapMethods(Path, [HttpMethods.Get, HttpMethods.Post], LogoutAsync).DisableAntiforgery();
-        routes.MapGet(FallbackPath, () => Results.Content(
+        routes.MapMethods(FallbackPath, GetAndHead.Methods, () => Results.Content(
             "<!doctype html><html><head><meta charset=\"utf-8\"><title>Signed out</title></head><body><p>You have been signed out.</p></body></html>",
             "text/html; charset=utf-8"));
         return routes;
@@ -40,7 +41,7 @@ public static class LogoutApi
     public static IEndpointRouteBuilder MapLogoutAdminApi(this IEndpointRouteBuilder routes)
     {
         var logout = routes.MapGroup("/admin/oauth2/auth/requests/logout").DisableAntiforgery();
-        logout.MapGet("", GetAsync);
+        logout.MapMethods("", GetAndHead.Methods, GetAsync);
         logout.MapPut("/accept", AcceptAsync);
         logout.MapPut("/reject", RejectAsync);
         return routes;

@@ -19,9 +19,9 @@ public static class AppAdminApi
     public static IEndpointRouteBuilder MapAppAdminApi(this IEndpointRouteBuilder routes)
     {
         var apps = routes.MapGroup(Path).DisableAntiforgery();
-        apps.MapGet("", ListAsync);
-        apps.MapGet("/{id}", GetAsync);
-        apps.MapGet("/{id}/history", HistoryAsync);
+        apps.MapMethods("", GetAndHead.Methods, ListAsync);
+        apps.MapMethods("/{id}", GetAndHead.Methods, GetAsync);
+        apps.MapMethods("/{id}/history", GetAndHead.Methods, HistoryAsync);
         apps.MapPost("/{id}/approve", ApproveAsync);
         apps.MapPost("/{id}/request-changes", RequestChangesAsync);
         apps.MapPost("/{id}/reject", RejectAsync);

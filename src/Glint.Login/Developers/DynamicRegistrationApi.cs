@@ -18,7 +18,7 @@ public static class DynamicRegistrationApi
     {
         var register = routes.MapGroup(DynamicRegistrations.Path).DisableAntiforgery();
         register.MapPost("", RegisterAsync);
-        register.MapGet("/{id}", ReadAsync);
+        register.MapMethods("/{id}", GetAndHead.Methods, ReadAsync);
         register.MapPut("/{id}", UpdateAsync);
         register.MapDelete("/{id}", DeleteAsync);
         return routes;

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Glint.Data;
 using Glint.Login.Challenges;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
@@ -33,7 +34,8 @@ public sealed class ConsentModel(ChallengeClient challenges, GlintDbContext db, 
     public async Task<IActionResult> OnGetAsync()
     {
         Consent = await LoadAsync();
-        if (Consent.Skip || Client.SkipConsent)
+        // A HEAD (answered by OnGet) gets the page, never the granted consent (see GetAndHead).
+        if ((Consent.Skip || Client.SkipConsent) && !HttpMethods.IsHead(Request.Method))
         {
             return await AcceptAsync(Consent.RequestedScope, remember: false);
         }

@@ -2,6 +2,7 @@ using Glint.Login.Challenges;
 using Glint.Login.Codes;
 using Glint.Login.Phones;
 using Glint.Login.Web;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Glint.Login.Pages;
@@ -27,7 +28,9 @@ public sealed class LoginModel(ChallengeClient challenges, EmailLogin login, Log
         }
 
         var request = await Challenges.GetLoginAsync(LoginChallenge, HttpContext.RequestAborted);
-        if (request.Skip)
+        // Razor Pages answers a HEAD with OnGet: a link checker's or a prefetcher's HEAD gets the page, never the
+        // accepted login (see GetAndHead).
+        if (request.Skip && !HttpMethods.IsHead(Request.Method))
         {
             return Redirect(await Challenges.AcceptLoginAsync(LoginChallenge, request.Subject, remember: false, TimeSpan.Zero, [], HttpContext.RequestAborted));
         }

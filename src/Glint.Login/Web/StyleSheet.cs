@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Glint.Auth;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -16,8 +17,8 @@ public static class StyleSheet
     /// <summary>Also under <c>/admin</c>, where the admin port serves every path, for the admin port's review page.</summary>
     internal static void MapStyleSheet(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/ui/glint.css", Serve);
-        routes.MapGet("/admin/ui/glint.css", Serve);
+        routes.MapMethods("/ui/glint.css", GetAndHead.Methods, Serve);
+        routes.MapMethods("/admin/ui/glint.css", GetAndHead.Methods, Serve);
     }
 
     private static IResult Serve(HttpContext http)

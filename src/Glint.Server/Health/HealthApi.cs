@@ -1,4 +1,5 @@
 using System.Globalization;
+using Glint.Auth;
 using Glint.Server.Hosting;
 using Glint.Wallets.Prices;
 
@@ -7,6 +8,7 @@ namespace Glint.Server.Health;
 /// <summary>
 /// <c>/health/alive</c> and <c>/health/ready</c> on both ports, with Hydra's bodies; ready checks the database. A price
 /// feed that fails is reported in ready's <c>details</c> without failing it: the node serves on with the last good price.
+/// Both answer <c>HEAD</c> too, the probe many load balancers send.
 /// </summary>
 public static class HealthApi
 {
@@ -25,8 +27,8 @@ public static class HealthApi
         probes.Use(routes.DataSources.Last());
         foreach (var prefix in Prefixes)
         {
-            group.MapGet(prefix + AlivePath, Alive).WithMetadata(new HealthPath(prefix + AlivePath));
-            group.MapGet(prefix + "/health/ready", ReadyAsync).WithMetadata(new HealthPath(prefix + "/health/ready"));
+            group.MapMethods(prefix + AlivePath, GetAndHead.Methods, Alive).WithMetadata(new HealthPath(prefix + AlivePath));
+            group.MapMethods(prefix + "/health/ready", GetAndHead.Methods, ReadyAsync).WithMetadata(new HealthPath(prefix + "/health/ready"));
         }
 
         return routes;

@@ -3,10 +3,10 @@ namespace Glint.Server.Health;
 /// <summary>
 /// Gives a health probe its endpoint before routing does, so that the first probe, which says the node is ready, does
 /// not wait for the route table: matching the first request builds the matcher over every endpoint (93-97 ms of a
-/// start's CPU, 4-7 ms without it, measured with phase marks in a published build). Only a
-/// <c>GET</c> on one of <see cref="HealthApi"/>'s exact paths is given one, built from the same route entries as the
-/// endpoint routing would have chosen (the health endpoints' own data source), so its metadata, the request metrics'
-/// route and the rest of the pipeline are what they were. Anything else (another method, another path, a path that
+/// start's CPU, 4-7 ms without it, measured with phase marks in a published build). Only a <c>GET</c> or <c>HEAD</c>
+/// on one of <see cref="HealthApi"/>'s exact paths is given one, built from the same route entries as the endpoint
+/// routing would have chosen (the health endpoints' own data source), so its metadata, the request metrics' route and
+/// the rest of the pipeline are what they were. Anything else (another method, another path, a path that
 /// only routing's rules would match) is left to routing as before.
 /// (The endpoints themselves are built at host start, by the authorization middleware's policy cache; the matcher over
 /// them is built after the node has said it is ready, by <see cref="WarmRoutingAsync"/>.)
@@ -30,7 +30,7 @@ public sealed class HealthProbeRouting
 
     private Task SelectAsync(HttpContext context, RequestDelegate next)
     {
-        if (HttpMethods.IsGet(context.Request.Method) && context.GetEndpoint() is null &&
+        if ((HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method)) && context.GetEndpoint() is null &&
             context.Request.Path.Value is { } path && Endpoints().TryGetValue(path, out var endpoint))
         {
             // EndpointRoutingMiddleware skips matching for a request that has its endpoint already.
@@ -70,8 +70,8 @@ public sealed class HealthProbeRouting
         var byPath = new Dictionary<string, Endpoint>(StringComparer.OrdinalIgnoreCase);
         foreach (var endpoint in _source?.Endpoints ?? [])
         {
-            if (endpoint.Metadata.GetMetadata<HealthPath>() is { } health && endpoint.Metadata.GetMetadata<IHttpMethodMetadata>() is { HttpMethods: [var method] } &&
-                HttpMethods.IsGet(method))
+            if (endpoint.Metadata.GetMetadata<HealthPath>() is { } health && endpoint.Metadata.GetMetadata<IHttpMethodMetadata>() is { } methods &&
+                methods.HttpMethods.Contains(HttpMethods.Get) && methods.HttpMethods.Contains(HttpMethods.Head))
             {
                 byPath[health.Path] = endpoint;
             }

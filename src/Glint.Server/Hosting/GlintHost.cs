@@ -201,7 +201,7 @@ public static class GlintHost
         app.MapGlintLogin();
         app.MapGlintAuthAdmin();
         // A scrape is a GET; the exporter's route would otherwise answer every method.
-        app.MapPrometheusScrapingEndpoint("/admin/metrics/prometheus").WithMetadata(new HttpMethodMetadata(["GET", "HEAD"]));
+        app.MapPrometheusScrapingEndpoint("/admin/metrics/prometheus").WithMetadata(new HttpMethodMetadata(GetAndHead.Methods));
         return app;
     }
 

@@ -3,7 +3,7 @@ namespace Glint.Server.Hosting;
 /// <summary>
 /// Keeps the public and admin APIs on their own ports, as Hydra does. On the admin port every path is served under
 /// <c>/admin</c> (so Hydra's legacy unprefixed paths such as <c>/clients</c> keep working); on the public port nothing
-/// under <c>/admin</c> exists. A trailing slash is ignored on both, and GET responses are never cached.
+/// under <c>/admin</c> exists. A trailing slash is ignored on both, and GET (and HEAD) responses are never cached.
 /// </summary>
 public sealed class PortSurfaces(RequestDelegate next, int adminPort)
 {
@@ -33,7 +33,7 @@ public sealed class PortSurfaces(RequestDelegate next, int adminPort)
         }
 
         context.Request.Path = path;
-        if (HttpMethods.IsGet(context.Request.Method))
+        if (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method))
         {
             context.Response.Headers.CacheControl = "private, no-cache, no-store, must-revalidate";
         }

@@ -113,6 +113,24 @@ public abstract class RateLimitTests<TServer>(TServer server) : IClassFixture<TS
     }
 
     [Fact]
+    public async Task A_HEAD_on_the_Lightning_address_counts_against_the_same_budget_as_a_GET()
+    {
+        var statuses = new List<HttpStatusCode>();
+        string? retryAfter = null;
+        for (var i = 0; i < 4; i++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Head, "/.well-known/lnurlp/nobody_here");
+            request.Headers.Add("X-Forwarded-For", "203.0.113.30");
+            using var response = await server.Public.SendAsync(request);
+            statuses.Add(response.StatusCode);
+            retryAfter = response.Headers.RetryAfter?.ToString();
+        }
+
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests], statuses);
+        Assert.NotNull(retryAfter);
+    }
+
+    [Fact]
     public async Task Behind_a_trusted_proxy_each_forwarded_client_address_has_its_own_budget()
     {
         async Task<HttpStatusCode> CallAsync(string client)

@@ -54,6 +54,22 @@ public abstract class DeveloperPortalTests<TServer>(TServer server) : IClassFixt
     }
 
     [Fact]
+    public async Task A_HEAD_on_the_app_page_leaves_the_secret_for_the_page_the_developer_opens()
+    {
+        using var developer = await Developer.SignInAsync(server);
+        var id = Developer.AppId(await developer.RegisterAsync());
+        var (approved, _) = await server.DecideAsync(id.ToString("D"), "approve");
+        Assert.Equal(HttpStatusCode.OK, approved);
+
+        using var request = new HttpRequestMessage(HttpMethod.Head, $"/developers/apps/{id:D}");
+        using var head = await developer.Pages.Browser.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, head.StatusCode);
+        var page = await developer.AppPageAsync(id);
+        Assert.False(string.IsNullOrEmpty(page.Text("client-secret")));
+    }
+
+    [Fact]
     public async Task A_rotated_secret_overlaps_the_old_one_until_the_window_ends_or_the_developer_ends_it()
     {
         using var developer = await Developer.SignInAsync(server);

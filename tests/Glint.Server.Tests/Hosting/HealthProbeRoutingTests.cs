@@ -15,18 +15,20 @@ namespace Glint.Server.Tests.Hosting;
 public sealed class HealthProbeRoutingTests
 {
     [Theory]
-    [InlineData("/health/alive")]
-    [InlineData("/health/ready")]
-    [InlineData("/admin/health/alive")]
-    [InlineData("/admin/health/ready")]
-    [InlineData("/Admin/Health/Ready")]
-    public async Task A_GET_probe_gets_the_health_endpoint_before_routing(string path)
+    [InlineData("GET", "/health/alive")]
+    [InlineData("GET", "/health/ready")]
+    [InlineData("GET", "/admin/health/alive")]
+    [InlineData("GET", "/admin/health/ready")]
+    [InlineData("GET", "/Admin/Health/Ready")]
+    [InlineData("HEAD", "/health/ready")]
+    [InlineData("HEAD", "/admin/health/alive")]
+    public async Task A_GET_or_HEAD_probe_gets_the_health_endpoint_before_routing(string method, string path)
     {
         await using var app = WebApplication.CreateSlimBuilder().Build();
         var probes = new HealthProbeRouting();
         app.MapHealthApi(probes);
 
-        var context = await SelectAsync(probes, HttpMethods.Get, path);
+        var context = await SelectAsync(probes, method, path);
 
         var selected = Assert.IsType<RouteEndpoint>(context.GetEndpoint());
         // The route and methods routing would have matched: the request metrics' http.route is unchanged.
@@ -34,12 +36,12 @@ public sealed class HealthProbeRoutingTests
             .Single(endpoint => string.Equals(endpoint.RoutePattern.RawText, path, StringComparison.OrdinalIgnoreCase));
         Assert.Equal(routed.RoutePattern.RawText, selected.RoutePattern.RawText);
         Assert.Equal(routed.DisplayName, selected.DisplayName);
-        Assert.Equal([HttpMethods.Get], selected.Metadata.GetRequiredMetadata<IHttpMethodMetadata>().HttpMethods);
+        Assert.Equal([HttpMethods.Get, HttpMethods.Head], selected.Metadata.GetRequiredMetadata<IHttpMethodMetadata>().HttpMethods);
     }
 
     [Theory]
     [InlineData("POST", "/health/ready")]
-    [InlineData("HEAD", "/health/ready")]
+    [InlineData("PUT", "/health/ready")]
     [InlineData("GET", "/health")]
     [InlineData("GET", "/health/ready/x")]
     [InlineData("GET", "/x/health/ready")]

@@ -190,6 +190,79 @@ public abstract class LoginPagesTests<TServer>(TServer server) : IClassFixture<T
         Assert.Contains(cookies, cookie => cookie.StartsWith("glint_csrf=", StringComparison.Ordinal) && cookie.Contains("httponly", StringComparison.OrdinalIgnoreCase));
     }
 
+    [Theory]
+    [InlineData("/login")]
+    [InlineData("/device")]
+    [InlineData("/consent?consent_challenge=unknown")]
+    public async Task A_HEAD_on_a_page_gets_the_GETs_status_and_its_framing_caching_and_referrer_headers(string path)
+    {
+        using var pages = new LoginPages(server);
+        using var get = await pages.Browser.GetAsync(path);
+        using var request = new HttpRequestMessage(HttpMethod.Head, path);
+        using var head = await pages.Browser.SendAsync(request);
+
+        Assert.Equal(get.StatusCode, head.StatusCode);
+        Assert.Empty(await head.Content.ReadAsByteArrayAsync());
+        foreach (var header in (string[])["X-Frame-Options", "Content-Security-Policy", "Referrer-Policy", "X-Content-Type-Options", "Cache-Control"])
+        {
+            Assert.Equal(get.Headers.GetValues(header), head.Headers.GetValues(header));
+        }
+
+        Assert.Equal(get.Content.Headers.ContentType, head.Content.Headers.ContentType);
+    }
+
+    [Fact]
+    public async Task A_HEAD_on_a_login_the_session_would_skip_does_not_accept_it()
+    {
+        var client = await server.CreateCodeClientAsync();
+        using var pages = new LoginPages(server);
+        var consent = await pages.LoginAsync(Authorize(client, "openid read"), LoginRules.NewEmail(), remember: true);
+        await pages.DecideConsentAsync(consent, "allow", ["openid", "read"], remember: true);
+        using var authorized = await pages.Browser.GetAsync(Authorize(client, "openid read"));
+        var login = authorized.Headers.Location!.PathAndQuery;
+        Assert.StartsWith("/login?login_challenge=", login, StringComparison.Ordinal);
+
+        using var request = new HttpRequestMessage(HttpMethod.Head, login);
+        using var head = await pages.Browser.SendAsync(request);
+
+        // GET would accept the login at once, and redirect with its verifier; a HEAD (a link checker, a prefetch) must not.
+        Assert.Equal(HttpStatusCode.OK, head.StatusCode);
+        Assert.Null(head.Headers.Location);
+        var (page, callback) = await pages.GoAsync(login);
+        Assert.Null(page);
+        Assert.NotNull(callback?.Code);
+    }
+
+    [Fact]
+    public async Task A_HEAD_on_a_consent_the_client_skips_does_not_grant_it()
+    {
+        var client = await server.CreateCodeClientAsync(skipConsent: true);
+        using var pages = new LoginPages(server);
+        var (login, _) = await pages.GoAsync(Authorize(client, "openid read"));
+        var email = LoginRules.NewEmail();
+        var (code, _) = await pages.SubmitAsync(login!, "/login", [new("Email", email), new("Action", "next")]);
+        using var accepted = await pages.Browser.PostFormAsync("/login/code", new Dictionary<string, string?>
+        {
+            ["csrf"] = code!.Hidden("csrf"),
+            ["login_challenge"] = code.Hidden("login_challenge"),
+            ["Attempt"] = code.Hidden("Attempt"),
+            ["Remember"] = code.Hidden("Remember"),
+            ["Code"] = await pages.LastCodeAsync(email),
+        });
+        using var verified = await pages.Browser.GetAsync(accepted.Headers.Location!.PathAndQuery);
+        var consent = verified.Headers.Location!.PathAndQuery;
+        Assert.StartsWith("/consent?consent_challenge=", consent, StringComparison.Ordinal);
+
+        using var request = new HttpRequestMessage(HttpMethod.Head, consent);
+        using var head = await pages.Browser.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, head.StatusCode);
+        Assert.Null(head.Headers.Location);
+        var (page, callback) = await pages.GoAsync(consent);
+        Assert.Null(page);
+        Assert.Equal("openid read", callback?.Scope);
+    }
+
     [Fact]
     public async Task Hostile_client_metadata_is_rendered_inert()
     {

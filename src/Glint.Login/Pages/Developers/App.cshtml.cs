@@ -1,6 +1,7 @@
 using Glint.Data;
 using Glint.Data.Developers;
 using Glint.Login.Developers;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
 
@@ -36,7 +37,8 @@ public sealed class AppModel(DeveloperApps apps, GlintDbContext db, TimeProvider
             return SignIn();
         }
 
-        Secret = await Apps.TakeSecretAsync(Subject!, Id, HttpContext.RequestAborted);
+        // The secret is shown once: a HEAD (answered by OnGet) must not spend it on a response without a body.
+        Secret = HttpMethods.IsHead(Request.Method) ? null : await Apps.TakeSecretAsync(Subject!, Id, HttpContext.RequestAborted);
         return await ShowAsync();
     }
 
