@@ -26,8 +26,8 @@ public static class KeyAdminApi
     public static IEndpointRouteBuilder MapKeyAdminApi(this IEndpointRouteBuilder routes)
     {
         var keys = routes.MapGroup(Path).DisableAntiforgery();
-        keys.MapGet("/{set}", GetSet);
-        keys.MapGet("/{set}/{kid}", GetKey);
+        keys.MapMethods("/{set}", GetAndHead.Methods, GetSet);
+        keys.MapMethods("/{set}/{kid}", GetAndHead.Methods, GetKey);
         keys.MapMethods("/{set}", [HttpMethods.Post, HttpMethods.Put, HttpMethods.Delete], RefuseWrite);
         keys.MapMethods("/{set}/{kid}", [HttpMethods.Put, HttpMethods.Delete], RefuseWrite);
         return routes;

@@ -20,7 +20,7 @@ public static class VersionApi
 
     public static IEndpointRouteBuilder MapVersionApi(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet(Path, () => Results.Bytes(Body, "application/json; charset=utf-8"));
+        routes.MapMethods(Path, Glint.Auth.GetAndHead.Methods, () => Results.Bytes(Body, "application/json; charset=utf-8"));
         return routes;
     }
 }
