@@ -266,7 +266,7 @@ public sealed class EmailLogin(
         }
 
         var user = await db.Users.SingleAsync(candidate => candidate.Id == userId, cancellationToken);
-        if (!totp.TryAccept(user, code))
+        if (!await totp.TrySpendAsync(db, user, code, cancellationToken))
         {
             return await FailAsync(attempt, ip, "That authenticator code is not right, or it was already used. Enter the next code your app shows.", hold, cancellationToken);
         }

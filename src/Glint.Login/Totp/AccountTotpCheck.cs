@@ -12,7 +12,7 @@ namespace Glint.Login.Totp;
 /// </summary>
 public sealed class AccountTotpCheck(GlintDbContext db, LoginRateLimits limits, TotpAuthenticator totp)
 {
-    /// <summary>Null when <paramref name="code"/> is right and new (its step is then spent on <paramref name="user"/>, for the caller to save); else the refusal.</summary>
+    /// <summary>Null when <paramref name="code"/> is right and new (its step is then spent); else the refusal.</summary>
     public async Task<LoginOutcome.Refused?> CheckAsync(User user, string code, string ip, CancellationToken cancellationToken)
     {
         var address = user.Email ?? user.Phone ?? user.Id.ToString("D");
@@ -22,9 +22,7 @@ public sealed class AccountTotpCheck(GlintDbContext db, LoginRateLimits limits, 
             return LoginOutcome.RateLimited;
         }
 
-        // Read again under the hold: a concurrent request may have spent this step since the page loaded the user.
-        await db.Entry(user).ReloadAsync(cancellationToken);
-        if (totp.TryAccept(user, code))
+        if (await totp.TrySpendAsync(db, user, code, cancellationToken))
         {
             await hold.CommitAsync(cancellationToken);
             return null;

@@ -1,5 +1,7 @@
+using Glint.Data;
 using Glint.Data.Secrets;
 using Glint.Data.Users;
+using Microsoft.EntityFrameworkCore;
 using OtpNet;
 using QRCoder;
 
@@ -7,7 +9,7 @@ namespace Glint.Login.Totp;
 
 /// <summary>
 /// RFC 6238 codes (SHA-1, six digits, 30-second steps: what every authenticator app speaks). Secrets are sealed at
-/// rest under the system secret, bound to their user; an accepted step is remembered, so a code works once.
+/// rest under the system secret, bound to their user; an accepted step is spent, so a code works once.
 /// </summary>
 public sealed class TotpAuthenticator(KeySealer sealer, TimeProvider time)
 {
@@ -51,15 +53,38 @@ public sealed class TotpAuthenticator(KeySealer sealer, TimeProvider time)
         return totp.VerifyTotp(time.GetUtcNow().UtcDateTime, digits, out var step, VerificationWindow.RfcSpecifiedNetworkDelay) ? step : null;
     }
 
-    /// <summary>Checks a login code and, if it is new, records its step on <paramref name="user"/> (the caller saves).</summary>
-    public bool TryAccept(User user, string code)
+    /// <summary>
+    /// Checks a login code and, if its step is newer than the last one spent, spends it in one conditional update on
+    /// <paramref name="db"/> (inside the caller's transaction, if any). Two sign-ins of one user finishing at once, one by
+    /// email and one by text message, do not share a lock; the condition makes the second find its step spent.
+    /// </summary>
+    public async Task<bool> TrySpendAsync(GlintDbContext db, User user, string code, CancellationToken cancellationToken)
     {
-        if (user.TotpSecret is null || Match(Unseal(user), code) is not { } step || step <= (user.TotpLastStep ?? long.MinValue))
+        ArgumentNullException.ThrowIfNull(db);
+        if (user.TotpSecret is null || Match(Unseal(user), code) is not { } step)
+        {
+            return false;
+        }
+
+        // The secret is part of the condition: a code checked against a secret replaced since the user was read spends nothing.
+        var userId = user.Id;
+        var secret = user.TotpSecret;
+        var spent = await db.Users
+            .Where(candidate => candidate.Id == userId && candidate.TotpSecret == secret && (candidate.TotpLastStep == null || candidate.TotpLastStep < step))
+            .ExecuteUpdateAsync(set => set.SetProperty(candidate => candidate.TotpLastStep, step), cancellationToken);
+        if (spent == 0)
         {
             return false;
         }
 
         user.TotpLastStep = step;
+        var entry = db.Entry(user);
+        if (entry.State != EntityState.Detached)
+        {
+            // The row already holds the step; a later save of the user must not write it again.
+            entry.Property(candidate => candidate.TotpLastStep).OriginalValue = step;
+        }
+
         return true;
     }
 
