@@ -65,8 +65,18 @@ public static partial class GlintServerHandlers
                     return;
                 }
 
-                var issuer = IssuerOf(context.ClientAssertion);
-                if (await context.Transaction.FindClientMetadataAsync(issuer, context.CancellationToken) is { JwksUri: { Length: > 0 } jwksUri })
+                var unverified = UnverifiedJwt.Read(context.ClientAssertion);
+                if (unverified is not null && UnverifiedJwt.HasCriticalExtensions(unverified))
+                {
+                    if (context.RejectClientAssertion)
+                    {
+                        context.Reject(Errors.InvalidClient, $"{Refused}: its header must not have crit, as this server understands no JWS extensions.");
+                    }
+
+                    return;
+                }
+
+                if (await context.Transaction.FindClientMetadataAsync(unverified?.Issuer, context.CancellationToken) is { JwksUri: { Length: > 0 } jwksUri })
                 {
                     await keySets.GetAsync(jwksUri, context.CancellationToken);
                 }
@@ -132,9 +142,6 @@ public static partial class GlintServerHandlers
 
             /// <summary>The assertion's <c>aud</c>, unverified: only to explain a refusal.</summary>
             private static string[] AudiencesOf(string assertion) => UnverifiedJwt.Read(assertion) is { } jwt ? [.. jwt.Audiences] : [];
-
-            /// <summary>The assertion's <c>iss</c>, unverified: only to know whose keys to fetch.</summary>
-            private static string? IssuerOf(string assertion) => UnverifiedJwt.Read(assertion)?.Issuer;
         }
 
         /// <summary>

@@ -22,4 +22,15 @@ public static class UnverifiedJwt
             return null;
         }
     }
+
+    /// <summary>
+    /// Whether the JOSE header has <c>crit</c>. RFC 7515 §4.1.11: a JWS whose <c>crit</c> names an extension the
+    /// recipient does not understand is invalid. Glint understands none, and an empty or malformed <c>crit</c> is
+    /// forbidden to producers, so any <c>crit</c> refuses the token.
+    /// </summary>
+    public static bool HasCriticalExtensions(JsonWebToken jwt)
+    {
+        ArgumentNullException.ThrowIfNull(jwt);
+        return jwt.TryGetHeaderValue<object>("crit", out _);
+    }
 }

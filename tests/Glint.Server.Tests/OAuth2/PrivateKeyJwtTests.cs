@@ -36,9 +36,12 @@ public sealed class ClientKey : IDisposable
 
     /// <summary>
     /// A client assertion (RFC 7523): by default iss = sub = <paramref name="clientId"/>, a fresh jti, five minutes to
-    /// live; <paramref name="change"/> edits the claims before signing (a removed claim is left out).
+    /// live; <paramref name="change"/> edits the claims before signing (a removed claim is left out) and
+    /// <paramref name="header"/> adds to the JOSE header.
     /// </summary>
-    public string Assertion(string clientId, string audience, Action<Dictionary<string, object>>? change = null, string algorithm = SecurityAlgorithms.RsaSha256)
+    public string Assertion(
+        string clientId, string audience, Action<Dictionary<string, object>>? change = null, string algorithm = SecurityAlgorithms.RsaSha256,
+        Action<Dictionary<string, object>>? header = null)
     {
         var now = DateTimeOffset.UtcNow;
         var claims = new Dictionary<string, object>(StringComparer.Ordinal)
@@ -52,7 +55,9 @@ public sealed class ClientKey : IDisposable
         };
         change?.Invoke(claims);
         var handler = new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false };
-        return handler.CreateToken(JsonSerializer.Serialize(claims), new SigningCredentials(new RsaSecurityKey(_rsa) { KeyId = KeyId }, algorithm));
+        var headers = new Dictionary<string, object>(StringComparer.Ordinal);
+        header?.Invoke(headers);
+        return handler.CreateToken(JsonSerializer.Serialize(claims), new SigningCredentials(new RsaSecurityKey(_rsa) { KeyId = KeyId }, algorithm), headers);
     }
 
     public void Dispose() => _rsa.Dispose();
@@ -322,6 +327,43 @@ public abstract class PrivateKeyJwtTests<TServer>(TServer server) : IClassFixtur
         using var response = await server.TokenWithAssertionAsync(clientId, key.Assertion(clientId, TokenEndpoint, claims => claims.Remove(claim)));
 
         await PrivateKeyJwtCalls.AssertInvalidClientAsync(response, claim);
+    }
+
+    [Fact]
+    public async Task Assertion_WithACriticalHeader_IsInvalidClient()
+    {
+        using var key = new ClientKey();
+        var clientId = await server.CreateKeyClientAsync(key.KeySet());
+
+        using var refused = await server.TokenWithAssertionAsync(clientId, key.Assertion(clientId, TokenEndpoint, header: DpopTestData.CriticalExtension));
+        await PrivateKeyJwtCalls.AssertInvalidClientAsync(refused, "crit");
+
+        using var accepted = await server.TokenWithAssertionAsync(clientId, key.Assertion(clientId, TokenEndpoint, header: headers => headers["urn:example:unknown"] = true));
+        Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("/oauth2/revoke")]
+    [InlineData("/oauth2/device/auth")]
+    [InlineData("/oauth2/par")]
+    public async Task Assertion_WithACriticalHeader_IsInvalidClientWhereverClientsAuthenticate(string path)
+    {
+        using var key = new ClientKey();
+        var clientId = await server.CreateKeyClientAsync(key.KeySet());
+        var form = new Dictionary<string, string>
+        {
+            ["client_id"] = clientId,
+            ["client_assertion_type"] = PrivateKeyJwtCalls.AssertionType,
+            ["client_assertion"] = key.Assertion(clientId, Issuer, header: DpopTestData.CriticalExtension),
+            ["scope"] = "read",
+            ["token"] = "glint_at_some-token",
+            ["response_type"] = "code",
+            ["redirect_uri"] = "http://127.0.0.1:9999/cb",
+        };
+
+        using var response = await server.Public.PostAsync(path, new FormUrlEncodedContent(form), TestContext.Current.CancellationToken);
+
+        await PrivateKeyJwtCalls.AssertInvalidClientAsync(response, "crit");
     }
 
     [Fact]

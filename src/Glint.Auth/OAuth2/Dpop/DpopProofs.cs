@@ -39,7 +39,6 @@ public sealed class DpopProofs(DpopNonces nonces, AuthSettings settings, TimePro
         ["ES256", "ES384", "ES512", "PS256", "PS384", "PS512", "RS256", "RS384", "RS512"];
 
     private const int MaxProofLength = 8 * 1024;
-    private const string CriticalHeader = "crit";
     private const int MaxJtiLength = 256;
 
     // The members that make a JWK private (RFC 7517, RFC 7518 §6): a proof must carry the public key only.
@@ -72,9 +71,7 @@ public sealed class DpopProofs(DpopNonces nonces, AuthSettings settings, TimePro
             return Refuse("The DPoP header must hold one signed JWT (a DPoP proof).");
         }
 
-        // RFC 7515 §4.1.11: a JWS whose crit names an extension the recipient does not understand is invalid. Glint
-        // understands none, and an empty or malformed crit is forbidden to producers, so any crit refuses the proof.
-        if (jwt.TryGetHeaderValue<object>(CriticalHeader, out _))
+        if (UnverifiedJwt.HasCriticalExtensions(jwt))
         {
             return Refuse("The DPoP proof's header must not have crit: this server understands no JWS extensions.");
         }
