@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Globalization;
+using System.Text;
 using Glint.Auth;
 using Glint.Ledger;
 using Glint.Wallets.Accounts;
@@ -19,7 +21,7 @@ public sealed record PayRequest(string Callback, long MinSendable, long MaxSenda
 /// </summary>
 public sealed class PayRequests(WalletQueries queries, InvoiceIssuer issuer, IPriceProvider prices, LightningAddressDomains domains, AuthSettings auth)
 {
-    /// <summary>LUD-12: the longest comment a payer may send, in UTF-16 code units as JavaScript clients count it; stored as the invoice's memo.</summary>
+    /// <summary>LUD-12: the longest comment a payer may send, in characters (Unicode scalar values); stored as the invoice's memo.</summary>
     public const int CommentAllowed = 255;
 
     public const long MaxSendable = InvoiceLimits.MaxSats * 1000;
@@ -63,14 +65,9 @@ public sealed class PayRequests(WalletQueries queries, InvoiceIssuer issuer, IPr
             return (null, "amount must be a whole number of sats (a multiple of 1000 millisatoshis).");
         }
 
-        if (comment is { Length: > CommentAllowed })
+        if (comment is not null && CommentRefusal(comment) is { } refusal)
         {
-            return (null, $"comment must be at most {CommentAllowed} characters.");
-        }
-
-        if (comment is not null && comment.Any(char.IsControl))
-        {
-            return (null, "comment must not contain control characters.");
+            return (null, refusal);
         }
 
         var kind = recipient.Wallet.Currency == CurrencyCodes.Usd ? InvoiceKind.UsdInSats : InvoiceKind.Btc;
@@ -79,6 +76,31 @@ public sealed class PayRequests(WalletQueries queries, InvoiceIssuer issuer, IPr
             PayRequestMetadata.Hash(metadata), null, null);
         var (invoice, error) = await issuer.CreateAsync(request, cancellationToken);
         return invoice is null ? (null, error?.Message ?? "No invoice can be issued.") : (invoice.PaymentRequest, null);
+    }
+
+    /// <summary>
+    /// Why <paramref name="comment"/> cannot be taken, or null. Its length is in characters (Unicode scalar values), as
+    /// LUD-12 counts them: an emoji is one, though it takes two UTF-16 units.
+    /// </summary>
+    private static string? CommentRefusal(string comment)
+    {
+        var characters = 0;
+        for (var rest = comment.AsSpan(); !rest.IsEmpty; characters++)
+        {
+            if (Rune.DecodeFromUtf16(rest, out var character, out var consumed) != OperationStatus.Done)
+            {
+                return "comment must be valid Unicode text.";
+            }
+
+            if (Rune.IsControl(character))
+            {
+                return "comment must not contain control characters.";
+            }
+
+            rest = rest[consumed..];
+        }
+
+        return characters > CommentAllowed ? $"comment must be at most {CommentAllowed} characters." : null;
     }
 
     private sealed record Recipient(string Key, Data.Wallets.Wallet Wallet);

@@ -118,6 +118,25 @@ public abstract class LightningAddressTests<TServer>(TServer server) : IClassFix
     }
 
     [Fact]
+    public async Task Callback_CountsACommentInCharacters_NotInUtf16Units()
+    {
+        var alice = await server.NewUserAsync();
+        // Each takes two UTF-16 units: 255 of them are 510 units, and still 255 characters.
+        var longest = string.Concat(Enumerable.Repeat("\U0001F600", 255));
+
+        var accepted = await GetJsonAsync($"/lnurlp/{alice.Username}/callback?amount=5000&comment={Uri.EscapeDataString(longest)}");
+        var refused = await GetJsonAsync($"/lnurlp/{alice.Username}/callback?amount=5000&comment={Uri.EscapeDataString(longest + "\U0001F600")}");
+
+        Assert.NotNull(accepted["pr"]);
+        Assert.Equal("ERROR", refused["status"].Str());
+        Assert.Equal("comment must be at most 255 characters.", refused["reason"].Str());
+        await using var scope = server.Services.CreateAsyncScope();
+        var memos = await scope.ServiceProvider.GetRequiredService<GlintDbContext>().LightningInvoices.AsNoTracking()
+            .Where(invoice => invoice.AccountId == alice.AccountId).Select(invoice => invoice.Memo).ToListAsync();
+        Assert.Equal([longest], memos);
+    }
+
+    [Fact]
     public async Task UsdDefaultWallet_GetsAnInvoiceInSats_CreditedInCentsAtThePrice()
     {
         var alice = await server.NewUserAsync();
