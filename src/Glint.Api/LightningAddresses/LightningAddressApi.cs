@@ -25,7 +25,10 @@ public static class LightningAddressApi
         return endpoints;
     }
 
-    /// <summary>Whether <paramref name="path"/> is one of these endpoints: they count against the anonymous per-address rate limit.</summary>
+    /// <summary>
+    /// Whether <paramref name="path"/> is one of these endpoints: they count against the anonymous per-address rate
+    /// limit, and a request refused or failed before they answer still gets LNURL's error.
+    /// </summary>
     public static bool Serves(PathString path) => path.StartsWithSegments(WellKnownPath) || path.StartsWithSegments(CallbackPath);
 
     private static async Task<IResult> PayRequestAsync(string username, PayRequests requests, CancellationToken cancellationToken)

@@ -26,6 +26,8 @@ public static class RequestRefusal
                 // Hydra writes double quotes in descriptions as single quotes (see HydraError).
                 return WriteJsonAsync(context, "application/json; charset=utf-8",
                     new() { ["error"] = HydraMalformed, ["error_description"] = description.Replace('"', '\'') });
+            case RequestSurface.Lnurl:
+                return WriteJsonAsync(context, "application/json; charset=utf-8", new() { ["status"] = "ERROR", ["reason"] = description });
             case RequestSurface.SessionLogin:
             case RequestSurface.GraphQL:
                 return WriteJsonAsync(context, "application/json; charset=utf-8", new() { ["error"] = description });

@@ -1,3 +1,5 @@
+using Glint.Api.LightningAddresses;
+
 namespace Glint.Server.Requests;
 
 /// <summary>The protocols Glint speaks over HTTP; a refused request is answered in the one its path speaks.</summary>
@@ -14,6 +16,9 @@ public enum RequestSurface
 
     /// <summary>GraphQL, which sets its own body limit and writes its own errors.</summary>
     GraphQL,
+
+    /// <summary>The Lightning address endpoints (LUD-06, LUD-16): LNURL's <c>{"status":"ERROR","reason":...}</c>.</summary>
+    Lnurl,
 
     /// <summary>The login, consent and account pages, and anything else a browser reaches: a plain page.</summary>
     Page,
@@ -33,6 +38,12 @@ public static class RequestSurfaces
         if (path.StartsWithSegments("/graphql", StringComparison.OrdinalIgnoreCase))
         {
             return RequestSurface.GraphQL;
+        }
+
+        // Before the OAuth prefixes: LUD-16's pay requests are under /.well-known too.
+        if (LightningAddressApi.Serves(path))
+        {
+            return RequestSurface.Lnurl;
         }
 
         foreach (var prefix in OAuthPrefixes)

@@ -10,8 +10,8 @@ namespace Glint.Server.Tests.Hosting;
 
 /// <summary>
 /// A request that fails unexpectedly is answered in its protocol's own error format, with nothing of the failure in
-/// it. The failure is real: the OAuth tables are dropped behind the server's back, so every request that reads them
-/// throws from the database up to the server's exception handler. Each test class has a server of its own, which no
+/// it. The failure is real: the OAuth tables (or the accounts table) are dropped or renamed behind the server's back,
+/// so every request that reads them throws from the database up to the server's exception handler. Each test class has a server of its own, which no
 /// other class sees broken.
 /// </summary>
 public abstract class ServerFailureTests<TServer>(TServer server) : IClassFixture<TServer> where TServer : GlintServerFixture
@@ -78,6 +78,28 @@ public abstract class ServerFailureTests<TServer>(TServer server) : IClassFixtur
         Assert.Equal("INTERNAL_SERVER_ERROR", error["code"]!.GetValue<string>());
         Assert.False(string.IsNullOrEmpty(error["message"]!.GetValue<string>()));
         Assert.Null(body["error"]);
+    }
+
+    [Fact]
+    public async Task LightningAddressEndpoints_AnswerLnurlsError()
+    {
+        // The accounts table out of the way: both endpoints look the user up there first.
+        await using (var scope = server.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<GlintDbContext>().Database
+                .ExecuteSqlRawAsync("ALTER TABLE \"accounts\" RENAME TO \"accounts_away\"", TestContext.Current.CancellationToken);
+        }
+
+        using var payRequest = await server.Public.GetAsync("/.well-known/lnurlp/alice", TestContext.Current.CancellationToken);
+        using var callback = await server.Public.GetAsync("/lnurlp/alice/callback?amount=1000", TestContext.Current.CancellationToken);
+
+        foreach (var (response, what) in new[] { (payRequest, "pay request"), (callback, "callback") })
+        {
+            var body = await ServerErrorAsync(response, what);
+            Assert.Equal(["reason", "status"], body.Select(pair => pair.Key).Order(StringComparer.Ordinal));
+            Assert.Equal("ERROR", body["status"]!.GetValue<string>());
+            Assert.DoesNotContain("accounts", body["reason"]!.GetValue<string>(), StringComparison.Ordinal);
+        }
     }
 
     [Fact]

@@ -136,6 +136,21 @@ public abstract class LightningAddressTests<TServer>(TServer server) : IClassFix
         Assert.Equal([longest], memos);
     }
 
+    [Theory]
+    [InlineData("/lnurlp/{0}/callback?amount=5000&comment=a%00b")]
+    [InlineData("/.well-known/lnurlp/{0}?x=%00")]
+    public async Task ARequestRefusedBeforeTheEndpoint_GetsLnurlsError(string path)
+    {
+        var alice = await server.NewUserAsync();
+
+        using var response = await server.Public.GetAsync(string.Format(System.Globalization.CultureInfo.InvariantCulture, path, alice.Username));
+        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();
+
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("ERROR", body["status"].Str());
+        Assert.Contains("NUL", body["reason"].Str(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task UsdDefaultWallet_GetsAnInvoiceInSats_CreditedInCentsAtThePrice()
     {
