@@ -77,8 +77,10 @@ public static class ApiRateLimits
         response.StatusCode = StatusCodes.Status429TooManyRequests;
         response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
         response.ContentType = "application/json; charset=utf-8";
-        await JsonSerializer.SerializeAsync(response.Body,
-            new { error = new { code = 429, status = "Too Many Requests", message = "Too many requests for this credential. Retry after the time in Retry-After." } },
-            cancellationToken: cancellationToken);
+        // A wallet paying a Lightning address reads LNURL's error shape (LUD-06), not the API's.
+        object body = LightningAddresses.LightningAddressApi.Serves(context.HttpContext.Request.Path)
+            ? new { status = "ERROR", reason = "Too many requests from this address. Retry after the time in Retry-After." }
+            : new { error = new { code = 429, status = "Too Many Requests", message = "Too many requests for this credential. Retry after the time in Retry-After." } };
+        await JsonSerializer.SerializeAsync(response.Body, body, cancellationToken: cancellationToken);
     }
 }

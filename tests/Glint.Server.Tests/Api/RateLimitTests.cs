@@ -100,16 +100,29 @@ public abstract class RateLimitTests<TServer>(TServer server) : IClassFixture<TS
     public async Task Lightning_address_endpoints_count_against_the_anonymous_budget_of_the_address()
     {
         var statuses = new List<HttpStatusCode>();
+        var refusals = new List<string>();
         for (var i = 0; i < 10; i++)
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, i % 2 == 0 ? "/.well-known/lnurlp/nobody_here" : "/lnurlp/nobody_here/callback?amount=1000");
             request.Headers.Add("X-Forwarded-For", "203.0.113.20");
             using var response = await server.Public.SendAsync(request);
             statuses.Add(response.StatusCode);
+            if (response.StatusCode == HttpStatusCode.TooManyRequests)
+            {
+                refusals.Add(await response.Content.ReadAsStringAsync());
+            }
         }
 
         Assert.Contains(HttpStatusCode.TooManyRequests, statuses);
         Assert.Equal(HttpStatusCode.OK, statuses[0]);
+        // In LNURL's error shape (LUD-06), which the paying wallet reads, on both endpoints.
+        Assert.All(refusals, body =>
+        {
+            var json = System.Text.Json.Nodes.JsonNode.Parse(body)!;
+            Assert.Equal("ERROR", json["status"]!.GetValue<string>());
+            Assert.Contains("Retry-After", json["reason"]!.GetValue<string>(), StringComparison.Ordinal);
+        });
+        Assert.True(refusals.Count >= 2);
     }
 
     [Fact]
