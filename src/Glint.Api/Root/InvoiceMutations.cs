@@ -41,13 +41,16 @@ public static class InvoiceMutations
         return error is null ? new([], true) : new([ApiError.From(error)], false);
     }
 
-    /// <summary><paramref name="amountCurrency"/> is null for an invoice with an amount, else the currency of the input's amount.</summary>
-    public static async Task<SatAmountPayloadType.Source> ProbeAsync(IResolveFieldContext context, Currency? amountCurrency)
+    /// <summary>
+    /// <paramref name="walletCurrency"/> is the currency the wallet must be in, and that of the input's amount (if it
+    /// has one) and of the fee answered; null for <c>lnInvoiceFeeProbe</c>, which takes either wallet.
+    /// </summary>
+    public static async Task<SatAmountPayloadType.Source> ProbeAsync(IResolveFieldContext context, Currency? walletCurrency)
     {
         ArgumentNullException.ThrowIfNull(context);
         var input = LightningInput.Of(context);
         var (fee, error) = await context.Service<InvoicePayments>().ProbeAsync(context.Account().Id, input.Guid("walletId"), input.String("paymentRequest")!,
-            amountCurrency is null ? null : input.Long("amount"), amountCurrency, context.CancellationToken);
+            input.Long("amount"), walletCurrency, context.CancellationToken);
         return error is null ? new([], fee) : new([ApiError.From(error)], null);
     }
 

@@ -77,11 +77,20 @@ public sealed class MutationType : ObjectGraphType
         InvoiceCreate<LnInvoicePayloadType, LnInvoiceCreateOnBehalfOfRecipientInputType>("lnInvoiceCreateOnBehalfOfRecipient", InvoiceKind.Btc, onBehalfOfRecipient: true);
         InvoiceCreate<LnInvoicePayloadType, LnUsdInvoiceCreateOnBehalfOfRecipientInputType>("lnUsdInvoiceCreateOnBehalfOfRecipient", InvoiceKind.Usd, onBehalfOfRecipient: true);
         InvoiceCreate<LnNoAmountInvoicePayloadType, LnNoAmountInvoiceCreateOnBehalfOfRecipientInputType>("lnNoAmountInvoiceCreateOnBehalfOfRecipient", InvoiceKind.NoAmount, onBehalfOfRecipient: true);
+        InvoiceCreate<LnInvoicePayloadType, LnUsdInvoiceBtcDenominatedCreateOnBehalfOfRecipientInputType>(
+            "lnUsdInvoiceBtcDenominatedCreateOnBehalfOfRecipient", InvoiceKind.UsdInSats, onBehalfOfRecipient: true);
 
         Mutation<SatAmountPayloadType, LnInvoiceFeeProbeInputType>("lnInvoiceFeeProbe", "The routing fee to pay the invoice: zero for an invoice this server issued.")
-            .ResolveAsync(async context => await InvoiceMutations.ProbeAsync(context, amountCurrency: null)).Requires(ScopeRule.Write);
+            .ResolveAsync(async context => await InvoiceMutations.ProbeAsync(context, walletCurrency: null)).Requires(ScopeRule.Write);
         Mutation<SatAmountPayloadType, LnNoAmountInvoiceFeeProbeInputType>("lnNoAmountInvoiceFeeProbe", "The routing fee to pay the invoice without amount: zero for an invoice this server issued.")
             .ResolveAsync(async context => await InvoiceMutations.ProbeAsync(context, Ledger.Currency.Btc)).Requires(ScopeRule.Write);
+        // Blink answers a USD wallet's fee in cents, in this SatAmountPayload too; apps written for Blink read it so.
+        Mutation<SatAmountPayloadType, LnUsdInvoiceFeeProbeInputType>("lnUsdInvoiceFeeProbe",
+                "The routing fee, in USD cents, to pay the invoice from a USD wallet: zero for an invoice this server issued.")
+            .ResolveAsync(async context => await InvoiceMutations.ProbeAsync(context, Ledger.Currency.Usd)).Requires(ScopeRule.Write);
+        Mutation<CentAmountPayloadType, LnNoAmountUsdInvoiceFeeProbeInputType>("lnNoAmountUsdInvoiceFeeProbe",
+                "The routing fee, in USD cents, to pay the invoice without amount from a USD wallet: zero for an invoice this server issued.")
+            .ResolveAsync(async context => await InvoiceMutations.ProbeAsync(context, Ledger.Currency.Usd)).Requires(ScopeRule.Write);
         Mutation<PaymentSendPayloadType, LnInvoicePaymentInputType>("lnInvoicePaymentSend",
                 InvoicePaymentDescription("Provided wallet can be USD or BTC and must have sufficient balance to cover amount in lightning invoice."))
             .ResolveAsync(async context => await InvoiceMutations.PayAsync(context, amountCurrency: null)).Requires(ScopeRule.Write);
@@ -155,7 +164,7 @@ public sealed class MutationType : ObjectGraphType
         var description = kind switch
         {
             InvoiceKind.Btc => "Returns a lightning invoice for an associated wallet. When invoice is paid the value will be credited to a BTC wallet. Expires after 'expiresIn' or 24 hours.",
-            InvoiceKind.Usd => "Returns a lightning invoice denominated in satoshis for an associated wallet. When invoice is paid the equivalent value at invoice creation will be credited to a USD wallet. Expires after 'expiresIn' or 5 minutes (short expiry time because there is a negative gamma effect on the account).",
+            InvoiceKind.Usd or InvoiceKind.UsdInSats => "Returns a lightning invoice denominated in satoshis for an associated wallet. When invoice is paid the equivalent value at invoice creation will be credited to a USD wallet. Expires after 'expiresIn' or 5 minutes (short expiry time because there is a negative gamma effect on the account).",
             _ => "Returns a lightning invoice for an associated wallet. Can be used to receive any supported currency value (currently USD or BTC). Expires after 'expiresIn' or 24 hours for BTC invoices or 5 minutes for USD invoices.",
         };
         Mutation<TPayload, TInput>(name, description)

@@ -72,6 +72,21 @@ public sealed class LnUsdInvoiceCreateOnBehalfOfRecipientInputType : InputObject
     }
 }
 
+/// <summary>An amount in sats for a USD wallet: the wallet is credited the cents those sats are worth when the invoice is made.</summary>
+public sealed class LnUsdInvoiceBtcDenominatedCreateOnBehalfOfRecipientInputType : InputObjectGraphType
+{
+    public LnUsdInvoiceBtcDenominatedCreateOnBehalfOfRecipientInputType()
+    {
+        Name = "LnUsdInvoiceBtcDenominatedCreateOnBehalfOfRecipientInput";
+        Field<NonNullGraphType<SatAmountType>>("amount").Description("Amount in satoshis.");
+        Field<Hex32BytesType>("descriptionHash");
+        Field<MinutesType>("expiresIn").Description("Optional invoice expiration time in minutes.");
+        Field<TxExternalIdType>("externalId");
+        Field<MemoType>("memo").Description("Optional memo for the lightning invoice. Acts as a note to the recipient.");
+        Field<NonNullGraphType<WalletIdType>>("recipientWalletId").Description("Wallet ID for a USD wallet which belongs to the account of any user.");
+    }
+}
+
 public sealed class LnNoAmountInvoiceCreateOnBehalfOfRecipientInputType : InputObjectGraphType
 {
     public LnNoAmountInvoiceCreateOnBehalfOfRecipientInputType()
@@ -110,6 +125,27 @@ public sealed class LnNoAmountInvoiceFeeProbeInputType : InputObjectGraphType
     {
         Name = "LnNoAmountInvoiceFeeProbeInput";
         Field<NonNullGraphType<SatAmountType>>("amount");
+        Field<NonNullGraphType<LnPaymentRequestType>>("paymentRequest");
+        Field<NonNullGraphType<WalletIdType>>("walletId");
+    }
+}
+
+public sealed class LnUsdInvoiceFeeProbeInputType : InputObjectGraphType
+{
+    public LnUsdInvoiceFeeProbeInputType()
+    {
+        Name = "LnUsdInvoiceFeeProbeInput";
+        Field<NonNullGraphType<LnPaymentRequestType>>("paymentRequest");
+        Field<NonNullGraphType<WalletIdType>>("walletId");
+    }
+}
+
+public sealed class LnNoAmountUsdInvoiceFeeProbeInputType : InputObjectGraphType
+{
+    public LnNoAmountUsdInvoiceFeeProbeInputType()
+    {
+        Name = "LnNoAmountUsdInvoiceFeeProbeInput";
+        Field<NonNullGraphType<CentAmountType>>("amount");
         Field<NonNullGraphType<LnPaymentRequestType>>("paymentRequest");
         Field<NonNullGraphType<WalletIdType>>("walletId");
     }

@@ -39,6 +39,17 @@ public sealed class SatAmountPayloadType : ObjectGraphType<SatAmountPayloadType.
     public sealed record Source(IReadOnlyList<ApiError> Errors, long? Amount);
 }
 
+/// <summary>A fee in cents, for a USD wallet.</summary>
+public sealed class CentAmountPayloadType : ObjectGraphType<SatAmountPayloadType.Source>
+{
+    public CentAmountPayloadType()
+    {
+        Name = "CentAmountPayload";
+        Field<CentAmountType>("amount").Resolve(context => context.Source.Amount);
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<ErrorType>>>>("errors").Resolve(context => context.Source.Errors);
+    }
+}
+
 /// <summary>An invoice's status as the status queries and subscriptions answer it; all null for an unknown invoice.</summary>
 public sealed record InvoiceStatusSource(IReadOnlyList<ApiError> Errors, string? PaymentHash, string? PaymentRequest, string? Status);
 

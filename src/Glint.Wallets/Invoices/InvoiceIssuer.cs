@@ -171,9 +171,11 @@ public sealed class InvoiceIssuer(GlintDbContext db, LightningNode node, IPriceP
     }
 
     /// <summary>
-    /// The invoice's sats and what the wallet is credited: a USD invoice asks for the sats that cover its cents at
-    /// the current price (rounded up), and credits exactly those cents when it is paid; a USD invoice in sats credits
-    /// the cents its sats are worth (rounded down).
+    /// The invoice's sats and what the wallet is credited, both fixed now at the current price and recorded with the
+    /// invoice: a USD invoice asks for the sats that cover its cents (rounded up), and credits exactly those cents
+    /// when it is paid; a USD invoice in sats credits the cents its sats are worth (rounded down). Either way the
+    /// rounding is in the ledger's favour and against the recipient, by less than one unit, so that paying an
+    /// invoice never credits more than the sats it takes are worth, as with any conversion.
     /// </summary>
     private async Task<(long? Sats, long? Credit)> AmountsAsync(InvoiceRequest request, CancellationToken cancellationToken)
     {

@@ -137,12 +137,14 @@ public sealed class InvoicePayments(
 
     /// <summary>
     /// The fee to pay the invoice: zero for an invoice Glint issued (it settles in the ledger), the connector's answer
-    /// for any other. Checks what paying would check, short of the balance.
+    /// for any other. Checks what paying would check, short of the balance. <paramref name="walletCurrency"/>, when
+    /// given, is the currency the wallet must be in, that of <paramref name="amount"/> (for an invoice without one)
+    /// and that of the fee answered: a USD wallet's fee is in cents, as Blink's USD probes answer it.
     /// </summary>
-    public async Task<(long? FeeSats, PaymentError? Error)> ProbeAsync(
-        Guid payerAccountId, Guid walletId, string paymentRequest, long? amount, Currency? amountCurrency, CancellationToken cancellationToken)
+    public async Task<(long? Fee, PaymentError? Error)> ProbeAsync(
+        Guid payerAccountId, Guid walletId, string paymentRequest, long? amount, Currency? walletCurrency, CancellationToken cancellationToken)
     {
-        var (_, decoded, failure) = await PrepareAsync(payerAccountId, walletId, paymentRequest, amount, amountCurrency, cancellationToken);
+        var (_, decoded, failure) = await PrepareAsync(payerAccountId, walletId, paymentRequest, amount, walletCurrency, cancellationToken);
         if (failure is not null)
         {
             return (null, failure);
@@ -150,7 +152,9 @@ public sealed class InvoicePayments(
 
         if (decoded!.PayeeNodeId != node.NodeId)
         {
-            return await connector.ProbeAsync(decoded, decoded.AmountMsat ?? amount!.Value * 1000, cancellationToken);
+            return walletCurrency == Currency.Usd
+                ? await ProbeExternalInCentsAsync(decoded, amount, cancellationToken)
+                : await connector.ProbeAsync(decoded, decoded.AmountMsat ?? amount!.Value * 1000, cancellationToken);
         }
 
         var invoice = await db.LightningInvoices.AsNoTracking().SingleOrDefaultAsync(i => i.PaymentHash == decoded.PaymentHash, cancellationToken);
@@ -165,6 +169,36 @@ public sealed class InvoicePayments(
                 var closed => (null, Closed(closed).Error),
             },
         };
+    }
+
+    /// <summary>
+    /// Probes an invoice from elsewhere for a USD wallet; the node routes sats. The cents to send become the sats they
+    /// are worth, rounded down as a USD wallet paying a BTC wallet sends them, and the fee in sats becomes the cents
+    /// that cover it, rounded up as a USD wallet paying sats pays them (zero stays zero).
+    /// </summary>
+    private async Task<(long? FeeCents, PaymentError? Error)> ProbeExternalInCentsAsync(Bolt11Invoice decoded, long? cents, CancellationToken cancellationToken)
+    {
+        var price = (await prices.GetPriceAsync(cancellationToken)).Price;
+        var amountMsat = decoded.AmountMsat;
+        if (amountMsat is null)
+        {
+            var sats = price.ConvertRoundingDown(Money.Cents(cents!.Value));
+            if (!sats.IsSuccess || sats.Value.IsZero)
+            {
+                return (null, sats.IsSuccess ? PaymentError.AmountRoundsToZero : PaymentError.AmountTooLarge);
+            }
+
+            amountMsat = sats.Value.MinorUnits * 1000;
+        }
+
+        var (feeSats, error) = await connector.ProbeAsync(decoded, amountMsat.Value, cancellationToken);
+        if (feeSats is null)
+        {
+            return (null, error);
+        }
+
+        var fee = price.ConvertRoundingUp(Money.Sats(feeSats.Value));
+        return fee.IsSuccess ? (fee.Value.MinorUnits, error) : (null, PaymentError.AmountTooLarge);
     }
 
     private async Task<(Data.Wallets.Wallet? Payer, Bolt11Invoice? Invoice, PaymentError? Error)> PrepareAsync(

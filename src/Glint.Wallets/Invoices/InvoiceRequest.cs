@@ -13,7 +13,8 @@ public enum InvoiceKind
 
     /// <summary>
     /// An amount in sats, for a USD wallet, credited with the cents those sats are worth at the current price (rounded
-    /// down): what a payer of a Lightning address asks for when the recipient's default wallet is in USD.
+    /// down): <c>lnUsdInvoiceBtcDenominatedCreateOnBehalfOfRecipient</c>, and what a payer of a Lightning address asks
+    /// for when the recipient's default wallet is in USD.
     /// </summary>
     UsdInSats,
 }

@@ -157,6 +157,31 @@ public sealed class SchemaConformanceTests
     }
 
     [Fact]
+    public void UsdLightningFields_AreImplemented()
+    {
+        var sdl = GlintSchema.PrintSdl();
+        var ours = Definitions(sdl);
+
+        foreach (var type in (string[])["LnUsdInvoiceFeeProbeInput", "LnNoAmountUsdInvoiceFeeProbeInput", "CentAmountPayload",
+                     "LnUsdInvoiceBtcDenominatedCreateOnBehalfOfRecipientInput"])
+        {
+            Assert.Contains(type, ours.Keys);
+        }
+
+        Assert.Contains("lnUsdInvoiceFeeProbe(input: LnUsdInvoiceFeeProbeInput!): SatAmountPayload!", sdl, StringComparison.Ordinal);
+        Assert.Contains("lnNoAmountUsdInvoiceFeeProbe(input: LnNoAmountUsdInvoiceFeeProbeInput!): CentAmountPayload!", sdl, StringComparison.Ordinal);
+        Assert.Contains("lnUsdInvoiceBtcDenominatedCreateOnBehalfOfRecipient(input: LnUsdInvoiceBtcDenominatedCreateOnBehalfOfRecipientInput!): LnInvoicePayload!",
+            sdl, StringComparison.Ordinal);
+
+        // Blink counts fee probes as sending; an invoice on a recipient's behalf needs no credentials.
+        var schema = new GlintSchema();
+        schema.Initialize();
+        Assert.Equal(ScopeRule.Write, AccessRules.RuleOf(schema.Mutation!.GetField("lnUsdInvoiceFeeProbe")!));
+        Assert.Equal(ScopeRule.Write, AccessRules.RuleOf(schema.Mutation.GetField("lnNoAmountUsdInvoiceFeeProbe")!));
+        Assert.Equal(ScopeRule.None, AccessRules.RuleOf(schema.Mutation.GetField("lnUsdInvoiceBtcDenominatedCreateOnBehalfOfRecipient")!));
+    }
+
+    [Fact]
     public void RootFields_EachDeclareAnAccessRule()
     {
         var schema = new GlintSchema();
