@@ -11,7 +11,7 @@ namespace Glint.Server.Tests.Lightning;
 /// <summary>
 /// Invoices from creation to payment through the API: paid once (even by concurrent payers), refused when expired,
 /// cancelled or one's own, converted at the price for USD, and always leaving the ledger valid.
-/// The configured price is the default $100,000 per bitcoin (1 cent = 1,000 sats).
+/// The configured price is the default $100,000 per bitcoin (10 sats a cent).
 /// </summary>
 public abstract class InvoiceLifecycleTests<TServer>(TServer server) : IClassFixture<TServer> where TServer : GlintServerFixture
 {
