@@ -42,10 +42,10 @@ public static class InvoiceMutations
     }
 
     /// <summary>
-    /// <paramref name="walletCurrency"/> is the currency the wallet must be in, and that of the input's amount (if it
-    /// has one) and of the fee answered; null for <c>lnInvoiceFeeProbe</c>, which takes either wallet.
+    /// <paramref name="walletCurrency"/> is the currency the wallet must be in (each of Blink's four probes takes one),
+    /// and that of the input's amount (if it has one) and of the fee answered.
     /// </summary>
-    public static async Task<SatAmountPayloadType.Source> ProbeAsync(IResolveFieldContext context, Currency? walletCurrency)
+    public static async Task<SatAmountPayloadType.Source> ProbeAsync(IResolveFieldContext context, Currency walletCurrency)
     {
         ArgumentNullException.ThrowIfNull(context);
         var input = LightningInput.Of(context);

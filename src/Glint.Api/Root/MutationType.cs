@@ -81,7 +81,7 @@ public sealed class MutationType : ObjectGraphType
             "lnUsdInvoiceBtcDenominatedCreateOnBehalfOfRecipient", InvoiceKind.UsdInSats, onBehalfOfRecipient: true);
 
         Mutation<SatAmountPayloadType, LnInvoiceFeeProbeInputType>("lnInvoiceFeeProbe", "The routing fee to pay the invoice: zero for an invoice this server issued.")
-            .ResolveAsync(async context => await InvoiceMutations.ProbeAsync(context, walletCurrency: null)).Requires(ScopeRule.Write);
+            .ResolveAsync(async context => await InvoiceMutations.ProbeAsync(context, Ledger.Currency.Btc)).Requires(ScopeRule.Write);
         Mutation<SatAmountPayloadType, LnNoAmountInvoiceFeeProbeInputType>("lnNoAmountInvoiceFeeProbe", "The routing fee to pay the invoice without amount: zero for an invoice this server issued.")
             .ResolveAsync(async context => await InvoiceMutations.ProbeAsync(context, Ledger.Currency.Btc)).Requires(ScopeRule.Write);
         // Blink answers a USD wallet's fee in cents, in this SatAmountPayload too; apps written for Blink read it so.

@@ -185,6 +185,11 @@ public abstract class UsdInvoiceTests<TServer>(TServer server) : IClassFixture<T
         }
 
         Assert.Equal("The wallet's currency does not match this payment.", (await ProbeAsync(payer.BtcWalletId, invoice))["message"].Str());
+        // And the BTC probe refuses a USD wallet, as Blink's does: each probe answers in its wallet's unit.
+        var btcProbe = (await server.DataAsync(payer.Token, "mutation($input: LnInvoiceFeeProbeInput!) { lnInvoiceFeeProbe(input: $input) { errors { message } amount } }",
+            new { input = new { walletId = payer.UsdWalletId, paymentRequest = invoice } }))["lnInvoiceFeeProbe"]!;
+        Assert.Null(btcProbe["amount"]);
+        Assert.Equal("The wallet's currency does not match this payment.", btcProbe["errors"]![0]!["message"].Str());
         Assert.Equal("The wallet's currency does not match this payment.", (await NoAmountProbeAsync(payer.BtcWalletId, noAmount))["message"].Str());
         Assert.Equal("Invalid walletId for account.", (await ProbeAsync(merchant.UsdWalletId, invoice))["message"].Str());
         Assert.Equal("Invalid walletId for account.", (await NoAmountProbeAsync(merchant.UsdWalletId, noAmount))["message"].Str());
