@@ -7,7 +7,7 @@ namespace Glint.Cli;
 
 /// <summary>
 /// The <c>glint</c> commands that talk to a running Glint over HTTP, grouped verb first as in the hydra CLI:
-/// <c>create|get|update|delete client</c>, <c>list clients</c>, <c>delete access-tokens</c>, <c>apply clients</c>,
+/// <c>create|get|update|delete client</c>, <c>get jwks</c>, <c>list clients</c>, <c>delete access-tokens</c>, <c>apply clients</c>,
 /// <c>perform client-credentials|authorization-code|device-code</c>, <c>introspect token</c> and <c>revoke token</c>.
 /// </summary>
 public static class ApiCommands
@@ -15,7 +15,7 @@ public static class ApiCommands
     public static IEnumerable<Command> Build()
     {
         yield return Verb("create", "Create resources on a running Glint", ClientCommands.Create());
-        yield return Verb("get", "Show resources of a running Glint", ClientCommands.Get());
+        yield return Verb("get", "Show resources of a running Glint", ClientCommands.Get(), Keys.KeyCommands.Get());
         yield return Verb("list", "List resources of a running Glint", ClientCommands.List());
         yield return Verb("update", "Change resources on a running Glint", ClientCommands.Update());
         yield return Verb("delete", "Delete resources on a running Glint", ClientCommands.Delete(), ClientCommands.DeleteAccessTokens());
