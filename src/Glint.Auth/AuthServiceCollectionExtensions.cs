@@ -2,6 +2,7 @@ using Glint.Auth.Audit;
 using Glint.Auth.Clients;
 using Glint.Auth.Flows;
 using Glint.Auth.Jwk;
+using Glint.Auth.JwtBearer;
 using Glint.Auth.OAuth2;
 using Glint.Auth.Revocation;
 using Glint.Auth.Sessions;
@@ -41,6 +42,7 @@ public static class AuthServiceCollectionExtensions
         services.AddScoped<FlowStorage.FlowStore>();
         services.AddSingleton<FlowSealer>();
         services.AddScoped<AccessTokens>();
+        services.AddScoped<JwtBearer.JwtBearerGrant>();
         services.TryAddSingleton<INotificationChannel, InProcessNotificationChannel>();
         services.AddSingleton<CredentialRevocations>();
         services.AddSingleton<AccessTokenCache>();
@@ -108,6 +110,7 @@ public static class AuthServiceCollectionExtensions
                     .AllowAuthorizationCodeFlow()
                     .AllowRefreshTokenFlow()
                     .AllowDeviceAuthorizationFlow()
+                    .AllowCustomFlow(JwtBearer.JwtBearerGrant.GrantType)
                     .SetRefreshTokenReuseLeeway(settings.RefreshTokenReuseLeeway);
 
                 // S256 only: `plain` gives no protection against a stolen code (RFC 9700 §2.1.1).
@@ -251,5 +254,5 @@ public static class AuthServiceCollectionExtensions
 
     public static IEndpointRouteBuilder MapGlintAuthAdmin(this IEndpointRouteBuilder routes) =>
         routes.MapClientAdminApi().MapIntrospectionApi().MapLoginConsentAdminApi().MapSessionAdminApi().MapLogoutAdminApi().MapDeviceChallengeAdminApi()
-            .MapAuditAdminApi().MapKeyAdminApi();
+            .MapAuditAdminApi().MapKeyAdminApi().MapTrustAdminApi();
 }

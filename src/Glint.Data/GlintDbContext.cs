@@ -26,6 +26,8 @@ public sealed class GlintDbContext(DbContextOptions<GlintDbContext> options) : D
 
     public DbSet<OAuthFlow> OAuthFlows => Set<OAuthFlow>();
 
+    public DbSet<JwtBearerTrust> JwtBearerTrusts => Set<JwtBearerTrust>();
+
     public DbSet<LoginSession> LoginSessions => Set<LoginSession>();
 
     public DbSet<LogoutRequest> LogoutRequests => Set<LogoutRequest>();

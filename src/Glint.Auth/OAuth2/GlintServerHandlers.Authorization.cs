@@ -96,7 +96,7 @@ public static partial class GlintServerHandlers
 
     /// <summary>
     /// Hydra's token rules: a refresh token only when <c>offline</c> or <c>offline_access</c> was granted and the client
-    /// has the <c>refresh_token</c> grant; never a refresh or ID token for <c>client_credentials</c>.
+    /// has the <c>refresh_token</c> grant; never a refresh or ID token for <c>client_credentials</c> or the JWT-bearer grant.
     /// </summary>
     public sealed class DecideIssuedTokens : IOpenIddictServerHandler<ProcessSignInContext>
     {
@@ -114,7 +114,7 @@ public static partial class GlintServerHandlers
                 return;
             }
 
-            if (context.Request.IsClientCredentialsGrantType())
+            if (context.Request.IsClientCredentialsGrantType() || context.Request.GrantType == JwtBearer.JwtBearerGrant.GrantType)
             {
                 context.GenerateRefreshToken = context.IncludeRefreshToken = false;
                 context.GenerateIdentityToken = context.IncludeIdentityToken = false;

@@ -1,7 +1,5 @@
 using System.Collections.Immutable;
 using Glint.Auth.Clients;
-using Glint.Auth.Revocation;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Abstractions;
@@ -25,9 +23,6 @@ public static partial class GlintServerHandlers
     {
         /// <summary>How far ahead an assertion may expire: its <c>jti</c> is kept that long to refuse a replay.</summary>
         public static readonly TimeSpan MaxLifetime = TimeSpan.FromHours(1);
-
-        // Kept past the assertion's expiry by OpenIddict's clock skew at most, so a replay is never let through early.
-        private static readonly TimeSpan JtiMargin = TimeSpan.FromMinutes(5);
 
         private const string Refused = "Client authentication failed: the client_assertion was refused";
 
@@ -258,12 +253,7 @@ public static partial class GlintServerHandlers
             }
         }
 
-        /// <summary>
-        /// Each <c>jti</c> works once per client, on every node: it is recorded as a spent entry in the token table,
-        /// whose unique reference lets only the first insert in (the janitor removes the entry once the assertion has
-        /// expired). Its own statement, not the token writer's group commit: a replay must not fail a batch that
-        /// carries other requests' tokens.
-        /// </summary>
+        /// <summary>Each <c>jti</c> works once per client, on every node (<see cref="SpentAssertions"/>).</summary>
         public sealed class SpendJti(Glint.Data.GlintDbContext db, ClientManager applications, TimeProvider time)
             : IOpenIddictServerHandler<ProcessAuthenticationContext>
         {
@@ -280,34 +270,14 @@ public static partial class GlintServerHandlers
                 ArgumentNullException.ThrowIfNull(context);
                 var assertion = context.ClientAssertionPrincipal!;
                 var clientId = assertion.GetClaim(Claims.Issuer)!;
-                // Hashed, as references are stored.
-                var reference = TokenManager.ObfuscateReference("client_assertion_jti\0" + clientId + "\0" + assertion.GetClaim(Claims.JwtId));
                 var applicationId = (await applications.FindByClientIdAsync(clientId, context.CancellationToken))?.Id;
-                var id = Guid.CreateVersion7().ToString();
-                var concurrency = Guid.NewGuid().ToString();
-                var created = time.GetUtcNow().UtcDateTime;
-                var expires = (assertion.GetExpirationDate()!.Value + JtiMargin).UtcDateTime;
-                var type = TokenTypeIdentifiers.Private.ClientAssertion;
-                var status = Statuses.Redeemed;
-
-                int inserted;
-                try
-                {
-                    inserted = await db.Database.ExecuteSqlAsync(
-                        $"""
-                        INSERT INTO "oauth2_tokens" ("Id", "ApplicationId", "ConcurrencyToken", "CreationDate", "ExpirationDate", "ReferenceId", "Status", "Subject", "Type")
-                        VALUES ({id}, {applicationId}, {concurrency}, {created}, {expires}, {reference}, {status}, {clientId}, {type})
-                        ON CONFLICT ("ReferenceId") DO NOTHING
-                        """,
-                        context.CancellationToken);
-                }
-                catch (Exception exception) when (exception is Microsoft.EntityFrameworkCore.DbUpdateException or System.Data.Common.DbException)
+                var outcome = await SpentAssertions.SpendAsync(db, "client_assertion_jti", clientId, assertion.GetClaim(Claims.JwtId)!,
+                    applicationId, clientId, assertion.GetExpirationDate()!.Value, time, context.CancellationToken);
+                if (outcome == SpentAssertions.Outcome.NotRecorded)
                 {
                     context.Reject(Errors.ServerError, "The client assertion could not be recorded, so it was not accepted. Try again later.");
-                    return;
                 }
-
-                if (inserted == 0)
+                else if (outcome == SpentAssertions.Outcome.Replayed)
                 {
                     context.Reject(Errors.InvalidClient, $"{Refused}: its jti has been used before; every assertion must have a new jti.");
                 }

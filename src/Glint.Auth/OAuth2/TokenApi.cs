@@ -66,6 +66,14 @@ public static class TokenApi
             return Results.SignIn(principal, authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
         }
 
+        if (request.GrantType == JwtBearer.JwtBearerGrant.GrantType && client is not null)
+        {
+            var redeemed = await http.RequestServices.GetRequiredService<JwtBearer.JwtBearerGrant>().RedeemAsync(request, client, http.RequestAborted);
+            return redeemed.Principal is { } principal
+                ? Results.SignIn(principal, authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme)
+                : Forbid(redeemed.Error!, redeemed.Description!);
+        }
+
         return Forbid(Errors.UnsupportedGrantType, "The authorization grant type is not supported by the authorization server.");
     }
 

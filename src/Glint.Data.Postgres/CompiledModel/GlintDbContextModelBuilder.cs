@@ -12,7 +12,7 @@ namespace Glint.Data.Postgres.CompiledModel
     public partial class GlintDbContextModel
     {
         private GlintDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("ff0dd7d4-6279-4fc9-b591-01572f3d1cd6"), entityTypeCount: 29)
+            : base(skipDetectChanges: false, modelId: new Guid("6167d288-41ed-48c2-908e-4011007ec27d"), entityTypeCount: 30)
         {
         }
 
@@ -25,10 +25,11 @@ namespace Glint.Data.Postgres.CompiledModel
             var recordedSetting = RecordedSettingEntityType.Create(this);
             var developerApp = DeveloperAppEntityType.Create(this);
             var developerAppEvent = DeveloperAppEventEntityType.Create(this);
+            var client = ClientEntityType.Create(this);
+            var jwtBearerTrust = JwtBearerTrustEntityType.Create(this);
             var loginSession = LoginSessionEntityType.Create(this);
             var logoutRequest = LogoutRequestEntityType.Create(this);
             var oAuthAuthorization = OAuthAuthorizationEntityType.Create(this);
-            var oAuthClient = ClientEntityType.Create(this);
             var oAuthFlow = OAuthFlowEntityType.Create(this);
             var oAuthScope = OAuthScopeEntityType.Create(this);
             var oAuthToken = OAuthTokenEntityType.Create(this);
@@ -49,8 +50,8 @@ namespace Glint.Data.Postgres.CompiledModel
             var dataProtectionKey = DataProtectionKeyEntityType.Create(this);
 
             CallbackDeliveryEntityType.CreateForeignKey1(callbackDelivery, callbackEndpoint);
-            OAuthAuthorizationEntityType.CreateForeignKey1(oAuthAuthorization, oAuthClient);
-            OAuthTokenEntityType.CreateForeignKey1(oAuthToken, oAuthClient);
+            OAuthAuthorizationEntityType.CreateForeignKey1(oAuthAuthorization, client);
+            OAuthTokenEntityType.CreateForeignKey1(oAuthToken, client);
             OAuthTokenEntityType.CreateForeignKey2(oAuthToken, oAuthAuthorization);
             PostingRecordEntityType.CreateForeignKey1(postingRecord, journalEntryRecord);
 
@@ -61,10 +62,11 @@ namespace Glint.Data.Postgres.CompiledModel
             RecordedSettingEntityType.CreateAnnotations(recordedSetting);
             DeveloperAppEntityType.CreateAnnotations(developerApp);
             DeveloperAppEventEntityType.CreateAnnotations(developerAppEvent);
+            ClientEntityType.CreateAnnotations(client);
+            JwtBearerTrustEntityType.CreateAnnotations(jwtBearerTrust);
             LoginSessionEntityType.CreateAnnotations(loginSession);
             LogoutRequestEntityType.CreateAnnotations(logoutRequest);
             OAuthAuthorizationEntityType.CreateAnnotations(oAuthAuthorization);
-            ClientEntityType.CreateAnnotations(oAuthClient);
             OAuthFlowEntityType.CreateAnnotations(oAuthFlow);
             OAuthScopeEntityType.CreateAnnotations(oAuthScope);
             OAuthTokenEntityType.CreateAnnotations(oAuthToken);

@@ -19,5 +19,6 @@ public static class KnownMigrations
         "20261205062411_PhoneSignIn",
         "20261205063422_AccountNotificationSettings",
         "20261205071155_AccountContactAliases",
+        "20261208014642_JwtBearerTrusts",
     ];
 }

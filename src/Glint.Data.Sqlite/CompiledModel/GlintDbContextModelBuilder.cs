@@ -11,7 +11,7 @@ namespace Glint.Data.Sqlite.CompiledModel
     public partial class GlintDbContextModel
     {
         private GlintDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("b2bfefb5-14c3-4627-b726-151edddf771b"), entityTypeCount: 29)
+            : base(skipDetectChanges: false, modelId: new Guid("d9048e14-8108-4337-b5ce-e8364b3b8f12"), entityTypeCount: 30)
         {
         }
 
@@ -24,10 +24,11 @@ namespace Glint.Data.Sqlite.CompiledModel
             var recordedSetting = RecordedSettingEntityType.Create(this);
             var developerApp = DeveloperAppEntityType.Create(this);
             var developerAppEvent = DeveloperAppEventEntityType.Create(this);
+            var client = ClientEntityType.Create(this);
+            var jwtBearerTrust = JwtBearerTrustEntityType.Create(this);
             var loginSession = LoginSessionEntityType.Create(this);
             var logoutRequest = LogoutRequestEntityType.Create(this);
             var oAuthAuthorization = OAuthAuthorizationEntityType.Create(this);
-            var oAuthClient = ClientEntityType.Create(this);
             var oAuthFlow = OAuthFlowEntityType.Create(this);
             var oAuthScope = OAuthScopeEntityType.Create(this);
             var oAuthToken = OAuthTokenEntityType.Create(this);
@@ -48,8 +49,8 @@ namespace Glint.Data.Sqlite.CompiledModel
             var dataProtectionKey = DataProtectionKeyEntityType.Create(this);
 
             CallbackDeliveryEntityType.CreateForeignKey1(callbackDelivery, callbackEndpoint);
-            OAuthAuthorizationEntityType.CreateForeignKey1(oAuthAuthorization, oAuthClient);
-            OAuthTokenEntityType.CreateForeignKey1(oAuthToken, oAuthClient);
+            OAuthAuthorizationEntityType.CreateForeignKey1(oAuthAuthorization, client);
+            OAuthTokenEntityType.CreateForeignKey1(oAuthToken, client);
             OAuthTokenEntityType.CreateForeignKey2(oAuthToken, oAuthAuthorization);
             PostingRecordEntityType.CreateForeignKey1(postingRecord, journalEntryRecord);
 
@@ -60,10 +61,11 @@ namespace Glint.Data.Sqlite.CompiledModel
             RecordedSettingEntityType.CreateAnnotations(recordedSetting);
             DeveloperAppEntityType.CreateAnnotations(developerApp);
             DeveloperAppEventEntityType.CreateAnnotations(developerAppEvent);
+            ClientEntityType.CreateAnnotations(client);
+            JwtBearerTrustEntityType.CreateAnnotations(jwtBearerTrust);
             LoginSessionEntityType.CreateAnnotations(loginSession);
             LogoutRequestEntityType.CreateAnnotations(logoutRequest);
             OAuthAuthorizationEntityType.CreateAnnotations(oAuthAuthorization);
-            ClientEntityType.CreateAnnotations(oAuthClient);
             OAuthFlowEntityType.CreateAnnotations(oAuthFlow);
             OAuthScopeEntityType.CreateAnnotations(oAuthScope);
             OAuthTokenEntityType.CreateAnnotations(oAuthToken);

@@ -19,5 +19,6 @@ public static class KnownMigrations
         "20261205062335_PhoneSignIn",
         "20261205063309_AccountNotificationSettings",
         "20261205071052_AccountContactAliases",
+        "20261208014623_JwtBearerTrusts",
     ];
 }

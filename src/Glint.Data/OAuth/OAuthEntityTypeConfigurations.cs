@@ -42,6 +42,20 @@ internal sealed class SigningKeyEntityTypeConfiguration : IEntityTypeConfigurati
     }
 }
 
+internal sealed class JwtBearerTrustEntityTypeConfiguration : IEntityTypeConfiguration<JwtBearerTrust>
+{
+    public void Configure(EntityTypeBuilder<JwtBearerTrust> builder)
+    {
+        builder.ToTable("oauth2_jwt_bearer_trusts");
+        builder.HasKey(trust => trust.Id);
+        builder.Property(trust => trust.Issuer).HasMaxLength(JwtBearerTrust.MaxIssuerLength);
+        builder.Property(trust => trust.Subject).HasMaxLength(JwtBearerTrust.MaxSubjectLength);
+        builder.Property(trust => trust.KeyId).HasMaxLength(JwtBearerTrust.MaxKeyIdLength);
+        // One trust per issuer, subject and key, as an assertion names them.
+        builder.HasIndex(trust => new { trust.Issuer, trust.Subject, trust.KeyId }).IsUnique();
+    }
+}
+
 internal sealed class OAuthFlowEntityTypeConfiguration : IEntityTypeConfiguration<OAuthFlow>
 {
     public void Configure(EntityTypeBuilder<OAuthFlow> builder)

@@ -100,6 +100,9 @@ public sealed class Janitor(GlintDbContext db, RowLifetimes lifetimes, TimeProvi
                     && !db.OAuthTokens.Any(token => token.Authorization!.Id == authorization.Id)
                     && !remembered.Any(id => id == authorization.Id),
                 bounds, cancellationToken);
+            // Expired trusts verify no assertion any more, as Hydra's janitor flushes them.
+            deleted["oauth2_jwt_bearer_trusts"] = await db.JwtBearerTrusts.DeleteDeadAsync(trust => trust.Id,
+                trust => trust.ExpiresAt < cutoff, bounds, cancellationToken);
         }
 
         if (pass.CallbackDeliveries)

@@ -308,6 +308,18 @@ public abstract class JanitorTests<TServer>(TServer server) : IClassFixture<TSer
         Authorization(live, Statuses.Valid, AuthorizationTypes.Permanent, at.AddHours(-2));
         Authorization(live, Statuses.Valid, AuthorizationTypes.AdHoc, at);
 
+        // JWT-bearer trusts: an expired one goes, one still in force stays.
+        foreach (var (list, expires) in new[] { (dead, now.AddMinutes(-1)), (live, now.AddDays(1)) })
+        {
+            var trust = new JwtBearerTrust
+            {
+                Id = Guid.NewGuid(), Issuer = "https://idp.example/" + Id(), Subject = "s", Scope = "read", KeyId = "k",
+                PublicKey = "{}", CreatedAt = now.AddDays(-2), ExpiresAt = expires,
+            };
+            db.JwtBearerTrusts.Add(trust);
+            list.Add("trust:" + trust.Id);
+        }
+
         // Flows: unanswered and refused ones past their lifetime go, and a used consent with nothing left hanging
         // from it; a flow still answerable, a remembered consent and a consent whose token lives stay.
         Flow(dead, OAuthFlowState.LoginRequested, now.AddHours(-1));
@@ -383,6 +395,7 @@ public abstract class JanitorTests<TServer>(TServer server) : IClassFixture<TSer
         ids.UnionWith(await db.LoginCodes.Select(row => row.Id).ToListAsync());
         ids.UnionWith((await db.LoginFailures.Select(row => row.Id).ToListAsync()).Select(id => "failure:" + id));
         ids.UnionWith((await db.SessionTokens.Select(row => row.Id).ToListAsync()).Select(id => "session:" + id));
+        ids.UnionWith((await db.JwtBearerTrusts.Select(row => row.Id).ToListAsync()).Select(id => "trust:" + id));
         return ids;
     }
 

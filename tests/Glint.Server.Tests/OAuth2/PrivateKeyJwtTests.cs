@@ -12,11 +12,12 @@ using Microsoft.IdentityModel.Tokens;
 namespace Glint.Server.Tests.OAuth2;
 
 /// <summary>A client's RSA key pair: the public half as a JWK for its registration, the private half to sign assertions.</summary>
-public sealed class ClientKey : IDisposable
+/// <param name="keyId">The key's id; a new one by default.</param>
+public sealed class ClientKey(string? keyId = null) : IDisposable
 {
     private readonly RSA _rsa = RSA.Create(2048);
 
-    public string KeyId { get; } = "key-" + Guid.NewGuid().ToString("N")[..8];
+    public string KeyId { get; } = keyId ?? "key-" + Guid.NewGuid().ToString("N")[..8];
 
     public JsonObject PublicJwk()
     {

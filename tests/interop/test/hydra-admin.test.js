@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { Configuration, JwkApi } from '@ory/hydra-client';
-import { createLocalJWKSet, jwtVerify } from 'jose';
+import { createLocalJWKSet, exportJWK, generateKeyPair, jwtVerify, SignJWT } from 'jose';
+import { randomUUID } from 'node:crypto';
 import {
   adminUrl,
   createClient,
@@ -11,6 +12,7 @@ import {
   fetchAccessToken,
   hydra,
   issuer,
+  publicUrl,
   requestToken,
   uniqueName,
 } from './helpers.js';
@@ -224,5 +226,71 @@ describe('Hydra admin JWK API via @ory/hydra-client', () => {
     const missing = await expectHttpError(() => jwk.getJsonWebKeySet({ set: uniqueName('set') }));
     assert.equal(missing.status, 404);
     assert.equal(typeof missing.data?.error, 'string');
+  });
+});
+
+describe('Hydra trust API and the JWT-bearer grant via @ory/hydra-client', () => {
+  const grantType = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
+
+  /** Trades an assertion for a token at the token endpoint, the client authenticating with client_secret_basic. */
+  async function exchange(client, assertion) {
+    const response = await fetch(`${publicUrl}/oauth2/token`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        authorization: `Basic ${Buffer.from(`${encodeURIComponent(client.client_id)}:${encodeURIComponent(client.client_secret)}`).toString('base64')}`,
+      },
+      body: new URLSearchParams({ grant_type: grantType, assertion, scope: 'read' }),
+    });
+    return { status: response.status, body: await response.json() };
+  }
+
+  it('trustOAuth2JwtGrantIssuer lets the issuer\'s ES256 assertions buy tokens for the subject, until the trust is deleted', async () => {
+    const { publicKey, privateKey } = await generateKeyPair('ES256');
+    const kid = randomUUID();
+    const trustedIssuer = `https://${uniqueName('idp')}.example`;
+    const subject = uniqueName('subject');
+    const { status, data: trust } = await hydra.trustOAuth2JwtGrantIssuer({
+      trustOAuth2JwtGrantIssuer: {
+        issuer: trustedIssuer,
+        subject,
+        scope: ['read'],
+        jwk: { ...(await exportJWK(publicKey)), kid, alg: 'ES256', use: 'sig' },
+        expires_at: new Date(Date.now() + 3_600_000).toISOString(),
+      },
+    });
+    assert.equal(status, 201);
+    assert.equal(trust.issuer, trustedIssuer);
+    assert.deepEqual(trust.public_key, { set: trustedIssuer, kid });
+
+    const read = await hydra.getTrustedOAuth2JwtGrantIssuer({ id: trust.id });
+    assert.equal(read.data.subject, subject);
+    const listed = await hydra.listTrustedOAuth2JwtGrantIssuers({ issuer: trustedIssuer });
+    assert.deepEqual(listed.data.map((t) => t.id), [trust.id]);
+
+    const client = await newClient('jwt-bearer', { grant_types: [grantType], scope: 'read' });
+    const assertion = () => new SignJWT({})
+      .setProtectedHeader({ alg: 'ES256', kid })
+      .setIssuer(trustedIssuer)
+      .setSubject(subject)
+      .setAudience(`${publicUrl}/oauth2/token`)
+      .setIssuedAt()
+      .setExpirationTime('5m')
+      .setJti(randomUUID())
+      .sign(privateKey);
+
+    const granted = await exchange(client, await assertion());
+    assert.equal(granted.status, 200, JSON.stringify(granted.body));
+    assert.equal(granted.body.refresh_token, undefined);
+    const { data: introspected } = await hydra.introspectOAuth2Token({ token: granted.body.access_token });
+    assert.equal(introspected.active, true);
+    assert.equal(introspected.sub, subject);
+    assert.equal(introspected.client_id, client.client_id);
+
+    const deleted = await hydra.deleteTrustedOAuth2JwtGrantIssuer({ id: trust.id });
+    assert.equal(deleted.status, 204);
+    const refused = await exchange(client, await assertion());
+    assert.equal(refused.status, 400);
+    assert.equal(refused.body.error, 'invalid_grant');
   });
 });
