@@ -52,7 +52,9 @@ public static partial class HydraJsonBody
 
         using (document)
         {
-            return Convert<T>(document.RootElement);
+            return EscapedSurrogates.AnyUnpaired(bytes.Span)
+                ? (null, HydraError.Malformed(Prefix + "a string in it escapes an unpaired UTF-16 surrogate (a \\ud800 without its \\udc00, or a \\udc00 alone), which is not text."))
+                : Convert<T>(document.RootElement);
         }
     }
 
