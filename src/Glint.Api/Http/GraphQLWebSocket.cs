@@ -9,6 +9,7 @@ using System.Threading.Channels;
 using Glint.Api.Access;
 using Glint.Api.Subscriptions;
 using Glint.Api.Validation;
+using Glint.Auth;
 using GraphQL;
 using GraphQL.Execution;
 using GraphQL.SystemTextJson;
@@ -139,6 +140,12 @@ public sealed partial class GraphQLWebSocket(GlintSchema schema, DocumentCache d
             try
             {
                 message = JsonNode.Parse(text) as JsonObject ?? throw new JsonException("not an object");
+                if (EscapedSurrogates.AnyUnpaired(text.AsSpan()))
+                {
+                    // Its strings would throw wherever they are read: in the credentials, the variables, the id.
+                    throw new JsonException("an unpaired surrogate");
+                }
+
                 type = message["type"]?.GetValue<string>();
             }
             catch (Exception exception) when (exception is JsonException or InvalidOperationException or FormatException)

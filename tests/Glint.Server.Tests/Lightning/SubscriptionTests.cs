@@ -218,6 +218,30 @@ public abstract class SubscriptionTests<TServer>(TServer server) : IClassFixture
         Assert.Equal((WebSocketCloseStatus)4401, result.CloseStatus);
     }
 
+    [Theory]
+    [InlineData(false, """{"type":"connection_init","payload":{"Authorization":"Bearer \ud800"}}""")]
+    [InlineData(true, """{"id":"1","type":"subscribe","payload":{"query":"subscription($h: PaymentHash!) { lnInvoicePaymentStatusByHash(input: {paymentHash: $h}) { status } }","variables":{"h":"\udc00"}}}""")]
+    [InlineData(true, """{"id":"\ud83d","type":"subscribe","payload":{"query":"subscription { price(input: {amount: 1, amountCurrencyUnit: BTCSAT, priceCurrencyUnit: USDCENT}) { errors { message } } }"}}""")]
+    public async Task AMessageEscapingAnUnpairedSurrogate_ClosesAsInvalid(bool initialised, string message)
+    {
+        using var socket = new ClientWebSocket();
+        socket.Options.AddSubProtocol("graphql-transport-ws");
+        await socket.ConnectAsync(new Uri($"ws://127.0.0.1:{server.PublicPort}/graphql"), CancellationToken.None);
+        var buffer = new byte[4096];
+        if (initialised)
+        {
+            await socket.SendAsync("""{"type":"connection_init","payload":{}}"""u8.ToArray(), WebSocketMessageType.Text, true, CancellationToken.None);
+            Assert.Equal(WebSocketMessageType.Text, (await socket.ReceiveAsync(buffer, CancellationToken.None)).MessageType);
+        }
+
+        await socket.SendAsync(System.Text.Encoding.UTF8.GetBytes(message), WebSocketMessageType.Text, true, CancellationToken.None);
+        var result = await socket.ReceiveAsync(buffer, CancellationToken.None);
+
+        Assert.Equal(WebSocketMessageType.Close, result.MessageType);
+        Assert.Equal((WebSocketCloseStatus)4400, result.CloseStatus);
+        Assert.Equal("Invalid message received", result.CloseStatusDescription);
+    }
+
     private static JsonNode? Update(JsonObject message) => message["payload"]?["data"]?["myUpdates"]?["update"];
 }
 
