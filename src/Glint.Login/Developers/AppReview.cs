@@ -127,6 +127,11 @@ public sealed class AppReview(GlintDbContext db, AppClients clients, AppMail mai
             return new AppFailure(AppFailureKind.Invalid, $"Field reason: at most {MaxMessageLength} characters.");
         }
 
+        if (reason?.Contains('\0', StringComparison.Ordinal) == true)
+        {
+            return NulRefused("reason");
+        }
+
         return await SetSuspendedAsync(id, true, reason?.Trim(), remoteAddress, cancellationToken);
     }
 
@@ -142,6 +147,11 @@ public sealed class AppReview(GlintDbContext db, AppClients clients, AppMail mai
         if (string.IsNullOrEmpty(message) || message.Length > MaxMessageLength)
         {
             return new AppFailure(AppFailureKind.Invalid, $"Field {field}: tell the developer why, in 1 to {MaxMessageLength} characters.");
+        }
+
+        if (message.Contains('\0', StringComparison.Ordinal))
+        {
+            return NulRefused(field);
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -206,6 +216,13 @@ public sealed class AppReview(GlintDbContext db, AppClients clients, AppMail mai
             .ExecuteUpdateAsync(set => set.SetProperty(row => row.UpdatedAt, seen.AddTicks(1)), cancellationToken);
         return claimed == 1 ? null : new AppFailure(AppFailureKind.WrongState, $"App {app.Id} was changed while this decision was made; look at it again.");
     }
+
+    /// <summary>
+    /// A NUL in a message to the developer: PostgreSQL cannot store one (SQLite would), and it would reach the
+    /// developer's email and page as a stray control character.
+    /// </summary>
+    private static AppFailure NulRefused(string field) =>
+        new(AppFailureKind.Invalid, $"Field {field}: the message must not contain the NUL character.");
 
     /// <summary>Approved once (and maybe suspended since): what awaits review is an edit, not the app.</summary>
     private static bool WasApproved(DeveloperApp app) => app.Status is DeveloperAppStatus.Approved or DeveloperAppStatus.Suspended;

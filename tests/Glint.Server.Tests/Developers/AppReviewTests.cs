@@ -51,6 +51,33 @@ public abstract class AppReviewTests<TServer>(TServer server) : IClassFixture<TS
     }
 
     [Fact]
+    public async Task A_message_to_the_developer_with_a_NUL_is_refused_alike_on_both_databases_and_decides_nothing()
+    {
+        using var developer = await Developer.SignInAsync(server);
+        var pending = Developer.AppId(await developer.RegisterAsync()).ToString("D");
+        var approved = Developer.AppId(await developer.RegisterAsync()).ToString("D");
+        Assert.Equal(HttpStatusCode.OK, (await server.DecideAsync(approved, "approve")).Status);
+
+        foreach (var (id, decision, body, field) in new (string, string, object, string)[]
+        {
+            (pending, "request-changes", new { message = "Fix\0 the logo" }, "message"),
+            (pending, "reject", new { reason = "\0" }, "reason"),
+            (approved, "suspend", new { reason = "Abuse\0" }, "reason"),
+        })
+        {
+            var (status, refusal) = await server.DecideAsync(id, decision, body);
+
+            Assert.Equal(HttpStatusCode.BadRequest, status);
+            Assert.Equal("invalid_request", refusal!["error"]!.GetValue<string>());
+            Assert.Equal($"Field {field}: the message must not contain the NUL character.", refusal["error_description"]!.GetValue<string>());
+        }
+
+        Assert.Equal("pending", (await server.GetJsonAsync($"/admin/apps/{pending}")).Body!["status"]!.GetValue<string>());
+        Assert.Equal("approved", (await server.GetJsonAsync($"/admin/apps/{approved}")).Body!["status"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.OK, (await server.DecideAsync(pending, "reject", new { reason = "Not a wallet app" })).Status);
+    }
+
+    [Fact]
     public async Task Requested_changes_reach_the_developer_who_resubmits_and_a_rejection_is_final()
     {
         using var developer = await Developer.SignInAsync(server);
