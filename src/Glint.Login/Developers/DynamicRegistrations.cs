@@ -289,6 +289,12 @@ public sealed class DynamicRegistrations(GlintDbContext db, ClientManager manage
 
         foreach (var uri in redirectUris)
         {
+            // JSON lets a list hold null where a URL belongs; the portal's rules read only text.
+            if (uri is null)
+            {
+                return HydraError.InvalidRedirectUri("Field redirect_uris must contain URLs, not null.");
+            }
+
             if (AppRules.RedirectUriError(uri, "Field redirect_uris") is { } error)
             {
                 return HydraError.InvalidRedirectUri(error);

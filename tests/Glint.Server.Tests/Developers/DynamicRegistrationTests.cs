@@ -225,6 +225,8 @@ public abstract class DynamicRegistrationTests<TServer>(TServer server) : IClass
     [InlineData("""{"redirect_uris":["http://app.example.com/cb"]}""", "invalid_redirect_uri", "must use https")]
     [InlineData("""{"redirect_uris":["https://app.example.com/cb#top"]}""", "invalid_redirect_uri", "fragment")]
     [InlineData("""{"redirect_uris":[]}""", "invalid_redirect_uri", "redirect_uris")]
+    [InlineData("""{"redirect_uris":[null]}""", "invalid_redirect_uri", "not null")]
+    [InlineData("""{"redirect_uris":["https://app.example.com/cb",null]}""", "invalid_redirect_uri", "not null")]
     [InlineData("""{"redirect_uris":["https://app.example.com/cb"],"scope":"read admin"}""", "invalid_client_metadata", "'admin' is not a scope")]
     [InlineData("""{"redirect_uris":["https://app.example.com/cb"],"logo_uri":"http://app.example.com/logo.png"}""", "invalid_client_metadata", "logo_uri")]
     [InlineData("""{"redirect_uris":["https://app.example.com/cb"],"metadata":{"a":1}}""", "invalid_client_metadata", "'metadata' cannot be set")]
@@ -243,6 +245,23 @@ public abstract class DynamicRegistrationTests<TServer>(TServer server) : IClass
         Assert.Equal(error, body!["error"]!.GetValue<string>());
         Assert.Contains(names, body["error_description"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal(2, body.AsObject().Count);
+    }
+
+    [Fact]
+    public async Task An_update_with_a_null_callback_url_is_refused_and_the_registration_kept()
+    {
+        var (_, client) = await server.RegisterAsync(RegistrationCalls.Registration());
+        var path = $"/oauth2/register/{client!["client_id"]!.GetValue<string>()}";
+        var token = client["registration_access_token"]!.GetValue<string>();
+
+        var (status, body) = await RegistrationCalls.SendAsync(server, HttpMethod.Put, path, token,
+            """{"client_name":"Tip jar","redirect_uris":[null]}""");
+        var (read, kept) = await RegistrationCalls.SendAsync(server, HttpMethod.Get, path, token);
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("invalid_redirect_uri", body!["error"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.OK, read);
+        Assert.Equal(RegistrationCalls.Callback, kept!["redirect_uris"]![0]!.GetValue<string>());
     }
 
     [Fact]
