@@ -71,6 +71,16 @@ public static partial class GlintServerHandlers
                     return;
                 }
 
+                if (unverified is not null && UnverifiedJwt.UnrepresentableDate(unverified) is { } date)
+                {
+                    if (context.RejectClientAssertion)
+                    {
+                        context.Reject(Errors.InvalidClient, $"{Refused}: its {date} must be a date in seconds since 1970, between the years 1 and 9999.");
+                    }
+
+                    return;
+                }
+
                 if (await context.Transaction.FindClientMetadataAsync(unverified?.Issuer, context.CancellationToken) is { JwksUri: { Length: > 0 } jwksUri })
                 {
                     await keySets.GetAsync(jwksUri, context.CancellationToken);

@@ -33,4 +33,27 @@ public static class UnverifiedJwt
         ArgumentNullException.ThrowIfNull(jwt);
         return jwt.TryGetHeaderValue<object>("crit", out _);
     }
+
+    // A day inside DateTimeOffset's range at either end: OpenIddict turns exp and iat into dates and adds its clock
+    // skew to them, and either step throws beyond the range (year 1 to 9999).
+    private static readonly long EarliestDate = DateTimeOffset.MinValue.AddDays(1).ToUnixTimeSeconds();
+    private static readonly long LatestDate = DateTimeOffset.MaxValue.AddDays(-1).ToUnixTimeSeconds();
+
+    /// <summary>
+    /// The first of <c>exp</c>, <c>iat</c> and <c>nbf</c> that is a number no date can hold, or null. The library reads
+    /// these three claims as whole seconds (a number beyond a 64-bit integer already makes the token unreadable).
+    /// </summary>
+    public static string? UnrepresentableDate(JsonWebToken jwt)
+    {
+        ArgumentNullException.ThrowIfNull(jwt);
+        foreach (var claim in (ReadOnlySpan<string>)["exp", "iat", "nbf"])
+        {
+            if (jwt.TryGetPayloadValue<long>(claim, out var seconds) && (seconds < EarliestDate || seconds > LatestDate))
+            {
+                return claim;
+            }
+        }
+
+        return null;
+    }
 }

@@ -330,6 +330,24 @@ public abstract class PrivateKeyJwtTests<TServer>(TServer server) : IClassFixtur
         await PrivateKeyJwtCalls.AssertInvalidClientAsync(response, claim);
     }
 
+    [Theory]
+    [InlineData("exp", long.MinValue)]
+    [InlineData("exp", long.MaxValue)]
+    [InlineData("exp", 253402300799)]
+    [InlineData("exp", -62135596801)]
+    [InlineData("iat", long.MinValue)]
+    [InlineData("iat", 253402300800)]
+    [InlineData("nbf", long.MaxValue)]
+    public async Task Assertion_WithADateNoCalendarHolds_IsInvalidClient(string claim, long seconds)
+    {
+        using var key = new ClientKey();
+        var clientId = await server.CreateKeyClientAsync(key.KeySet());
+
+        using var response = await server.TokenWithAssertionAsync(clientId, key.Assertion(clientId, TokenEndpoint, claims => claims[claim] = seconds));
+
+        await PrivateKeyJwtCalls.AssertInvalidClientAsync(response, $"its {claim} must be a date");
+    }
+
     [Fact]
     public async Task Assertion_WithACriticalHeader_IsInvalidClient()
     {
