@@ -26,21 +26,59 @@ public sealed record AuditRecord(string Action, string ActorKind)
     /// </summary>
     public bool PerFlow { get; init; }
 
-    /// <summary>The row, each value cut to its column so no event is refused for a long identifier.</summary>
+    /// <summary>The row, each value made storable (see <see cref="Storable"/>) so that no event is refused for what it names.</summary>
     internal AuditEvent ToRow(DateTimeOffset at) => new()
     {
         Id = AuditIds.Next(at),
         At = at,
         ActorKind = ActorKind,
         Action = Action,
-        Subject = Cut(Subject, 400),
-        ClientId = Cut(ClientId, 400),
-        Target = Cut(Target, 255),
-        Reason = Cut(Reason, 255),
-        RemoteAddress = Cut(RemoteAddress, 64),
+        Subject = Storable(Subject, 400),
+        ClientId = Storable(ClientId, 400),
+        Target = Storable(Target, 255),
+        Reason = Storable(Reason, 255),
+        RemoteAddress = Storable(RemoteAddress, 64),
     };
 
-    private static string? Cut(string? value, int length) => value is { } text && text.Length > length ? text[..length] : value;
+    /// <summary>
+    /// The value cut to its column (never between the halves of a surrogate pair), with what PostgreSQL cannot store
+    /// replaced by U+FFFD: a NUL, and a lone surrogate, which no UTF-8 text holds. Events record what clients sent (a
+    /// client id from a Basic header, percent-decoded), and one value refused would lose every event of its batch.
+    /// </summary>
+    private static string? Storable(string? value, int length)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        if (value.Length > length)
+        {
+            value = value[..(char.IsHighSurrogate(value[length - 1]) ? length - 1 : length)];
+        }
+
+        if (!value.Contains('\0', StringComparison.Ordinal) && value.AsSpan().IndexOfAnyInRange('\uD800', '\uDFFF') < 0)
+        {
+            return value;
+        }
+
+        return string.Create(value.Length, value, static (destination, source) =>
+        {
+            for (var i = 0; i < source.Length; i++)
+            {
+                var c = source[i];
+                if (char.IsHighSurrogate(c) && i + 1 < source.Length && char.IsLowSurrogate(source[i + 1]))
+                {
+                    destination[i] = c;
+                    destination[++i] = source[i];
+                }
+                else
+                {
+                    destination[i] = c == '\0' || char.IsSurrogate(c) ? '\uFFFD' : c;
+                }
+            }
+        });
+    }
 }
 
 /// <summary>

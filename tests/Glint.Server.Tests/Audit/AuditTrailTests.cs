@@ -117,6 +117,26 @@ public abstract class AuditTrailTests<TServer>(TServer server) : IClassFixture<T
     }
 
     [Fact]
+    public async Task ARefusedClientIdWithANul_IsAuditedReadably_AndLosesNoOtherEvent()
+    {
+        var (id, _) = await CreateMachineClientAsync();
+        var form = new Dictionary<string, string> { ["grant_type"] = "client_credentials" };
+        // Percent-encoded in the Basic header (RFC 6749 §2.3.1), so the server decodes a NUL; PostgreSQL stores none.
+        using (var nul = await server.TokenAsync("nul\0client", "secret", form))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, nul.StatusCode);
+        }
+
+        using (var wrong = await server.TokenAsync(id, "wrong-secret", form))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+        }
+
+        Assert.Equal("invalid_client", Text(Single(await AuditAsync("client=" + id), "token.refused"), "reason"));
+        Assert.Equal("invalid_client", Text(Single(await AuditAsync("client=" + Uri.EscapeDataString("nul\uFFFDclient")), "token.refused"), "reason"));
+    }
+
+    [Fact]
     public async Task TokenIssued_IsStoredWithTheToken_BeforeTheResponse()
     {
         var (id, secret) = await CreateMachineClientAsync();
