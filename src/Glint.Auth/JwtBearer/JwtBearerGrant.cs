@@ -25,6 +25,9 @@ public sealed class JwtBearerGrant(GlintDbContext db, AuthSettings settings, Tim
     /// <summary>Hydra's <c>oauth2.grant.jwt.max_ttl</c> default: how far from its <c>iat</c> an assertion may expire.</summary>
     public static readonly TimeSpan MaxLifetime = TimeSpan.FromHours(720);
 
+    /// <summary>How far ahead of Glint's clock an issuer's may run.</summary>
+    private static readonly TimeSpan ClockLeeway = TimeSpan.FromMinutes(5);
+
     /// <summary>Hydra's bound on the keys tried for an assertion without <c>kid</c>.</summary>
     private const int MaxKeysTried = 100;
 
@@ -159,6 +162,12 @@ public sealed class JwtBearerGrant(GlintDbContext db, AuthSettings settings, Tim
             return "The JWT in 'assertion' request parameter MUST contain an 'iat' (issued at) claim.";
         }
 
+        if (issued > now + ClockLeeway)
+        {
+            // Hydra lets this pass, and with it an assertion valid for as long as exp is ahead of iat; no issuer's clock is that far off.
+            return $"The JWT in 'assertion' request parameter contains an 'iat' (issued at) claim with value '{issued:yyyy-MM-dd'T'HH:mm:ss'Z'}' that is in the future.";
+        }
+
         if (expires - issued > MaxLifetime)
         {
             return $"The JWT in 'assertion' request parameter contains an 'exp' (expiration time) claim with value '{expires:yyyy-MM-dd'T'HH:mm:ss'Z'}' that is unreasonably far in the future, considering token issued at '{issued:yyyy-MM-dd'T'HH:mm:ss'Z'}'.";
@@ -202,7 +211,7 @@ public sealed class JwtBearerGrant(GlintDbContext db, AuthSettings settings, Tim
     /// <summary>The claims of a signed JWT, unverified, or null when it is not one or its claims have the wrong types.</summary>
     private static AssertionClaims? Claims(string text)
     {
-        if (UnverifiedJwt.Read(text) is not { IsEncrypted: false } jwt || UnverifiedJwt.HasCriticalExtensions(jwt))
+        if (UnverifiedJwt.Read(text) is not { IsEncrypted: false } jwt || UnverifiedJwt.HasCriticalExtensions(jwt) || UnverifiedJwt.UnrepresentableDate(jwt) is not null)
         {
             return null;
         }
@@ -223,17 +232,9 @@ public sealed class JwtBearerGrant(GlintDbContext db, AuthSettings settings, Tim
         }
     }
 
-    /// <summary>A NumericDate (RFC 7519 §2: seconds, fractions allowed), held within the dates .NET can represent.</summary>
-    private static DateTimeOffset? NumericDate(JsonWebToken jwt, string claim)
-    {
-        if (!jwt.TryGetPayloadValue<double>(claim, out var seconds) || double.IsNaN(seconds))
-        {
-            return null;
-        }
-
-        var bounded = Math.Clamp(Math.Floor(seconds), DateTimeOffset.MinValue.ToUnixTimeSeconds(), DateTimeOffset.MaxValue.ToUnixTimeSeconds());
-        return DateTimeOffset.FromUnixTimeSeconds((long)bounded);
-    }
+    /// <summary>A NumericDate, in whole seconds as the library reads it; one no date holds was refused before.</summary>
+    private static DateTimeOffset? NumericDate(JsonWebToken jwt, string claim) =>
+        jwt.TryGetPayloadValue<long>(claim, out var seconds) ? DateTimeOffset.FromUnixTimeSeconds(seconds) : null;
 
     private static Outcome Invalid(string description) => Outcome.Refused(Errors.InvalidGrant, description);
 

@@ -24,6 +24,9 @@ public static partial class GlintServerHandlers
         /// <summary>How far ahead an assertion may expire: its <c>jti</c> is kept that long to refuse a replay.</summary>
         public static readonly TimeSpan MaxLifetime = TimeSpan.FromHours(1);
 
+        /// <summary>How far ahead of Glint's clock a client's may run.</summary>
+        private static readonly TimeSpan ClockLeeway = TimeSpan.FromMinutes(5);
+
         private const string Refused = "Client authentication failed: the client_assertion was refused";
 
         /// <summary>The asymmetric algorithms a client may sign with (client_secret_jwt is not offered).</summary>
@@ -227,6 +230,14 @@ public static partial class GlintServerHandlers
                     return;
                 }
 
+                // Hydra refuses an assertion issued or valid only in the future; a client's clock may run a little ahead.
+                var signed = UnverifiedJwt.Read(context.ClientAssertion!);
+                if (IsAhead(signed, Claims.IssuedAt) || IsAhead(signed, Claims.NotBefore))
+                {
+                    context.Reject(Errors.InvalidClient, $"{Refused}: its iat and nbf must not be in the future.");
+                    return;
+                }
+
                 if (string.IsNullOrEmpty(assertion.GetClaim(Claims.JwtId)))
                 {
                     context.Reject(Errors.InvalidClient, $"{Refused}: it must have a jti claim.");
@@ -239,6 +250,12 @@ public static partial class GlintServerHandlers
                     context.Reject(Errors.InvalidClient, $"{Refused}: it must be signed with the client's token_endpoint_auth_signing_alg, {algorithm}.");
                 }
             }
+
+            // Read from the token as sent (its signature is verified by now): OpenIddict's principal keeps neither claim as such.
+            // A date no calendar holds was refused before validation (UnverifiedJwt.UnrepresentableDate).
+            private bool IsAhead(Microsoft.IdentityModel.JsonWebTokens.JsonWebToken? assertion, string claim) =>
+                assertion is not null && assertion.TryGetPayloadValue<long>(claim, out var seconds) &&
+                DateTimeOffset.FromUnixTimeSeconds(seconds) > time.GetUtcNow() + ClockLeeway;
         }
 
         /// <summary>

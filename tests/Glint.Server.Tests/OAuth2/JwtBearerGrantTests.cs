@@ -135,6 +135,14 @@ public abstract class JwtBearerGrantTests<TServer>(TServer server) : IClassFixtu
             "invalid_grant", "unreasonably far in the future");
         await AssertRefusedAsync(await TokenAsync(clientId, Assertion(key, issuer, "alice", c => c["exp"] = 1e300)),
             "invalid_grant", "Unable to parse");
+        foreach (var date in new object[] { long.MinValue, long.MaxValue, 253402300800L, -62135596801L })
+        {
+            await AssertRefusedAsync(await TokenAsync(clientId, Assertion(key, issuer, "alice", c => c["iat"] = date)), "invalid_grant", "assertion");
+            await AssertRefusedAsync(await TokenAsync(clientId, Assertion(key, issuer, "alice", c => c["exp"] = date)), "invalid_grant", "assertion");
+            await AssertRefusedAsync(await TokenAsync(clientId, Assertion(key, issuer, "alice", c => c["nbf"] = date)), "invalid_grant", "assertion");
+        }
+        await AssertRefusedAsync(await TokenAsync(clientId, Assertion(key, issuer, "alice", c => c["iat"] = now.AddMinutes(10).ToUnixTimeSeconds())),
+            "invalid_grant", "that is in the future");
         // The issuer's identifier is an audience too (RFC 7523 §3).
         using var forIssuer = await TokenAsync(clientId, Assertion(key, issuer, "alice", c => c["aud"] = new[] { "https://elsewhere.example", $"http://127.0.0.1:{server.PublicPort}" }));
         Assert.Equal(HttpStatusCode.OK, forIssuer.StatusCode);

@@ -348,6 +348,27 @@ public abstract class PrivateKeyJwtTests<TServer>(TServer server) : IClassFixtur
         await PrivateKeyJwtCalls.AssertInvalidClientAsync(response, $"its {claim} must be a date");
     }
 
+    [Theory]
+    [InlineData("iat")]
+    [InlineData("nbf")]
+    public async Task Assertion_IssuedOrValidOnlyInTheFuture_IsInvalidClient(string claim)
+    {
+        using var key = new ClientKey();
+        var clientId = await server.CreateKeyClientAsync(key.KeySet());
+        var now = DateTimeOffset.UtcNow;
+
+        using var ahead = await server.TokenWithAssertionAsync(clientId, key.Assertion(clientId, TokenEndpoint, claims =>
+        {
+            claims[claim] = now.AddMinutes(30).ToUnixTimeSeconds();
+            claims["exp"] = now.AddMinutes(40).ToUnixTimeSeconds();
+        }));
+        // A client clock a minute fast is not refused.
+        using var skewed = await server.TokenWithAssertionAsync(clientId, key.Assertion(clientId, TokenEndpoint, claims => claims[claim] = now.AddMinutes(1).ToUnixTimeSeconds()));
+
+        await PrivateKeyJwtCalls.AssertInvalidClientAsync(ahead, "its iat and nbf must not be in the future");
+        Assert.Equal(HttpStatusCode.OK, skewed.StatusCode);
+    }
+
     [Fact]
     public async Task Assertion_WithACriticalHeader_IsInvalidClient()
     {
