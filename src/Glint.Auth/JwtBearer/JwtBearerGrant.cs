@@ -182,7 +182,10 @@ public sealed class JwtBearerGrant(GlintDbContext db, AuthSettings settings, Tim
         var identity = new ClaimsIdentity(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme, OpenIddictConstants.Claims.Name, OpenIddictConstants.Claims.Role);
         identity.SetClaim(OpenIddictConstants.Claims.Subject, assertion.Subject);
         identity.SetScopes(request.GetScopes());
-        identity.SetAudiences(assertion.Audiences);
+        // Requested audiences the client registered join them, as in Hydra; others are left out, not refused.
+        identity.SetAudiences(assertion.Audiences.Union(
+            GlintServerHandlers.Exchange.RequestedAudiences(request).Where(audience => ClientGrant.FirstDisallowedAudience(client, [audience]) is null),
+            StringComparer.Ordinal));
         var principal = new ClaimsPrincipal(identity);
         if (client.JwtBearerGrantAccessTokenLifespan is { } lifespan && GoDuration.TryParse(lifespan, out var lifetime))
         {

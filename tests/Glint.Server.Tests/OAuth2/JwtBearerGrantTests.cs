@@ -26,7 +26,7 @@ public abstract class JwtBearerGrantTests<TServer>(TServer server) : IClassFixtu
         await TrustAsync(issuer, key, subject: user.UserId.ToString(), scope: ["read", "write"]);
         var clientId = await GrantClientAsync();
 
-        using var response = await TokenAsync(clientId, Assertion(key, issuer, user.UserId.ToString()), "read");
+        using var response = await TokenAsync(clientId, Assertion(key, issuer, user.UserId.ToString()), "read", ["https://api.example", "https://unregistered.example"]);
         var text = await response.Content.ReadAsStringAsync();
 
         Assert.True(response.StatusCode == HttpStatusCode.OK, text);
@@ -39,6 +39,10 @@ public abstract class JwtBearerGrantTests<TServer>(TServer server) : IClassFixtu
         Assert.True(introspection["active"]!.GetValue<bool>());
         Assert.Equal(user.UserId.ToString(), introspection["sub"]!.GetValue<string>());
         Assert.Equal(clientId.Id, introspection["client_id"]!.GetValue<string>());
+        var audiences = introspection["aud"]!.AsArray().Select(a => a!.GetValue<string>()).ToList();
+        Assert.Contains(TokenEndpoint, audiences);
+        Assert.Contains("https://api.example", audiences);
+        Assert.DoesNotContain("https://unregistered.example", audiences);
         var me = await server.DataAsync(token, "query { me { defaultAccount { wallets { walletCurrency balance } } } }");
         Assert.Contains(me["me"]!["defaultAccount"]!["wallets"]!.AsArray(), wallet => wallet!["balance"]!.GetValue<long>() == 1_000);
     }
@@ -283,19 +287,21 @@ public abstract class JwtBearerGrantTests<TServer>(TServer server) : IClassFixtu
         {
             ["grant_types"] = new JsonArray(GrantType),
             ["scope"] = "read",
+            ["audience"] = new JsonArray("https://api.example"),
             ["token_endpoint_auth_method"] = "client_secret_post",
         }.ToJsonString());
         return (created["client_id"]!.GetValue<string>(), created["client_secret"]!.GetValue<string>());
     }
 
-    private Task<HttpResponseMessage> TokenAsync((string Id, string Secret) client, string? assertion, string scope = "read")
+    private Task<HttpResponseMessage> TokenAsync((string Id, string Secret) client, string? assertion, string scope = "read", string[]? audiences = null)
     {
-        var form = new Dictionary<string, string> { ["grant_type"] = GrantType, ["scope"] = scope, ["client_id"] = client.Id, ["client_secret"] = client.Secret };
+        var form = new List<KeyValuePair<string, string>> { new("grant_type", GrantType), new("scope", scope), new("client_id", client.Id), new("client_secret", client.Secret) };
         if (assertion is not null)
         {
-            form["assertion"] = assertion;
+            form.Add(new("assertion", assertion));
         }
 
+        form.AddRange((audiences ?? []).Select(audience => new KeyValuePair<string, string>("audience", audience)));
         return server.Public.PostAsync("/oauth2/token", new FormUrlEncodedContent(form));
     }
 
