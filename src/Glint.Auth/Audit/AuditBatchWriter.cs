@@ -28,7 +28,8 @@ public sealed partial class AuditBatchWriter(IServiceScopeFactory scopes, ILogge
     private TaskCompletionSource _batchDone = NewSignal();
     private readonly SemaphoreSlim _flushNow = new(0);
 
-    internal void Add(AuditEvent row)
+    /// <summary>Queues <paramref name="row"/> as it is: <see cref="AuditTrail"/> makes its rows storable first.</summary>
+    public void Add(AuditEvent row)
     {
         if (_queue.Writer.TryWrite(row))
         {
@@ -94,21 +95,64 @@ public sealed partial class AuditBatchWriter(IServiceScopeFactory scopes, ILogge
 
         try
         {
-            await using var scope = scopes.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<GlintDbContext>();
-            db.AuditEvents.AddRange(batch);
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (Exception exception)
-        {
-            // The events are in the log already; the rows of this batch are lost, and the next batch tries again.
-            AuditTelemetry.Dropped.Add(batch.Count);
-            LogBatchFailed(logger, batch.Count, exception);
+            var lost = await StoreAsync(batch, cancellationToken);
+            if (lost > 0)
+            {
+                // The events are in the log already; these rows are lost, and the next batch tries again.
+                AuditTelemetry.Dropped.Add(lost);
+            }
         }
         finally
         {
             Interlocked.Add(ref _settled, batch.Count);
             Interlocked.Exchange(ref _batchDone, NewSignal()).TrySetResult();
+        }
+    }
+
+    /// <summary>
+    /// Stores <paramref name="rows"/> in one insert, and returns how many were lost. A refused insert is tried again as
+    /// two halves (see <see cref="StoreHalvesAsync"/>), so that a row the database will not take costs only itself.
+    /// </summary>
+    private async Task<int> StoreAsync(IReadOnlyList<AuditEvent> rows, CancellationToken cancellationToken) =>
+        await TryStoreAsync(rows, cancellationToken) is { } failure ? await StoreHalvesAsync(rows, failure, cancellationToken) : 0;
+
+    /// <summary>
+    /// <paramref name="rows"/> were refused together: each half is tried on its own, and a half refused again is
+    /// halved in turn. When both halves are refused, the database is taken to be unavailable (or several rows bad) and
+    /// the rows are given up: an outage costs three inserts a batch, not one a row.
+    /// </summary>
+    private async Task<int> StoreHalvesAsync(IReadOnlyList<AuditEvent> rows, Exception failure, CancellationToken cancellationToken)
+    {
+        if (rows.Count > 1)
+        {
+            var first = rows.Take(rows.Count / 2).ToList();
+            var second = rows.Skip(rows.Count / 2).ToList();
+            var firstFailure = await TryStoreAsync(first, cancellationToken);
+            var secondFailure = await TryStoreAsync(second, cancellationToken);
+            if (firstFailure is null || secondFailure is null)
+            {
+                return (firstFailure is null ? 0 : await StoreHalvesAsync(first, firstFailure, cancellationToken))
+                    + (secondFailure is null ? 0 : await StoreHalvesAsync(second, secondFailure, cancellationToken));
+            }
+        }
+
+        LogBatchFailed(logger, rows.Count, failure);
+        return rows.Count;
+    }
+
+    private async Task<Exception?> TryStoreAsync(IReadOnlyList<AuditEvent> rows, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<GlintDbContext>();
+            db.AuditEvents.AddRange(rows);
+            await db.SaveChangesAsync(cancellationToken);
+            return null;
+        }
+        catch (Exception exception)
+        {
+            return exception;
         }
     }
 

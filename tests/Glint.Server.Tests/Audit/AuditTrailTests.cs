@@ -137,6 +137,32 @@ public abstract class AuditTrailTests<TServer>(TServer server) : IClassFixture<T
     }
 
     [Fact]
+    public async Task ABatchWithARowTheDatabaseRefuses_LosesThatRowOnly()
+    {
+        var writer = server.Services.GetRequiredService<Glint.Auth.Audit.AuditBatchWriter>();
+        var target = Guid.NewGuid().ToString("N");
+        var at = DateTimeOffset.UtcNow;
+        var rows = Enumerable.Range(0, 9)
+            .Select(i => new Glint.Data.Audit.AuditEvent { Id = Guid.CreateVersion7(), At = at, ActorKind = "system", Action = "test.event", Target = target, Reason = $"row {i}" })
+            .ToList();
+        // The same id twice: whichever the database gets second is refused, on both databases.
+        rows[6].Id = rows[2].Id;
+        foreach (var row in rows)
+        {
+            writer.Add(row);
+        }
+
+        await writer.FlushAsync(TestContext.Current.CancellationToken);
+
+        await using var scope = server.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<GlintDbContext>();
+        var stored = await db.AuditEvents.AsNoTracking().Where(row => row.Target == target).Select(row => row.Reason).ToListAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(8, stored.Count);
+        Assert.Contains("row 0", stored);
+        Assert.Contains("row 8", stored);
+    }
+
+    [Fact]
     public async Task TokenIssued_IsStoredWithTheToken_BeforeTheResponse()
     {
         var (id, secret) = await CreateMachineClientAsync();
