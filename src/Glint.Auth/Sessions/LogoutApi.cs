@@ -1,9 +1,13 @@
+using System.Buffers.Text;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json.Nodes;
 using Glint.Auth.Clients;
 using Glint.Auth.Flows;
 using Glint.Auth.FlowStorage;
 using Glint.Data;
 using Glint.Data.OAuth;
+using Glint.Data.Secrets;
 using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
@@ -134,7 +138,7 @@ public static class LogoutApi
         }, HydraJson.Options, "application/json; charset=utf-8");
     }
 
-    private static async Task<IResult> AcceptAsync(HttpContext http, GlintDbContext db, AuthSettings settings, TimeProvider time)
+    private static async Task<IResult> AcceptAsync(HttpContext http, GlintDbContext db, AuthSettings settings, TimeProvider time, SystemSecret secret)
     {
         var (logout, error) = await FindAsync(http, db, settings, time);
         if (logout is null)
@@ -142,7 +146,10 @@ public static class LogoutApi
             return error!;
         }
 
-        var verifier = FlowSecrets.New();
+        // One verifier per challenge, as Hydra keeps: a logout app that accepts again (a retry, a second tab) gets the
+        // same redirect_to, and the browser already sent on its way still ends the session. Derived, not stored: only
+        // its hash is kept, and it cannot be guessed without the system secret.
+        var verifier = Base64Url.EncodeToString(HMACSHA256.HashData(secret.DeriveKey("logout-verifier"), Encoding.UTF8.GetBytes(logout.Id)));
         logout.State = LogoutRequestState.Accepted;
         logout.VerifierHash = FlowSecrets.Hash(verifier);
         logout.Version = Guid.NewGuid();

@@ -43,6 +43,32 @@ public abstract class LogoutFlowTests<TServer>(TServer server) : IClassFixture<T
         Assert.False((await server.LoginRequestAsync(next))["skip"]!.GetValue<bool>());
     }
 
+    /// <summary>As Hydra: accepting twice (a retry, a second tab) answers the same redirect, which still ends the session.</summary>
+    [Fact]
+    public async Task Logout_AcceptedTwice_KeepsOneVerifier()
+    {
+        using var browser = new BrowserSession(server);
+        var client = await LogoutCalls.ClientAsync(server);
+        var (idToken, _) = await LogoutCalls.SignInAsync(server, browser, client, FlowCalls.NewSubject());
+        var challenge = await LogoutCalls.StartLogoutAsync(server, browser, $"?id_token_hint={idToken}&post_logout_redirect_uri={Uri.EscapeDataString(PostLogoutUri)}&state=twice");
+        var other = await LogoutCalls.StartLogoutAsync(server, browser, $"?id_token_hint={idToken}&post_logout_redirect_uri={Uri.EscapeDataString(PostLogoutUri)}&state=other");
+
+        var first = await AcceptLogoutAsync(challenge);
+        var second = await AcceptLogoutAsync(challenge);
+        using var done = await browser.GetAsync(first);
+
+        Assert.Equal(first, second);
+        Assert.NotEqual(QueryHelpers.ParseQuery(new Uri(first).Query)["logout_verifier"], QueryHelpers.ParseQuery(new Uri(await AcceptLogoutAsync(other)).Query)["logout_verifier"]);
+        Assert.Equal(HttpStatusCode.Found, done.StatusCode);
+        Assert.Equal("twice", QueryHelpers.ParseQuery(done.Headers.Location!.Query)["state"].ToString());
+    }
+
+    private async Task<string> AcceptLogoutAsync(string challenge)
+    {
+        using var accept = await server.Admin.PutAsync($"/admin/oauth2/auth/requests/logout/accept?logout_challenge={challenge}", null);
+        return JsonNode.Parse(await accept.Content.ReadAsStringAsync())!["redirect_to"]!.GetValue<string>();
+    }
+
     /// <summary>As Hydra: without <c>id_token_hint</c> nothing says which client asked, so no browser is sent to a client.</summary>
     [Fact]
     public async Task Logout_PostLogoutRedirectUriWithoutIdTokenHint_IsAnErrorPage()
