@@ -101,9 +101,9 @@ public static class PostgresDatabase
     /// </summary>
     public static DbContextOptionsBuilder Use(DbContextOptionsBuilder options, DatabaseDsn dsn) =>
 #if NO_COMPILED_MODEL
-        UseModelFromCode(options, dsn);
+        UseModelFromCode(options, dsn).AddInterceptors(PreparedStatementRepair.Instance);
 #else
-        UseModelFromCode(options, dsn).UseModel(CompiledModel.GlintDbContextModel.Instance);
+        UseModelFromCode(options, dsn).UseModel(CompiledModel.GlintDbContextModel.Instance).AddInterceptors(PreparedStatementRepair.Instance);
 #endif
 
     /// <summary>The provider building its model from the code: for the design-time tools, which generate from it.</summary>

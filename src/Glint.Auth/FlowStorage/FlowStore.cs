@@ -325,6 +325,11 @@ public sealed class FlowStore(GlintDbContext db, OAuth2.TokenWriter? writer = nu
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             return await read(reader);
         }
+        catch (DbException refused)
+        {
+            RefusedCommands.Note(db.Database.GetDbConnection(), refused);
+            throw;
+        }
         finally
         {
             await db.Database.CloseConnectionAsync();

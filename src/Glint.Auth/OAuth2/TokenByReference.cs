@@ -81,6 +81,11 @@ internal sealed class TokenByReference
                 }
             }
         }
+        catch (DbException refused)
+        {
+            RefusedCommands.Note(db.Database.GetDbConnection(), refused);
+            throw;
+        }
         finally
         {
             await db.Database.CloseConnectionAsync();

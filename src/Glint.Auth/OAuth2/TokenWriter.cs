@@ -228,6 +228,11 @@ public sealed partial class TokenWriter : IHostedLifecycleService, IAsyncDisposa
                 await InsertInSequenceAsync(connection, AuditTable.Of(db), rows);
             }
         }
+        catch (DbException refused)
+        {
+            RefusedCommands.Note(db.Database.GetDbConnection(), refused);
+            throw;
+        }
         finally
         {
             await db.Database.CloseConnectionAsync();

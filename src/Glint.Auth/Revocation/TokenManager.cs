@@ -160,6 +160,11 @@ public sealed class TokenManager(
             using var timing = DatabaseTelemetry.Time(command);
             return await command.ExecuteNonQueryAsync(cancellationToken);
         }
+        catch (System.Data.Common.DbException refused)
+        {
+            RefusedCommands.Note(Db.Database.GetDbConnection(), refused);
+            throw;
+        }
         finally
         {
             await Db.Database.CloseConnectionAsync();
