@@ -79,6 +79,8 @@ public abstract class JwtBearerGrantTests<TServer>(TServer server) : IClassFixtu
             "invalid_grant", "Unable to verify the integrity");
         await AssertRefusedAsync(await TokenAsync(clientId, "not-a-jwt"), "invalid_grant", "Unable to parse");
         await AssertRefusedAsync(await TokenAsync(clientId, Assertion(key, issuer + "\0", "alice")), "invalid_grant", "No public JWK");
+        await AssertRefusedAsync(await TokenAsync(clientId, Assertion(key, issuer + "\ud800", "alice")), "invalid_grant", "No public JWK");
+        await AssertRefusedAsync(await TokenAsync(clientId, Assertion(key, issuer, "alice\udc00")), "invalid_grant", "No public JWK");
         await AssertRefusedAsync(await TokenAsync(clientId, Assertion(key, issuer, new string('s', 5_000))), "invalid_grant", "No public JWK");
     }
 
