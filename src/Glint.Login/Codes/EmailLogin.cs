@@ -30,11 +30,18 @@ public sealed class EmailLogin(
 {
     private readonly byte[] _codeKey = secret.DeriveKey("login-codes");
 
-    /// <summary>The lower-cased address, or null when it is not a plausible email address.</summary>
+    /// <summary>
+    /// The lower-cased address, or null when it is not a plausible email address. It must also be one the SMTP sender
+    /// can address (<see cref="MimeKit.MailboxAddress"/> is stricter than <see cref="MailAddress"/>, e.g. about a
+    /// trailing dot in the local part or control characters in a quoted one): otherwise the address would pass here
+    /// and fail only when the code is sent, once a mail server is configured.
+    /// </summary>
     public static string? NormalizeEmail(string? email)
     {
         var trimmed = email?.Trim();
-        return trimmed is { Length: > 0 and <= 320 } && MailAddress.TryCreate(trimmed, out var address) && address.Address == trimmed && trimmed.Contains('.', StringComparison.Ordinal)
+        return trimmed is { Length: > 0 and <= 320 } && !trimmed.Any(char.IsControl)
+            && MailAddress.TryCreate(trimmed, out var address) && address.Address == trimmed && trimmed.Contains('.', StringComparison.Ordinal)
+            && MimeKit.MailboxAddress.TryParse(trimmed, out _)
             ? trimmed.ToLowerInvariant()
             : null;
     }

@@ -74,6 +74,20 @@ public abstract class SessionTokenTests<TServer>(TServer server) : IClassFixture
         Assert.Equal("invalid code", body["error"].Str());
     }
 
+    /// <summary>A local part ending in a dot passes <see cref="System.Net.Mail.MailAddress"/> but no mail server takes it: it was a 500 with SMTP configured.</summary>
+    [Fact]
+    public async Task An_email_that_cannot_be_mailed_is_a_422_and_sends_no_code()
+    {
+        var email = $"{Guid.NewGuid():N}.@example.com";
+
+        var (status, body) = await PostAsync("/auth/email/code", new { email });
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, status);
+        Assert.Equal("invalid email", body["error"].Str());
+        await using var scope = server.Services.CreateAsyncScope();
+        Assert.False(await scope.ServiceProvider.GetRequiredService<GlintDbContext>().Outbox.AnyAsync(message => message.To == email));
+    }
+
     [Theory]
     [InlineData("/auth/email/code", """{"email":"a@example.com","email":"b@example.com"}""", "email must be given once")]
     [InlineData("/auth/email/login", """{"emailLoginId":"x","code":"123456","code":"654321"}""", "code must be given once")]

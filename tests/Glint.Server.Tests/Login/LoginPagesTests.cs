@@ -1,8 +1,11 @@
 using System.Net;
+using Glint.Data;
 using Glint.Server.Tests.Api;
 using Glint.Server.Tests.Flows;
 using Glint.Server.Tests.Infrastructure;
 using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Glint.Server.Tests.Login;
 
@@ -162,6 +165,30 @@ public abstract class LoginPagesTests<TServer>(TServer server) : IClassFixture<T
 
         Assert.Equal("/login", page!.Path);
         Assert.StartsWith("Enter a valid email address", page.Text("error"), StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Addresses <see cref="System.Net.Mail.MailAddress"/> takes but a mail server cannot be sent to (a local part
+    /// ending in a dot, control characters in a quoted one): once SMTP was configured, sending the code failed with a 500.
+    /// </summary>
+    [Theory]
+    [InlineData("{0}.@example.com")]
+    [InlineData("\"{0}\u0001\"@example.com")]
+    [InlineData("\"{0}\u007F\"@example.com")]
+    [InlineData("{0}\u0085@example.com")]
+    public async Task An_email_that_cannot_be_mailed_gets_the_invalid_email_message_and_no_code(string pattern)
+    {
+        var email = string.Format(System.Globalization.CultureInfo.InvariantCulture, pattern, Guid.NewGuid().ToString("N"));
+        using var pages = new LoginPages(server);
+        var (login, _) = await pages.GoAsync("/login");
+
+        var (page, _) = await pages.SubmitAsync(login!, "/login", [new("Email", email), new("Action", "next")]);
+
+        Assert.Equal("/login", page!.Path);
+        Assert.StartsWith("Enter a valid email address", page.Text("error"), StringComparison.Ordinal);
+        var lowerCased = email.ToLowerInvariant();
+        await using var scope = server.Services.CreateAsyncScope();
+        Assert.False(await scope.ServiceProvider.GetRequiredService<GlintDbContext>().Outbox.AnyAsync(message => message.To == lowerCased));
     }
 
     [Fact]
