@@ -81,7 +81,7 @@ public sealed class ServerSettings
 
     public static ServerSettings Read(IConfiguration config)
     {
-        var dev = config.GetValue<bool>(ConfigurationKeys.Dev);
+        var dev = Flag(config, ConfigurationKeys.Dev);
         var publicHost = config[ConfigurationKeys.PublicHost] ?? "127.0.0.1";
         var adminHost = config[ConfigurationKeys.AdminHost] ?? "127.0.0.1";
         var publicPort = Port(config, ConfigurationKeys.PublicPort, 4444);
@@ -140,7 +140,7 @@ public sealed class ServerSettings
             UsesDevelopmentSecret = string.IsNullOrEmpty(secret),
             Dev = dev,
             Development = development,
-            AcceptIssuerChange = config.GetValue<bool>(ConfigurationKeys.AcceptIssuerChange),
+            AcceptIssuerChange = Flag(config, ConfigurationKeys.AcceptIssuerChange),
             TrustedProxies = ReadProxies(config),
             RequestLimits = ReadRequestLimits(config),
             Price = ReadPrice(config),
@@ -180,11 +180,11 @@ public sealed class ServerSettings
                 DeviceSuccessUrl = Url(config, ConfigurationKeys.DeviceSuccessUrl),
                 FlowLifetime = Duration(config, ConfigurationKeys.FlowTtl, TimeSpan.FromMinutes(30)),
                 RefreshTokenReuseLeeway = Duration(config, ConfigurationKeys.RefreshReuseLeeway, TimeSpan.FromSeconds(10), allowZero: true),
-                PkceEnforced = config.GetValue<bool>(ConfigurationKeys.PkceEnforced),
-                PushedAuthorizationRequestsEnforced = config.GetValue<bool>(ConfigurationKeys.PushedAuthorizationRequestsEnforced),
-                AllowPrivateTargets = config.GetValue<bool>(ConfigurationKeys.WebhooksAllowPrivateTargets),
+                PkceEnforced = Flag(config, ConfigurationKeys.PkceEnforced),
+                PushedAuthorizationRequestsEnforced = Flag(config, ConfigurationKeys.PushedAuthorizationRequestsEnforced),
+                AllowPrivateTargets = Flag(config, ConfigurationKeys.WebhooksAllowPrivateTargets),
                 PushedAuthorizationRequestLifetime = Duration(config, ConfigurationKeys.PushedAuthorizationRequestTtl, TimeSpan.FromSeconds(60)),
-                DpopNoncesRequired = config.GetValue<bool>(ConfigurationKeys.DpopRequireNonce),
+                DpopNoncesRequired = Flag(config, ConfigurationKeys.DpopRequireNonce),
                 CredentialRevocationBound = Duration(config, ConfigurationKeys.RevocationBound, TimeSpan.FromSeconds(5), allowZero: true),
                 Dev = dev,
             },
@@ -229,8 +229,8 @@ public sealed class ServerSettings
         var defaults = new Glint.Login.Developers.DynamicRegistrationOptions();
         return new Glint.Login.Developers.DynamicRegistrationOptions
         {
-            Enabled = config.GetValue<bool>(ConfigurationKeys.DynamicRegistrationEnabled),
-            AutoApprove = config.GetValue<bool>(ConfigurationKeys.DynamicRegistrationAutoApprove),
+            Enabled = Flag(config, ConfigurationKeys.DynamicRegistrationEnabled),
+            AutoApprove = Flag(config, ConfigurationKeys.DynamicRegistrationAutoApprove),
             DefaultScope = ReadList(config, ConfigurationKeys.DynamicRegistrationDefaultScope) is { Count: > 0 } scope ? scope : defaults.DefaultScope,
             RegistrationsPerIp = Count(config, ConfigurationKeys.DynamicRegistrationsPerIp, defaults.RegistrationsPerIp),
         };
@@ -392,6 +392,23 @@ public sealed class ServerSettings
         return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is >= 0 and <= 65535
             ? port
             : throw new SettingsException($"{key.Replace(':', '.')} must be a port number, not '{text}'.");
+    }
+
+    /// <summary>
+    /// A switch, false when unset. The spellings Go's configuration readers take (Hydra's among them), so an
+    /// operator's <c>GLINT_DEV=1</c> means what it says; anything else stops the start with the setting's name.
+    /// </summary>
+    internal static bool Flag(IConfiguration config, string key)
+    {
+        var text = config[key];
+        return text switch
+        {
+            null or "" => false,
+            "1" or "t" or "T" => true,
+            "0" or "f" or "F" => false,
+            _ when bool.TryParse(text, out var value) => value,
+            _ => throw new SettingsException($"{key.Replace(':', '.')} must be true or false, not '{text}'."),
+        };
     }
 
     private static int Count(IConfiguration config, string key, int fallback)

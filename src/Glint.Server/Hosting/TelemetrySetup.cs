@@ -39,7 +39,7 @@ public sealed record TracingSettings(Uri Endpoint, string ServiceName, double Sa
             throw new SettingsException($"tracing.provider must be '{Otel}' (OpenTelemetry over OTLP), not '{provider}'.");
         }
 
-        var insecure = config.GetValue<bool>(ConfigurationKeys.TracingOtlpInsecure);
+        var insecure = ServerSettings.Flag(config, ConfigurationKeys.TracingOtlpInsecure);
         var server = config[ConfigurationKeys.TracingOtlpServerUrl];
         var endpoint = !string.IsNullOrEmpty(server) ? server : otelEndpoint ?? "http://localhost:4318";
         if (!endpoint.Contains("://", StringComparison.Ordinal))

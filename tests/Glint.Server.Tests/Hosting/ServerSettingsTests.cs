@@ -45,6 +45,29 @@ public sealed class ServerSettingsTests
         Assert.Equal(TimeSpan.FromMinutes(30), settings.Auth.AccessTokenLifetime);
     }
 
+    [Theory]
+    [InlineData("1", true)]
+    [InlineData("true", true)]
+    [InlineData("TRUE", true)]
+    [InlineData("t", true)]
+    [InlineData("0", false)]
+    [InlineData("False", false)]
+    public void Switches_TakeTheSpellingsOperatorsUse(string value, bool expected)
+    {
+        var settings = Read([], new Hashtable { ["GLINT_DEV"] = value, ["OAUTH2_PKCE_ENFORCED"] = value });
+
+        Assert.Equal(expected, settings.Dev);
+        Assert.Equal(expected, settings.Auth.PkceEnforced);
+    }
+
+    [Fact]
+    public void Switch_WithAnotherValue_StopsTheStartNamingTheSetting()
+    {
+        var error = Assert.Throws<SettingsException>(() => Read([], new Hashtable { ["OAUTH2_PKCE_ENFORCED"] = "yes please" }));
+
+        Assert.Equal("oauth2.pkce.enforced must be true or false, not 'yes please'.", error.Message);
+    }
+
     [Fact]
     public void Flags_WinOverEnvironment()
     {
