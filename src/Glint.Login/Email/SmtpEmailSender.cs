@@ -13,7 +13,14 @@ public sealed partial class SmtpEmailSender(LoginOptions options, ILogger<SmtpEm
         var server = options.SmtpUri ?? throw new InvalidOperationException("No SMTP server is configured.");
         var message = new MimeMessage();
         message.From.Add(MailboxAddress.Parse(options.MailFrom));
-        message.To.Add(MailboxAddress.Parse(recipient));
+        // Sign-in refuses addresses MimeKit cannot take (EmailLogin.NormalizeEmail); an address stored before that rule,
+        // or by other means, is a failed delivery, not an exception from the parser.
+        if (!MailboxAddress.TryParse(recipient, out var to))
+        {
+            throw new EmailDeliveryException("This email address cannot receive mail.");
+        }
+
+        message.To.Add(to);
         message.Subject = subject;
         message.Body = new TextPart("plain") { Text = body };
 
