@@ -7,7 +7,7 @@ namespace Glint.Callbacks.Endpoints;
 
 /// <summary>
 /// The rules a callback URL must meet when it is added: absolute, https (http only when the operator allows it), at
-/// most 2,048 characters, no credentials, and a host that resolves only to public addresses unless the operator allows
+/// most 2,048 characters, no control characters, a port no connection refuses outright, no credentials, and a host that resolves only to public addresses unless the operator allows
 /// private targets. The address is checked again at each delivery, against the one actually connected to.
 /// </summary>
 public sealed class EndpointUrlRules(IOptions<CallbackOptions> options)
@@ -24,9 +24,20 @@ public sealed class EndpointUrlRules(IOptions<CallbackOptions> options)
             return $"url must be at most {MaxLength} characters.";
         }
 
+        if (url.Any(char.IsControl))
+        {
+            // Uri escapes them, so the URL would be stored as written and sent as another: refused, as the portal's URLs are.
+            return "url must not contain control characters.";
+        }
+
         if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http") || uri.Host.Length == 0)
         {
             return "url must be an absolute https URL.";
+        }
+
+        if (uri.Port == 0)
+        {
+            return "url must name a port from 1 to 65535.";
         }
 
         if (uri.Scheme == "http" && !settings.AllowHttp)

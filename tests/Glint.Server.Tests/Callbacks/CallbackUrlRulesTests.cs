@@ -34,6 +34,8 @@ public abstract class CallbackUrlRulesTests<TServer>(TServer server) : IClassFix
     [InlineData("https://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/hook", "loopback, private")] // Teredo
     [InlineData("https://0.0.0.0/hook", "loopback, private")]
     [InlineData("https://user:pass@example.com/hook", "user name or password")]
+    [InlineData("https://93.184.215.14/ho\tok", "control characters")]
+    [InlineData("https://93.184.215.14:0/hook", "port from 1 to 65535")]
     public async Task A_url_breaking_a_rule_is_refused_with_a_clear_error(string url, string rule)
     {
         var user = await server.NewUserAsync();
