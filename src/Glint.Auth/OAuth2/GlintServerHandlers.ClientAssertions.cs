@@ -245,7 +245,7 @@ public static partial class GlintServerHandlers
                 }
 
                 if (await clients.FindMetadataAsync(issuer, context.CancellationToken) is { TokenEndpointAuthSigningAlg: { Length: > 0 } algorithm } &&
-                    UnverifiedJwt.Read(context.ClientAssertion!)?.Alg != algorithm)
+                    signed?.Alg != algorithm)
                 {
                     context.Reject(Errors.InvalidClient, $"{Refused}: it must be signed with the client's token_endpoint_auth_signing_alg, {algorithm}.");
                 }
